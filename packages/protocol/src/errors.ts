@@ -1,0 +1,300 @@
+/**
+ * The one error registry. Every error Stadium returns (WebSocket responses, REST envelopes,
+ * CLI output) and every error the SDK raises by itself is listed here with:
+ * - a stable name (the key), which never changes and is what code should match on;
+ * - the numeric `code` of the compatible service, so migrated apps keep working
+ *   (Stadium-only conditions use 19000–19099, a range the compatible service does not use);
+ * - a message that says what to do;
+ * - where it applies, the WebSocket close code it ends the connection with.
+ *
+ * `docs/errors.md` lists exactly these entries; a test keeps the two in step.
+ */
+import { CLOSE_CODES, type CloseCode } from './close-codes.js';
+
+/** One registry entry. */
+export interface ErrorSpec {
+  /** Numeric error code (compatible service's value where one exists). */
+  readonly code: number;
+  /** What happened and what to do about it. */
+  readonly message: string;
+  /** Close code when this error ends the WebSocket connection. */
+  readonly close?: CloseCode;
+  /** Raised by the SDK itself rather than the server. */
+  readonly side?: 'sdk';
+}
+
+/** The registry. Keys are the stable error names. */
+export const ERRORS = {
+  // ── Frames and connections ───────────────────────────────────────────────
+  BAD_FRAME: {
+    code: 60003,
+    message: 'The frame is not a JSON object of the form {"t":"req","id":<integer>,"cmd":"<command>","body":{…}}; fix the client (see docs/protocol.md).',
+  },
+  FRAME_TOO_LARGE: {
+    code: 60008,
+    message: 'The frame is larger than the server accepts (maxFrameBytes); keep messages under 12,000 bytes.',
+    close: CLOSE_CODES.FRAME_TOO_LARGE,
+  },
+  UNKNOWN_COMMAND: {
+    code: 10003,
+    message: 'Unknown command; see docs/protocol.md for the commands this protocol version accepts.',
+  },
+  INVALID_PARAMETER: {
+    code: 10004,
+    message: 'A parameter is missing or has the wrong type or format; check the request against docs/protocol.md.',
+  },
+  UNSUPPORTED_VERSION: {
+    code: 19001,
+    message: 'The server does not speak the protocol version the client asked for; upgrade the SDK or the server.',
+    close: CLOSE_CODES.UNSUPPORTED_VERSION,
+  },
+  TOO_MANY_BAD_FRAMES: {
+    code: 19002,
+    message: 'The client sent too many malformed frames in a short time and was disconnected; fix the client.',
+    close: CLOSE_CODES.TOO_MANY_BAD_FRAMES,
+  },
+  HEARTBEAT_TIMEOUT: {
+    code: 19003,
+    message: 'No frame arrived within the heartbeat timeout; the client should send {"t":"ping"} every heartbeatMs.',
+    close: CLOSE_CODES.HEARTBEAT_TIMEOUT,
+  },
+  SLOW_CONSUMER: {
+    code: 19004,
+    message: 'The client did not read messages fast enough and its backlog passed the server limit; it may reconnect.',
+    close: CLOSE_CODES.SLOW_CONSUMER,
+  },
+  SERVER_SHUTTING_DOWN: {
+    code: 19005,
+    message: 'The server is shutting down; reconnect in a moment.',
+    close: CLOSE_CODES.GOING_AWAY,
+  },
+  INTERNAL_ERROR: {
+    code: 10002,
+    message: 'Internal server error; retry, and report it with the server log if it persists.',
+    close: CLOSE_CODES.INTERNAL_ERROR,
+  },
+  // ── Apps and accounts ────────────────────────────────────────────────────
+  UNKNOWN_APP: {
+    code: 70020,
+    message: 'No application has this SDKAppID; check the SDKAppID or create the app with `stadium app create`.',
+    close: CLOSE_CODES.UNKNOWN_APP,
+  },
+  APP_NOT_FOUND: {
+    code: 60006,
+    message: 'No application has this SDKAppID; list apps with `stadium app list`.',
+  },
+  APP_LIMIT_REACHED: {
+    code: 19010,
+    message: 'An account may own at most 300 applications; delete one before creating another.',
+  },
+  INVALID_APP_NAME: {
+    code: 19011,
+    message: 'An application name must be 1–64 characters.',
+  },
+  INVALID_USER_ID: {
+    code: 70402,
+    message: 'A userID must be 1–32 bytes of printable ASCII without spaces.',
+  },
+  NOT_LOGGED_IN: {
+    code: 2024,
+    message: 'This needs a logged-in user: guests can only join rooms and receive. Call login({ userID, userSig }) first.',
+  },
+  LOGIN_CONFLICT: {
+    code: 19006,
+    message: 'This connection is already logged in as another user; log out first.',
+  },
+  KICKED: {
+    code: 19007,
+    message: 'The server ended this session (the app was deleted or the user was kicked); log in again with a fresh userSig.',
+    close: CLOSE_CODES.KICKED,
+  },
+  // ── userSig ──────────────────────────────────────────────────────────────
+  USERSIG_EXPIRED: {
+    code: 70001,
+    message: 'The userSig has expired; generate a new one with the app secret key.',
+  },
+  USERSIG_EMPTY: {
+    code: 70002,
+    message: 'The userSig is empty; pass the userSig generated for this user.',
+  },
+  USERSIG_INVALID: {
+    code: 70003,
+    message: 'The userSig is malformed (not a TLSSigAPIv2 userSig); generate it with a TLSSigAPIv2 library or `stadium usersig`.',
+  },
+  USERSIG_BAD_SIGNATURE: {
+    code: 70009,
+    message: 'The userSig signature does not match; it was made with another key. Use this app\'s secret key.',
+  },
+  USERSIG_USER_MISMATCH: {
+    code: 70013,
+    message: 'The userSig was made for another userID; generate one for the userID that logs in.',
+  },
+  USERSIG_APP_MISMATCH: {
+    code: 70014,
+    message: 'The userSig was made for another SDKAppID; generate one with this app\'s SDKAppID and key.',
+  },
+  // ── Profiles ─────────────────────────────────────────────────────────────
+  PROFILE_VALUE_TOO_LONG: {
+    code: 40601,
+    message: 'A profile value is longer than 500 bytes; shorten it.',
+  },
+  // ── Groups ───────────────────────────────────────────────────────────────
+  GROUP_NOT_FOUND: {
+    code: 10010,
+    message: 'The group does not exist or was dismissed; check the groupID.',
+  },
+  INVALID_GROUP_ID: {
+    code: 10015,
+    message: 'Invalid groupID: custom IDs are 1–48 bytes of printable ASCII and must not start with "@TGS#".',
+  },
+  GROUP_ID_IN_USE: {
+    code: 10025,
+    message: 'You already own a group with this groupID; dismiss it first or pick another ID.',
+  },
+  GROUP_ID_TAKEN: {
+    code: 10021,
+    message: 'Another user already owns a group with this groupID; pick another ID.',
+  },
+  GROUP_TYPE_NOT_SUPPORTED: {
+    code: 10004,
+    message: 'Stadium hosts live-broadcast groups only; create the group with type "AVChatRoom".',
+  },
+  INVALID_GROUP_FIELD: {
+    code: 10004,
+    message: 'A group field is too long: name ≤ 30 bytes, introduction ≤ 240, notification ≤ 300, avatar URL ≤ 100.',
+  },
+  NO_PERMISSION: {
+    code: 10007,
+    message: 'Only the group owner or an app admin may do this.',
+  },
+  NOT_GROUP_MEMBER: {
+    code: 10007,
+    message: 'Join the group first: only members can send to it.',
+  },
+  OWNER_CANNOT_QUIT: {
+    code: 10009,
+    message: 'The owner cannot quit a live-broadcast group; dismiss it instead.',
+  },
+  // ── Messages ─────────────────────────────────────────────────────────────
+  MESSAGE_TOO_LONG: {
+    code: 80002,
+    message: 'The message is larger than 12,000 bytes (payload and custom data, UTF-8); shorten it.',
+  },
+  EMPTY_MESSAGE: {
+    code: 10004,
+    message: 'The message is empty: text messages need non-empty payload.text.',
+  },
+  UNSUPPORTED_MESSAGE_TYPE: {
+    code: 10004,
+    message: 'Unsupported message type: live rooms accept TIMTextElem, TIMCustomElem, TIMFaceElem and TIMLocationElem.',
+  },
+  INVALID_PRIORITY: {
+    code: 10004,
+    message: 'Invalid priority: use "High", "Normal", "Low" or "Lowest".',
+  },
+  RATE_LIMITED: {
+    code: 10023,
+    message: 'The room is over its message rate limit and this message was shed (lowest priority goes first); retry later or send with a higher priority.',
+  },
+  REVOKE_NOT_SUPPORTED: {
+    code: 10035,
+    message: 'Messages in live-broadcast groups cannot be recalled; send a correction instead.',
+  },
+  // ── SDK-side (raised by @stadium/sdk without a server round trip) ────────
+  SDK_NO_SDKAPPID: {
+    code: 2000,
+    message: 'TIM.create needs a numeric SDKAppID.',
+    side: 'sdk',
+  },
+  SDK_NO_USERID: {
+    code: 2002,
+    message: 'login needs a userID.',
+    side: 'sdk',
+  },
+  SDK_NO_USERSIG: {
+    code: 2003,
+    message: 'login needs a userSig.',
+    side: 'sdk',
+  },
+  SDK_NOT_READY: {
+    code: 2999,
+    message: 'The SDK is not ready: log in and wait for SDK_READY (guests can only join and receive).',
+    side: 'sdk',
+  },
+  SDK_NOT_IN_ROOM: {
+    code: 2101,
+    message: 'Join the live-broadcast group before sending to it.',
+    side: 'sdk',
+  },
+  SDK_NEED_MESSAGE_INSTANCE: {
+    code: 2105,
+    message: 'sendMessage needs a message made by createTextMessage or createCustomMessage.',
+    side: 'sdk',
+  },
+  SDK_INVALID_CONVERSATION_TYPE: {
+    code: 2106,
+    message: 'Live rooms take conversationType TIM.TYPES.CONV_GROUP.',
+    side: 'sdk',
+  },
+  SDK_ILLEGAL_GROUP_TYPE: {
+    code: 2600,
+    message: 'Stadium hosts live-broadcast groups only: use type TIM.TYPES.GRP_AVCHATROOM.',
+    side: 'sdk',
+  },
+  SDK_MEMBER_NOT_IN_GROUP: {
+    code: 2623,
+    message: 'You are not in this group.',
+    side: 'sdk',
+  },
+  SDK_NETWORK_ERROR: {
+    code: 2800,
+    message: 'The connection to the server is down; the SDK is reconnecting. Retry when NET_STATE_CHANGE reports connected.',
+    side: 'sdk',
+  },
+  SDK_NETWORK_TIMEOUT: {
+    code: 2801,
+    message: 'The server did not answer in time; retry.',
+    side: 'sdk',
+  },
+  SDK_DESTROYED: {
+    code: 2905,
+    message: 'This SDK instance was destroyed; create a new one.',
+    side: 'sdk',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+/** A stable error name. */
+export type ErrorName = keyof typeof ERRORS;
+
+/** Look up an error's spec by name. */
+export function errorSpec(name: ErrorName): ErrorSpec {
+  return ERRORS[name];
+}
+
+/** True when `value` is a registered error name. */
+export function isErrorName(value: unknown): value is ErrorName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, value);
+}
+
+/**
+ * An error carrying a registry name and its numeric code. Servers throw it from command
+ * handlers; the SDK rejects promises with it (it has the `code`, `message` and `data`
+ * fields of the compatible SDK's IMError).
+ */
+export class StadiumError extends Error {
+  /** Numeric code (compatible service's value). */
+  readonly code: number;
+  /** Stable registry name. */
+  readonly reason: ErrorName;
+  /** Extra data (for example the message that failed to send). */
+  data: unknown;
+
+  constructor(reason: ErrorName, detail?: string, data?: unknown) {
+    const spec = ERRORS[reason];
+    super(detail ? `${detail}: ${spec.message}` : spec.message);
+    this.name = 'StadiumError';
+    this.code = spec.code;
+    this.reason = reason;
+    this.data = data;
+  }
+}

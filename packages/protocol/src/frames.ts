@@ -1,0 +1,234 @@
+/**
+ * Frames on the WebSocket, both directions, and the commands a client may send.
+ * docs/protocol.md describes each frame; this file is the single definition.
+ */
+import type { ErrorName } from './errors.js';
+import type { OutgoingMessage, WireMessage } from './messages.js';
+
+/** Protocol version this build speaks by default. */
+export const PROTOCOL_VERSION = 1;
+/** Versions the server accepts (`?v=` on the WebSocket URL). */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+/** Path of the WebSocket endpoint: `ws://host:port/ws?sdkappid=<n>&v=<version>&platform=<Web|…>`. */
+export const WS_PATH = '/ws';
+
+// ── Command bodies and results ─────────────────────────────────────────────
+
+/** A user profile. */
+export interface Profile {
+  userID: string;
+  nick: string;
+  avatar: string;
+  gender: string;
+  selfSignature: string;
+  location: string;
+  birthday: number;
+  language: number;
+  level: number;
+  role: number;
+  allowType: string;
+  adminForbidType: string;
+  messageSettings: number;
+  profileCustomField: Array<{ key: string; value: string }>;
+  lastUpdatedNumber?: number;
+}
+
+/** Fields `profile.update` may set. */
+export type ProfileUpdate = Partial<Omit<Profile, 'userID' | 'lastUpdatedNumber'>>;
+
+/** Per-room settings as they are in force (app default merged with room override). */
+export interface RoomSettings {
+  /** Messages per second the room accepts from senders (default 40). */
+  rateLimitPerSec: number;
+  /** Whether members receive join / quit tips. */
+  memberTips: boolean;
+}
+
+/** A live room's profile, in the compatible SDK's `Group` shape. */
+export interface GroupInfo {
+  groupID: string;
+  name: string;
+  type: 'AVChatRoom';
+  avatar: string;
+  introduction: string;
+  notification: string;
+  ownerID: string;
+  createTime: number;
+  lastInfoTime: number;
+  /** Sequence number the next message in the room will get. */
+  nextMessageSeq: number;
+  /** Members online now (connections joined). */
+  memberCount: number;
+  maxMemberCount: number;
+  muteAllMembers: boolean;
+  joinOption: 'FreeAccess';
+  groupCustomField: Array<{ key: string; value: string }>;
+  selfInfo?: { role: 'Owner' | 'Admin' | 'Member'; joinTime: number; messageRemindType: 'AcceptAndNotify' };
+  settings: RoomSettings;
+}
+
+/** Request of `group.create`. */
+export interface CreateGroupRequest {
+  name: string;
+  type: string;
+  groupID?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  /** Stadium extension: room settings overrides. */
+  settings?: Partial<RoomSettings>;
+}
+
+/** Result of `login`. */
+export interface LoginResult {
+  userID: string;
+  profile: Profile;
+  /** True when the user is the app's admin account. */
+  isAdmin: boolean;
+  /** Server time in seconds. */
+  time: number;
+}
+
+/** Result of `group.join`. */
+export interface JoinResult {
+  status: 'JoinedSuccess' | 'AlreadyInGroup';
+  group: GroupInfo;
+  /** Sequence number of the newest message in the room at join time (0 if none). */
+  lastSeq: number;
+  /**
+   * When the request carried `sinceSeq`: true when every message after it that the server
+   * still held was sent (in `msgs` frames before this response), false when some were gone.
+   */
+  resumed?: boolean;
+}
+
+/** Every command: its request body and its result. */
+export interface Commands {
+  login: { req: { userID: string; userSig: string }; res: LoginResult };
+  logout: { req: Record<string, never>; res: Record<string, never> };
+  'profile.update': { req: ProfileUpdate; res: Profile };
+  'profile.get': { req: { userIDList: string[] }; res: { profiles: Profile[] } };
+  'group.create': { req: CreateGroupRequest; res: { group: GroupInfo } };
+  'group.join': { req: { groupID: string; sinceSeq?: number }; res: JoinResult };
+  'group.quit': { req: { groupID: string }; res: { groupID: string } };
+  'group.dismiss': { req: { groupID: string }; res: { groupID: string } };
+  'group.get': { req: { groupID: string }; res: { group: GroupInfo } };
+  'group.online': { req: { groupID: string }; res: { memberCount: number } };
+  'group.settings': { req: { groupID: string } & Partial<RoomSettings>; res: { settings: RoomSettings } };
+  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number } };
+  'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
+}
+
+/** A command name. */
+export type CommandName = keyof Commands;
+
+/** All command names, for validation. */
+export const COMMAND_NAMES: readonly CommandName[] = [
+  'login',
+  'logout',
+  'profile.update',
+  'profile.get',
+  'group.create',
+  'group.join',
+  'group.quit',
+  'group.dismiss',
+  'group.get',
+  'group.online',
+  'group.settings',
+  'msg.send',
+  'msg.revoke',
+];
+
+/** True when `value` names a command. */
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && (COMMAND_NAMES as readonly string[]).includes(value);
+}
+
+// ── Frames ─────────────────────────────────────────────────────────────────
+
+/** Client → server: a request, answered by exactly one `res` with the same `id`. */
+export interface RequestFrame<C extends CommandName = CommandName> {
+  t: 'req';
+  id: number;
+  cmd: C;
+  body: Commands[C]['req'];
+}
+
+/** Client → server: keepalive; the server answers `pong`. */
+export interface PingFrame {
+  t: 'ping';
+}
+
+/** Any frame a client sends. */
+export type ClientFrame = RequestFrame | PingFrame;
+
+/** Server → client, first frame on every connection. */
+export interface HelloFrame {
+  t: 'hello';
+  /** Protocol version in use. */
+  v: number;
+  /** Node that holds this connection (for logs). */
+  node: string;
+  /** Send a ping at least this often; the server closes after 2.5× this without a frame. */
+  heartbeatMs: number;
+  maxMessageBytes: number;
+  /** Server time in milliseconds. */
+  time: number;
+}
+
+/** Server → client: successful result of a request. */
+export interface OkResponseFrame<C extends CommandName = CommandName> {
+  t: 'res';
+  id: number;
+  code: 0;
+  data: Commands[C]['res'];
+}
+
+/** Server → client: failed request. */
+export interface ErrorResponseFrame {
+  t: 'res';
+  id: number;
+  code: number;
+  name: ErrorName;
+  message: string;
+}
+
+/** Server → client: messages of one room, in sequence order. */
+export interface MessagesFrame {
+  t: 'msgs';
+  /** groupID. */
+  g: string;
+  m: WireMessage[];
+  /**
+   * Present when the server dropped messages for this connection because it read too slowly
+   * (lowest priority first): how many were dropped since the last frame.
+   */
+  lost?: number;
+}
+
+/** Server → client: answer to `ping`. */
+export interface PongFrame {
+  t: 'pong';
+  time: number;
+}
+
+/** Server → client: a frame that could not be answered by `res` (no usable `id`). */
+export interface ErrorFrame {
+  t: 'err';
+  code: number;
+  name: ErrorName;
+  message: string;
+}
+
+/** Server → client: the session ends on purpose; the close follows. */
+export interface KickFrame {
+  t: 'kick';
+  /** `TIM.TYPES.KICKED_OUT_*` value. */
+  type: 'multipleAccount' | 'multipleDevice' | 'userSigExpired' | 'REST_API_Kick';
+  code: number;
+  name: ErrorName;
+  message: string;
+}
+
+/** Any frame a server sends. */
+export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | PongFrame | ErrorFrame | KickFrame;
