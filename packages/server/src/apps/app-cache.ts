@@ -1,0 +1,39 @@
+/**
+ * Apps by SDKAppID for the connection path, cached briefly so a burst of connects costs one
+ * store read, and so an app deleted from another process stops being served within `ttlMs`.
+ */
+import type { Clock } from '../clock/clock.js';
+import type { AppRecord, Store } from '../storage/store.js';
+
+interface Cached {
+  app: AppRecord | undefined;
+  at: number;
+}
+
+/** Short-lived cache of app records. */
+export class AppCache {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
+  readonly #cache = new Map<number, Cached>();
+
+  constructor(store: Store, clock: Clock, ttlMs = 5000) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#ttlMs = ttlMs;
+  }
+
+  async get(sdkAppId: number): Promise<AppRecord | undefined> {
+    const now = this.#clock.now();
+    const hit = this.#cache.get(sdkAppId);
+    if (hit && now - hit.at < this.#ttlMs) return hit.app;
+    const app = await this.#store.getApp(sdkAppId);
+    this.#cache.set(sdkAppId, { app, at: now });
+    return app;
+  }
+
+  /** Forget an app (after it changed or was deleted in this process). */
+  invalidate(sdkAppId: number): void {
+    this.#cache.delete(sdkAppId);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Server options: one interface, one frozen defaults object, one resolver. Flags and
+ * environment variables are read by the CLI only (`cli/start.ts`), which passes the
+ * result here; nothing below the composition root reads `process.env`.
+ */
+
+/** Everything `startStadium` can be told. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one. @default 8080 */
+  port: number;
+  /** Interface to bind. @default '127.0.0.1' */
+  host: string;
+  /** Folder for the embedded SQLite file. @default './data' */
+  dataDir: string;
+  /** Store URL: `sqlite:<file>`, `memory:`; empty means `<dataDir>/stadium.db`. @default '' */
+  db: string;
+  /** Bus URL: `local:` (in-process). @default 'local:' */
+  bus: string;
+  /** Node name in logs and `hello` frames. @default hostname-pid */
+  nodeId: string;
+  /** pino level. @default 'info' */
+  logLevel: string;
+  /** Create and print a development app when the store has none. @default true */
+  createDevApp: boolean;
+  /** Clients ping at least this often. @default 25000 */
+  heartbeatMs: number;
+  /** Close a connection silent for this long. @default 62500 (2.5 × heartbeatMs) */
+  heartbeatTimeoutMs: number;
+  /** Largest WebSocket frame accepted from a client. @default 65536 */
+  maxFrameBytes: number;
+  /** Malformed frames a connection may send per minute before it is closed. @default 20 */
+  maxBadFramesPerMinute: number;
+  /** Time over which a room's messages are merged into one frame. @default 20 */
+  batchWindowMs: number;
+  /** Bytes a socket may have buffered before the connection counts as slow. @default 262144 */
+  socketHighWaterBytes: number;
+  /** Bytes of messages held for a slow connection; past this the lowest priority is dropped. @default 1048576 */
+  maxPendingBytes: number;
+  /** A connection that stays slow this long is closed with 4008. @default 10000 */
+  slowConsumerTimeoutMs: number;
+  /** Join / quit tips per room per second; excess tips are dropped and counted. @default 20 */
+  memberTipsPerSec: number;
+  /** Messages per room kept for resume. @default 1000 */
+  resumeBufferSize: number;
+  /** Milliseconds to wait for connections to close on shutdown. @default 5000 */
+  shutdownGraceMs: number;
+  /** Folder of the browser SDK bundle; empty uses the installed @stadium/sdk. @default '' */
+  sdkBundlePath: string;
+}
+
+/** Defaults of {@link ServerOptions}. */
+export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: './data',
+  db: '',
+  bus: 'local:',
+  nodeId: '',
+  logLevel: 'info',
+  createDevApp: true,
+  heartbeatMs: 25_000,
+  heartbeatTimeoutMs: 62_500,
+  maxFrameBytes: 65_536,
+  maxBadFramesPerMinute: 20,
+  batchWindowMs: 20,
+  socketHighWaterBytes: 262_144,
+  maxPendingBytes: 1_048_576,
+  slowConsumerTimeoutMs: 10_000,
+  memberTipsPerSec: 20,
+  resumeBufferSize: 1000,
+  shutdownGraceMs: 5000,
+  sdkBundlePath: '',
+});
+
+/** Merge `partial` over the defaults and check every value. Throws a TypeError that says what to fix. */
+export function resolveServerOptions(partial: Partial<ServerOptions> = {}): ServerOptions {
+  const defined = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined)) as Partial<ServerOptions>;
+  const o: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...defined };
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new TypeError(`port must be an integer 0–65535, got ${String(o.port)}`);
+  if (typeof o.host !== 'string' || o.host === '') throw new TypeError('host must be a non-empty string');
+  for (const key of [
+    'heartbeatMs',
+    'heartbeatTimeoutMs',
+    'maxFrameBytes',
+    'maxBadFramesPerMinute',
+    'socketHighWaterBytes',
+    'maxPendingBytes',
+    'slowConsumerTimeoutMs',
+    'memberTipsPerSec',
+    'resumeBufferSize',
+    'shutdownGraceMs',
+  ] as const) {
+    if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
+  }
+  if (!Number.isFinite(o.batchWindowMs) || o.batchWindowMs < 0) throw new TypeError(`batchWindowMs must be ≥ 0, got ${String(o.batchWindowMs)}`);
+  if (partial.heartbeatTimeoutMs === undefined) o.heartbeatTimeoutMs = Math.round(o.heartbeatMs * 2.5);
+  if (o.bus !== 'local:') throw new TypeError(`bus ${o.bus} is not supported yet; use "local:" (in-process)`);
+  return o;
+}

@@ -1,0 +1,75 @@
+/**
+ * A room's members on this node and the loop that writes each batch to them. This is the
+ * only place that iterates over members; it does one method call per member and the member
+ * does one socket write (see `Connection.deliver`). No encoding, allocation, logging or
+ * awaiting happens per recipient.
+ */
+import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Recipient } from './recipient.js';
+
+/** Local members of one room, subscribed to the room's bus subject. */
+export class RoomFanout {
+  readonly #members = new Set<Recipient>();
+  readonly #metrics: Metrics;
+  readonly #unsubscribe: Unsubscribe;
+  /** Called when the room is closed by its authority (dismissed). */
+  onClosed: (() => void) | null = null;
+
+  constructor(bus: Bus, subject: string, metrics: Metrics) {
+    this.#metrics = metrics;
+    this.#unsubscribe = bus.subscribe(subject, (message) => this.#onBus(message));
+  }
+
+  /** Members on this node. */
+  get size(): number {
+    return this.#members.size;
+  }
+
+  has(member: Recipient): boolean {
+    return this.#members.has(member);
+  }
+
+  /** Add a member; O(1). Returns false if it was already there. */
+  add(member: Recipient): boolean {
+    if (this.#members.has(member)) return false;
+    this.#members.add(member);
+    this.#metrics.members.inc();
+    return true;
+  }
+
+  /** Remove a member; O(1). Returns false if it was not there. */
+  remove(member: Recipient): boolean {
+    if (!this.#members.delete(member)) return false;
+    this.#metrics.members.dec();
+    return true;
+  }
+
+  /** Every member, for dismissal. */
+  members(): Recipient[] {
+    return [...this.#members];
+  }
+
+  /** Stop receiving the room's traffic and forget the members. */
+  dispose(): void {
+    this.#unsubscribe();
+    this.#metrics.members.dec(this.#members.size);
+    this.#members.clear();
+  }
+
+  #onBus(message: BusMessage): void {
+    switch (message.kind) {
+      case 'batch': {
+        const { groupId, wsFrame, entries } = message;
+        for (const member of this.#members) member.deliver(groupId, wsFrame, entries);
+        const n = this.#members.size;
+        this.#metrics.frames.inc(n);
+        this.#metrics.deliveries.inc(n * entries.length);
+        return;
+      }
+      case 'room-closed':
+        this.onClosed?.();
+        return;
+    }
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * The WebSocket endpoint: upgrade on `/ws`, version check, the `hello` frame, frame parsing
+ * and dispatch, heartbeats, slow consumers and graceful shutdown. One sweep timer serves all
+ * connections (no timer per connection).
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Logger } from 'pino';
+import {
+  ERRORS,
+  PROTOCOL_VERSION,
+  StadiumError,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  WS_PATH,
+  isCommandName,
+  type ErrorName,
+} from '@stadium/protocol';
+import type { AppCache } from '../apps/app-cache.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { GroupService } from '../groups/group-service.js';
+import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
+import type { CommandHandlers } from './command-handlers.js';
+import { Connection, type DeliveryPolicy } from './connection.js';
+import type { SessionRegistry } from './session-registry.js';
+
+/** Gateway settings (from ServerOptions). */
+export interface GatewayOptions {
+  nodeId: string;
+  heartbeatMs: number;
+  heartbeatTimeoutMs: number;
+  maxFrameBytes: number;
+  maxBadFramesPerMinute: number;
+  socketHighWaterBytes: number;
+  maxPendingBytes: number;
+  slowConsumerTimeoutMs: number;
+}
+
+/** What the gateway needs. */
+export interface GatewayDeps {
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  apps: AppCache;
+  sessions: SessionRegistry;
+  groups: GroupService;
+  handlers: CommandHandlers;
+}
+
+const PLATFORM_RE = /^[A-Za-z]{1,16}$/;
+
+/** The WebSocket side of the server. */
+export class WsGateway {
+  readonly #o: GatewayOptions;
+  readonly #d: GatewayDeps;
+  readonly #wss: WebSocketServer;
+  readonly #policy: DeliveryPolicy;
+  #nextId = 1;
+  #sweepTimer: TimerHandle | null = null;
+  #stopping = false;
+
+  constructor(options: GatewayOptions, deps: GatewayDeps) {
+    this.#o = options;
+    this.#d = deps;
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+    this.#policy = {
+      socketHighWaterBytes: options.socketHighWaterBytes,
+      maxPendingBytes: options.maxPendingBytes,
+      slowConsumerTimeoutMs: options.slowConsumerTimeoutMs,
+      now: () => deps.clock.now(),
+      onDropped: (dropped) => {
+        for (let rank = 1; rank <= 3; rank++) if (dropped[rank]) deps.metrics.slowDrops.inc({ priority: PRIORITY_LABELS[rank]! }, dropped[rank]);
+      },
+      onSlow: (conn) => this.#closeSlow(conn),
+    };
+  }
+
+  /** Take over `upgrade` requests of `server` and start the heartbeat sweep. */
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      void this.#onUpgrade(req, socket, head);
+    });
+    this.#scheduleSweep();
+  }
+
+  /** Close every connection with 1001 so SDKs reconnect, waiting at most `graceMs`. */
+  async shutdown(graceMs: number): Promise<void> {
+    this.#stopping = true;
+    if (this.#sweepTimer) this.#d.clock.clearTimeout(this.#sweepTimer);
+    const conns = [...this.#d.sessions.all];
+    const closed = conns.map((conn) => new Promise<void>((resolve) => {
+      if (conn.ws.readyState === conn.ws.CLOSED) return resolve();
+      conn.ws.once('close', () => resolve());
+      conn.closeWith('SERVER_SHUTTING_DOWN');
+    }));
+    await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+    for (const conn of conns) if (conn.ws.readyState !== conn.ws.CLOSED) conn.ws.terminate();
+    this.#wss.close();
+  }
+
+  async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== WS_PATH || this.#stopping) {
+      socket.end(`HTTP/1.1 ${this.#stopping ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    const sdkAppId = Number(url.searchParams.get('sdkappid'));
+    const version = Number(url.searchParams.get('v') ?? PROTOCOL_VERSION);
+    const platformParam = url.searchParams.get('platform') ?? 'Web';
+    const platform = PLATFORM_RE.test(platformParam) ? platformParam : 'Unknown';
+    let app;
+    try {
+      app = Number.isSafeInteger(sdkAppId) && sdkAppId > 0 ? await this.#d.apps.get(sdkAppId) : undefined;
+    } catch (error) {
+      this.#d.logger.error({ err: error }, 'app lookup failed');
+      socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.#wss.handleUpgrade(req, socket, head, (ws) => {
+      if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return this.#refuse(ws, 'UNSUPPORTED_VERSION', `version ${version}; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
+      if (!app) return this.#refuse(ws, 'UNKNOWN_APP', `SDKAppID ${url.searchParams.get('sdkappid') ?? '(missing)'}`);
+      this.#onConnection(ws, (ws as unknown as { _socket: Socket })._socket, app, platform);
+    });
+  }
+
+  #refuse(ws: WebSocket, name: ErrorName, detail: string): void {
+    const spec = ERRORS[name];
+    ws.send(JSON.stringify({ t: 'err', code: spec.code, name, message: `${detail}: ${spec.message}` }));
+    ws.close('close' in spec ? spec.close : 1008, name);
+  }
+
+  #onConnection(ws: WebSocket, socket: Socket, app: Connection['app'], platform: string): void {
+    const { clock, logger, metrics, sessions } = this.#d;
+    const conn = new Connection(this.#nextId++, ws, socket, app, platform, this.#policy);
+    sessions.add(conn);
+    metrics.connections.inc();
+    ws.on('message', (data, isBinary) => this.#onFrame(conn, data, isBinary));
+    ws.on('error', (error) => {
+      if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.badFrames.inc();
+      logger.debug({ app: app.sdkAppId, conn: conn.id, err: error }, 'websocket error');
+    });
+    ws.on('close', () => this.#onClose(conn));
+    conn.send({ t: 'hello', v: PROTOCOL_VERSION, node: this.#o.nodeId, heartbeatMs: this.#o.heartbeatMs, maxMessageBytes: 12_000, time: clock.now() });
+  }
+
+  #onClose(conn: Connection): void {
+    conn.closing = true;
+    const { metrics, sessions, groups } = this.#d;
+    for (const room of [...(conn.rooms?.values() ?? [])]) groups.leave(conn, room);
+    sessions.remove(conn);
+    metrics.connections.dec();
+  }
+
+  #onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
+    conn.lastSeenAt = this.#d.clock.now();
+    let frame: unknown;
+    try {
+      if (isBinary) throw new Error('binary');
+      frame = JSON.parse(data.toString());
+    } catch {
+      return this.#badFrame(conn, undefined, 'BAD_FRAME', 'not JSON text');
+    }
+    if (typeof frame !== 'object' || frame === null) return this.#badFrame(conn, undefined, 'BAD_FRAME', 'not an object');
+    const { t, id, cmd, body } = frame as Record<string, unknown>;
+    if (t === 'ping') return conn.send({ t: 'pong', time: this.#d.clock.now() });
+    const reqId = typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
+    if (t !== 'req' || reqId === undefined) return this.#badFrame(conn, reqId, 'BAD_FRAME', 'expected {"t":"req","id":<integer>,…} or {"t":"ping"}');
+    if (!isCommandName(cmd)) return this.#badFrame(conn, reqId, 'UNKNOWN_COMMAND', `got ${JSON.stringify(cmd)}`);
+    if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      return this.#badFrame(conn, reqId, 'INVALID_PARAMETER', 'body must be an object');
+    }
+    this.#d.handlers[cmd](conn, (body ?? {}) as Record<string, unknown>).then(
+      (result) => conn.send({ t: 'res', id: reqId, code: 0, data: result }),
+      (error: unknown) => this.#fail(conn, reqId, cmd, error),
+    );
+  }
+
+  #fail(conn: Connection, id: number, cmd: string, error: unknown): void {
+    if (error instanceof StadiumError) {
+      this.#d.metrics.requestErrors.inc({ name: error.reason });
+      conn.sendError(id, error.reason, error.message);
+      return;
+    }
+    this.#d.metrics.requestErrors.inc({ name: 'INTERNAL_ERROR' });
+    this.#d.logger.error({ app: conn.app.sdkAppId, conn: conn.id, cmd, err: error }, 'command failed');
+    conn.sendError(id, 'INTERNAL_ERROR', ERRORS.INTERNAL_ERROR.message);
+  }
+
+  #badFrame(conn: Connection, id: number | undefined, name: ErrorName, detail: string): void {
+    const now = this.#d.clock.now();
+    this.#d.metrics.badFrames.inc();
+    if (now - conn.badFramesSince > 60_000) {
+      conn.badFramesSince = now;
+      conn.badFrames = 0;
+    }
+    if (++conn.badFrames > this.#o.maxBadFramesPerMinute) {
+      conn.closeWith('TOO_MANY_BAD_FRAMES');
+      return;
+    }
+    const message = `${detail}: ${ERRORS[name].message}`;
+    if (id === undefined) conn.send({ t: 'err', code: ERRORS[name].code, name, message });
+    else conn.sendError(id, name, message);
+  }
+
+  #closeSlow(conn: Connection): void {
+    if (conn.closing) return;
+    this.#d.metrics.slowCloses.inc();
+    this.#d.logger.info({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId, backlogBytes: conn.backlogBytes }, 'closing slow consumer');
+    conn.closeWith('SLOW_CONSUMER');
+    // A socket that does not drain will not complete a close handshake either.
+    this.#d.clock.setTimeout(() => conn.ws.terminate(), 1000);
+  }
+
+  #scheduleSweep(): void {
+    const every = Math.max(250, Math.min(this.#o.heartbeatMs, this.#o.slowConsumerTimeoutMs) / 2);
+    this.#sweepTimer = this.#d.clock.setTimeout(() => {
+      this.#sweep();
+      if (!this.#stopping) this.#scheduleSweep();
+    }, every);
+  }
+
+  /** One pass over connections: heartbeat timeouts, slow consumers, expired userSigs. */
+  #sweep(): void {
+    const now = this.#d.clock.now();
+    for (const conn of this.#d.sessions.all) {
+      if (conn.closing) continue;
+      if (now - conn.lastSeenAt > this.#o.heartbeatTimeoutMs) conn.closeWith('HEARTBEAT_TIMEOUT');
+      else if (conn.slowSince !== 0 && now - conn.slowSince > this.#o.slowConsumerTimeoutMs) this.#closeSlow(conn);
+      else if (conn.sigExpiresAt !== 0 && now > conn.sigExpiresAt) {
+        conn.send({ t: 'kick', type: 'userSigExpired', code: ERRORS.USERSIG_EXPIRED.code, name: 'USERSIG_EXPIRED', message: ERRORS.USERSIG_EXPIRED.message });
+        conn.closeWith('KICKED');
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import type { GroupInfo } from '@stadium/protocol';
+import type { Room } from './room.js';
+
+/** A room's profile in the compatible SDK's `Group` shape, as `userId` sees it. */
+export function toGroupInfo(room: Room, userId: string | null, joinedAt?: number): GroupInfo {
+  const r = room.record;
+  const info: GroupInfo = {
+    groupID: r.groupId,
+    name: r.name,
+    type: 'AVChatRoom',
+    avatar: r.faceUrl,
+    introduction: r.introduction,
+    notification: r.notification,
+    ownerID: r.ownerId,
+    createTime: Math.floor(r.createdAt / 1000),
+    lastInfoTime: Math.floor(r.lastInfoAt / 1000),
+    nextMessageSeq: room.sequencer.nextSeq,
+    memberCount: room.fanout.size,
+    maxMemberCount: 0,
+    muteAllMembers: r.muteAll,
+    joinOption: 'FreeAccess',
+    groupCustomField: r.customFields.map((f) => ({ key: f.key, value: f.value })),
+    settings: room.settings,
+  };
+  if (joinedAt !== undefined) {
+    info.selfInfo = {
+      role: userId !== null && userId === r.ownerId ? 'Owner' : 'Member',
+      joinTime: Math.floor(joinedAt / 1000),
+      messageRemindType: 'AcceptAndNotify',
+    };
+  }
+  return info;
+}

@@ -1,0 +1,67 @@
+/**
+ * The HTTP side of the one port: health, metrics and the browser SDK bundle (the REST API,
+ * console and live page mount here too). WebSocket upgrades on the same server are taken by
+ * the gateway.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.js';
+
+/** What the HTTP app shows. */
+export interface HttpAppDeps {
+  logger: Logger;
+  metrics: Metrics;
+  nodeId: string;
+  /** Folder holding stadium.js; empty to find the installed @stadium/sdk. */
+  sdkBundleDir: string;
+  health(): Record<string, unknown>;
+}
+
+/** Where the built browser bundle of @stadium/sdk is. */
+export function defaultSdkBundleDir(): string {
+  const require = createRequire(import.meta.url);
+  return dirname(require.resolve('@stadium/sdk'));
+}
+
+async function readBundleFile(dir: string, name: string): Promise<Buffer | null> {
+  try {
+    return await readFile(join(dir, name));
+  } catch {
+    return null;
+  }
+}
+
+/** Build the Fastify app. */
+export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1_048_576 });
+  const bundleDir = deps.sdkBundleDir || defaultSdkBundleDir();
+  const bundles = new Map<string, Promise<Buffer | null>>();
+
+  app.get('/healthz', async () => ({ status: 'ok', node: deps.nodeId, ...deps.health() }));
+
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+
+  for (const [name, type] of [
+    ['stadium.js', 'application/javascript; charset=utf-8'],
+    ['stadium.js.map', 'application/json; charset=utf-8'],
+  ] as const) {
+    app.get(`/sdk/${name}`, async (_req, reply) => {
+      let pending = bundles.get(name);
+      if (!pending) bundles.set(name, (pending = readBundleFile(bundleDir, name)));
+      const body = await pending;
+      if (!body) {
+        bundles.delete(name);
+        return reply.code(404).type('text/plain').send(`The browser SDK bundle ${name} is not built; run "npm run build".\n`);
+      }
+      return reply.type(type).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').send(body);
+    });
+  }
+
+  return app;
+}

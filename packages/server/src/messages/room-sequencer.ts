@@ -1,0 +1,194 @@
+/**
+ * The authority of one room: every message bound for the room passes through here, on
+ * exactly one process, which makes the room's decisions — rate limit and priority shedding,
+ * sequence numbers, batching — once for all its members wherever they are connected. Admitted
+ * batches are encoded once and published on the bus; nothing here knows about sockets.
+ *
+ * Messages wait at most one batch window. At the end of a window the pending messages are
+ * ordered by priority (High first, arrival order within a priority), admitted against the
+ * room's budget, numbered, encoded and published as one batch. High-priority messages and
+ * system notices end the window at once.
+ */
+import { StadiumError } from '@stadium/protocol';
+import type { WireMessage } from '@stadium/protocol';
+import type { Bus } from '../bus/bus.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
+import { buildMessagesFrame, encodeMessage, type BatchEntry } from '../fanout/room-batch.js';
+import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
+import { RateLimiter } from './rate-limiter.js';
+import { ResumeBuffer } from './resume-buffer.js';
+
+/** A message before the authority numbers it. */
+export type UnsequencedMessage = Omit<WireMessage, 'seq' | 'time'>;
+
+/** Outcome of a user message: its sequence number and server time (seconds). */
+export interface Admitted {
+  seq: number;
+  time: number;
+}
+
+/** What a candidate is: a sender's message, a member tip or a system notice. */
+type Kind = 'user' | 'tip' | 'notice';
+
+interface Candidate {
+  kind: Kind;
+  rank: 0 | 1 | 2 | 3;
+  message: UnsequencedMessage;
+  resolve?: (admitted: Admitted) => void;
+  reject?: (error: StadiumError) => void;
+}
+
+/** What a sequencer needs from its surroundings. */
+export interface RoomSequencerDeps {
+  clock: Clock;
+  bus: Bus;
+  metrics: Metrics;
+}
+
+/** Settings of a sequencer. */
+export interface RoomSequencerOptions {
+  sdkAppId: number;
+  groupId: string;
+  subject: string;
+  /** First sequence number to assign. */
+  nextSeq: number;
+  ratePerSec: number;
+  tipsPerSec: number;
+  batchWindowMs: number;
+  resumeBufferSize: number;
+  /** Called after each published batch with the next sequence number (for persistence). */
+  onAdvance?: (nextSeq: number) => void;
+}
+
+const RANK: Record<WireMessage['priority'], 0 | 1 | 2 | 3> = { High: 0, Normal: 1, Low: 2, Lowest: 3 };
+
+/** The per-room authority. */
+export class RoomSequencer {
+  readonly #deps: RoomSequencerDeps;
+  readonly #o: RoomSequencerOptions;
+  readonly #limiter: RateLimiter;
+  readonly #tipLimiter: RateLimiter;
+  readonly #resume: ResumeBuffer;
+  #nextSeq: number;
+  #pending: Candidate[] = [];
+  #timer: TimerHandle | null = null;
+  #closed = false;
+
+  constructor(deps: RoomSequencerDeps, options: RoomSequencerOptions) {
+    this.#deps = deps;
+    this.#o = options;
+    const now = deps.clock.now();
+    this.#limiter = new RateLimiter(options.ratePerSec, now);
+    this.#tipLimiter = new RateLimiter(options.tipsPerSec, now);
+    this.#resume = new ResumeBuffer(options.resumeBufferSize);
+    this.#nextSeq = options.nextSeq;
+  }
+
+  /** Sequence number of the newest published message (0 if none). */
+  get lastSeq(): number {
+    return this.#nextSeq - 1;
+  }
+
+  /** Sequence number the next message will get. */
+  get nextSeq(): number {
+    return this.#nextSeq;
+  }
+
+  /** Messages per second the room admits from senders. */
+  get ratePerSec(): number {
+    return this.#limiter.ratePerSec;
+  }
+
+  setRate(ratePerSec: number): void {
+    this.#limiter.setRate(ratePerSec, this.#deps.clock.now());
+  }
+
+  /** Offer a sender's message. Resolves when it is published; rejects with RATE_LIMITED when shed. */
+  submit(message: UnsequencedMessage): Promise<Admitted> {
+    if (this.#closed) return Promise.reject(new StadiumError('GROUP_NOT_FOUND'));
+    const rank = RANK[message.priority];
+    this.#deps.metrics.messagesIn.inc({ priority: message.priority });
+    return new Promise<Admitted>((resolve, reject) => {
+      this.#enqueue({ kind: 'user', rank, message, resolve, reject });
+    });
+  }
+
+  /** Offer a join / quit tip: limited by the room's tip rate, dropped (and counted) past it. */
+  submitTip(message: UnsequencedMessage): void {
+    if (this.#closed) return;
+    this.#enqueue({ kind: 'tip', rank: RANK[message.priority], message });
+  }
+
+  /** Publish a system notice: never limited, flushed at once. */
+  submitNotice(message: UnsequencedMessage): void {
+    if (this.#closed) return;
+    this.#enqueue({ kind: 'notice', rank: 0, message });
+  }
+
+  /** Messages after `afterSeq` still held for resume. */
+  since(afterSeq: number): { entries: BatchEntry[]; complete: boolean } {
+    return this.#resume.since(afterSeq, this.lastSeq);
+  }
+
+  /** Publish what is pending now and stop; later submissions are refused. */
+  close(): void {
+    if (this.#closed) return;
+    this.flush();
+    this.#closed = true;
+  }
+
+  #enqueue(candidate: Candidate): void {
+    this.#pending.push(candidate);
+    if (candidate.rank === 0 || this.#o.batchWindowMs === 0) {
+      this.flush();
+    } else if (this.#timer === null) {
+      this.#timer = this.#deps.clock.setTimeout(() => this.flush(), this.#o.batchWindowMs);
+    }
+  }
+
+  /** End the current window: admit, number, encode and publish what is pending. */
+  flush(): void {
+    if (this.#timer !== null) {
+      this.#deps.clock.clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    const pending = this.#pending;
+    if (pending.length === 0) return;
+    this.#pending = [];
+    if (pending.length > 1) pending.sort((a, b) => a.rank - b.rank);
+
+    const now = this.#deps.clock.now();
+    const time = Math.floor(now / 1000);
+    const { metrics } = this.#deps;
+    const entries: BatchEntry[] = [];
+    const admitted: Array<{ candidate: Candidate; seq: number }> = [];
+    for (const candidate of pending) {
+      if (candidate.kind === 'user' && !this.#limiter.tryTake(candidate.rank, now)) {
+        metrics.shed.inc({ priority: PRIORITY_LABELS[candidate.rank] });
+        candidate.reject!(new StadiumError('RATE_LIMITED', `room ${this.#o.groupId} admits ${this.#limiter.ratePerSec} messages/s`));
+        continue;
+      }
+      if (candidate.kind === 'tip' && !this.#tipLimiter.tryTake(0, now)) {
+        metrics.tipsDropped.inc();
+        continue;
+      }
+      const seq = this.#nextSeq++;
+      const wire = { ...candidate.message, seq, time } as WireMessage;
+      entries.push(encodeMessage(wire));
+      admitted.push({ candidate, seq });
+      metrics.messagesOut.inc({ type: wire.type });
+    }
+    if (entries.length === 0) return;
+
+    this.#resume.push(entries);
+    this.#deps.bus.publish(this.#o.subject, {
+      kind: 'batch',
+      sdkAppId: this.#o.sdkAppId,
+      groupId: this.#o.groupId,
+      wsFrame: buildMessagesFrame(this.#o.groupId, entries),
+      entries,
+    });
+    for (const { candidate, seq } of admitted) candidate.resolve?.({ seq, time });
+    this.#o.onAdvance?.(this.#nextSeq);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The composition root: the one place that picks adapters (store, bus, clock, logger) and
+ * wires the engine, the gateway and the HTTP app onto one port.
+ */
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { AppCache } from './apps/app-cache.js';
+import type { Bus } from './bus/bus.js';
+import { LocalBus } from './bus/local-bus.js';
+import { systemClock, type Clock } from './clock/clock.js';
+import { resolveServerOptions, type ServerOptions } from './config/options.js';
+import { createCommandHandlers } from './gateway/command-handlers.js';
+import { SessionRegistry } from './gateway/session-registry.js';
+import { WsGateway } from './gateway/ws-gateway.js';
+import { GroupService } from './groups/group-service.js';
+import { RoomRegistry } from './groups/room-registry.js';
+import { createHttpApp } from './http/http-app.js';
+import { MessageService } from './messages/message-service.js';
+import { Metrics } from './metrics/metrics.js';
+import { openStore } from './storage/open-store.js';
+import type { Store } from './storage/store.js';
+import { ProfileService } from './users/profile-service.js';
+
+/** Adapters a caller may inject (tests); anything missing is built from the options. */
+export interface StadiumDeps {
+  clock: Clock;
+  logger: Logger;
+  store: Store;
+  bus: Bus;
+  metrics: Metrics;
+}
+
+/** A running server. */
+export interface StadiumServer {
+  /** `http://host:port`. */
+  url: string;
+  port: number;
+  host: string;
+  nodeId: string;
+  store: Store;
+  metrics: Metrics;
+  /** Close connections with 1001, stop listening, persist room state, close the store. Idempotent. */
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Start a server. */
+export async function startStadium(options: Partial<ServerOptions> = {}, deps: Partial<StadiumDeps> = {}): Promise<StadiumServer> {
+  const o = resolveServerOptions(options);
+  const nodeId = o.nodeId || `${hostname()}-${process.pid}`;
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? pino({ level: o.logLevel, base: { node: nodeId } });
+  const store = deps.store ?? (await openStore({ db: o.db, dataDir: o.dataDir }));
+  const bus = deps.bus ?? new LocalBus();
+  const metrics = deps.metrics ?? new Metrics();
+
+  const sessions = new SessionRegistry();
+  const rooms = new RoomRegistry(
+    { store, bus, clock, metrics, logger },
+    { batchWindowMs: o.batchWindowMs, memberTipsPerSec: o.memberTipsPerSec, resumeBufferSize: o.resumeBufferSize },
+  );
+  const groups = new GroupService({ store, rooms, clock });
+  const profiles = new ProfileService({ store, sessions });
+  const messages = new MessageService();
+  const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles });
+  const gateway = new WsGateway(
+    {
+      nodeId,
+      heartbeatMs: o.heartbeatMs,
+      heartbeatTimeoutMs: o.heartbeatTimeoutMs,
+      maxFrameBytes: o.maxFrameBytes,
+      maxBadFramesPerMinute: o.maxBadFramesPerMinute,
+      socketHighWaterBytes: o.socketHighWaterBytes,
+      maxPendingBytes: o.maxPendingBytes,
+      slowConsumerTimeoutMs: o.slowConsumerTimeoutMs,
+    },
+    { clock, logger, metrics, apps: new AppCache(store, clock), sessions, groups, handlers },
+  );
+  const http = createHttpApp({
+    logger,
+    metrics,
+    nodeId,
+    sdkBundleDir: o.sdkBundlePath,
+    health: () => ({ connections: sessions.all.size, rooms: rooms.size }),
+  });
+  gateway.attach(http.server);
+  await http.listen({ port: o.port, host: o.host });
+  const address = http.server.address() as AddressInfo;
+  const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${urlHost}:${address.port}`;
+  logger.info({ url }, 'stadium listening');
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await gateway.shutdown(o.shutdownGraceMs);
+      await http.close();
+      await rooms.closeAll();
+      await bus.close();
+      if (!deps.store) await store.close();
+      logger.info('stadium stopped');
+    })());
+
+  return { url, port: address.port, host: o.host, nodeId, store, metrics, close, [Symbol.asyncDispose]: close };
+}

@@ -1,0 +1,95 @@
+/**
+ * The Store port: everything Stadium keeps across restarts. The engine depends on this
+ * interface only; adapters (SQLite, in-memory, later PostgreSQL) implement it and all pass
+ * the shared contract suite in `store.contract.ts`.
+ *
+ * Nothing on the message hot path calls the store: rooms are loaded once when they become
+ * active and kept in memory.
+ */
+import type { Profile, RoomSettings } from '@stadium/protocol';
+
+/** Settings an app applies to all its rooms (rooms may override). */
+export interface AppSettings {
+  /** Default per-room send rate, messages per second. @default 40 */
+  roomRateLimitPerSec: number;
+  /** Default for join / quit tips. @default true */
+  memberTips: boolean;
+}
+
+/** An application (tenant). */
+export interface AppRecord {
+  sdkAppId: number;
+  name: string;
+  /** HMAC key for userSigs. */
+  secretKey: string;
+  /** The app admin account, `administrator` unless chosen otherwise. */
+  adminUserId: string;
+  /** Webhook URL for callbacks, if any. */
+  callbackUrl: string | null;
+  createdAt: number;
+  settings: AppSettings;
+}
+
+/** Input of {@link Store.createApp}. */
+export interface NewApp {
+  /** Omit to let the store pick a free ID in 1400000000–1599999999. */
+  sdkAppId?: number;
+  name: string;
+  secretKey: string;
+  adminUserId: string;
+  callbackUrl?: string | null;
+  createdAt: number;
+  settings: AppSettings;
+}
+
+/** A live room as stored. Members are not stored: membership is live connections. */
+export interface GroupRecord {
+  sdkAppId: number;
+  groupId: string;
+  type: 'AVChatRoom';
+  name: string;
+  ownerId: string;
+  introduction: string;
+  notification: string;
+  faceUrl: string;
+  createdAt: number;
+  lastInfoAt: number;
+  muteAll: boolean;
+  customFields: Array<{ key: string; value: string }>;
+  /** Room overrides of the app settings; absent keys follow the app. */
+  settings: Partial<RoomSettings>;
+  /** Next sequence number to assign (persisted so sequences survive restarts). */
+  nextSeq: number;
+}
+
+/** Fields of a group that {@link Store.updateGroup} may change. */
+export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'type' | 'createdAt'>>;
+
+/** The storage port. */
+export interface Store {
+  /** Create an app; rejects with `StadiumError('APP_LIMIT_REACHED')` past 300 apps. */
+  createApp(app: NewApp): Promise<AppRecord>;
+  getApp(sdkAppId: number): Promise<AppRecord | undefined>;
+  listApps(): Promise<AppRecord[]>;
+  updateApp(sdkAppId: number, patch: Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'settings'>>): Promise<AppRecord | undefined>;
+  /** Delete an app and everything that belongs to it (groups, profiles). False if unknown. */
+  deleteApp(sdkAppId: number): Promise<boolean>;
+
+  getProfile(sdkAppId: number, userId: string): Promise<Profile | undefined>;
+  getProfiles(sdkAppId: number, userIds: readonly string[]): Promise<Profile[]>;
+  /** Insert or replace a profile. */
+  putProfile(sdkAppId: number, profile: Profile): Promise<void>;
+
+  /** Insert a group; returns false (and changes nothing) when the ID is taken in that app. */
+  createGroup(group: GroupRecord): Promise<boolean>;
+  getGroup(sdkAppId: number, groupId: string): Promise<GroupRecord | undefined>;
+  updateGroup(sdkAppId: number, groupId: string, patch: GroupPatch): Promise<GroupRecord | undefined>;
+  deleteGroup(sdkAppId: number, groupId: string): Promise<boolean>;
+  listGroups(sdkAppId: number): Promise<GroupRecord[]>;
+
+  /** Release connections and files. */
+  close(): Promise<void>;
+}
+
+/** Defaults for new apps. */
+export const DEFAULT_APP_SETTINGS: Readonly<AppSettings> = Object.freeze({ roomRateLimitPerSec: 40, memberTips: true });
