@@ -7,7 +7,7 @@
  * Messages wait at most one batch window. At the end of a window the pending messages are
  * ordered by priority (High first, arrival order within a priority), admitted against the
  * room's budget, numbered, encoded and published as one batch. High-priority messages and
- * system notices end the window at once.
+ * system notices do not wait: each is published at once.
  */
 import { StadiumError } from '@stadium/protocol';
 import type { WireMessage } from '@stadium/protocol';
@@ -138,11 +138,17 @@ export class RoomSequencer {
   }
 
   #enqueue(candidate: Candidate): void {
-    this.#pending.push(candidate);
-    if (candidate.rank === 0 || this.#o.batchWindowMs === 0) {
+    if (candidate.kind === 'notice') {
+      // Whatever was offered before the notice goes out before it.
       this.flush();
-    } else if (this.#timer === null) {
-      this.#timer = this.#deps.clock.setTimeout(() => this.flush(), this.#o.batchWindowMs);
+      this.#publish([candidate]);
+    } else if (candidate.rank === 0 || this.#o.batchWindowMs === 0) {
+      // High does not wait for the window, and does not pull the window's lower-priority
+      // messages forward either: they still compete for what budget is left when it ends.
+      this.#publish([candidate]);
+    } else {
+      this.#pending.push(candidate);
+      if (this.#timer === null) this.#timer = this.#deps.clock.setTimeout(() => this.flush(), this.#o.batchWindowMs);
     }
   }
 
@@ -156,13 +162,17 @@ export class RoomSequencer {
     if (pending.length === 0) return;
     this.#pending = [];
     if (pending.length > 1) pending.sort((a, b) => a.rank - b.rank);
+    this.#publish(pending);
+  }
 
+  /** Admit, number, encode and publish `candidates` (already in delivery order) as one batch. */
+  #publish(candidates: readonly Candidate[]): void {
     const now = this.#deps.clock.now();
     const time = Math.floor(now / 1000);
     const { metrics } = this.#deps;
     const entries: BatchEntry[] = [];
     const admitted: Array<{ candidate: Candidate; seq: number }> = [];
-    for (const candidate of pending) {
+    for (const candidate of candidates) {
       if (candidate.kind === 'user' && !this.#limiter.tryTake(candidate.rank, now)) {
         metrics.shed.inc({ priority: PRIORITY_LABELS[candidate.rank] });
         candidate.reject!(new StadiumError('RATE_LIMITED', `room ${this.#o.groupId} admits ${this.#limiter.ratePerSec} messages/s`));

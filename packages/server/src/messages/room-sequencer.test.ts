@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { Priority } from '@stadium/protocol';
+import { LocalBus } from '../bus/local-bus.js';
+import type { BusMessage } from '../bus/bus.js';
+import { ManualClock } from '../clock/manual-clock.js';
+import { encodeStats } from '../fanout/room-batch.js';
+import { Metrics } from '../metrics/metrics.js';
+import { RoomSequencer, type UnsequencedMessage } from './room-sequencer.js';
+
+function setup(overrides: Partial<ConstructorParameters<typeof RoomSequencer>[1]> = {}) {
+  const clock = new ManualClock();
+  const bus = new LocalBus();
+  const metrics = new Metrics({ defaultMetrics: false });
+  const batches: Extract<BusMessage, { kind: 'batch' }>[] = [];
+  bus.subscribe('room', (m) => {
+    if (m.kind === 'batch') batches.push(m);
+  });
+  const seq = new RoomSequencer(
+    { clock, bus, metrics },
+    { sdkAppId: 1, groupId: 'g', subject: 'room', nextSeq: 1, ratePerSec: 40, tipsPerSec: 5, batchWindowMs: 50, resumeBufferSize: 100, ...overrides },
+  );
+  return { clock, metrics, batches, seq };
+}
+
+const msg = (id: string, priority: Priority = 'Normal'): UnsequencedMessage => ({
+  id,
+  type: 'TIMTextElem',
+  payload: { text: id },
+  from: 'u',
+  priority,
+});
+
+describe('RoomSequencer', () => {
+  it('merges a window into one batch, numbers it, and encodes each message once', async () => {
+    const { clock, batches, seq } = setup();
+    const before = { ...encodeStats };
+    const results = [seq.submit(msg('a')), seq.submit(msg('b', 'Low')), seq.submit(msg('c'))];
+    expect(batches).toHaveLength(0);
+    clock.advance(50);
+    expect(batches).toHaveLength(1);
+    expect(encodeStats.messagesEncoded - before.messagesEncoded).toBe(3);
+    expect(encodeStats.framesBuilt - before.framesBuilt).toBe(1);
+    const ids = batches[0]!.entries.map((e) => JSON.parse(e.json).id);
+    expect(ids).toEqual(['a', 'c', 'b']); // higher priority first, arrival order within a priority
+    expect(batches[0]!.entries.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect((await Promise.all(results)).map((r) => r.seq)).toEqual([1, 3, 2]);
+    expect(seq.lastSeq).toBe(3);
+  });
+
+  it('publishes High at once, ahead of the window, and notices after what was offered before them', () => {
+    const { clock, batches, seq } = setup();
+    void seq.submit(msg('n'));
+    void seq.submit(msg('h', 'High'));
+    expect(batches.map((b) => b.entries.map((e) => JSON.parse(e.json).id))).toEqual([['h']]);
+    clock.advance(50);
+    expect(batches.map((b) => b.entries.map((e) => JSON.parse(e.json).id))).toEqual([['h'], ['n']]);
+    void seq.submit(msg('n2'));
+    seq.submitNotice({ ...msg('x', 'High'), type: 'TIMGroupSystemNoticeElem', payload: { operationType: 5, operatorID: 'u' } });
+    expect(batches.slice(2).map((b) => b.entries.map((e) => JSON.parse(e.json).id))).toEqual([['n2'], ['x']]);
+  });
+
+  it('sheds the lowest priorities first and tells each shed sender', async () => {
+    const { clock, metrics, batches, seq } = setup();
+    const offered: Array<{ p: Priority; r: Promise<unknown> }> = [];
+    const order: Priority[] = ['Lowest', 'Low', 'Normal', 'High'];
+    for (let i = 0; i < 100; i++) {
+      const p = order[i % 4]!;
+      if (p === 'High') continue; // High is flushed at once; offer the flood first
+      offered.push({ p, r: seq.submit(msg(`m${i}`, p)) });
+    }
+    for (let i = 0; i < 25; i++) offered.push({ p: 'High', r: seq.submit(msg(`h${i}`, 'High')) });
+    clock.advance(50);
+    const settled = await Promise.allSettled(offered.map((o) => o.r));
+    const ok = (p: Priority): number => settled.filter((s, i) => offered[i]!.p === p && s.status === 'fulfilled').length;
+    const shed = settled.filter((s) => s.status === 'rejected');
+    expect(ok('High')).toBe(25);
+    expect(ok('Normal')).toBe(13); // 15 left + 2 refilled in the 50 ms window, down to High's reserve of 4
+    expect(ok('Low')).toBe(0);
+    expect(ok('Lowest')).toBe(0);
+    expect(shed).toHaveLength(62);
+    expect((shed[0] as PromiseRejectedResult).reason).toMatchObject({ code: 10023, reason: 'RATE_LIMITED' });
+    const counted = await metrics.shed.get();
+    const byPriority = Object.fromEntries(counted.values.map((v) => [v.labels.priority, v.value]));
+    expect(byPriority).toEqual({ Normal: 12, Low: 25, Lowest: 25 });
+    const delivered = batches.flatMap((b) => b.entries).length;
+    expect(delivered).toBe(38);
+  });
+
+  it('drops tips past the tip rate but never notices', () => {
+    const { clock, batches, seq } = setup();
+    for (let i = 0; i < 10; i++) seq.submitTip({ ...msg(`t${i}`, 'Low'), type: 'TIMGroupTipElem', payload: { operationType: 1, operatorID: 'u', userIDList: ['u'] } });
+    seq.submitNotice({ ...msg('n', 'High'), type: 'TIMGroupSystemNoticeElem', payload: { operationType: 5, operatorID: 'u' } });
+    clock.advance(50);
+    expect(batches.flatMap((b) => b.entries)).toHaveLength(6);
+  });
+
+  it('serves missed messages for resume and says when some are gone', () => {
+    const { clock, seq } = setup({ resumeBufferSize: 5 });
+    for (let i = 0; i < 8; i++) void seq.submit(msg(`m${i}`));
+    clock.advance(50);
+    expect(seq.since(5)).toMatchObject({ complete: true });
+    expect(seq.since(5).entries.map((e) => e.seq)).toEqual([6, 7, 8]);
+    expect(seq.since(1).complete).toBe(false);
+    expect(seq.since(8).entries).toHaveLength(0);
+  });
+});
