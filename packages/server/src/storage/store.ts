@@ -70,12 +70,14 @@ export interface Store {
   /** Create an app; rejects with `StadiumError('APP_LIMIT_REACHED')` past 300 apps. */
   createApp(app: NewApp): Promise<AppRecord>;
   getApp(sdkAppId: number): Promise<AppRecord | undefined>;
+  /** Every app, oldest first. */
   listApps(): Promise<AppRecord[]>;
   updateApp(sdkAppId: number, patch: Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'settings'>>): Promise<AppRecord | undefined>;
   /** Delete an app and everything that belongs to it (groups, profiles). False if unknown. */
   deleteApp(sdkAppId: number): Promise<boolean>;
 
   getProfile(sdkAppId: number, userId: string): Promise<Profile | undefined>;
+  /** The stored profiles among `userIds`, in request order, each once; unknown IDs are skipped. */
   getProfiles(sdkAppId: number, userIds: readonly string[]): Promise<Profile[]>;
   /** Insert or replace a profile. */
   putProfile(sdkAppId: number, profile: Profile): Promise<void>;
@@ -83,8 +85,10 @@ export interface Store {
   /** Insert a group; returns false (and changes nothing) when the ID is taken in that app. */
   createGroup(group: GroupRecord): Promise<boolean>;
   getGroup(sdkAppId: number, groupId: string): Promise<GroupRecord | undefined>;
+  /** Apply the defined fields of `patch`; returns the updated group, undefined if unknown. */
   updateGroup(sdkAppId: number, groupId: string, patch: GroupPatch): Promise<GroupRecord | undefined>;
   deleteGroup(sdkAppId: number, groupId: string): Promise<boolean>;
+  /** The app's groups, oldest first. */
   listGroups(sdkAppId: number): Promise<GroupRecord[]>;
 
   /** Release connections and files. */

@@ -1,0 +1,109 @@
+/** Options of `TIM.create` / `TIM.createInstance`, their defaults and their resolution. */
+import { StadiumError, type Platform } from '@stadium/protocol';
+import type { LogLevel, LogSink } from './logger.js';
+import type { WebSocketConstructor } from './transport/websocket-like.js';
+
+/** Options of `TIM.create` and `TIM.createInstance`. */
+export interface TimOptions {
+  /** The application's SDKAppID (required). */
+  SDKAppID: number;
+  /**
+   * Base URL of the Stadium server (`http(s)://…` or `ws(s)://…`).
+   * @default the page's origin in browsers, else 'http://127.0.0.1:8080'
+   */
+  server?: string;
+  /**
+   * Platform reported to the server (`OptPlatform` in callbacks).
+   * @default 'Web'
+   */
+  platform?: Platform;
+  /**
+   * First reconnect delay ceiling in ms; each attempt doubles it (full jitter: the actual delay is random below it).
+   * @default 500
+   */
+  reconnectBaseMs?: number;
+  /**
+   * Largest reconnect delay ceiling in ms.
+   * @default 30000
+   */
+  reconnectMaxMs?: number;
+  /**
+   * How long a request may wait for its answer (including time queued while reconnecting) before failing with 2801.
+   * @default 15000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Requests that may wait while the connection is down; more fail at once with 2800.
+   * @default 100
+   */
+  maxQueuedRequests?: number;
+  /**
+   * Log level (see `setLogLevel`).
+   * @default 0
+   */
+  logLevel?: LogLevel;
+  /**
+   * Where log lines go.
+   * @default console
+   */
+  logger?: LogSink;
+  /**
+   * WebSocket class to use.
+   * @default the browser's WebSocket, or the `ws` package in Node
+   */
+  WebSocket?: WebSocketConstructor;
+  /** Accepted for compatibility and ignored. */
+  oversea?: boolean;
+}
+
+/** Options with every default filled in. */
+export interface ResolvedTimOptions {
+  SDKAppID: number;
+  server: string;
+  platform: Platform;
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+  requestTimeoutMs: number;
+  maxQueuedRequests: number;
+  logLevel: LogLevel;
+  logger: LogSink;
+  WebSocket: WebSocketConstructor | undefined;
+}
+
+/** Defaults of the optional numeric and string options. */
+export const DEFAULT_TIM_OPTIONS = Object.freeze({
+  platform: 'Web' as Platform,
+  reconnectBaseMs: 500,
+  reconnectMaxMs: 30_000,
+  requestTimeoutMs: 15_000,
+  maxQueuedRequests: 100,
+  logLevel: 0 as LogLevel,
+  fallbackServer: 'http://127.0.0.1:8080',
+});
+
+/** Validate `options` and fill in defaults. Throws 2000 when SDKAppID is not a positive number. */
+export function resolveTimOptions(options: TimOptions): ResolvedTimOptions {
+  const appId = Number(options?.SDKAppID);
+  if (!Number.isInteger(appId) || appId <= 0) throw new StadiumError('SDK_NO_SDKAPPID');
+  return {
+    SDKAppID: appId,
+    server: options.server ?? defaultServer(),
+    platform: options.platform ?? DEFAULT_TIM_OPTIONS.platform,
+    reconnectBaseMs: positive(options.reconnectBaseMs, DEFAULT_TIM_OPTIONS.reconnectBaseMs),
+    reconnectMaxMs: positive(options.reconnectMaxMs, DEFAULT_TIM_OPTIONS.reconnectMaxMs),
+    requestTimeoutMs: positive(options.requestTimeoutMs, DEFAULT_TIM_OPTIONS.requestTimeoutMs),
+    maxQueuedRequests: positive(options.maxQueuedRequests, DEFAULT_TIM_OPTIONS.maxQueuedRequests),
+    logLevel: options.logLevel ?? DEFAULT_TIM_OPTIONS.logLevel,
+    logger: options.logger ?? console,
+    WebSocket: options.WebSocket,
+  };
+}
+
+function defaultServer(): string {
+  const origin = (globalThis as { location?: { origin?: unknown } }).location?.origin;
+  return typeof origin === 'string' && /^https?:/.test(origin) ? origin : DEFAULT_TIM_OPTIONS.fallbackServer;
+}
+
+function positive(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}

@@ -1,0 +1,118 @@
+/** `stadium app create | list | delete`: manage applications in the store. */
+import { StadiumError } from '@stadium/protocol';
+import { createApp } from '../apps/create-app.js';
+import { systemClock } from '../clock/clock.js';
+import { openStore } from '../storage/open-store.js';
+import type { AppRecord, Store } from '../storage/store.js';
+import { EXIT, parseFlags, parseIntegerFlag, required, STORE_FLAGS, storeLocation, UsageError } from './args.js';
+import type { CliIo } from './io.js';
+import { APP_USAGE } from './usage.js';
+
+/** Run `stadium app …` (argv after `app`). */
+export async function runApp(argv: string[], io: CliIo): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'create':
+      return appCreate(rest, io);
+    case 'list':
+      return appList(rest, io);
+    case 'delete':
+      return appDelete(rest, io);
+    case 'help':
+    case '--help':
+    case '-h':
+      io.stdout.write(APP_USAGE);
+      return EXIT.OK;
+    case undefined:
+      throw new UsageError('missing app command: create, list or delete', APP_USAGE);
+    default:
+      throw new UsageError(`unknown app command "${sub}": use create, list or delete`, APP_USAGE);
+  }
+}
+
+async function withStore<T>(location: { dataDir: string; db: string }, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(location);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function appCreate(argv: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    { ...STORE_FLAGS, name: { type: 'string' }, 'callback-url': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    APP_USAGE,
+  );
+  if (flags.help) {
+    io.stdout.write(APP_USAGE);
+    return EXIT.OK;
+  }
+  const name = required(flags.name, '--name', APP_USAGE);
+  const location = storeLocation(flags, io);
+  const app = await withStore(location, (store) => createApp(store, { name, callbackUrl: flags['callback-url'] ?? null }, systemClock));
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify({ SDKAppID: app.sdkAppId, secretKey: app.secretKey, adminUserID: app.adminUserId })}\n`);
+    return EXIT.OK;
+  }
+  io.stdout.write(
+    [
+      `Created app "${app.name}"`,
+      `  SDKAppID:       ${app.sdkAppId}`,
+      `  Admin user ID:  ${app.adminUserId}`,
+      `  Secret key:     ${app.secretKey}`,
+      ...(app.callbackUrl ? [`  Callback URL:   ${app.callbackUrl} (every callback command enabled)`] : []),
+      '',
+      'Admin userSig for the REST API:',
+      `  npx stadium usersig --sdkappid ${app.sdkAppId} --key ${app.secretKey} --user ${app.adminUserId}`,
+      '',
+    ].join('\n'),
+  );
+  return EXIT.OK;
+}
+
+function appJson(app: AppRecord): Record<string, unknown> {
+  return {
+    SDKAppID: app.sdkAppId,
+    name: app.name,
+    secretKey: app.secretKey,
+    adminUserID: app.adminUserId,
+    callbackUrl: app.callbackUrl,
+    createdAt: new Date(app.createdAt).toISOString(),
+  };
+}
+
+async function appList(argv: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags(argv, { ...STORE_FLAGS, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, APP_USAGE);
+  if (flags.help) {
+    io.stdout.write(APP_USAGE);
+    return EXIT.OK;
+  }
+  const apps = await withStore(storeLocation(flags, io), (store) => store.listApps());
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify(apps.map(appJson))}\n`);
+    return EXIT.OK;
+  }
+  if (apps.length === 0) {
+    io.stdout.write('No applications. Create one with: stadium app create --name NAME\n');
+    return EXIT.OK;
+  }
+  const rows = [['SDKAppID', 'NAME', 'ADMIN', 'SECRET KEY', 'CALLBACK URL'], ...apps.map((a) => [String(a.sdkAppId), a.name, a.adminUserId, a.secretKey, a.callbackUrl ?? '-'])];
+  const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
+  for (const row of rows) io.stdout.write(`${row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col] ?? 0))).join('  ')}\n`);
+  return EXIT.OK;
+}
+
+async function appDelete(argv: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags(argv, { ...STORE_FLAGS, sdkappid: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, APP_USAGE);
+  if (flags.help) {
+    io.stdout.write(APP_USAGE);
+    return EXIT.OK;
+  }
+  const sdkAppId = parseIntegerFlag(required(flags.sdkappid, '--sdkappid', APP_USAGE), '--sdkappid', 1, 0xffff_ffff, APP_USAGE);
+  const deleted = await withStore(storeLocation(flags, io), (store) => store.deleteApp(sdkAppId));
+  if (!deleted) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${sdkAppId}`);
+  io.stdout.write(`Deleted app ${sdkAppId} and all its data.\n`);
+  return EXIT.OK;
+}

@@ -1,0 +1,108 @@
+/**
+ * `stadium start`: the composition root's front door. Resolves flags over `STADIUM_*`
+ * environment variables, starts the server, makes sure a development app exists (printing its
+ * key the first time), and shuts down once on SIGTERM / SIGINT.
+ */
+import type { ServerOptions } from '../config/options.js';
+import { ensureDevApp } from '../apps/dev-app.js';
+import { systemClock } from '../clock/clock.js';
+import { startStadium } from '../server.js';
+import type { AppRecord, Store } from '../storage/store.js';
+import { EXIT, parseFlags, parseIntegerFlag, reportError, STORE_FLAGS, storeHintFlags, storeLocation } from './args.js';
+import type { CliIo } from './io.js';
+import { START_USAGE } from './usage.js';
+
+/** What `runStart` needs from a started server. */
+export interface StartedServer {
+  url: string;
+  store: Store;
+  close(): Promise<void>;
+}
+
+/** Injected for tests; defaults to the real server. */
+export interface StartDeps {
+  startStadium: (options: Partial<ServerOptions>) => Promise<StartedServer>;
+}
+
+/** Server options from flags, then `STADIUM_*` environment variables; unset ones keep the server defaults. */
+export function startOptions(argv: string[], io: CliIo): Partial<ServerOptions> | 'help' {
+  const flags = parseFlags(
+    argv,
+    {
+      ...STORE_FLAGS,
+      port: { type: 'string' },
+      host: { type: 'string' },
+      bus: { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    START_USAGE,
+  );
+  if (flags.help) return 'help';
+  const port = flags.port ?? io.env['STADIUM_PORT'];
+  const location = storeLocation(flags, io);
+  const options: Partial<ServerOptions> = { dataDir: location.dataDir, db: location.db };
+  if (port !== undefined && port !== '') options.port = parseIntegerFlag(port, flags.port !== undefined ? '--port' : 'STADIUM_PORT', 0, 65535, START_USAGE);
+  const host = flags.host ?? io.env['STADIUM_HOST'];
+  if (host) options.host = host;
+  const bus = flags.bus ?? io.env['STADIUM_BUS'];
+  if (bus) options.bus = bus;
+  const logLevel = flags['log-level'] ?? io.env['STADIUM_LOG_LEVEL'];
+  if (logLevel) options.logLevel = logLevel;
+  return options;
+}
+
+function banner(url: string, app: AppRecord, created: boolean, storeHint: string): string {
+  const links = [`  Console:    ${url}/console/`, `  Live page:  ${url}/live/`, `  SDK:        ${url}/sdk/stadium.js`];
+  if (!created) {
+    return [`Stadium is running at ${url}`, `App ${app.sdkAppId} ("${app.name}"); \`stadium app list${storeHint}\` shows its secret key.`, ...links, ''].join('\n');
+  }
+  return [
+    `Stadium is running at ${url}`,
+    '',
+    'Created a development app:',
+    `  SDKAppID:       ${app.sdkAppId}`,
+    `  Admin user ID:  ${app.adminUserId}`,
+    `  Secret key:     ${app.secretKey}`,
+    `  Admin userSig:  npx stadium usersig --sdkappid ${app.sdkAppId} --key ${app.secretKey} --user ${app.adminUserId}`,
+    '',
+    ...links,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Run `stadium start …` (argv after `start`). Resolves with the exit code after the server has
+ * shut down on SIGTERM / SIGINT (and passes it to `io.exit` when given).
+ */
+export async function runStart(argv: string[], io: CliIo, deps: StartDeps = { startStadium }): Promise<number> {
+  const options = startOptions(argv, io);
+  if (options === 'help') {
+    io.stdout.write(START_USAGE);
+    return EXIT.OK;
+  }
+  const server = await deps.startStadium(options);
+  try {
+    const { app, created } = await ensureDevApp(server.store, systemClock);
+    io.stdout.write(banner(server.url, app, created, storeHintFlags({ dataDir: options.dataDir ?? './data', db: options.db ?? '' })));
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const signals = io.signals ?? process;
+  const code = await new Promise<number>((resolve) => {
+    const onSignal = (): void => {
+      signals.off('SIGTERM', onSignal);
+      signals.off('SIGINT', onSignal);
+      io.stdout.write('Stadium is shutting down…\n');
+      server.close().then(
+        () => resolve(EXIT.OK),
+        (err: unknown) => resolve(reportError(err, io)),
+      );
+    };
+    signals.once('SIGTERM', onSignal);
+    signals.once('SIGINT', onSignal);
+  });
+  io.exit?.(code);
+  return code;
+}

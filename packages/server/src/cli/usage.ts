@@ -1,0 +1,51 @@
+/** Usage texts of the `stadium` CLI. */
+
+/** `stadium start` usage. */
+export const START_USAGE = `Usage: stadium start [options]
+
+Run the server: WebSocket, REST (/v4/), console (/console/), live page (/live/),
+SDK bundle (/sdk/stadium.js), /healthz and /metrics, all on one port.
+
+Options (each falls back to its environment variable, then the default):
+  --port N          TCP port; 0 picks a free one       STADIUM_PORT       8080
+  --host H          interface to bind                  STADIUM_HOST       127.0.0.1
+  --data DIR        folder of the SQLite file          STADIUM_DATA       ./data
+  --db URL          store: sqlite:<file> or memory:    STADIUM_DB         <data>/stadium.db
+  --bus URL         cluster bus: local:                STADIUM_BUS        local:
+  --log-level L     log level (pino)                   STADIUM_LOG_LEVEL  info
+`;
+
+/** `stadium app …` usage. */
+export const APP_USAGE = `Usage:
+  stadium app create --name NAME [--callback-url URL] [--json] [--data DIR] [--db URL]
+  stadium app list [--json] [--data DIR] [--db URL]
+  stadium app delete --sdkappid N [--data DIR] [--db URL]
+
+  create   make an application (SDKAppID, secret key, admin user "administrator");
+           --callback-url sends every callback command of the app to that URL;
+           --json prints {"SDKAppID": N, "secretKey": "…", "adminUserID": "administrator"}
+  list     show every application with its secret key
+  delete   delete an application and all its data (rooms, profiles)
+
+--data / --db fall back to STADIUM_DATA / STADIUM_DB, then ./data/stadium.db.
+`;
+
+/** `stadium usersig` usage. */
+export const USERSIG_USAGE = `Usage: stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]
+
+Print a userSig (TLSSigAPIv2) for user ID of app N, valid for SECONDS (default 15552000 = 180 days).
+`;
+
+/** Top-level usage. */
+export const MAIN_USAGE = `Usage: stadium <command> [options]
+
+Commands:
+  start      run the server              stadium start [--port N] [--host H] [--data DIR] [--db URL] [--bus URL] [--log-level L]
+  app        manage applications         stadium app create --name NAME [--callback-url URL] [--json]
+                                         stadium app list [--json]
+                                         stadium app delete --sdkappid N
+  usersig    print a userSig             stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]
+  help       show this text
+
+Run "stadium <command> --help" for a command's options.
+`;

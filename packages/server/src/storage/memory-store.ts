@@ -1,0 +1,112 @@
+/**
+ * MemoryStore: the Store port kept in process memory. For tests and `--db memory:`; nothing
+ * survives a restart. Records are copied in and out so callers never share state with it.
+ */
+import type { Profile } from '@stadium/protocol';
+import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
+import type { AppRecord, GroupPatch, GroupRecord, NewApp, Store } from './store.js';
+
+/** A {@link Store} in memory. */
+export class MemoryStore implements Store {
+  readonly #apps = new Map<number, AppRecord>();
+  readonly #profiles = new Map<number, Map<string, Profile>>();
+  readonly #groups = new Map<number, Map<string, GroupRecord>>();
+
+  async createApp(app: NewApp): Promise<AppRecord> {
+    assertBelowAppLimit(this.#apps.size);
+    const sdkAppId = await chooseSdkAppId(app.sdkAppId, (id) => this.#apps.has(id));
+    const record: AppRecord = {
+      sdkAppId,
+      name: app.name,
+      secretKey: app.secretKey,
+      adminUserId: app.adminUserId,
+      callbackUrl: app.callbackUrl ?? null,
+      createdAt: app.createdAt,
+      settings: structuredClone(app.settings),
+    };
+    this.#apps.set(sdkAppId, record);
+    return structuredClone(record);
+  }
+
+  async getApp(sdkAppId: number): Promise<AppRecord | undefined> {
+    const app = this.#apps.get(sdkAppId);
+    return app && structuredClone(app);
+  }
+
+  async listApps(): Promise<AppRecord[]> {
+    return [...this.#apps.values()].sort((a, b) => a.createdAt - b.createdAt || a.sdkAppId - b.sdkAppId).map((a) => structuredClone(a));
+  }
+
+  async updateApp(sdkAppId: number, patch: Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'settings'>>): Promise<AppRecord | undefined> {
+    const app = this.#apps.get(sdkAppId);
+    if (!app) return undefined;
+    if (patch.name !== undefined) app.name = patch.name;
+    if (patch.callbackUrl !== undefined) app.callbackUrl = patch.callbackUrl;
+    if (patch.settings !== undefined) app.settings = structuredClone(patch.settings);
+    return structuredClone(app);
+  }
+
+  async deleteApp(sdkAppId: number): Promise<boolean> {
+    const existed = this.#apps.delete(sdkAppId);
+    this.#profiles.delete(sdkAppId);
+    this.#groups.delete(sdkAppId);
+    return existed;
+  }
+
+  async getProfile(sdkAppId: number, userId: string): Promise<Profile | undefined> {
+    const profile = this.#profiles.get(sdkAppId)?.get(userId);
+    return profile && structuredClone(profile);
+  }
+
+  async getProfiles(sdkAppId: number, userIds: readonly string[]): Promise<Profile[]> {
+    const profiles = this.#profiles.get(sdkAppId);
+    if (!profiles) return [];
+    const out: Profile[] = [];
+    for (const userId of new Set(userIds)) {
+      const profile = profiles.get(userId);
+      if (profile) out.push(structuredClone(profile));
+    }
+    return out;
+  }
+
+  async putProfile(sdkAppId: number, profile: Profile): Promise<void> {
+    let profiles = this.#profiles.get(sdkAppId);
+    if (!profiles) this.#profiles.set(sdkAppId, (profiles = new Map()));
+    profiles.set(profile.userID, structuredClone(profile));
+  }
+
+  async createGroup(group: GroupRecord): Promise<boolean> {
+    let groups = this.#groups.get(group.sdkAppId);
+    if (!groups) this.#groups.set(group.sdkAppId, (groups = new Map()));
+    if (groups.has(group.groupId)) return false;
+    groups.set(group.groupId, structuredClone(group));
+    return true;
+  }
+
+  async getGroup(sdkAppId: number, groupId: string): Promise<GroupRecord | undefined> {
+    const group = this.#groups.get(sdkAppId)?.get(groupId);
+    return group && structuredClone(group);
+  }
+
+  async updateGroup(sdkAppId: number, groupId: string, patch: GroupPatch): Promise<GroupRecord | undefined> {
+    const groups = this.#groups.get(sdkAppId);
+    const group = groups?.get(groupId);
+    if (!groups || !group) return undefined;
+    const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as GroupPatch;
+    const updated: GroupRecord = { ...group, ...structuredClone(defined) };
+    groups.set(groupId, updated);
+    return structuredClone(updated);
+  }
+
+  async deleteGroup(sdkAppId: number, groupId: string): Promise<boolean> {
+    return this.#groups.get(sdkAppId)?.delete(groupId) ?? false;
+  }
+
+  async listGroups(sdkAppId: number): Promise<GroupRecord[]> {
+    const groups = this.#groups.get(sdkAppId);
+    if (!groups) return [];
+    return [...groups.values()].sort((a, b) => a.createdAt - b.createdAt || (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0)).map((g) => structuredClone(g));
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,102 @@
+/**
+ * The SQLite schema: table types for Kysely and the ordered list of migrations that build
+ * it. Migrations only ever get appended; each runs once per database file.
+ */
+import { sql, type Kysely, type Migration } from 'kysely';
+
+/** Row of `apps`. */
+export interface AppsTable {
+  sdk_app_id: number;
+  name: string;
+  secret_key: string;
+  admin_user_id: string;
+  callback_url: string | null;
+  created_at: number;
+  /** JSON of AppSettings. */
+  settings: string;
+}
+
+/** Row of `profiles`: the whole Profile as JSON, plus the fields worth querying. */
+export interface ProfilesTable {
+  sdk_app_id: number;
+  user_id: string;
+  nick: string;
+  avatar: string;
+  /** JSON of Profile. */
+  data: string;
+}
+
+/** Row of `groups`. */
+export interface GroupsTable {
+  sdk_app_id: number;
+  group_id: string;
+  type: string;
+  name: string;
+  owner_id: string;
+  introduction: string;
+  notification: string;
+  face_url: string;
+  created_at: number;
+  last_info_at: number;
+  /** 0 or 1. */
+  mute_all: number;
+  /** JSON of Array<{ key, value }>. */
+  custom_fields: string;
+  /** JSON of Partial<RoomSettings>. */
+  settings: string;
+  next_seq: number;
+}
+
+/** The database as Kysely sees it. */
+export interface SqliteDatabaseSchema {
+  apps: AppsTable;
+  profiles: ProfilesTable;
+  groups: GroupsTable;
+}
+
+/** Migrations by name; names sort in the order they run. */
+export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('apps')
+        .addColumn('sdk_app_id', 'integer', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('secret_key', 'text', (c) => c.notNull())
+        .addColumn('admin_user_id', 'text', (c) => c.notNull())
+        .addColumn('callback_url', 'text')
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+        .execute();
+      await db.schema
+        .createTable('profiles')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('nick', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('avatar', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('profiles_pk', ['sdk_app_id', 'user_id'])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+      await db.schema
+        .createTable('groups')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('owner_id', 'text', (c) => c.notNull())
+        .addColumn('introduction', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('notification', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('face_url', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('last_info_at', 'integer', (c) => c.notNull())
+        .addColumn('mute_all', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('custom_fields', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+        .addColumn('next_seq', 'integer', (c) => c.notNull().defaultTo(1))
+        .addPrimaryKeyConstraint('groups_pk', ['sdk_app_id', 'group_id'])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+    },
+  },
+});

@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+import { describeStoreContract, sampleApp } from './store.contract.js';
+
+const dirs: string[] = [];
+const files = new WeakMap<Store, string>();
+
+async function tempFile(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'stadium-sqlite-'));
+  dirs.push(dir);
+  return join(dir, 'stadium.db');
+}
+
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+describeStoreContract(
+  'SqliteStore',
+  async () => {
+    const file = await tempFile();
+    const store = await SqliteStore.open(file);
+    files.set(store, file);
+    return store;
+  },
+  {
+    reopen: async (closed) => {
+      const file = files.get(closed);
+      if (!file) throw new Error('store was not made by this test');
+      return SqliteStore.open(file);
+    },
+  },
+);
+
+describeStoreContract('SqliteStore (:memory:)', () => SqliteStore.open(':memory:'));
+
+describe('SqliteStore file', () => {
+  it('uses WAL mode and composite keys', async () => {
+    const file = await tempFile();
+    const store = await SqliteStore.open(file);
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      const pk = (table: string) =>
+        (db.prepare(`select name, pk from pragma_table_info(?) where pk > 0 order by pk`).all(table) as Array<{ name: string }>).map((r) => r.name);
+      expect(pk('apps')).toEqual(['sdk_app_id']);
+      expect(pk('profiles')).toEqual(['sdk_app_id', 'user_id']);
+      expect(pk('groups')).toEqual(['sdk_app_id', 'group_id']);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('opens an existing file without re-running migrations, and close is idempotent', async () => {
+    const file = await tempFile();
+    const first = await SqliteStore.open(file);
+    const app = await first.createApp(sampleApp());
+    await first.close();
+    await first.close();
+    const second = await SqliteStore.open(file);
+    try {
+      expect(await second.getApp(app.sdkAppId)).toEqual(app);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('lets two handles on one file see each other\'s writes (CLI beside a running server)', async () => {
+    const file = await tempFile();
+    const server = await SqliteStore.open(file);
+    const cli = await SqliteStore.open(file);
+    try {
+      const app = await cli.createApp(sampleApp());
+      expect(await server.getApp(app.sdkAppId)).toEqual(app);
+    } finally {
+      await cli.close();
+      await server.close();
+    }
+  });
+});

@@ -1,0 +1,269 @@
+/**
+ * SqliteStore: the Store port on an embedded SQLite file (better-sqlite3 through Kysely).
+ * The default store: `stadium start` keeps `<dataDir>/stadium.db`. WAL mode lets the CLI
+ * (`stadium app create`) write while a server holds the same file open.
+ */
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, type Migration, type Selectable, type Transaction } from 'kysely';
+import type { Profile } from '@stadium/protocol';
+import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
+import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
+import type { AppRecord, GroupPatch, GroupRecord, NewApp, Store } from './store.js';
+
+/** How long a write waits for another process's lock before failing. */
+const BUSY_TIMEOUT_MS = 5000;
+/** IDs per `IN (…)` list, well under SQLite's bound-parameter limit. */
+const IN_LIST_CHUNK = 500;
+
+type Db = Kysely<SqliteDatabaseSchema> | Transaction<SqliteDatabaseSchema>;
+
+/** A {@link Store} on one SQLite file. Create it with {@link SqliteStore.open}. */
+export class SqliteStore implements Store {
+  readonly #db: Kysely<SqliteDatabaseSchema>;
+  #closed = false;
+
+  private constructor(db: Kysely<SqliteDatabaseSchema>) {
+    this.#db = db;
+  }
+
+  /**
+   * Open (creating if needed) the database at `file` and bring its schema up to date.
+   * `file` may be `:memory:` for a private in-memory database. The parent folder must exist.
+   */
+  static async open(file: string): Promise<SqliteStore> {
+    const sqlite = new Database(file);
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    } catch (err) {
+      sqlite.close();
+      throw err;
+    }
+    const db = new Kysely<SqliteDatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async (): Promise<Record<string, Migration>> => ({ ...SQLITE_MIGRATIONS }) },
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) {
+      await db.destroy();
+      throw error instanceof Error ? error : new Error(`migrating ${file} failed: ${String(error)}`);
+    }
+    return new SqliteStore(db);
+  }
+
+  async createApp(app: NewApp): Promise<AppRecord> {
+    return this.#db.transaction().execute(async (trx) => {
+      const { count } = await trx.selectFrom('apps').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+      assertBelowAppLimit(Number(count));
+      const sdkAppId = await chooseSdkAppId(app.sdkAppId, async (id) => (await findApp(trx, id)) !== undefined);
+      const row: AppsTable = {
+        sdk_app_id: sdkAppId,
+        name: app.name,
+        secret_key: app.secretKey,
+        admin_user_id: app.adminUserId,
+        callback_url: app.callbackUrl ?? null,
+        created_at: app.createdAt,
+        settings: JSON.stringify(app.settings),
+      };
+      await trx.insertInto('apps').values(row).execute();
+      return toApp(row);
+    });
+  }
+
+  async getApp(sdkAppId: number): Promise<AppRecord | undefined> {
+    const row = await findApp(this.#db, sdkAppId);
+    return row && toApp(row);
+  }
+
+  async listApps(): Promise<AppRecord[]> {
+    const rows = await this.#db.selectFrom('apps').selectAll().orderBy('created_at').orderBy('sdk_app_id').execute();
+    return rows.map(toApp);
+  }
+
+  async updateApp(sdkAppId: number, patch: Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'settings'>>): Promise<AppRecord | undefined> {
+    return this.#db.transaction().execute(async (trx) => {
+      const set: Partial<AppsTable> = {};
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.callbackUrl !== undefined) set.callback_url = patch.callbackUrl;
+      if (patch.settings !== undefined) set.settings = JSON.stringify(patch.settings);
+      if (Object.keys(set).length > 0) await trx.updateTable('apps').set(set).where('sdk_app_id', '=', sdkAppId).execute();
+      const row = await findApp(trx, sdkAppId);
+      return row && toApp(row);
+    });
+  }
+
+  async deleteApp(sdkAppId: number): Promise<boolean> {
+    return this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
+      const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  async getProfile(sdkAppId: number, userId: string): Promise<Profile | undefined> {
+    const row = await this.#db
+      .selectFrom('profiles')
+      .select('data')
+      .where('sdk_app_id', '=', sdkAppId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row && (JSON.parse(row.data) as Profile);
+  }
+
+  async getProfiles(sdkAppId: number, userIds: readonly string[]): Promise<Profile[]> {
+    const wanted = [...new Set(userIds)];
+    const found = new Map<string, Profile>();
+    for (let i = 0; i < wanted.length; i += IN_LIST_CHUNK) {
+      const rows = await this.#db
+        .selectFrom('profiles')
+        .select(['user_id', 'data'])
+        .where('sdk_app_id', '=', sdkAppId)
+        .where('user_id', 'in', wanted.slice(i, i + IN_LIST_CHUNK))
+        .execute();
+      for (const row of rows) found.set(row.user_id, JSON.parse(row.data) as Profile);
+    }
+    return wanted.flatMap((id) => {
+      const profile = found.get(id);
+      return profile ? [profile] : [];
+    });
+  }
+
+  async putProfile(sdkAppId: number, profile: Profile): Promise<void> {
+    const values = { nick: profile.nick ?? '', avatar: profile.avatar ?? '', data: JSON.stringify(profile) };
+    await this.#db
+      .insertInto('profiles')
+      .values({ sdk_app_id: sdkAppId, user_id: profile.userID, ...values })
+      .onConflict((oc) => oc.columns(['sdk_app_id', 'user_id']).doUpdateSet(values))
+      .execute();
+  }
+
+  async createGroup(group: GroupRecord): Promise<boolean> {
+    const result = await this.#db
+      .insertInto('groups')
+      .values(fromGroup(group))
+      .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id']).doNothing())
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async getGroup(sdkAppId: number, groupId: string): Promise<GroupRecord | undefined> {
+    const row = await findGroup(this.#db, sdkAppId, groupId);
+    return row && toGroup(row);
+  }
+
+  async updateGroup(sdkAppId: number, groupId: string, patch: GroupPatch): Promise<GroupRecord | undefined> {
+    return this.#db.transaction().execute(async (trx) => {
+      const set = groupPatchColumns(patch);
+      if (Object.keys(set).length > 0) {
+        await trx.updateTable('groups').set(set).where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
+      }
+      const row = await findGroup(trx, sdkAppId, groupId);
+      return row && toGroup(row);
+    });
+  }
+
+  async deleteGroup(sdkAppId: number, groupId: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async listGroups(sdkAppId: number): Promise<GroupRecord[]> {
+    const rows = await this.#db.selectFrom('groups').selectAll().where('sdk_app_id', '=', sdkAppId).orderBy('created_at').orderBy('group_id').execute();
+    return rows.map(toGroup);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#db.destroy();
+  }
+}
+
+function findApp(db: Db, sdkAppId: number): Promise<Selectable<AppsTable> | undefined> {
+  return db.selectFrom('apps').selectAll().where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
+}
+
+function findGroup(db: Db, sdkAppId: number, groupId: string): Promise<Selectable<GroupsTable> | undefined> {
+  return db.selectFrom('groups').selectAll().where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
+}
+
+function toApp(row: Selectable<AppsTable>): AppRecord {
+  return {
+    sdkAppId: row.sdk_app_id,
+    name: row.name,
+    secretKey: row.secret_key,
+    adminUserId: row.admin_user_id,
+    callbackUrl: row.callback_url,
+    createdAt: row.created_at,
+    settings: JSON.parse(row.settings) as AppRecord['settings'],
+  };
+}
+
+function fromGroup(group: GroupRecord): GroupsTable {
+  return {
+    sdk_app_id: group.sdkAppId,
+    group_id: group.groupId,
+    type: group.type,
+    name: group.name,
+    owner_id: group.ownerId,
+    introduction: group.introduction,
+    notification: group.notification,
+    face_url: group.faceUrl,
+    created_at: group.createdAt,
+    last_info_at: group.lastInfoAt,
+    mute_all: group.muteAll ? 1 : 0,
+    custom_fields: JSON.stringify(group.customFields),
+    settings: JSON.stringify(group.settings),
+    next_seq: group.nextSeq,
+  };
+}
+
+function toGroup(row: Selectable<GroupsTable>): GroupRecord {
+  return {
+    sdkAppId: row.sdk_app_id,
+    groupId: row.group_id,
+    type: 'AVChatRoom',
+    name: row.name,
+    ownerId: row.owner_id,
+    introduction: row.introduction,
+    notification: row.notification,
+    faceUrl: row.face_url,
+    createdAt: row.created_at,
+    lastInfoAt: row.last_info_at,
+    muteAll: row.mute_all !== 0,
+    customFields: JSON.parse(row.custom_fields) as GroupRecord['customFields'],
+    settings: JSON.parse(row.settings) as GroupRecord['settings'],
+    nextSeq: row.next_seq,
+  };
+}
+
+/**
+ * How each patchable field maps to columns. Typed over every key of GroupPatch, so adding a
+ * field to GroupRecord fails to compile until it is mapped here.
+ */
+const GROUP_PATCH_COLUMNS: { [K in keyof Required<GroupPatch>]: (value: NonNullable<GroupPatch[K]>) => Partial<GroupsTable> } = {
+  name: (v) => ({ name: v }),
+  ownerId: (v) => ({ owner_id: v }),
+  introduction: (v) => ({ introduction: v }),
+  notification: (v) => ({ notification: v }),
+  faceUrl: (v) => ({ face_url: v }),
+  lastInfoAt: (v) => ({ last_info_at: v }),
+  muteAll: (v) => ({ mute_all: v ? 1 : 0 }),
+  customFields: (v) => ({ custom_fields: JSON.stringify(v) }),
+  settings: (v) => ({ settings: JSON.stringify(v) }),
+  nextSeq: (v) => ({ next_seq: v }),
+};
+
+function groupPatchColumns(patch: GroupPatch): Partial<GroupsTable> {
+  let set: Partial<GroupsTable> = {};
+  for (const key of Object.keys(GROUP_PATCH_COLUMNS) as Array<keyof GroupPatch>) {
+    const value = patch[key];
+    if (value === undefined) continue;
+    const toColumns = GROUP_PATCH_COLUMNS[key] as (v: unknown) => Partial<GroupsTable>;
+    set = { ...set, ...toColumns(value) };
+  }
+  return set;
+}

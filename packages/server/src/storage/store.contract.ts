@@ -1,0 +1,338 @@
+/**
+ * The Store contract: one vitest suite that every adapter runs (`describeStoreContract` from
+ * its own `*.test.ts`), so the in-memory, SQLite and later PostgreSQL stores behave the same.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Profile } from '@stadium/protocol';
+import { StadiumError } from '@stadium/protocol';
+import { SDK_APP_ID_MAX, SDK_APP_ID_MIN } from './app-ids.js';
+import { DEFAULT_APP_SETTINGS, type GroupRecord, type NewApp, type Store } from './store.js';
+
+/** Options of {@link describeStoreContract}. */
+export interface StoreContractOptions {
+  /**
+   * For persistent adapters: reopen the data of a store made by `makeStore` after it was
+   * closed. When given, the suite also checks that everything survives close and reopen.
+   */
+  reopen?: (closed: Store) => Promise<Store>;
+}
+
+/** A NewApp with test defaults. */
+export function sampleApp(overrides: Partial<NewApp> = {}): NewApp {
+  return {
+    name: 'Test app',
+    secretKey: 'k'.repeat(64),
+    adminUserId: 'administrator',
+    callbackUrl: null,
+    createdAt: 1_700_000_000_000,
+    settings: { ...DEFAULT_APP_SETTINGS },
+    ...overrides,
+  };
+}
+
+/** A Profile with test defaults. */
+export function sampleProfile(userID: string, overrides: Partial<Profile> = {}): Profile {
+  return {
+    userID,
+    nick: `nick of ${userID}`,
+    avatar: `https://example.com/${userID}.png`,
+    gender: 'Gender_Type_Unknown',
+    selfSignature: '',
+    location: '',
+    birthday: 0,
+    language: 0,
+    level: 0,
+    role: 0,
+    allowType: 'AllowType_Type_AllowAny',
+    adminForbidType: 'AdminForbid_Type_None',
+    messageSettings: 0,
+    profileCustomField: [{ key: 'Tag_Profile_Custom_Level', value: '3' }],
+    ...overrides,
+  };
+}
+
+/** A GroupRecord with test defaults. */
+export function sampleGroup(sdkAppId: number, groupId: string, overrides: Partial<GroupRecord> = {}): GroupRecord {
+  return {
+    sdkAppId,
+    groupId,
+    type: 'AVChatRoom',
+    name: `Room ${groupId}`,
+    ownerId: 'host',
+    introduction: 'intro',
+    notification: 'notice',
+    faceUrl: '',
+    createdAt: 1_700_000_000_000,
+    lastInfoAt: 1_700_000_000_000,
+    muteAll: false,
+    customFields: [{ key: 'topic', value: 'cooking' }],
+    settings: { rateLimitPerSec: 80 },
+    nextSeq: 1,
+    ...overrides,
+  };
+}
+
+async function expectStadiumError(promise: Promise<unknown>, reason: string): Promise<void> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StadiumError);
+  expect((err as StadiumError).reason).toBe(reason);
+}
+
+/** Register the shared Store suite for one adapter. `makeStore` returns a new, empty store. */
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>, options: StoreContractOptions = {}): void {
+  describe(`Store contract: ${name}`, () => {
+    const open: Store[] = [];
+    const fresh = async (): Promise<Store> => {
+      const store = await makeStore();
+      open.push(store);
+      return store;
+    };
+
+    afterEach(async () => {
+      for (const store of open.splice(0)) await store.close();
+    });
+
+    describe('apps', () => {
+      it('creates, gets, lists, updates and deletes an app', async () => {
+        const store = await fresh();
+        expect(await store.listApps()).toEqual([]);
+        const app = await store.createApp(sampleApp({ name: 'Shop', callbackUrl: 'https://hooks.example.com/im' }));
+        expect(app).toEqual({
+          sdkAppId: expect.any(Number),
+          name: 'Shop',
+          secretKey: 'k'.repeat(64),
+          adminUserId: 'administrator',
+          callbackUrl: 'https://hooks.example.com/im',
+          createdAt: 1_700_000_000_000,
+          settings: { ...DEFAULT_APP_SETTINGS },
+        });
+        expect(await store.getApp(app.sdkAppId)).toEqual(app);
+        expect(await store.listApps()).toEqual([app]);
+
+        const updated = await store.updateApp(app.sdkAppId, { name: 'Shop 2', callbackUrl: null, settings: { roomRateLimitPerSec: 10, memberTips: false } });
+        expect(updated).toEqual({ ...app, name: 'Shop 2', callbackUrl: null, settings: { roomRateLimitPerSec: 10, memberTips: false } });
+        expect(await store.getApp(app.sdkAppId)).toEqual(updated);
+        expect(await store.updateApp(app.sdkAppId, {})).toEqual(updated);
+
+        expect(await store.deleteApp(app.sdkAppId)).toBe(true);
+        expect(await store.getApp(app.sdkAppId)).toBeUndefined();
+        expect(await store.deleteApp(app.sdkAppId)).toBe(false);
+        expect(await store.updateApp(app.sdkAppId, { name: 'x' })).toBeUndefined();
+      });
+
+      it('defaults callbackUrl to null', async () => {
+        const store = await fresh();
+        const { callbackUrl, ...withoutUrl } = sampleApp();
+        expect(callbackUrl).toBeNull();
+        expect((await store.createApp(withoutUrl)).callbackUrl).toBeNull();
+      });
+
+      it('allocates distinct SDKAppIDs in 1400000000–1599999999 when none is given', async () => {
+        const store = await fresh();
+        const ids = new Set<number>();
+        for (let i = 0; i < 20; i++) ids.add((await store.createApp(sampleApp({ createdAt: 1_700_000_000_000 + i }))).sdkAppId);
+        expect(ids.size).toBe(20);
+        for (const id of ids) {
+          expect(Number.isInteger(id)).toBe(true);
+          expect(id).toBeGreaterThanOrEqual(SDK_APP_ID_MIN);
+          expect(id).toBeLessThanOrEqual(SDK_APP_ID_MAX);
+        }
+      });
+
+      it('lists apps oldest first', async () => {
+        const store = await fresh();
+        const b = await store.createApp(sampleApp({ name: 'b', createdAt: 2 }));
+        const a = await store.createApp(sampleApp({ name: 'a', createdAt: 1 }));
+        expect((await store.listApps()).map((x) => x.sdkAppId)).toEqual([a.sdkAppId, b.sdkAppId]);
+      });
+
+      it('honours an explicit SDKAppID and rejects a duplicate', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp({ sdkAppId: 1400000123 }));
+        expect(app.sdkAppId).toBe(1400000123);
+        await expectStadiumError(store.createApp(sampleApp({ sdkAppId: 1400000123, name: 'other' })), 'INVALID_PARAMETER');
+        expect((await store.getApp(1400000123))?.name).toBe('Test app');
+        expect(await store.listApps()).toHaveLength(1);
+      });
+
+      it('rejects an SDKAppID that is not a positive integer', async () => {
+        const store = await fresh();
+        await expectStadiumError(store.createApp(sampleApp({ sdkAppId: 0 })), 'INVALID_PARAMETER');
+        await expectStadiumError(store.createApp(sampleApp({ sdkAppId: 1.5 })), 'INVALID_PARAMETER');
+      });
+
+      it('refuses the 301st app with APP_LIMIT_REACHED', async () => {
+        const store = await fresh();
+        for (let i = 0; i < 300; i++) await store.createApp(sampleApp({ name: `app ${i}`, createdAt: i }));
+        await expectStadiumError(store.createApp(sampleApp({ name: 'one too many' })), 'APP_LIMIT_REACHED');
+        expect(await store.listApps()).toHaveLength(300);
+      });
+
+      it('returns copies that callers cannot use to change the store', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        app.settings.roomRateLimitPerSec = 1;
+        app.name = 'changed';
+        expect(await store.getApp(app.sdkAppId)).toMatchObject({ name: 'Test app', settings: { roomRateLimitPerSec: 40 } });
+      });
+    });
+
+    describe('profiles', () => {
+      it('puts, replaces and gets profiles per app', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        expect(await store.getProfile(app.sdkAppId, 'alice')).toBeUndefined();
+        const alice = sampleProfile('alice', { lastUpdatedNumber: 3 });
+        await store.putProfile(app.sdkAppId, alice);
+        expect(await store.getProfile(app.sdkAppId, 'alice')).toEqual(alice);
+        const renamed = { ...alice, nick: 'Alice 2', avatar: '' };
+        await store.putProfile(app.sdkAppId, renamed);
+        expect(await store.getProfile(app.sdkAppId, 'alice')).toEqual(renamed);
+        expect(await store.getProfile(app.sdkAppId + 1, 'alice')).toBeUndefined();
+      });
+
+      it('getProfiles returns the known ones among several IDs, in request order', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        for (const id of ['a', 'b', 'c']) await store.putProfile(app.sdkAppId, sampleProfile(id));
+        const got = await store.getProfiles(app.sdkAppId, ['c', 'nobody', 'a', 'c']);
+        expect(got).toEqual([sampleProfile('c'), sampleProfile('a')]);
+        expect(await store.getProfiles(app.sdkAppId, [])).toEqual([]);
+        expect(await store.getProfiles(app.sdkAppId + 1, ['a'])).toEqual([]);
+      });
+
+      it('getProfiles handles long ID lists', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const ids = Array.from({ length: 1200 }, (_, i) => `user${i}`);
+        for (const id of ids.filter((_, i) => i % 2 === 0)) await store.putProfile(app.sdkAppId, sampleProfile(id));
+        const got = await store.getProfiles(app.sdkAppId, ids);
+        expect(got.map((p) => p.userID)).toEqual(ids.filter((_, i) => i % 2 === 0));
+      });
+    });
+
+    describe('groups', () => {
+      it('creates, gets, lists and deletes groups', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const g1 = sampleGroup(app.sdkAppId, '@TGS#aaaa', { createdAt: 2 });
+        const g2 = sampleGroup(app.sdkAppId, 'my-room', { createdAt: 1, muteAll: true, settings: {} });
+        expect(await store.createGroup(g1)).toBe(true);
+        expect(await store.createGroup(g2)).toBe(true);
+        expect(await store.getGroup(app.sdkAppId, '@TGS#aaaa')).toEqual(g1);
+        expect(await store.getGroup(app.sdkAppId, 'missing')).toBeUndefined();
+        expect(await store.listGroups(app.sdkAppId)).toEqual([g2, g1]);
+        expect(await store.listGroups(app.sdkAppId + 1)).toEqual([]);
+        expect(await store.deleteGroup(app.sdkAppId, 'my-room')).toBe(true);
+        expect(await store.deleteGroup(app.sdkAppId, 'my-room')).toBe(false);
+        expect(await store.listGroups(app.sdkAppId)).toEqual([g1]);
+      });
+
+      it('createGroup returns false on a duplicate ID and keeps the first', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const first = sampleGroup(app.sdkAppId, 'room', { name: 'first' });
+        expect(await store.createGroup(first)).toBe(true);
+        expect(await store.createGroup(sampleGroup(app.sdkAppId, 'room', { name: 'second', ownerId: 'other' }))).toBe(false);
+        expect(await store.getGroup(app.sdkAppId, 'room')).toEqual(first);
+      });
+
+      it('keys groups by app: the same ID may exist in two apps', async () => {
+        const store = await fresh();
+        const a = await store.createApp(sampleApp());
+        const b = await store.createApp(sampleApp());
+        expect(await store.createGroup(sampleGroup(a.sdkAppId, 'room', { name: 'in a' }))).toBe(true);
+        expect(await store.createGroup(sampleGroup(b.sdkAppId, 'room', { name: 'in b' }))).toBe(true);
+        expect((await store.getGroup(a.sdkAppId, 'room'))?.name).toBe('in a');
+        expect((await store.getGroup(b.sdkAppId, 'room'))?.name).toBe('in b');
+      });
+
+      it('updateGroup patches settings, custom fields, nextSeq and the other fields', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const group = sampleGroup(app.sdkAppId, 'room');
+        await store.createGroup(group);
+        const patched = await store.updateGroup(app.sdkAppId, 'room', {
+          settings: { memberTips: false },
+          customFields: [{ key: 'likes', value: '42' }],
+          nextSeq: 1001,
+        });
+        const expected = { ...group, settings: { memberTips: false }, customFields: [{ key: 'likes', value: '42' }], nextSeq: 1001 };
+        expect(patched).toEqual(expected);
+        expect(await store.getGroup(app.sdkAppId, 'room')).toEqual(expected);
+
+        const more = await store.updateGroup(app.sdkAppId, 'room', {
+          name: 'New name',
+          ownerId: 'host2',
+          introduction: 'i2',
+          notification: 'n2',
+          faceUrl: 'https://example.com/f.png',
+          lastInfoAt: 1_800_000_000_000,
+          muteAll: true,
+          nextSeq: undefined,
+        });
+        const expected2 = {
+          ...expected,
+          name: 'New name',
+          ownerId: 'host2',
+          introduction: 'i2',
+          notification: 'n2',
+          faceUrl: 'https://example.com/f.png',
+          lastInfoAt: 1_800_000_000_000,
+          muteAll: true,
+        };
+        expect(more).toEqual(expected2);
+        expect(await store.getGroup(app.sdkAppId, 'room')).toEqual(expected2);
+        expect(await store.updateGroup(app.sdkAppId, 'room', {})).toEqual(expected2);
+        expect(await store.updateGroup(app.sdkAppId, 'missing', { name: 'x' })).toBeUndefined();
+      });
+    });
+
+    describe('deleteApp', () => {
+      it("removes the app's groups and profiles and leaves other apps alone", async () => {
+        const store = await fresh();
+        const doomed = await store.createApp(sampleApp({ name: 'doomed' }));
+        const kept = await store.createApp(sampleApp({ name: 'kept' }));
+        for (const app of [doomed, kept]) {
+          await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+          await store.createGroup(sampleGroup(app.sdkAppId, 'room2'));
+          await store.putProfile(app.sdkAppId, sampleProfile('alice'));
+        }
+        expect(await store.deleteApp(doomed.sdkAppId)).toBe(true);
+        expect(await store.getApp(doomed.sdkAppId)).toBeUndefined();
+        expect(await store.listGroups(doomed.sdkAppId)).toEqual([]);
+        expect(await store.getGroup(doomed.sdkAppId, 'room')).toBeUndefined();
+        expect(await store.getProfile(doomed.sdkAppId, 'alice')).toBeUndefined();
+
+        expect(await store.getApp(kept.sdkAppId)).toEqual(kept);
+        expect(await store.listGroups(kept.sdkAppId)).toHaveLength(2);
+        expect(await store.getProfile(kept.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
+
+        const again = await store.createApp(sampleApp({ sdkAppId: doomed.sdkAppId }));
+        expect(await store.listGroups(again.sdkAppId)).toEqual([]);
+      });
+    });
+
+    if (options.reopen) {
+      const reopen = options.reopen;
+      it('keeps everything across close and reopen', async () => {
+        const store = await makeStore();
+        const app = await store.createApp(sampleApp({ callbackUrl: 'http://127.0.0.1:9000/cb' }));
+        const group = sampleGroup(app.sdkAppId, 'room', { muteAll: true });
+        await store.createGroup(group);
+        await store.updateGroup(app.sdkAppId, 'room', { nextSeq: 77 });
+        await store.putProfile(app.sdkAppId, sampleProfile('alice'));
+        await store.close();
+
+        const reopened = await reopen(store);
+        open.push(reopened);
+        expect(await reopened.listApps()).toEqual([app]);
+        expect(await reopened.getGroup(app.sdkAppId, 'room')).toEqual({ ...group, nextSeq: 77 });
+        expect(await reopened.getProfile(app.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
+      });
+    }
+  });
+}
