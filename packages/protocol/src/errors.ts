@@ -71,7 +71,6 @@ export const ERRORS = {
   INTERNAL_ERROR: {
     code: 10002,
     message: 'Internal server error; retry, and report it with the server log if it persists.',
-    close: CLOSE_CODES.INTERNAL_ERROR,
   },
   // ── Apps and accounts ────────────────────────────────────────────────────
   UNKNOWN_APP: {
@@ -105,7 +104,7 @@ export const ERRORS = {
   },
   KICKED: {
     code: 19007,
-    message: 'The server ended this session (the app was deleted or the user was kicked); log in again with a fresh userSig.',
+    message: 'The server ended this session (for example, its userSig expired); log in again with a fresh userSig.',
     close: CLOSE_CODES.KICKED,
   },
   // ── userSig ──────────────────────────────────────────────────────────────
@@ -169,7 +168,7 @@ export const ERRORS = {
   },
   NOT_GROUP_MEMBER: {
     code: 10007,
-    message: 'Join the group first: only members can send to it.',
+    message: 'You are not in this group: join it first.',
   },
   OWNER_CANNOT_QUIT: {
     code: 10009,

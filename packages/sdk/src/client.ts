@@ -365,7 +365,9 @@ export class Client {
     for (const { groupID, lastSeq } of this.joined.confirmedEntries()) {
       try {
         const result = await request('group.join', { groupID, sinceSeq: lastSeq });
-        this.joined.confirm(groupID, result.lastSeq ?? 0);
+        // Do not take the room's lastSeq here: missed messages may still be on their way
+        // (held behind a backlog), and taking it would make them look like duplicates.
+        this.joined.confirm(groupID, 0);
         if (result.resumed === false) this.logger.warn(`${groupID}: some messages sent while disconnected are no longer held by the server`);
       } catch (error) {
         if (!isServerRejection(error)) throw error;

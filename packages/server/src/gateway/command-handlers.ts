@@ -3,7 +3,7 @@
  * command without a handler does not compile. Handlers are thin: they hand the body to the
  * service that owns the concept.
  */
-import { StadiumError, type CommandName, type Commands, type LoginResult } from '@stadium/protocol';
+import { StadiumError, isValidUserId, type CommandName, type Commands, type LoginResult } from '@stadium/protocol';
 import { verifyUserSig } from '../auth/user-sig.js';
 import type { Clock } from '../clock/clock.js';
 import type { GroupService } from '../groups/group-service.js';
@@ -35,7 +35,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
 
   const login: Handler<'login'> = async (conn, body) => {
     const { userID, userSig } = body;
-    if (typeof userID !== 'string' || userID === '') throw new StadiumError('INVALID_USER_ID', 'userID is required');
+    if (!isValidUserId(userID)) throw new StadiumError('INVALID_USER_ID', `got ${JSON.stringify(userID)}`);
     if (conn.userId !== null && conn.userId !== userID) throw new StadiumError('LOGIN_CONFLICT', `logged in as ${conn.userId}`);
     const verdict = verifyUserSig({
       userSig: typeof userSig === 'string' ? userSig : '',

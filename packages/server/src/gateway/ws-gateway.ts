@@ -10,6 +10,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import {
   ERRORS,
+  LIMITS,
   PROTOCOL_VERSION,
   StadiumError,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -141,7 +142,7 @@ export class WsGateway {
       logger.debug({ app: app.sdkAppId, conn: conn.id, err: error }, 'websocket error');
     });
     ws.on('close', () => this.#onClose(conn));
-    conn.send({ t: 'hello', v: PROTOCOL_VERSION, node: this.#o.nodeId, heartbeatMs: this.#o.heartbeatMs, maxMessageBytes: 12_000, time: clock.now() });
+    conn.send({ t: 'hello', v: PROTOCOL_VERSION, node: this.#o.nodeId, heartbeatMs: this.#o.heartbeatMs, maxMessageBytes: LIMITS.maxMessageBytes, time: clock.now() });
   }
 
   #onClose(conn: Connection): void {

@@ -87,7 +87,7 @@ export class GroupService {
       muteAll: false,
       customFields: [],
       settings: req.settings === undefined ? {} : validateRoomSettings(req.settings as Record<string, unknown>),
-      nextSeq: 1,
+      nextSeq: 1 + this.#rooms.seqReserve,
     };
     if (req.groupID !== undefined && req.groupID !== '') {
       if (!isValidCustomGroupId(req.groupID)) throw new StadiumError('INVALID_GROUP_ID', `got ${JSON.stringify(req.groupID)}`);
@@ -100,7 +100,7 @@ export class GroupService {
       do record.groupId = newAutoGroupId();
       while (!(await this.#store.createGroup(record)));
     }
-    const room = this.#rooms.add(conn.app, record);
+    const room = this.#rooms.add(conn.app, { ...record, nextSeq: 1 }, record.nextSeq);
     return { group: toGroupInfo(room, conn.userId) };
   }
 
@@ -167,7 +167,7 @@ export class GroupService {
   async dismiss(conn: Connection, groupId: unknown): Promise<{ groupID: string }> {
     if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
     const room = await this.room(conn, groupId);
-    if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} may dismiss it`);
+    if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} or an app admin may dismiss it`);
     await this.dismissRoom(room, conn.userId);
     return { groupID: room.groupId };
   }
@@ -199,7 +199,7 @@ export class GroupService {
   async updateSettings(conn: Connection, body: Record<string, unknown>): Promise<{ settings: RoomSettings }> {
     if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
     const room = await this.room(conn, body.groupID);
-    if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} may change its settings`);
+    if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} or an app admin may change its settings`);
     const patch = validateRoomSettings(body);
     const settings = { ...room.record.settings, ...patch };
     const updated = await this.#store.updateGroup(room.app.sdkAppId, room.groupId, { settings });

@@ -1,7 +1,14 @@
 /**
  * The rooms loaded on this node. A room is loaded from the store the first time someone
  * touches it, kept while it has members, and unloaded after it has been empty for
- * `idleUnloadMs` (its next sequence number is persisted, so numbering continues).
+ * `idleUnloadMs`.
+ *
+ * Sequence numbers must never repeat, even after a crash (a client that already saw seq N
+ * would take a new message numbered N for a duplicate and drop it). So the store always
+ * holds a reservation ahead of what has been assigned: on load the room reserves
+ * `seqReserve` numbers, and renews the reservation when half of it is used. A crash leaves a
+ * gap (clients are told their resume was incomplete); a clean unload stores the exact next
+ * number, so restarts leave none.
  */
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/bus.js';
@@ -29,8 +36,8 @@ export interface RoomRegistryOptions {
   resumeBufferSize: number;
   /** Unload a room empty for this long. @default 300000 */
   idleUnloadMs?: number;
-  /** Persist a room's next sequence number at most this often. @default 1000 */
-  persistSeqEveryMs?: number;
+  /** Sequence numbers reserved in the store ahead of use. @default 10000 */
+  seqReserve?: number;
 }
 
 /** Loaded rooms of this node. */
@@ -40,11 +47,13 @@ export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #loading = new Map<string, Promise<Room | undefined>>();
   readonly #idleTimers = new Map<string, TimerHandle>();
-  readonly #persistTimers = new Map<string, TimerHandle>();
+  /** Highest sequence number (exclusive) reserved in the store, per room key. */
+  readonly #reserved = new Map<string, number>();
+  readonly #renewing = new Set<string>();
 
   constructor(deps: RoomRegistryDeps, options: RoomRegistryOptions) {
     this.#deps = deps;
-    this.#o = { idleUnloadMs: 300_000, persistSeqEveryMs: 1000, ...options };
+    this.#o = { idleUnloadMs: 300_000, seqReserve: 10_000, ...options };
   }
 
   /** Rooms loaded now. */
@@ -64,19 +73,30 @@ export class RoomRegistry {
     if (room) return room;
     let loading = this.#loading.get(key);
     if (!loading) {
-      loading = this.#deps.store.getGroup(app.sdkAppId, groupId).then((record) => {
-        this.#loading.delete(key);
-        if (!record) return undefined;
-        return this.#rooms.get(key) ?? this.#load(app, record);
-      });
+      loading = (async () => {
+        try {
+          const record = await this.#deps.store.getGroup(app.sdkAppId, groupId);
+          if (!record) return undefined;
+          const reserved = record.nextSeq + this.#o.seqReserve;
+          await this.#deps.store.updateGroup(app.sdkAppId, groupId, { nextSeq: reserved });
+          return this.#rooms.get(key) ?? this.#load(app, record, reserved);
+        } finally {
+          this.#loading.delete(key);
+        }
+      })();
       this.#loading.set(key, loading);
     }
     return loading;
   }
 
-  /** Register a room that was just created in the store. */
-  add(app: AppRecord, record: GroupRecord): Room {
-    return this.#rooms.get(roomKey(app.sdkAppId, record.groupId)) ?? this.#load(app, record);
+  /** Register a room that was just created in the store (with its first reservation made). */
+  add(app: AppRecord, record: GroupRecord, reservedSeq: number): Room {
+    return this.#rooms.get(roomKey(app.sdkAppId, record.groupId)) ?? this.#load(app, record, reservedSeq);
+  }
+
+  /** Sequence numbers a new room should reserve when it is first stored. */
+  get seqReserve(): number {
+    return this.#o.seqReserve;
   }
 
   /** Note that a room lost or gained members, to start or cancel its idle unload. */
@@ -105,15 +125,14 @@ export class RoomRegistry {
     room.closed = true;
     room.sequencer.close();
     room.fanout.dispose();
-    for (const timers of [this.#idleTimers, this.#persistTimers]) {
-      const t = timers.get(room.key);
-      if (t) {
-        this.#deps.clock.clearTimeout(t);
-        timers.delete(room.key);
-      }
+    const idle = this.#idleTimers.get(room.key);
+    if (idle) {
+      this.#deps.clock.clearTimeout(idle);
+      this.#idleTimers.delete(room.key);
     }
+    this.#reserved.delete(room.key);
     this.#deps.metrics.rooms.set(this.#rooms.size);
-    if (persist) await this.#persistSeq(room);
+    if (persist) await this.#storeNextSeq(room, room.sequencer.nextSeq);
   }
 
   /** Unload everything (shutdown). */
@@ -121,7 +140,7 @@ export class RoomRegistry {
     await Promise.all([...this.#rooms.values()].map((room) => this.unload(room)));
   }
 
-  #load(app: AppRecord, record: GroupRecord): Room {
+  #load(app: AppRecord, record: GroupRecord, reservedSeq: number): Room {
     const { bus, clock, metrics } = this.#deps;
     const subject = roomSubject(app.sdkAppId, record.groupId);
     const settings = effectiveSettings(app, record);
@@ -137,36 +156,37 @@ export class RoomRegistry {
         tipsPerSec: this.#o.memberTipsPerSec,
         batchWindowMs: this.#o.batchWindowMs,
         resumeBufferSize: this.#o.resumeBufferSize,
-        onAdvance: () => this.#schedulePersist(key),
+        onAdvance: (nextSeq) => this.#renewReservation(key, nextSeq),
       },
     );
     const room = new Room(app, record, sequencer, new RoomFanout(bus, subject, metrics));
     this.#rooms.set(key, room);
+    this.#reserved.set(key, reservedSeq);
     metrics.rooms.set(this.#rooms.size);
     this.touch(room);
     return room;
   }
 
-  #schedulePersist(key: string): void {
-    if (this.#persistTimers.has(key)) return;
-    this.#persistTimers.set(
-      key,
-      this.#deps.clock.setTimeout(() => {
-        this.#persistTimers.delete(key);
-        const room = this.#rooms.get(key);
-        if (room) void this.#persistSeq(room);
-      }, this.#o.persistSeqEveryMs),
-    );
+  #renewReservation(key: string, nextSeq: number): void {
+    const reserved = this.#reserved.get(key);
+    if (reserved === undefined || this.#renewing.has(key) || reserved - nextSeq > this.#o.seqReserve / 2) return;
+    const room = this.#rooms.get(key);
+    if (!room) return;
+    const renewed = nextSeq + this.#o.seqReserve;
+    this.#renewing.add(key);
+    void this.#storeNextSeq(room, renewed).then((ok) => {
+      this.#renewing.delete(key);
+      if (ok && this.#rooms.get(key) === room) this.#reserved.set(key, renewed);
+    });
   }
 
-  async #persistSeq(room: Room): Promise<void> {
-    const nextSeq = room.sequencer.nextSeq;
-    if (nextSeq === room.record.nextSeq) return;
-    room.record = { ...room.record, nextSeq };
+  async #storeNextSeq(room: Room, nextSeq: number): Promise<boolean> {
     try {
       await this.#deps.store.updateGroup(room.app.sdkAppId, room.groupId, { nextSeq });
+      return true;
     } catch (error) {
-      this.#deps.logger.warn({ err: error, app: room.app.sdkAppId, group: room.groupId }, 'could not persist sequence number');
+      this.#deps.logger.warn({ err: error, app: room.app.sdkAppId, group: room.groupId }, 'could not store the sequence reservation');
+      return false;
     }
   }
 }
