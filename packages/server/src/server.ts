@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { AppCache } from './apps/app-cache.js';
+import { AppWatcher } from './apps/app-watcher.js';
 import type { Bus } from './bus/bus.js';
 import { LocalBus } from './bus/local-bus.js';
 import { systemClock, type Clock } from './clock/clock.js';
@@ -63,6 +64,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const groups = new GroupService({ store, rooms, clock });
   const profiles = new ProfileService({ store, sessions });
   const messages = new MessageService();
+  const appCache = new AppCache(store, clock, o.appRefreshMs);
   const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles });
   const gateway = new WsGateway(
     {
@@ -75,8 +77,20 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       maxPendingBytes: o.maxPendingBytes,
       slowConsumerTimeoutMs: o.slowConsumerTimeoutMs,
     },
-    { clock, logger, metrics, apps: new AppCache(store, clock), sessions, groups, handlers },
+    { clock, logger, metrics, apps: appCache, sessions, groups, handlers },
   );
+  const appWatcher = new AppWatcher(store, clock, o.appRefreshMs, {
+    recordsInUse: () => [...appCache.cached(), ...rooms.appRecords()],
+    onChanged: (app) => {
+      appCache.set(app);
+      rooms.updateApp(app);
+    },
+    onDeleted: (sdkAppId) => {
+      appCache.invalidate(sdkAppId);
+      gateway.closeApp(sdkAppId);
+      void rooms.dropApp(sdkAppId);
+    },
+  });
   const http = createHttpApp({
     logger,
     metrics,
@@ -85,6 +99,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     health: () => ({ connections: sessions.all.size, rooms: rooms.size }),
   });
   gateway.attach(http.server);
+  appWatcher.start();
   await http.listen({ port: o.port, host: o.host });
   const address = http.server.address() as AddressInfo;
   const urlHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -94,6 +109,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   let closing: Promise<void> | null = null;
   const close = (): Promise<void> =>
     (closing ??= (async () => {
+      appWatcher.stop();
       await gateway.shutdown(o.shutdownGraceMs);
       await http.close();
       await rooms.closeAll();

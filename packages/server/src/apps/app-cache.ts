@@ -32,6 +32,18 @@ export class AppCache {
     return app;
   }
 
+  /** Apps cached now. */
+  cached(): AppRecord[] {
+    const apps: AppRecord[] = [];
+    for (const entry of this.#cache.values()) if (entry.app) apps.push(entry.app);
+    return apps;
+  }
+
+  /** Replace a cached app with a newer record. */
+  set(app: AppRecord): void {
+    this.#cache.set(app.sdkAppId, { app, at: this.#clock.now() });
+  }
+
   /** Forget an app (after it changed or was deleted in this process). */
   invalidate(sdkAppId: number): void {
     this.#cache.delete(sdkAppId);

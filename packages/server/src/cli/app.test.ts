@@ -103,6 +103,8 @@ describe('stadium app', () => {
       secretKey: expect.stringMatching(/^[0-9a-f]{64}$/),
       adminUserID: 'administrator',
       callbackUrl: null,
+      roomRateLimitPerSec: 40,
+      memberTips: true,
       createdAt: expect.any(String),
     });
   });

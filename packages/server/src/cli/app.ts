@@ -1,6 +1,6 @@
-/** `stadium app create | list | delete`: manage applications in the store. */
+/** `stadium app create | list | update | delete`: manage applications in the store. */
 import { StadiumError } from '@stadium/protocol';
-import { createApp } from '../apps/create-app.js';
+import { assertValidAppName, assertValidCallbackUrl, createApp } from '../apps/create-app.js';
 import { systemClock } from '../clock/clock.js';
 import { openStore } from '../storage/open-store.js';
 import type { AppRecord, Store } from '../storage/store.js';
@@ -16,6 +16,8 @@ export async function runApp(argv: string[], io: CliIo): Promise<number> {
       return appCreate(rest, io);
     case 'list':
       return appList(rest, io);
+    case 'update':
+      return appUpdate(rest, io);
     case 'delete':
       return appDelete(rest, io);
     case 'help':
@@ -24,9 +26,9 @@ export async function runApp(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(APP_USAGE);
       return EXIT.OK;
     case undefined:
-      throw new UsageError('missing app command: create, list or delete', APP_USAGE);
+      throw new UsageError('missing app command: create, list, update or delete', APP_USAGE);
     default:
-      throw new UsageError(`unknown app command "${sub}": use create, list or delete`, APP_USAGE);
+      throw new UsageError(`unknown app command "${sub}": use create, list, update or delete`, APP_USAGE);
   }
 }
 
@@ -79,8 +81,56 @@ function appJson(app: AppRecord): Record<string, unknown> {
     secretKey: app.secretKey,
     adminUserID: app.adminUserId,
     callbackUrl: app.callbackUrl,
+    roomRateLimitPerSec: app.settings.roomRateLimitPerSec,
+    memberTips: app.settings.memberTips,
     createdAt: new Date(app.createdAt).toISOString(),
   };
+}
+
+function parseOnOff(value: string, flag: string): boolean {
+  if (value === 'on' || value === 'true') return true;
+  if (value === 'off' || value === 'false') return false;
+  throw new UsageError(`${flag} must be "on" or "off", got "${value}"`, APP_USAGE);
+}
+
+async function appUpdate(argv: string[], io: CliIo): Promise<number> {
+  const flags = parseFlags(
+    argv,
+    {
+      ...STORE_FLAGS,
+      sdkappid: { type: 'string' },
+      name: { type: 'string' },
+      'callback-url': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'member-tips': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    APP_USAGE,
+  );
+  if (flags.help) {
+    io.stdout.write(APP_USAGE);
+    return EXIT.OK;
+  }
+  const sdkAppId = parseIntegerFlag(required(flags.sdkappid, '--sdkappid', APP_USAGE), '--sdkappid', 1, 0xffff_ffff, APP_USAGE);
+  const rate = flags['rate-limit'] === undefined ? undefined : parseIntegerFlag(flags['rate-limit'], '--rate-limit', 1, 100_000, APP_USAGE);
+  const tips = flags['member-tips'] === undefined ? undefined : parseOnOff(flags['member-tips'], '--member-tips');
+  if (flags.name !== undefined) assertValidAppName(flags.name);
+  const callbackUrl = flags['callback-url'];
+  if (callbackUrl !== undefined && callbackUrl !== '') assertValidCallbackUrl(callbackUrl);
+  const app = await withStore(storeLocation(flags, io), async (store) => {
+    const current = await store.getApp(sdkAppId);
+    if (!current) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${sdkAppId}`);
+    return store.updateApp(sdkAppId, {
+      ...(flags.name === undefined ? {} : { name: flags.name }),
+      ...(callbackUrl === undefined ? {} : { callbackUrl: callbackUrl === '' ? null : callbackUrl }),
+      settings: { roomRateLimitPerSec: rate ?? current.settings.roomRateLimitPerSec, memberTips: tips ?? current.settings.memberTips },
+    });
+  });
+  if (!app) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${sdkAppId}`);
+  if (flags.json) io.stdout.write(`${JSON.stringify(appJson(app))}\n`);
+  else io.stdout.write(`Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}.\n`);
+  return EXIT.OK;
 }
 
 async function appList(argv: string[], io: CliIo): Promise<number> {

@@ -19,12 +19,17 @@ Options (each falls back to its environment variable, then the default):
 export const APP_USAGE = `Usage:
   stadium app create --name NAME [--callback-url URL] [--json] [--data DIR] [--db URL]
   stadium app list [--json] [--data DIR] [--db URL]
+  stadium app update --sdkappid N [--rate-limit N] [--member-tips on|off] [--name NAME]
+                     [--callback-url URL] [--json] [--data DIR] [--db URL]
   stadium app delete --sdkappid N [--data DIR] [--db URL]
 
   create   make an application (SDKAppID, secret key, admin user "administrator");
            --callback-url sends every callback command of the app to that URL;
            --json prints {"SDKAppID": N, "secretKey": "…", "adminUserID": "administrator"}
   list     show every application with its secret key
+  update   change an application: --rate-limit is the default messages/s of its rooms
+           (40), --member-tips switches join/quit tips by default; a running server
+           applies the change to its rooms within a few seconds
   delete   delete an application and all its data (rooms, profiles)
 
 --data / --db fall back to STADIUM_DATA / STADIUM_DB, then ./data/stadium.db.
@@ -43,6 +48,7 @@ Commands:
   start      run the server              stadium start [--port N] [--host H] [--data DIR] [--db URL] [--bus URL] [--log-level L]
   app        manage applications         stadium app create --name NAME [--callback-url URL] [--json]
                                          stadium app list [--json]
+                                         stadium app update --sdkappid N [--rate-limit N] [--member-tips on|off]
                                          stadium app delete --sdkappid N
   usersig    print a userSig             stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]
   help       show this text

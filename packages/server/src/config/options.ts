@@ -42,6 +42,8 @@ export interface ServerOptions {
   memberTipsPerSec: number;
   /** Messages per room kept for resume. @default 1000 */
   resumeBufferSize: number;
+  /** How often app changes made elsewhere (CLI, other nodes) are picked up. @default 5000 */
+  appRefreshMs: number;
   /** Milliseconds to wait for connections to close on shutdown. @default 5000 */
   shutdownGraceMs: number;
   /** Folder of the browser SDK bundle; empty uses the installed @stadium/sdk. @default '' */
@@ -68,6 +70,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   slowConsumerTimeoutMs: 10_000,
   memberTipsPerSec: 20,
   resumeBufferSize: 1000,
+  appRefreshMs: 5000,
   shutdownGraceMs: 5000,
   sdkBundlePath: '',
 });
@@ -88,6 +91,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'slowConsumerTimeoutMs',
     'memberTipsPerSec',
     'resumeBufferSize',
+    'appRefreshMs',
     'shutdownGraceMs',
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);

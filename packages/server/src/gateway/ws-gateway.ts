@@ -85,6 +85,15 @@ export class WsGateway {
     this.#scheduleSweep();
   }
 
+  /** End every session of a deleted app: a `kick`, then close 4011 (the SDK does not reconnect). */
+  closeApp(sdkAppId: number): void {
+    for (const conn of this.#d.sessions.all) {
+      if (conn.app.sdkAppId !== sdkAppId || conn.closing) continue;
+      conn.send({ t: 'kick', type: 'REST_API_Kick', code: ERRORS.UNKNOWN_APP.code, name: 'UNKNOWN_APP', message: `SDKAppID ${sdkAppId} was deleted` });
+      conn.closeWith('KICKED');
+    }
+  }
+
   /** Close every connection with 1001 so SDKs reconnect, waiting at most `graceMs`. */
   async shutdown(graceMs: number): Promise<void> {
     this.#stopping = true;

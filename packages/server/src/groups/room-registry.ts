@@ -135,6 +135,28 @@ export class RoomRegistry {
     if (persist) await this.#storeNextSeq(room, room.sequencer.nextSeq);
   }
 
+  /** The app records the loaded rooms work with. */
+  appRecords(): Set<AppRecord> {
+    const apps = new Set<AppRecord>();
+    for (const room of this.#rooms.values()) apps.add(room.app);
+    return apps;
+  }
+
+  /** Apply an app's new settings to its loaded rooms. */
+  updateApp(app: AppRecord): void {
+    for (const room of this.#rooms.values()) {
+      if (room.app.sdkAppId !== app.sdkAppId) continue;
+      room.app = app;
+      room.sequencer.setRate(room.settings.rateLimitPerSec);
+    }
+  }
+
+  /** Drop every room of a deleted app (its data is already gone from the store). */
+  async dropApp(sdkAppId: number): Promise<void> {
+    const rooms = [...this.#rooms.values()].filter((room) => room.app.sdkAppId === sdkAppId);
+    await Promise.all(rooms.map((room) => this.unload(room, false)));
+  }
+
   /** Unload everything (shutdown). */
   async closeAll(): Promise<void> {
     await Promise.all([...this.#rooms.values()].map((room) => this.unload(room)));

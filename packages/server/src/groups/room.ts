@@ -11,7 +11,8 @@ import type { RoomFanout } from '../fanout/room-fanout.js';
 
 /** A loaded room. */
 export class Room {
-  readonly app: AppRecord;
+  /** The app as last read (refreshed when it changes elsewhere). */
+  app: AppRecord;
   record: GroupRecord;
   readonly sequencer: RoomSequencer;
   readonly fanout: RoomFanout;
