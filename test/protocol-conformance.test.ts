@@ -230,3 +230,22 @@ describe('rate limit and priority', () => {
     await owner.close();
   });
 });
+
+describe('group IDs', () => {
+  it('accepts caller-chosen IDs within the compatible rules and refuses the rest', async () => {
+    await using t = await startTestStadium();
+    const a = await loggedIn(t, 'alice');
+    const b = await loggedIn(t, 'bob');
+    expect(await a.request('group.create', { name: 'mine', type: 'AVChatRoom', groupID: 'class-101' })).toMatchObject({ code: 0, data: { group: { groupID: 'class-101', ownerID: 'alice' } } });
+    expect(await a.request('group.create', { name: 'again', type: 'AVChatRoom', groupID: 'class-101' })).toMatchObject({ code: 10025, name: 'GROUP_ID_IN_USE' });
+    expect(await b.request('group.create', { name: 'theirs', type: 'AVChatRoom', groupID: 'class-101' })).toMatchObject({ code: 10021, name: 'GROUP_ID_TAKEN' });
+    expect(await a.request('group.create', { name: 'x', type: 'AVChatRoom', groupID: '@TGS#abc' })).toMatchObject({ code: 10015, name: 'INVALID_GROUP_ID' });
+    expect(await a.request('group.create', { name: 'x', type: 'AVChatRoom', groupID: 'x'.repeat(49) })).toMatchObject({ code: 10015 });
+    expect(await a.request('group.create', { name: 'x', type: 'Public' })).toMatchObject({ code: 10004, name: 'GROUP_TYPE_NOT_SUPPORTED' });
+    expect(await a.request('group.create', { name: 'x'.repeat(31), type: 'AVChatRoom' })).toMatchObject({ code: 10004, name: 'INVALID_GROUP_FIELD' });
+    const guest = await connect(t);
+    expect(await guest.request('group.create', { name: 'x', type: 'AVChatRoom' })).toMatchObject({ code: 2024 });
+    expect(await guest.request('group.join', { groupID: 'class-101' })).toMatchObject({ code: 0, data: { status: 'JoinedSuccess', group: { groupID: 'class-101' } } });
+    await Promise.all([a.close(), b.close(), guest.close()]);
+  });
+});

@@ -61,7 +61,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     { store, bus, clock, metrics, logger },
     { batchWindowMs: o.batchWindowMs, memberTipsPerSec: o.memberTipsPerSec, resumeBufferSize: o.resumeBufferSize },
   );
-  const groups = new GroupService({ store, rooms, clock });
+  const groups = new GroupService({ store, rooms, clock, logger });
   const profiles = new ProfileService({ store, sessions });
   const messages = new MessageService();
   const appCache = new AppCache(store, clock, o.appRefreshMs);

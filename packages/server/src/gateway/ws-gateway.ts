@@ -151,12 +151,14 @@ export class WsGateway {
       logger.debug({ app: app.sdkAppId, conn: conn.id, err: error }, 'websocket error');
     });
     ws.on('close', () => this.#onClose(conn));
+    logger.debug({ app: app.sdkAppId, conn: conn.id, platform }, 'connection opened');
     conn.send({ t: 'hello', v: PROTOCOL_VERSION, node: this.#o.nodeId, heartbeatMs: this.#o.heartbeatMs, maxMessageBytes: LIMITS.maxMessageBytes, time: clock.now() });
   }
 
   #onClose(conn: Connection): void {
     conn.closing = true;
-    const { metrics, sessions, groups } = this.#d;
+    const { logger, metrics, sessions, groups } = this.#d;
+    logger.debug({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId, code: conn.ws.readyState }, 'connection closed');
     for (const room of [...(conn.rooms?.values() ?? [])]) groups.leave(conn, room);
     sessions.remove(conn);
     metrics.connections.dec();

@@ -13,6 +13,7 @@ import {
   utf8Length,
 } from '@stadium/protocol';
 import type { CreateGroupRequest, GroupInfo, JoinResult, RoomSettings } from '@stadium/protocol';
+import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { Connection } from '../gateway/connection.js';
 import type { GroupRecord, Store } from '../storage/store.js';
@@ -53,11 +54,13 @@ export class GroupService {
   readonly #store: Store;
   readonly #rooms: RoomRegistry;
   readonly #clock: Clock;
+  readonly #logger: Logger;
 
-  constructor(deps: { store: Store; rooms: RoomRegistry; clock: Clock }) {
+  constructor(deps: { store: Store; rooms: RoomRegistry; clock: Clock; logger: Logger }) {
     this.#store = deps.store;
     this.#rooms = deps.rooms;
     this.#clock = deps.clock;
+    this.#logger = deps.logger;
   }
 
   /** Find a room or fail with GROUP_NOT_FOUND / INVALID_GROUP_ID. */
@@ -101,6 +104,7 @@ export class GroupService {
       while (!(await this.#store.createGroup(record)));
     }
     const room = this.#rooms.add(conn.app, { ...record, nextSeq: 1 }, record.nextSeq);
+    this.#logger.info({ app: conn.app.sdkAppId, group: room.groupId, owner: conn.userId, conn: conn.id }, 'room created');
     return { group: toGroupInfo(room, conn.userId) };
   }
 
@@ -174,6 +178,7 @@ export class GroupService {
 
   /** Tell every member the room is gone, remove them, and delete the room. */
   async dismissRoom(room: Room, operatorId: string): Promise<void> {
+    this.#logger.info({ app: room.app.sdkAppId, group: room.groupId, operator: operatorId, members: room.fanout.size }, 'room dismissed');
     room.sequencer.submitNotice({
       id: `notice-${room.sequencer.nextSeq}-${this.#clock.now()}`,
       type: 'TIMGroupSystemNoticeElem',
