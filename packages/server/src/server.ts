@@ -7,15 +7,17 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { AppCache } from './apps/app-cache.js';
 import { AppWatcher } from './apps/app-watcher.js';
-import type { Bus } from './bus/bus.js';
+import { CONTROL_SUBJECT, type Bus } from './bus/bus.js';
 import { LocalBus } from './bus/local-bus.js';
 import { systemClock, type Clock } from './clock/clock.js';
 import { resolveServerOptions, type ServerOptions } from './config/options.js';
 import { createCommandHandlers } from './gateway/command-handlers.js';
 import { SessionRegistry } from './gateway/session-registry.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { AuthorityHost } from './groups/authority-host.js';
 import { GroupService } from './groups/group-service.js';
 import { RoomRegistry } from './groups/room-registry.js';
+import { RoomRouter } from './groups/room-router.js';
 import { createHttpApp } from './http/http-app.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics/metrics.js';
@@ -30,6 +32,8 @@ export interface StadiumDeps {
   store: Store;
   bus: Bus;
   metrics: Metrics;
+  /** Every node of the deployment, this one included, in the same order on each. @default [nodeId] */
+  nodes: readonly string[];
 }
 
 /** A running server. */
@@ -56,16 +60,25 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const bus = deps.bus ?? new LocalBus();
   const metrics = deps.metrics ?? new Metrics();
 
+  const nodes = deps.nodes ?? [nodeId];
   const sessions = new SessionRegistry();
-  const rooms = new RoomRegistry(
-    { store, bus, clock, metrics, logger },
-    { batchWindowMs: o.batchWindowMs, memberTipsPerSec: o.memberTipsPerSec, resumeBufferSize: o.resumeBufferSize },
-  );
-  const groups = new GroupService({ store, rooms, clock, logger });
-  const profiles = new ProfileService({ store, sessions });
-  const messages = new MessageService();
   const appCache = new AppCache(store, clock, o.appRefreshMs);
+  const router = new RoomRouter(bus, nodes);
+  const authorities = new AuthorityHost(
+    { store, bus, clock, metrics, logger, apps: appCache },
+    { nodeId, batchWindowMs: o.batchWindowMs, memberTipsPerSec: o.memberTipsPerSec, resumeBufferSize: o.resumeBufferSize },
+  );
+  const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router });
+  const groups = new GroupService({ store, rooms, router, clock, logger, nodeId });
+  const profiles = new ProfileService({ store, sessions });
+  const messages = new MessageService(router);
   const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles });
+  const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
+    if (message.kind !== 'node-started') return;
+    authorities.nodeStarted(message.node);
+    rooms.reportCountsTo(message.node, nodeId);
+  });
+  authorities.start();
   const gateway = new WsGateway(
     {
       nodeId,
@@ -80,15 +93,17 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     { clock, logger, metrics, apps: appCache, sessions, groups, handlers },
   );
   const appWatcher = new AppWatcher(store, clock, o.appRefreshMs, {
-    recordsInUse: () => [...appCache.cached(), ...rooms.appRecords()],
+    recordsInUse: () => [...appCache.cached(), ...rooms.appRecords(), ...authorities.appRecords()],
     onChanged: (app) => {
       appCache.set(app);
       rooms.updateApp(app);
+      authorities.updateApp(app);
     },
     onDeleted: (sdkAppId) => {
       appCache.invalidate(sdkAppId);
       gateway.closeApp(sdkAppId);
-      void rooms.dropApp(sdkAppId);
+      rooms.dropApp(sdkAppId);
+      authorities.dropApp(sdkAppId);
     },
   });
   const http = createHttpApp({
@@ -96,7 +111,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     metrics,
     nodeId,
     sdkBundleDir: o.sdkBundlePath,
-    health: () => ({ connections: sessions.all.size, rooms: rooms.size }),
+    health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
   });
   gateway.attach(http.server);
   appWatcher.start();
@@ -112,7 +127,9 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       appWatcher.stop();
       await gateway.shutdown(o.shutdownGraceMs);
       await http.close();
-      await rooms.closeAll();
+      rooms.closeAll();
+      await authorities.close();
+      unsubscribeControl();
       await bus.close();
       if (!deps.store) await store.close();
       logger.info('stadium stopped');

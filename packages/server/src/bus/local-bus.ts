@@ -1,8 +1,10 @@
-import type { Bus, BusMessage, Unsubscribe } from './bus.js';
+import { StadiumError } from '@stadium/protocol';
+import type { Bus, BusMessage, BusReply, BusRequest, Unsubscribe } from './bus.js';
 
-/** In-process bus: synchronous delivery to handlers in this process, no copies. */
+/** In-process bus: synchronous publish to handlers in this process, no copies. */
 export class LocalBus implements Bus {
   readonly #subs = new Map<string, Set<(message: BusMessage) => void>>();
+  readonly #servers = new Map<string, (request: BusRequest) => Promise<BusReply>>();
 
   publish(subject: string, message: BusMessage): void {
     const handlers = this.#subs.get(subject);
@@ -25,7 +27,21 @@ export class LocalBus implements Bus {
     };
   }
 
+  request(subject: string, request: BusRequest): Promise<BusReply> {
+    const server = this.#servers.get(subject);
+    if (!server) return Promise.reject(new StadiumError('INTERNAL_ERROR', `nobody serves ${subject}`));
+    return server(request);
+  }
+
+  serve(subject: string, handler: (request: BusRequest) => Promise<BusReply>): Unsubscribe {
+    this.#servers.set(subject, handler);
+    return () => {
+      if (this.#servers.get(subject) === handler) this.#servers.delete(subject);
+    };
+  }
+
   async close(): Promise<void> {
     this.#subs.clear();
+    this.#servers.clear();
   }
 }

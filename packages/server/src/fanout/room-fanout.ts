@@ -13,8 +13,8 @@ export class RoomFanout {
   readonly #members = new Set<Recipient>();
   readonly #metrics: Metrics;
   readonly #unsubscribe: Unsubscribe;
-  /** Called when the room is closed by its authority (dismissed). */
-  onClosed: (() => void) | null = null;
+  /** Receives the room's other traffic (closed, updated). */
+  onEvent: ((message: BusMessage) => void) | null = null;
 
   constructor(bus: Bus, subject: string, metrics: Metrics) {
     this.#metrics = metrics;
@@ -67,8 +67,12 @@ export class RoomFanout {
         this.#metrics.deliveries.inc(n * entries.length);
         return;
       }
+      case 'room-updated':
       case 'room-closed':
-        this.onClosed?.();
+      case 'app-changed':
+      case 'app-deleted':
+      case 'node-started':
+        this.onEvent?.(message);
         return;
     }
   }

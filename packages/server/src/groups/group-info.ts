@@ -1,8 +1,14 @@
 import type { GroupInfo } from '@stadium/protocol';
 import type { Room } from './room.js';
 
+/** What only the room's authority knows. */
+export interface RoomLiveState {
+  memberCount: number;
+  lastSeq: number;
+}
+
 /** A room's profile in the compatible SDK's `Group` shape, as `userId` sees it. */
-export function toGroupInfo(room: Room, userId: string | null, joinedAt?: number): GroupInfo {
+export function toGroupInfo(room: Room, live: RoomLiveState, userId: string | null, joinedAt?: number): GroupInfo {
   const r = room.record;
   const info: GroupInfo = {
     groupID: r.groupId,
@@ -14,8 +20,8 @@ export function toGroupInfo(room: Room, userId: string | null, joinedAt?: number
     ownerID: r.ownerId,
     createTime: Math.floor(r.createdAt / 1000),
     lastInfoTime: Math.floor(r.lastInfoAt / 1000),
-    nextMessageSeq: room.sequencer.nextSeq,
-    memberCount: room.fanout.size,
+    nextMessageSeq: live.lastSeq + 1,
+    memberCount: live.memberCount,
     maxMemberCount: 0,
     muteAllMembers: r.muteAll,
     joinOption: 'FreeAccess',

@@ -4,7 +4,6 @@
  * but can dismiss, and dismissal reaches every member as a group system notice.
  */
 import {
-  GROUP_SYSTEM_NOTICE,
   LIMITS,
   StadiumError,
   TIM_TYPES,
@@ -19,8 +18,10 @@ import type { Connection } from '../gateway/connection.js';
 import type { GroupRecord, Store } from '../storage/store.js';
 import { newAutoGroupId } from './group-id.js';
 import { toGroupInfo } from './group-info.js';
+import type { UnsequencedMessage } from '../messages/room-sequencer.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
+import type { RoomRouter } from './room-router.js';
 
 /** Largest per-room rate a room may be given. */
 const MAX_RATE_PER_SEC = 100_000;
@@ -53,14 +54,18 @@ export function validateRoomSettings(input: Record<string, unknown>): Partial<Ro
 export class GroupService {
   readonly #store: Store;
   readonly #rooms: RoomRegistry;
+  readonly #router: RoomRouter;
   readonly #clock: Clock;
   readonly #logger: Logger;
+  readonly #nodeId: string;
 
-  constructor(deps: { store: Store; rooms: RoomRegistry; clock: Clock; logger: Logger }) {
+  constructor(deps: { store: Store; rooms: RoomRegistry; router: RoomRouter; clock: Clock; logger: Logger; nodeId: string }) {
     this.#store = deps.store;
     this.#rooms = deps.rooms;
+    this.#router = deps.router;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
+    this.#nodeId = deps.nodeId;
   }
 
   /** Find a room or fail with GROUP_NOT_FOUND / INVALID_GROUP_ID. */
@@ -90,7 +95,7 @@ export class GroupService {
       muteAll: false,
       customFields: [],
       settings: req.settings === undefined ? {} : validateRoomSettings(req.settings as Record<string, unknown>),
-      nextSeq: 1 + this.#rooms.seqReserve,
+      nextSeq: 1,
     };
     if (req.groupID !== undefined && req.groupID !== '') {
       if (!isValidCustomGroupId(req.groupID)) throw new StadiumError('INVALID_GROUP_ID', `got ${JSON.stringify(req.groupID)}`);
@@ -103,9 +108,9 @@ export class GroupService {
       do record.groupId = newAutoGroupId();
       while (!(await this.#store.createGroup(record)));
     }
-    const room = this.#rooms.add(conn.app, { ...record, nextSeq: 1 }, record.nextSeq);
-    this.#logger.info({ app: conn.app.sdkAppId, group: room.groupId, owner: conn.userId, conn: conn.id }, 'room created');
-    return { group: toGroupInfo(room, conn.userId) };
+    this.#logger.info({ app: conn.app.sdkAppId, group: record.groupId, owner: conn.userId, conn: conn.id }, 'room created');
+    const room = await this.room(conn, record.groupId);
+    return { group: toGroupInfo(room, { memberCount: 0, lastSeq: 0 }, conn.userId) };
   }
 
   async join(conn: Connection, groupId: unknown, sinceSeq: unknown): Promise<JoinResult> {
@@ -114,30 +119,41 @@ export class GroupService {
     }
     const room = await this.room(conn, groupId);
     const now = this.#clock.now();
-    if (conn.closing) throw new StadiumError('INVALID_PARAMETER', 'connection is closing');
     if (conn.rooms?.get(room.groupId) === room) {
-      return { status: 'AlreadyInGroup', group: toGroupInfo(room, conn.userId, now), lastSeq: room.sequencer.lastSeq };
+      const live = await this.#info(room);
+      return { status: 'AlreadyInGroup', group: toGroupInfo(room, live, conn.userId, now), lastSeq: live.lastSeq };
     }
-    // Nothing below awaits: the member is added, caught up and announced in one turn of the
-    // event loop, so no batch can fall between the catch-up and live delivery.
+    const tip: UnsequencedMessage | undefined =
+      typeof sinceSeq !== 'number' && conn.userId !== null && room.settings.memberTips ? this.#tip(room, conn, TIM_TYPES.GRP_TIP_MBR_JOIN, now) : undefined;
+    room.pendingJoins++;
+    this.#rooms.touch(room);
+    let reply;
+    try {
+      reply = await this.#router.call(room.authority, {
+        kind: 'members',
+        sdkAppId: room.app.sdkAppId,
+        groupId: room.groupId,
+        node: this.#nodeId,
+        count: room.localCount,
+        ...(typeof sinceSeq === 'number' ? { sinceSeq } : {}),
+        ...(tip ? { tip } : {}),
+      });
+    } finally {
+      room.pendingJoins--;
+    }
+    if (conn.closing || room.closed) {
+      this.#report(room);
+      throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
+    }
+    // Nothing below awaits: the member is added and caught up in one turn of the event loop,
+    // and batches published after the authority answered arrive after its answer.
     room.fanout.add(conn);
     (conn.rooms ??= new Map()).set(room.groupId, room);
-    this.#rooms.touch(room);
-    const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, conn.userId, now), lastSeq: room.sequencer.lastSeq };
+    const live = { memberCount: reply.memberCount ?? 0, lastSeq: reply.lastSeq ?? 0 };
+    const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, conn.userId, now), lastSeq: live.lastSeq };
     if (typeof sinceSeq === 'number') {
-      const missed = room.sequencer.since(sinceSeq);
-      conn.deliverOwn(room.groupId, missed.entries);
-      result.resumed = missed.complete;
-    } else if (conn.userId !== null && room.settings.memberTips) {
-      room.sequencer.submitTip({
-        id: `tip-${room.sequencer.nextSeq}-${now}-${conn.id}`,
-        type: 'TIMGroupTipElem',
-        payload: { operationType: TIM_TYPES.GRP_TIP_MBR_JOIN, operatorID: conn.userId, userIDList: [conn.userId], memberNum: room.fanout.size },
-        from: conn.userId,
-        nick: conn.nick,
-        avatar: conn.avatar,
-        priority: 'Low',
-      });
+      conn.deliverOwn(room.groupId, reply.entries ?? []);
+      result.resumed = reply.complete ?? false;
     }
     return result;
   }
@@ -146,70 +162,72 @@ export class GroupService {
     const room = await this.room(conn, groupId);
     if (conn.rooms?.get(room.groupId) !== room) throw new StadiumError('NOT_GROUP_MEMBER', `not in ${room.groupId}`);
     if (conn.userId !== null && conn.userId === room.record.ownerId) throw new StadiumError('OWNER_CANNOT_QUIT');
-    this.leave(conn, room);
-    if (conn.userId !== null && room.settings.memberTips) {
-      room.sequencer.submitTip({
-        id: `tip-${room.sequencer.nextSeq}-${this.#clock.now()}-${conn.id}`,
-        type: 'TIMGroupTipElem',
-        payload: { operationType: TIM_TYPES.GRP_TIP_MBR_QUIT, operatorID: conn.userId, userIDList: [conn.userId], memberNum: room.fanout.size },
-        from: conn.userId,
-        nick: conn.nick,
-        avatar: conn.avatar,
-        priority: 'Low',
-      });
-    }
+    const tip = conn.userId !== null && room.settings.memberTips ? this.#tip(room, conn, TIM_TYPES.GRP_TIP_MBR_QUIT, this.#clock.now()) : undefined;
+    this.#remove(conn, room);
+    await this.#router.call(room.authority, { kind: 'members', sdkAppId: room.app.sdkAppId, groupId: room.groupId, node: this.#nodeId, count: room.localCount, ...(tip ? { tip } : {}) });
     return { groupID: room.groupId };
   }
 
-  /** Remove a connection from a room without a tip (disconnects). */
+  /** Remove a connection from a room without a tip (disconnects, logout). */
   leave(conn: Connection, room: Room): void {
-    room.fanout.remove(conn);
-    conn.rooms?.delete(room.groupId);
-    this.#rooms.touch(room);
+    this.#remove(conn, room);
+    if (!room.closed) this.#report(room);
   }
 
   async dismiss(conn: Connection, groupId: unknown): Promise<{ groupID: string }> {
     if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
     const room = await this.room(conn, groupId);
     if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} or an app admin may dismiss it`);
-    await this.dismissRoom(room, conn.userId);
+    await this.#router.call(room.authority, { kind: 'dismiss', sdkAppId: room.app.sdkAppId, groupId: room.groupId, operatorId: conn.userId });
     return { groupID: room.groupId };
-  }
-
-  /** Tell every member the room is gone, remove them, and delete the room. */
-  async dismissRoom(room: Room, operatorId: string): Promise<void> {
-    this.#logger.info({ app: room.app.sdkAppId, group: room.groupId, operator: operatorId, members: room.fanout.size }, 'room dismissed');
-    room.sequencer.submitNotice({
-      id: `notice-${room.sequencer.nextSeq}-${this.#clock.now()}`,
-      type: 'TIMGroupSystemNoticeElem',
-      payload: { operationType: GROUP_SYSTEM_NOTICE.DISMISSED, operatorID: operatorId },
-      from: operatorId,
-      priority: 'High',
-    });
-    for (const member of room.fanout.members()) (member as Connection).rooms?.delete(room.groupId);
-    await this.#rooms.unload(room, false);
-    await this.#store.deleteGroup(room.app.sdkAppId, room.groupId);
   }
 
   async profile(conn: Connection, groupId: unknown): Promise<{ group: GroupInfo }> {
     const room = await this.room(conn, groupId);
-    return { group: toGroupInfo(room, conn.userId) };
+    return { group: toGroupInfo(room, await this.#info(room), conn.userId) };
   }
 
   async onlineCount(conn: Connection, groupId: unknown): Promise<{ memberCount: number }> {
     const room = await this.room(conn, groupId);
-    return { memberCount: room.fanout.size };
+    return { memberCount: (await this.#info(room)).memberCount };
   }
 
   async updateSettings(conn: Connection, body: Record<string, unknown>): Promise<{ settings: RoomSettings }> {
     if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
     const room = await this.room(conn, body.groupID);
     if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} or an app admin may change its settings`);
-    const patch = validateRoomSettings(body);
-    const settings = { ...room.record.settings, ...patch };
-    const updated = await this.#store.updateGroup(room.app.sdkAppId, room.groupId, { settings });
-    room.record = updated ?? { ...room.record, settings };
-    room.sequencer.setRate(room.settings.rateLimitPerSec);
-    return { settings: room.settings };
+    const reply = await this.#router.call(room.authority, { kind: 'settings', sdkAppId: room.app.sdkAppId, groupId: room.groupId, settings: validateRoomSettings(body) });
+    return { settings: reply.settings ?? room.settings };
+  }
+
+  async #info(room: Room): Promise<{ memberCount: number; lastSeq: number }> {
+    const reply = await this.#router.call(room.authority, { kind: 'info', sdkAppId: room.app.sdkAppId, groupId: room.groupId });
+    return { memberCount: reply.memberCount ?? 0, lastSeq: reply.lastSeq ?? 0 };
+  }
+
+  #remove(conn: Connection, room: Room): void {
+    room.fanout.remove(conn);
+    conn.rooms?.delete(room.groupId);
+    this.#rooms.touch(room);
+  }
+
+  /** Tell the authority how many members this node holds now. */
+  #report(room: Room): void {
+    void this.#router
+      .call(room.authority, { kind: 'members', sdkAppId: room.app.sdkAppId, groupId: room.groupId, node: this.#nodeId, count: room.localCount })
+      .catch((error: unknown) => this.#logger.debug({ err: error, app: room.app.sdkAppId, group: room.groupId }, 'member count not reported'));
+  }
+
+  #tip(room: Room, conn: Connection, operationType: number, now: number): UnsequencedMessage {
+    const userId = conn.userId!;
+    return {
+      id: `tip-${operationType}-${now}-${this.#nodeId}-${conn.id}`,
+      type: 'TIMGroupTipElem',
+      payload: { operationType, operatorID: userId, userIDList: [userId] },
+      from: userId,
+      nick: conn.nick,
+      avatar: conn.avatar,
+      priority: 'Low',
+    };
   }
 }

@@ -1,29 +1,30 @@
 /**
- * A live room as this node holds it: its stored record, its authority (the sequencer) and
- * its local members (the fan-out). On one node both halves live here; when rooms span
- * nodes, the sequencer lives on the room's authority node only and the fan-out on every
- * node with members.
+ * A live room as a node holds it for its local members: the stored record (kept current by
+ * `room-updated` events), the fan-out to local sockets, and which node is its authority.
+ * Sequencing and counting happen at the authority (see RoomAuthority).
  */
 import type { RoomSettings } from '@stadium/protocol';
 import type { AppRecord, GroupRecord } from '../storage/store.js';
-import type { RoomSequencer } from '../messages/room-sequencer.js';
 import type { RoomFanout } from '../fanout/room-fanout.js';
 
-/** A loaded room. */
+/** A room loaded on this node. */
 export class Room {
   /** The app as last read (refreshed when it changes elsewhere). */
   app: AppRecord;
   record: GroupRecord;
-  readonly sequencer: RoomSequencer;
   readonly fanout: RoomFanout;
+  /** Node that is the room's authority. */
+  readonly authority: string;
+  /** Joins in flight (counted in what this node reports, not yet in the fan-out). */
+  pendingJoins = 0;
   /** Set once the room is dismissed or unloaded; a closed room accepts nothing. */
   closed = false;
 
-  constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, fanout: RoomFanout) {
+  constructor(app: AppRecord, record: GroupRecord, fanout: RoomFanout, authority: string) {
     this.app = app;
     this.record = record;
-    this.sequencer = sequencer;
     this.fanout = fanout;
+    this.authority = authority;
   }
 
   get groupId(): string {
@@ -33,6 +34,11 @@ export class Room {
   /** Registry key. */
   get key(): string {
     return roomKey(this.app.sdkAppId, this.record.groupId);
+  }
+
+  /** Members this node holds or is adding. */
+  get localCount(): number {
+    return this.fanout.size + this.pendingJoins;
   }
 
   /** The settings in force: the room's overrides over the app's defaults. */

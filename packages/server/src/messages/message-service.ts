@@ -7,6 +7,7 @@ import { StadiumError } from '@stadium/protocol';
 import type { OutgoingMessage } from '@stadium/protocol';
 import type { Connection } from '../gateway/connection.js';
 import type { Room } from '../groups/room.js';
+import type { RoomRouter } from '../groups/room-router.js';
 import type { Admitted, UnsequencedMessage } from './room-sequencer.js';
 import { validateMessage } from './validate-message.js';
 
@@ -41,9 +42,11 @@ export const stampSender: SendStep = (ctx) => {
 
 /** Sends messages from connections into rooms. */
 export class MessageService {
+  readonly #router: RoomRouter;
   readonly #steps: readonly SendStep[];
 
-  constructor(steps: readonly SendStep[] = [stampSender]) {
+  constructor(router: RoomRouter, steps: readonly SendStep[] = [stampSender]) {
+    this.#router = router;
     this.#steps = steps;
   }
 
@@ -58,6 +61,7 @@ export class MessageService {
       if (pending) await pending;
       if (room.closed) throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
     }
-    return room.sequencer.submit(ctx.outgoing!);
+    const reply = await this.#router.call(room.authority, { kind: 'submit', sdkAppId: room.app.sdkAppId, groupId: room.groupId, message: ctx.outgoing! });
+    return { seq: reply.seq!, time: reply.time! };
   }
 }

@@ -9,7 +9,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 export class Metrics {
   readonly registry = new Registry();
   readonly connections = new Gauge({ name: 'stadium_connections', help: 'Open WebSocket connections', registers: [this.registry] });
-  readonly rooms = new Gauge({ name: 'stadium_rooms', help: 'Rooms loaded on this node', registers: [this.registry] });
+  readonly rooms = new Gauge({ name: 'stadium_rooms', help: 'Rooms with members on this node', registers: [this.registry] });
+  readonly authorities = new Gauge({ name: 'stadium_room_authorities', help: 'Rooms this node is the authority for', registers: [this.registry] });
   readonly members = new Gauge({ name: 'stadium_members', help: 'Room memberships held on this node (connections × rooms joined)', registers: [this.registry] });
   readonly messagesIn = new Counter({
     name: 'stadium_messages_in_total',
