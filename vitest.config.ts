@@ -5,7 +5,7 @@ const src = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Tests run against the TypeScript sources, so `npm test` needs no build step.
+    // Tests run against the TypeScript sources of protocol and SDK.
     alias: [
       { find: /^@stadium\/protocol$/, replacement: src('./packages/protocol/src/index.ts') },
       { find: /^@stadium\/sdk$/, replacement: src('./packages/sdk/src/index.ts') },
@@ -13,9 +13,25 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
     pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'single', include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'] },
+      },
+      {
+        // The integration suite again, against `stadium start --workers 2` (a multi-process node).
+        // encode-once counts encoder calls inside the server process, so it runs in-process only.
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/fanout-encode-once.test.ts', 'test/docs-errors.test.ts'],
+          env: { STADIUM_TEST_WORKERS: '2' },
+        },
+      },
+    ],
   },
 });

@@ -4,9 +4,7 @@
  * themselves to the restarted server, where profiles, rooms and sequence numbers survive.
  */
 import { describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import TIM, { type Message } from '@stadium/sdk';
-import { startStadium } from '../packages/server/src/server.js';
 import { collectMessages, nextEvent, waitForMessage } from './support/events.js';
 import { startTestStadium } from './support/stadium.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
@@ -60,7 +58,6 @@ describe('resume after a drop', () => {
 describe('graceful restart', () => {
   it('closes with going-away; SDKs reconnect to the restarted server and state survives', async () => {
     await using t = await startTestStadium();
-    const port = t.server.port;
     const sdk = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url, ...fast });
     sdk.setLogLevel(4);
     await sdk.login({ userID: 'host', userSig: t.sig('host') });
@@ -70,12 +67,9 @@ describe('graceful restart', () => {
     const first = await sdk.sendMessage(sdk.createTextMessage({ to: groupID, conversationType: 'GROUP', payload: { text: 'one' } }));
 
     const down = nextEvent<{ state: string }>(sdk, TIM.EVENT.NET_STATE_CHANGE, (d) => d.state === TIM.TYPES.NET_STATE_DISCONNECTED);
-    await t.server.close();
+    const restarted = t.restart();
     await down;
-    const restarted = await startStadium(
-      { port, host: '127.0.0.1', dataDir: t.dataDir, logLevel: 'silent' },
-      { logger: pino({ level: 'silent' }) },
-    );
+    await restarted;
     try {
       await expect.poll(async () => (await sdk.getGroupOnlineMemberCount(groupID)).data.memberCount, { timeout: 10_000 }).toBe(1);
       expect((await sdk.getMyProfile()).data.nick).toBe('Persisted');
@@ -83,7 +77,6 @@ describe('graceful restart', () => {
       expect(second.data.message.sequence).toBe(first.data.message.sequence + 1);
     } finally {
       await sdk.destroy();
-      await restarted.close();
     }
   });
 });

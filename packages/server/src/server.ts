@@ -34,6 +34,8 @@ export interface StadiumDeps {
   metrics: Metrics;
   /** Every node of the deployment, this one included, in the same order on each. @default [nodeId] */
   nodes: readonly string[];
+  /** The text of /metrics (a worker of a multi-process node serves the whole node's). @default this process's registry */
+  metricsText: () => Promise<string>;
 }
 
 /** A running server. */
@@ -109,6 +111,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const http = createHttpApp({
     logger,
     metrics,
+    metricsText: deps.metricsText ?? (() => metrics.registry.metrics()),
     nodeId,
     sdkBundleDir: o.sdkBundlePath,
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),

@@ -6,7 +6,8 @@ import type { ServerOptions } from '../config/options.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { Store } from '../storage/store.js';
 import { main } from './main.js';
-import { runStart, startOptions, type StartDeps } from './start.js';
+import { availableParallelism } from 'node:os';
+import { runStart, startRequest, type StartDeps } from './start.js';
 import { testIo } from './test-io.js';
 
 function fakeServer(store: Store = new MemoryStore()) {
@@ -38,11 +39,14 @@ describe('stadium start', () => {
       STADIUM_BUS: 'local:',
       STADIUM_LOG_LEVEL: 'warn',
     };
-    expect(startOptions([], testIo(env).io)).toEqual({ port: 9000, host: '0.0.0.0', dataDir: '/env/data', db: 'memory:', bus: 'local:', logLevel: 'warn' });
+    expect(startRequest([], testIo({ ...env, STADIUM_WORKERS: '3' }).io)).toEqual({
+      options: { port: 9000, host: '0.0.0.0', dataDir: '/env/data', db: 'memory:', bus: 'local:', logLevel: 'warn' },
+      workers: 3,
+    });
     expect(
-      startOptions(['--port', '0', '--host', '::1', '--data', '/flag/data', '--db', 'sqlite:/x.db', '--bus', 'nats://x', '--log-level', 'debug'], testIo(env).io),
-    ).toEqual({ port: 0, host: '::1', dataDir: '/flag/data', db: 'sqlite:/x.db', bus: 'nats://x', logLevel: 'debug' });
-    expect(startOptions([], testIo().io)).toEqual({ dataDir: './data', db: '' });
+      startRequest(['--port', '0', '--host', '::1', '--data', '/flag/data', '--db', 'sqlite:/x.db', '--bus', 'nats://x', '--log-level', 'debug', '--workers', '1'], testIo(env).io),
+    ).toEqual({ options: { port: 0, host: '::1', dataDir: '/flag/data', db: 'sqlite:/x.db', bus: 'nats://x', logLevel: 'debug' }, workers: 1 });
+    expect(startRequest([], testIo().io)).toEqual({ options: { dataDir: './data', db: '' }, workers: availableParallelism() });
   });
 
   it('rejects a bad port from a flag or the environment with exit 2', async () => {
@@ -57,7 +61,7 @@ describe('stadium start', () => {
   it('creates and prints the development app on first start, closes once on SIGTERM and exits 0', async () => {
     const fake = fakeServer();
     const t = testIo();
-    const done = runStart(['--port', '8080'], t.io, fake.deps);
+    const done = runStart(['--port', '8080', '--workers', '1'], t.io, fake.deps);
     await until(() => t.stdout().includes('Live page'));
     const [app] = await fake.store.listApps();
     expect(app?.name).toBe('Development');
@@ -82,14 +86,14 @@ describe('stadium start', () => {
   it('prints a short line when an app already exists, and SIGINT also shuts down', async () => {
     const fake = fakeServer();
     const first = testIo();
-    const run1 = runStart([], first.io, fake.deps);
+    const run1 = runStart(['--workers', '1'], first.io, fake.deps);
     await until(() => first.stdout().includes('Live page'));
     first.signals.emit('SIGINT');
     await run1;
     const [app] = await fake.store.listApps();
 
     const second = testIo();
-    const run2 = runStart(['--data', '/srv/stadium'], second.io, fake.deps);
+    const run2 = runStart(['--data', '/srv/stadium', '--workers', '1'], second.io, fake.deps);
     await until(() => second.stdout().includes('Live page'));
     expect(second.stdout()).toContain(`App ${app?.sdkAppId} ("Development"); \`stadium app list --data /srv/stadium\` shows its secret key.`);
     expect(second.stdout()).not.toContain(app?.secretKey ?? 'unreachable');
@@ -105,9 +109,9 @@ describe('stadium start', () => {
         throw new Error('listen EADDRINUSE: address already in use 127.0.0.1:8080');
       },
     };
-    await expect(runStart([], t.io, failing)).rejects.toThrow('EADDRINUSE');
+    await expect(runStart(['--workers', '1'], t.io, failing)).rejects.toThrow('EADDRINUSE');
     const bad = testIo();
-    expect(await main(['start', '--bus', 'nats://nowhere:4222', '--db', 'memory:'], bad.io)).toBe(1);
+    expect(await main(['start', '--bus', 'nats://nowhere:4222', '--db', 'memory:', '--workers', '1'], bad.io)).toBe(1);
     expect(bad.stderr()).toMatch(/^error: bus nats:\/\/nowhere:4222 is not supported/);
   });
 
@@ -120,7 +124,7 @@ describe('stadium start', () => {
     it('serves on an ephemeral port with the SQLite store under --data and stops on SIGTERM', async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'stadium-start-'));
       const t = testIo();
-      const done = main(['start', '--port', '0', '--data', dataDir, '--log-level', 'silent'], t.io);
+      const done = main(['start', '--port', '0', '--data', dataDir, '--log-level', 'silent', '--workers', '1'], t.io);
       await until(() => t.stdout().includes('Live page') || t.stderr() !== '');
       expect(t.stderr()).toBe('');
       const url = /Stadium is running at (http:\/\/\S+)/.exec(t.stdout())?.[1];

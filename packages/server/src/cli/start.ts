@@ -3,12 +3,16 @@
  * environment variables, starts the server, makes sure a development app exists (printing its
  * key the first time), and shuts down once on SIGTERM / SIGINT.
  */
+import cluster from 'node:cluster';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { ServerOptions } from '../config/options.js';
 import { ensureDevApp } from '../apps/dev-app.js';
 import { systemClock } from '../clock/clock.js';
 import { startStadium } from '../server.js';
 import type { AppRecord, Store } from '../storage/store.js';
-import { EXIT, parseFlags, parseIntegerFlag, reportError, STORE_FLAGS, storeHintFlags, storeLocation } from './args.js';
+import { EXIT, parseFlags, parseIntegerFlag, reportError, STORE_FLAGS, storeHintFlags, storeLocation, UsageError } from './args.js';
+import { runPrimary, runWorker } from './start-cluster.js';
 import type { CliIo } from './io.js';
 import { START_USAGE } from './usage.js';
 
@@ -24,8 +28,29 @@ export interface StartDeps {
   startStadium: (options: Partial<ServerOptions>) => Promise<StartedServer>;
 }
 
-/** Server options from flags, then `STADIUM_*` environment variables; unset ones keep the server defaults. */
-export function startOptions(argv: string[], io: CliIo): Partial<ServerOptions> | 'help' {
+/** What `stadium start` was asked for. */
+export interface StartRequest {
+  options: Partial<ServerOptions>;
+  /** Processes serving the port (1 = this process only). */
+  workers: number;
+}
+
+function readConfigFile(file: string): Partial<ServerOptions> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`cannot read --config ${file}: ${(error as Error).message}`, START_USAGE);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--config ${file} must hold a JSON object of server options`, START_USAGE);
+  return parsed as Partial<ServerOptions>;
+}
+
+/**
+ * Server options from flags, then `STADIUM_*` environment variables, then the `--config`
+ * JSON file; unset ones keep the server defaults.
+ */
+export function startRequest(argv: string[], io: CliIo): StartRequest | 'help' {
   const flags = parseFlags(
     argv,
     {
@@ -34,6 +59,8 @@ export function startOptions(argv: string[], io: CliIo): Partial<ServerOptions> 
       host: { type: 'string' },
       bus: { type: 'string' },
       'log-level': { type: 'string' },
+      workers: { type: 'string' },
+      config: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     START_USAGE,
@@ -41,7 +68,8 @@ export function startOptions(argv: string[], io: CliIo): Partial<ServerOptions> 
   if (flags.help) return 'help';
   const port = flags.port ?? io.env['STADIUM_PORT'];
   const location = storeLocation(flags, io);
-  const options: Partial<ServerOptions> = { dataDir: location.dataDir, db: location.db };
+  const configFile = flags.config ?? io.env['STADIUM_CONFIG'];
+  const options: Partial<ServerOptions> = { ...(configFile ? readConfigFile(configFile) : {}), dataDir: location.dataDir, db: location.db };
   if (port !== undefined && port !== '') options.port = parseIntegerFlag(port, flags.port !== undefined ? '--port' : 'STADIUM_PORT', 0, 65535, START_USAGE);
   const host = flags.host ?? io.env['STADIUM_HOST'];
   if (host) options.host = host;
@@ -49,10 +77,16 @@ export function startOptions(argv: string[], io: CliIo): Partial<ServerOptions> 
   if (bus) options.bus = bus;
   const logLevel = flags['log-level'] ?? io.env['STADIUM_LOG_LEVEL'];
   if (logLevel) options.logLevel = logLevel;
-  return options;
+  const workersValue = flags.workers ?? io.env['STADIUM_WORKERS'];
+  const workers =
+    workersValue === undefined || workersValue === ''
+      ? availableParallelism()
+      : parseIntegerFlag(workersValue, flags.workers !== undefined ? '--workers' : 'STADIUM_WORKERS', 1, 64, START_USAGE);
+  return { options, workers };
 }
 
-function banner(url: string, app: AppRecord, created: boolean, storeHint: string): string {
+/** The text printed once the server is up. */
+export function banner(url: string, app: AppRecord, created: boolean, storeHint: string): string {
   const links = [`  Console:    ${url}/console/`, `  Live page:  ${url}/live/`, `  SDK:        ${url}/sdk/stadium.js`];
   if (!created) {
     return [`Stadium is running at ${url}`, `App ${app.sdkAppId} ("${app.name}"); \`stadium app list${storeHint}\` shows its secret key.`, ...links, ''].join('\n');
@@ -76,11 +110,14 @@ function banner(url: string, app: AppRecord, created: boolean, storeHint: string
  * shut down on SIGTERM / SIGINT (and passes it to `io.exit` when given).
  */
 export async function runStart(argv: string[], io: CliIo, deps: StartDeps = { startStadium }): Promise<number> {
-  const options = startOptions(argv, io);
-  if (options === 'help') {
+  const request = startRequest(argv, io);
+  if (request === 'help') {
     io.stdout.write(START_USAGE);
     return EXIT.OK;
   }
+  const { options, workers } = request;
+  if (cluster.isWorker) return runWorker(options, io);
+  if (workers > 1) return runPrimary(options, workers, io);
   const server = await deps.startStadium(options);
   try {
     const { app, created } = await ensureDevApp(server.store, systemClock);
@@ -89,13 +126,18 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps = { st
     await server.close();
     throw err;
   }
+  return untilSignal(io, () => server.close());
+}
+
+/** Wait for SIGTERM / SIGINT, then run `stop` once and resolve with the exit code. */
+export async function untilSignal(io: CliIo, stop: () => Promise<void>, quiet = false): Promise<number> {
   const signals = io.signals ?? process;
   const code = await new Promise<number>((resolve) => {
     const onSignal = (): void => {
       signals.off('SIGTERM', onSignal);
       signals.off('SIGINT', onSignal);
-      io.stdout.write('Stadium is shutting down…\n');
-      server.close().then(
+      if (!quiet) io.stdout.write('Stadium is shutting down…\n');
+      stop().then(
         () => resolve(EXIT.OK),
         (err: unknown) => resolve(reportError(err, io)),
       );

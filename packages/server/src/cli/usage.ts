@@ -11,8 +11,13 @@ Options (each falls back to its environment variable, then the default):
   --host H          interface to bind                  STADIUM_HOST       127.0.0.1
   --data DIR        folder of the SQLite file          STADIUM_DATA       ./data
   --db URL          store: sqlite:<file> or memory:    STADIUM_DB         <data>/stadium.db
-  --bus URL         cluster bus: local:                STADIUM_BUS        local:
+  --bus URL         bus between nodes: local: (this    STADIUM_BUS        local:
+                    machine; workers talk over IPC)
   --log-level L     log level (pino)                   STADIUM_LOG_LEVEL  info
+  --workers N       processes serving the port; rooms  STADIUM_WORKERS    one per core
+                    are shared between them
+  --config FILE     JSON object of further server      STADIUM_CONFIG     none
+                    options (see docs/configuration.md)
 `;
 
 /** `stadium app …` usage. */
@@ -45,7 +50,7 @@ Print a userSig (TLSSigAPIv2) for user ID of app N, valid for SECONDS (default 1
 export const MAIN_USAGE = `Usage: stadium <command> [options]
 
 Commands:
-  start      run the server              stadium start [--port N] [--host H] [--data DIR] [--db URL] [--bus URL] [--log-level L]
+  start      run the server              stadium start [--port N] [--host H] [--data DIR] [--db URL] [--bus URL] [--workers N]
   app        manage applications         stadium app create --name NAME [--callback-url URL] [--json]
                                          stadium app list [--json]
                                          stadium app update --sdkappid N [--rate-limit N] [--member-tips on|off]

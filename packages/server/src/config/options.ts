@@ -14,14 +14,12 @@ export interface ServerOptions {
   dataDir: string;
   /** Store URL: `sqlite:<file>`, `memory:`; empty means `<dataDir>/stadium.db`. @default '' */
   db: string;
-  /** Bus URL: `local:` (in-process). @default 'local:' */
+  /** Bus URL: `local:` (this machine: in-process, or IPC between the workers of `--workers N`). @default 'local:' */
   bus: string;
   /** Node name in logs and `hello` frames. @default hostname-pid */
   nodeId: string;
   /** pino level. @default 'info' */
   logLevel: string;
-  /** Create and print a development app when the store has none. @default true */
-  createDevApp: boolean;
   /** Clients ping at least this often. @default 25000 */
   heartbeatMs: number;
   /** Close a connection silent for this long. @default 62500 (2.5 × heartbeatMs) */
@@ -59,7 +57,6 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   bus: 'local:',
   nodeId: '',
   logLevel: 'info',
-  createDevApp: true,
   heartbeatMs: 25_000,
   heartbeatTimeoutMs: 62_500,
   maxFrameBytes: 65_536,

@@ -14,6 +14,8 @@ import type { Metrics } from '../metrics/metrics.js';
 export interface HttpAppDeps {
   logger: Logger;
   metrics: Metrics;
+  /** Text of /metrics. */
+  metricsText(): Promise<string>;
   nodeId: string;
   /** Folder holding stadium.js; empty to find the installed @stadium/sdk. */
   sdkBundleDir: string;
@@ -44,7 +46,7 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
 
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);
-    return deps.metrics.registry.metrics();
+    return deps.metricsText();
   });
 
   for (const [name, type] of [

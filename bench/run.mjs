@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+/**
+ * Stadium benchmark harness. One command per scenario; every run is bounded in time and kills
+ * every process it started (also on error and Ctrl-C). Results go to bench/results/<name>.json.
+ *
+ *   node bench/run.mjs fanout   --system stadium|socketio|naive --members N [--rate 40] [--window 250]
+ *   node bench/run.mjs idle     --system stadium|socketio|naive --members N
+ *   node bench/run.mjs slow     --system stadium --members N [--slow 0.1]      (with and without slow consumers)
+ *   node bench/run.mjs capacity --system stadium|socketio [--members-steps 1000,2000,…] [--rate-steps 40,80,…]
+ *   node bench/run.mjs workers  --members N [--workers 6]                        (1 process vs --workers N)
+ *   node bench/run.mjs suite    [--quick]                                        (everything, then the summary)
+ *
+ * Common options: --bytes 150 --duration 15 --warmup 3 --window 250 --out NAME
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { guardProcess } from './lib/procs.mjs';
+import { fanoutRun } from './lib/fanout-run.mjs';
+import { capacitySearch, slowPair, suite, workersPair } from './lib/scenarios.mjs';
+import { machineInfo } from './lib/machine.mjs';
+import { printSummary } from './summary.mjs';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    system: { type: 'string', default: 'stadium' },
+    members: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '40' },
+    bytes: { type: 'string', default: '150' },
+    window: { type: 'string', default: '250' },
+    duration: { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '3' },
+    slow: { type: 'string', default: '0.1' },
+    workers: { type: 'string', default: '0' },
+    'members-steps': { type: 'string' },
+    'rate-steps': { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    'max-minutes': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+const scenario = positionals[0];
+if (values.help || !scenario) {
+  process.stdout.write((await import('node:fs')).readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n\/\*\*\n/, '').replace(/^ \* ?/gm, '') + '\n');
+  process.exit(scenario ? 0 : 2);
+}
+
+const num = (k) => Number(values[k]);
+const list = (k) => (values[k] ? values[k].split(',').map(Number) : undefined);
+const common = {
+  system: values.system,
+  members: num('members'),
+  rate: num('rate'),
+  bytes: num('bytes'),
+  windowMs: num('window'),
+  durationS: num('duration'),
+  warmupS: num('warmup'),
+  workers: num('workers'),
+};
+const defaultMinutes = { fanout: 10, idle: 10, slow: 15, capacity: 40, workers: 20, suite: 75 }[scenario] ?? 10;
+guardProcess((Number(values['max-minutes']) || defaultMinutes) * 60_000);
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+mkdirSync(resultsDir, { recursive: true });
+function save(name, data) {
+  const file = `${resultsDir}${name}.json`;
+  writeFileSync(file, `${JSON.stringify({ machine: machineInfo(), command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`, ...data }, null, 2)}\n`);
+  process.stderr.write(`wrote bench/results/${name}.json\n`);
+}
+
+let out;
+switch (scenario) {
+  case 'fanout':
+    out = { runs: [await fanoutRun(common)] };
+    save(values.out ?? `fanout-${common.system}-${common.members}`, out);
+    break;
+  case 'idle':
+    out = { runs: [await fanoutRun({ ...common, idle: true })] };
+    save(values.out ?? `idle-${common.system}-${common.members}`, out);
+    break;
+  case 'slow':
+    out = await slowPair({ ...common, slowFraction: num('slow') });
+    save(values.out ?? `slow-${common.system}-${common.members}`, out);
+    break;
+  case 'capacity':
+    out = await capacitySearch({ ...common, membersSteps: list('members-steps'), rateSteps: list('rate-steps') });
+    save(values.out ?? `capacity-${common.system}`, out);
+    break;
+  case 'workers':
+    out = await workersPair({ ...common, workers: num('workers') || 6 });
+    save(values.out ?? `workers-${common.members}`, out);
+    break;
+  case 'suite':
+    await suite({ ...common, quick: values.quick }, save);
+    printSummary();
+    break;
+  default:
+    process.stderr.write(`unknown scenario ${scenario}\n`);
+    process.exit(2);
+}
+process.exit(0);

@@ -1,0 +1,110 @@
+/**
+ * `stadium start --workers N`: one port served by N processes (node:cluster). The primary
+ * makes sure the development app exists, forks the workers, routes bus traffic between them
+ * (ClusterHub), restarts a worker that dies, and on SIGTERM / SIGINT stops them all. Each
+ * worker is a full node whose rooms' authorities are spread over the workers by hashing.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { hostname } from 'node:os';
+import { ensureDevApp } from '../apps/dev-app.js';
+import { ClusterHub } from '../bus/cluster-hub.js';
+import { ClusterWorkerBus } from '../bus/cluster-worker-bus.js';
+import { systemClock } from '../clock/clock.js';
+import type { ServerOptions } from '../config/options.js';
+import { Metrics } from '../metrics/metrics.js';
+import { startStadium } from '../server.js';
+import { openStore } from '../storage/open-store.js';
+import { EXIT, storeHintFlags } from './args.js';
+import type { CliIo } from './io.js';
+import { banner, untilSignal } from './start.js';
+
+/** Node IDs of the workers, the same list in every worker. */
+function workerNodes(base: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${base}-w${i}`);
+}
+
+/** Run as worker `STADIUM_WORKER_INDEX` of `STADIUM_WORKER_COUNT`. */
+export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Promise<number> {
+  const index = Number(io.env['STADIUM_WORKER_INDEX']);
+  const count = Number(io.env['STADIUM_WORKER_COUNT']);
+  const nodes = workerNodes(options.nodeId || hostname(), count);
+  const metrics = new Metrics();
+  const bus = new ClusterWorkerBus({ registry: metrics.registry });
+  const server = await startStadium({ ...options, nodeId: nodes[index]! }, { bus, metrics, nodes, metricsText: () => bus.clusterMetrics() });
+  process.send?.({ t: 'stadium:ready', url: server.url });
+  return untilSignal(io, () => server.close(), true);
+}
+
+/** Run the primary of an N-worker node. */
+export async function runPrimary(options: Partial<ServerOptions>, workers: number, io: CliIo): Promise<number> {
+  const location = { dataDir: options.dataDir ?? './data', db: options.db ?? '' };
+  const store = await openStore(location);
+  let dev;
+  try {
+    dev = await ensureDevApp(store, systemClock);
+  } finally {
+    await store.close();
+  }
+
+  cluster.setupPrimary({ serialization: 'advanced' });
+  const hub = new ClusterHub();
+  const running = new Map<number, Worker>();
+  const everReady = new Set<number>();
+  let stopping = false;
+  let failed: (code: number) => void = () => undefined;
+  const fork = (index: number): void => {
+    const worker = cluster.fork({ STADIUM_WORKER_INDEX: String(index), STADIUM_WORKER_COUNT: String(workers) });
+    running.set(index, worker);
+    hub.add(worker);
+    worker.on('message', (message: { t?: string }) => {
+      if (message?.t === 'stadium:ready') everReady.add(index);
+    });
+    worker.on('exit', (code, signal) => {
+      if (running.get(index) === worker) running.delete(index);
+      if (stopping) return;
+      if (!everReady.has(index)) {
+        io.stderr.write(`worker ${index} could not start (exit ${code ?? signal}); stopping\n`);
+        failed(EXIT.ERROR);
+        return;
+      }
+      io.stderr.write(`worker ${index} exited (${code ?? signal}); restarting it\n`);
+      setTimeout(() => fork(index), 500).unref();
+    });
+  };
+
+  const stopAll = async (): Promise<void> => {
+    stopping = true;
+    await Promise.all(
+      [...running.values()].map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            if (worker.isDead()) return resolve();
+            worker.once('exit', () => resolve());
+            worker.process.kill('SIGTERM');
+          }),
+      ),
+    );
+  };
+
+  const url = await new Promise<string | null>((resolve) => {
+    let ready = 0;
+    failed = () => resolve(null);
+    hub.onReady = (_id, workerUrl) => {
+      if (++ready === workers) resolve(workerUrl);
+    };
+    for (let i = 0; i < workers; i++) fork(i);
+  });
+  if (url === null) {
+    await stopAll();
+    return EXIT.ERROR;
+  }
+  io.stdout.write(banner(url, dev.app, dev.created, storeHintFlags(location)));
+  io.stdout.write(`  Workers:    ${workers} processes on one port\n`);
+  const exitCode = new Promise<number>((resolve) => {
+    failed = resolve;
+  });
+  const code = await Promise.race([untilSignal(io, stopAll), exitCode]);
+  if (!stopping) await stopAll();
+  io.exit?.(code);
+  return code;
+}
