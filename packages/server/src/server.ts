@@ -68,7 +68,14 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const router = new RoomRouter(bus, nodes);
   const authorities = new AuthorityHost(
     { store, bus, clock, metrics, logger, apps: appCache },
-    { nodeId, batchWindowMs: o.batchWindowMs, memberTipsPerSec: o.memberTipsPerSec, resumeBufferSize: o.resumeBufferSize },
+    {
+      nodeId,
+      batchWindowMs: o.batchWindowMs,
+      batchWindowMaxMs: o.batchWindowMaxMs,
+      fanoutWritesPerSec: o.fanoutWritesPerSec,
+      memberTipsPerSec: o.memberTipsPerSec,
+      resumeBufferSize: o.resumeBufferSize,
+    },
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router });
   const groups = new GroupService({ store, rooms, router, clock, logger, nodeId });

@@ -28,8 +28,16 @@ export interface ServerOptions {
   maxFrameBytes: number;
   /** Malformed frames a connection may send per minute before it is closed. @default 20 */
   maxBadFramesPerMinute: number;
-  /** Time over which a room's messages are merged into one frame. @default 20 */
+  /** Time over which a small room's messages are merged into one frame (the shortest window). @default 20 */
   batchWindowMs: number;
+  /** The longest batch window, used by the biggest rooms. @default 500 */
+  batchWindowMaxMs: number;
+  /**
+   * Socket writes per second a process may spend on one room. A room's window grows with its
+   * members on the busiest process so that members × (1000 / window) stays under this.
+   * @default 100000
+   */
+  fanoutWritesPerSec: number;
   /** Bytes a socket may have buffered before the connection counts as slow. @default 262144 */
   socketHighWaterBytes: number;
   /** Bytes of messages held for a slow connection; past this the lowest priority is dropped. @default 1048576 */
@@ -62,6 +70,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxFrameBytes: 65_536,
   maxBadFramesPerMinute: 20,
   batchWindowMs: 20,
+  batchWindowMaxMs: 500,
+  fanoutWritesPerSec: 100_000,
   socketHighWaterBytes: 262_144,
   maxPendingBytes: 1_048_576,
   slowConsumerTimeoutMs: 10_000,
@@ -88,12 +98,17 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'slowConsumerTimeoutMs',
     'memberTipsPerSec',
     'resumeBufferSize',
+    'fanoutWritesPerSec',
     'appRefreshMs',
     'shutdownGraceMs',
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }
   if (!Number.isFinite(o.batchWindowMs) || o.batchWindowMs < 0) throw new TypeError(`batchWindowMs must be ≥ 0, got ${String(o.batchWindowMs)}`);
+  if (partial.batchWindowMaxMs === undefined) o.batchWindowMaxMs = Math.max(o.batchWindowMs, DEFAULT_SERVER_OPTIONS.batchWindowMaxMs);
+  if (!Number.isFinite(o.batchWindowMaxMs) || o.batchWindowMaxMs < o.batchWindowMs) {
+    throw new TypeError(`batchWindowMaxMs must be ≥ batchWindowMs (${o.batchWindowMs}), got ${String(o.batchWindowMaxMs)}`);
+  }
   if (partial.heartbeatTimeoutMs === undefined) o.heartbeatTimeoutMs = Math.round(o.heartbeatMs * 2.5);
   if (o.bus !== 'local:') throw new TypeError(`bus ${o.bus} is not supported yet; use "local:" (in-process)`);
   return o;

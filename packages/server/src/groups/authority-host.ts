@@ -36,6 +36,8 @@ export interface AuthorityHostDeps {
 export interface AuthorityHostOptions {
   nodeId: string;
   batchWindowMs: number;
+  batchWindowMaxMs: number;
+  fanoutWritesPerSec: number;
   memberTipsPerSec: number;
   resumeBufferSize: number;
   /** Unload a room without members anywhere after this long. @default 300000 */
@@ -197,6 +199,9 @@ export class AuthorityHost {
         ratePerSec: settings.rateLimitPerSec,
         tipsPerSec: this.#o.memberTipsPerSec,
         batchWindowMs: this.#o.batchWindowMs,
+        batchWindowMaxMs: this.#o.batchWindowMaxMs,
+        fanoutWritesPerSec: this.#o.fanoutWritesPerSec,
+        busiestNodeMembers: () => held.authority.busiestNodeMembers,
         resumeBufferSize: this.#o.resumeBufferSize,
         onAdvance: (nextSeq) => this.#renew(key, nextSeq),
       },

@@ -32,6 +32,13 @@ export class RoomAuthority {
     return effectiveSettings(this.app, this.record);
   }
 
+  /** Members on the node that holds the most of them. */
+  get busiestNodeMembers(): number {
+    let max = 0;
+    for (const count of this.#counts.values()) if (count > max) max = count;
+    return max;
+  }
+
   /** Record how many members `node` holds now. */
   setCount(node: string, count: number): void {
     const before = this.#counts.get(node) ?? 0;

@@ -103,4 +103,20 @@ describe('RoomSequencer', () => {
     expect(seq.since(1).complete).toBe(false);
     expect(seq.since(8).entries).toHaveLength(0);
   });
+
+  it('widens the window with the members on the busiest node, within bounds', () => {
+    let members = 0;
+    const { clock, batches, seq } = setup({ batchWindowMs: 20, batchWindowMaxMs: 500, fanoutWritesPerSec: 100_000, busiestNodeMembers: () => members });
+    expect(seq.windowMs).toBe(20);
+    members = 20_000;
+    expect(seq.windowMs).toBe(200);
+    members = 5_000_000;
+    expect(seq.windowMs).toBe(500);
+    members = 20_000;
+    void seq.submit(msg('a'));
+    clock.advance(199);
+    expect(batches).toHaveLength(0);
+    clock.advance(1);
+    expect(batches).toHaveLength(1);
+  });
 });

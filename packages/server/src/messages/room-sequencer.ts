@@ -54,7 +54,18 @@ export interface RoomSequencerOptions {
   nextSeq: number;
   ratePerSec: number;
   tipsPerSec: number;
+  /** The window for a room with few members, and the shortest one. */
   batchWindowMs: number;
+  /** The longest window, whatever the room's size. @default batchWindowMs */
+  batchWindowMaxMs?: number;
+  /**
+   * Socket writes per second one process should spend on this room. The window grows so that
+   * (members on the busiest node) / window stays under it: one frame per member per window.
+   * @default Infinity (fixed window)
+   */
+  fanoutWritesPerSec?: number;
+  /** Members on the node that holds the most of them (for the adaptive window). @default () => 0 */
+  busiestNodeMembers?: () => number;
   resumeBufferSize: number;
   /** Called after each published batch with the next sequence number (for persistence). */
   onAdvance?: (nextSeq: number) => void;
@@ -92,6 +103,17 @@ export class RoomSequencer {
   /** Sequence number the next message will get. */
   get nextSeq(): number {
     return this.#nextSeq;
+  }
+
+  /**
+   * The current batch window: short for small rooms, longer for big ones so that each member
+   * gets one frame per window and the busiest node's writes stay within `fanoutWritesPerSec`.
+   */
+  get windowMs(): number {
+    const { batchWindowMs: min, batchWindowMaxMs: max = min, fanoutWritesPerSec: budget = Infinity, busiestNodeMembers } = this.#o;
+    if (max <= min || !busiestNodeMembers) return min;
+    const wanted = (busiestNodeMembers() * 1000) / budget;
+    return wanted <= min ? min : wanted >= max ? max : Math.round(wanted);
   }
 
   /** Messages per second the room admits from senders. */
@@ -142,13 +164,13 @@ export class RoomSequencer {
       // Whatever was offered before the notice goes out before it.
       this.flush();
       this.#publish([candidate]);
-    } else if (candidate.rank === 0 || this.#o.batchWindowMs === 0) {
+    } else if (candidate.rank === 0 || this.windowMs === 0) {
       // High does not wait for the window, and does not pull the window's lower-priority
       // messages forward either: they still compete for what budget is left when it ends.
       this.#publish([candidate]);
     } else {
       this.#pending.push(candidate);
-      if (this.#timer === null) this.#timer = this.#deps.clock.setTimeout(() => this.flush(), this.#o.batchWindowMs);
+      if (this.#timer === null) this.#timer = this.#deps.clock.setTimeout(() => this.flush(), this.windowMs);
     }
   }
 
