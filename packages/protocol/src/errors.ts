@@ -174,6 +174,14 @@ export const ERRORS = {
     code: 10009,
     message: 'The owner cannot quit a live-broadcast group; dismiss it instead.',
   },
+  COUNTER_KEY_LIMIT: {
+    code: 10063,
+    message: 'A group has at most 20 counters; delete one or reuse a key.',
+  },
+  INVALID_COUNTER: {
+    code: 10004,
+    message: 'Counter keys are 1–128 bytes and values are integers within ±2^53; check the key and value.',
+  },
   // ── Messages ─────────────────────────────────────────────────────────────
   MESSAGE_TOO_LONG: {
     code: 80002,

@@ -42,6 +42,11 @@ export interface RoomSettings {
   rateLimitPerSec: number;
   /** Whether members receive join / quit tips. */
   memberTips: boolean;
+  /**
+   * Messages per second each member receives at most (High is never held back): 0 = no cap;
+   * null = the server's automatic cap, which applies once the room is big.
+   */
+  downstreamCapPerSec: number | null;
 }
 
 /** A live room's profile, in the compatible SDK's `Group` shape. */
@@ -102,6 +107,13 @@ export interface JoinResult {
   resumed?: boolean;
 }
 
+/** Request of `group.counters`: read or change a room's counters (likes, viewers, …). */
+export type CountersRequest = { groupID: string } & (
+  | { op: 'get'; keys?: string[] }
+  | { op: 'set'; counters: Record<string, number> }
+  | { op: 'increase' | 'decrease'; key: string; value: number }
+);
+
 /** Every command: its request body and its result. */
 export interface Commands {
   login: { req: { userID: string; userSig: string }; res: LoginResult };
@@ -115,7 +127,12 @@ export interface Commands {
   'group.get': { req: { groupID: string }; res: { group: GroupInfo } };
   'group.online': { req: { groupID: string }; res: { memberCount: number } };
   'group.settings': { req: { groupID: string } & Partial<RoomSettings>; res: { settings: RoomSettings } };
-  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number } };
+  'group.counters': { req: CountersRequest; res: { counters: Record<string, number> } };
+  /**
+   * `sampled: true` (and `seq: 0`) when the room accepted the message but its downstream cap
+   * kept it from being broadcast (only in big rooms with a cap; High is never sampled away).
+   */
+  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
 }
 
@@ -135,6 +152,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.get',
   'group.online',
   'group.settings',
+  'group.counters',
   'msg.send',
   'msg.revoke',
 ];
@@ -206,6 +224,18 @@ export interface MessagesFrame {
   lost?: number;
 }
 
+/**
+ * Server → client: a room's counters that changed, as totals. Taps are aggregated at the
+ * room's authority and pushed at most once per `counterPushMs`, never one frame per tap.
+ */
+export interface CountersFrame {
+  t: 'counters';
+  /** groupID. */
+  g: string;
+  /** Changed counters and their new values. */
+  c: Record<string, number>;
+}
+
 /** Server → client: answer to `ping`. */
 export interface PongFrame {
   t: 'pong';
@@ -231,4 +261,4 @@ export interface KickFrame {
 }
 
 /** Any frame a server sends. */
-export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | PongFrame | ErrorFrame | KickFrame;
+export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | CountersFrame | PongFrame | ErrorFrame | KickFrame;

@@ -32,6 +32,8 @@ export type {
   RoomSettings,
   GroupInfo,
   CreateGroupRequest,
+  CountersRequest,
+  CountersFrame,
   LoginResult,
   JoinResult,
   Commands,

@@ -17,6 +17,7 @@ import {
 } from '@stadium/protocol';
 import { defaultWebSocket } from '#websocket';
 import { Connection, type NetState, type PushFrame, type Requester } from './connection.js';
+import { GroupCounters, counterEvents, type CounterChange } from './counters.js';
 import { connectionUrl } from './connection-url.js';
 import { Emitter, type TimEventHandler } from './emitter.js';
 import type { CreateGroupOptions, IMResponse, LoginData, UpdateRoomSettingsOptions } from './client-types.js';
@@ -55,6 +56,7 @@ export class Client {
   private readonly connection: Connection;
   private readonly joined = new JoinedGroups();
   private readonly sentIds = new RecentIds();
+  private readonly counters = new GroupCounters((request) => this.connection.request('group.counters', request));
   private session: Session = { kind: 'guest' };
   private profile: Pick<Profile, 'nick' | 'avatar'> = { ...ME_DEFAULT_PROFILE };
   private destroyed = false;
@@ -253,6 +255,30 @@ export class Client {
     return ok(await this.connection.request('group.settings', { ...options }));
   }
 
+  /** Set several group counters at once (logged-in members, owner or app admin). */
+  async setGroupCounters(options: { groupID: string; counters: Record<string, number> }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
+    this.requireReady();
+    return ok(await this.counters.set(options));
+  }
+
+  /** Add to a group counter; members see the new total in an aggregate GROUP_COUNTER_UPDATED. */
+  async increaseGroupCounter(options: { groupID: string; key: string; value: number }): Promise<IMResponse<CounterChange>> {
+    this.requireReady();
+    return ok(await this.counters.change('increase', options));
+  }
+
+  /** Subtract from a group counter. */
+  async decreaseGroupCounter(options: { groupID: string; key: string; value: number }): Promise<IMResponse<CounterChange>> {
+    this.requireReady();
+    return ok(await this.counters.change('decrease', options));
+  }
+
+  /** Read group counters (all when `keyList` is empty); guests may read. */
+  async getGroupCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
+    this.requireAlive();
+    return ok(await this.counters.get(options));
+  }
+
   /** Live rooms keep no history for this call: always an empty, completed list. */
   async getMessageList(_options?: { conversationID: string; nextReqMessageID?: string }): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
     this.requireReady();
@@ -381,6 +407,10 @@ export class Client {
     switch (frame.t) {
       case 'msgs':
         this.onMessages(frame.g, frame.m, frame.lost);
+        return;
+      case 'counters':
+        if (!this.joined.has(frame.g)) return;
+        for (const data of counterEvents(frame.g, frame.c)) this.emitter.emit(TIM_EVENT.GROUP_COUNTER_UPDATED, data);
         return;
       case 'err':
         this.logger.warn(`server error ${frame.code} ${frame.name}: ${frame.message}`);

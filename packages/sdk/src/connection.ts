@@ -20,6 +20,7 @@ import {
   type ErrorFrame,
   type ErrorName,
   type KickFrame,
+  type CountersFrame,
   type MessagesFrame,
   type ServerFrame,
 } from '@stadium/protocol';
@@ -35,7 +36,7 @@ export type NetState = 'disconnected' | 'connecting' | 'connected';
 export type Requester = <C extends CommandName>(cmd: C, body: Commands[C]['req']) => Promise<Commands[C]['res']>;
 
 /** Pushed frames the connection hands to its owner. */
-export type PushFrame = MessagesFrame | ErrorFrame | KickFrame;
+export type PushFrame = MessagesFrame | CountersFrame | ErrorFrame | KickFrame;
 
 /** What the connection tells its owner. */
 export interface ConnectionHandlers {
@@ -261,6 +262,7 @@ export class Connection {
         this.handlers.push(frame);
         return;
       case 'msgs':
+      case 'counters':
       case 'err':
         this.handlers.push(frame);
         return;

@@ -70,6 +70,9 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     { store, bus, clock, metrics, logger, apps: appCache },
     {
       nodeId,
+      downstreamCapPerSec: o.downstreamCapPerSec,
+      downstreamCapMinMembers: o.downstreamCapMinMembers,
+      counterPushMs: o.counterPushMs,
       batchWindowMs: o.batchWindowMs,
       batchWindowMaxMs: o.batchWindowMaxMs,
       fanoutWritesPerSec: o.fanoutWritesPerSec,

@@ -10,7 +10,7 @@
  * adapter can pass it in-process untouched or encode it once for IPC or NATS — never once
  * per recipient.
  */
-import type { ErrorName, RoomSettings } from '@stadium/protocol';
+import type { CountersRequest, ErrorName, RoomSettings } from '@stadium/protocol';
 import type { BatchEntry } from '../fanout/room-batch.js';
 import type { UnsequencedMessage } from '../messages/room-sequencer.js';
 import type { AppRecord, GroupRecord } from '../storage/store.js';
@@ -25,6 +25,13 @@ export type BusMessage =
       wsFrame: Uint8Array;
       /** The messages in the frame, for members that are backlogged (slow path). */
       entries: readonly BatchEntry[];
+    }
+  | {
+      kind: 'counters';
+      sdkAppId: number;
+      groupId: string;
+      /** The `counters` frame, WebSocket-framed. */
+      wsFrame: Uint8Array;
     }
   | { kind: 'room-updated'; sdkAppId: number; groupId: string; record: GroupRecord }
   | { kind: 'room-closed'; sdkAppId: number; groupId: string }
@@ -46,6 +53,7 @@ export type BusRequest = { sdkAppId: number; groupId: string } & (
       tip?: UnsequencedMessage;
     }
   | { kind: 'info' }
+  | { kind: 'counters'; request: CountersRequest }
   | { kind: 'settings'; settings: Partial<RoomSettings> }
   | { kind: 'dismiss'; operatorId: string }
 );
@@ -57,6 +65,10 @@ export type BusReply =
       /** `submit`: the message's sequence number and server time (s). */
       seq?: number;
       time?: number;
+      /** `submit`: accepted, but sampled away by the room's downstream cap (seq is 0). */
+      sampled?: true;
+      /** `counters`: the counters asked for or changed. */
+      counters?: Record<string, number>;
       /** Members online in the room on all nodes. */
       memberCount?: number;
       /** Newest sequence number published (0 if none). */

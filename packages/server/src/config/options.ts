@@ -44,6 +44,15 @@ export interface ServerOptions {
   maxPendingBytes: number;
   /** A connection that stays slow this long is closed with 4008. @default 10000 */
   slowConsumerTimeoutMs: number;
+  /**
+   * Messages per second each member of a big room receives at most, unless the room sets its
+   * own cap; what exceeds it is sampled away, lowest priority first (High never). @default 20
+   */
+  downstreamCapPerSec: number;
+  /** Rooms with at least this many members get the automatic downstream cap. @default 1000 */
+  downstreamCapMinMembers: number;
+  /** Counter changes are pushed to members, as totals, at most this often. @default 1000 */
+  counterPushMs: number;
   /** Join / quit tips per room per second; excess tips are dropped and counted. @default 20 */
   memberTipsPerSec: number;
   /** Messages per room kept for resume. @default 1000 */
@@ -75,6 +84,9 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   socketHighWaterBytes: 262_144,
   maxPendingBytes: 1_048_576,
   slowConsumerTimeoutMs: 10_000,
+  downstreamCapPerSec: 20,
+  downstreamCapMinMembers: 1000,
+  counterPushMs: 1000,
   memberTipsPerSec: 20,
   resumeBufferSize: 1000,
   appRefreshMs: 5000,
@@ -97,6 +109,9 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxPendingBytes',
     'slowConsumerTimeoutMs',
     'memberTipsPerSec',
+    'downstreamCapPerSec',
+    'downstreamCapMinMembers',
+    'counterPushMs',
     'resumeBufferSize',
     'fanoutWritesPerSec',
     'appRefreshMs',

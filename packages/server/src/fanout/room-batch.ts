@@ -39,6 +39,12 @@ export function buildMessagesFrame(groupId: string, entries: readonly BatchEntry
 /** ws's framer (`Sender.frame`, exported by ws but not declared by @types/ws). */
 const Sender = (wsModule as unknown as { Sender: { frame(data: Buffer, options: object): Buffer[] } }).Sender;
 
+/** Build the WebSocket frame of a `counters` frame. */
+export function buildCountersFrame(groupId: string, counters: Record<string, number>): Buffer {
+  encodeStats.framesBuilt++;
+  return wsTextFrame(JSON.stringify({ t: 'counters', g: groupId, c: counters }));
+}
+
 /** Frame `text` as one unmasked WebSocket text frame (server → client). */
 export function wsTextFrame(text: string): Buffer {
   const parts = Sender.frame(Buffer.from(text), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false });

@@ -7,6 +7,9 @@
 import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Recipient } from './recipient.js';
+import type { BatchEntry } from './room-batch.js';
+
+const NO_ENTRIES: readonly BatchEntry[] = Object.freeze([]);
 
 /** Local members of one room, subscribed to the room's bus subject. */
 export class RoomFanout {
@@ -65,6 +68,13 @@ export class RoomFanout {
         const n = this.#members.size;
         this.#metrics.frames.inc(n);
         this.#metrics.deliveries.inc(n * entries.length);
+        return;
+      }
+      case 'counters': {
+        // Aggregates: a backlogged member skips this one and gets the totals of the next.
+        const { groupId, wsFrame } = message;
+        for (const member of this.#members) member.deliver(groupId, wsFrame, NO_ENTRIES);
+        this.#metrics.frames.inc(this.#members.size);
         return;
       }
       case 'room-updated':

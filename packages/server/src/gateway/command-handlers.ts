@@ -83,7 +83,11 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     'group.get': async (conn, body) => groups.profile(conn, body.groupID),
     'group.online': async (conn, body) => groups.onlineCount(conn, body.groupID),
     'group.settings': async (conn, body) => groups.updateSettings(conn, body),
-    'msg.send': async (conn, body) => messages.send(conn, body),
+    'group.counters': async (conn, body) => groups.counters(conn, body),
+    'msg.send': async (conn, body) => {
+      const { seq, time, sampled } = await messages.send(conn, body);
+      return sampled ? { seq, time, sampled } : { seq, time };
+    },
     'msg.revoke': async () => {
       throw new StadiumError('REVOKE_NOT_SUPPORTED');
     },

@@ -13,7 +13,7 @@ function host(store: MemoryStore, bus = new LocalBus()) {
   const clock = new ManualClock();
   const h = new AuthorityHost(
     { store, bus, clock, metrics: new Metrics({ defaultMetrics: false }), logger: pino({ level: 'silent' }), apps: new AppCache(store, clock) },
-    { nodeId: 'n1', batchWindowMs: 0, memberTipsPerSec: 10, resumeBufferSize: 10, seqReserve: 100 },
+    { nodeId: 'n1', batchWindowMs: 0, batchWindowMaxMs: 0, fanoutWritesPerSec: 100_000, downstreamCapPerSec: 20, downstreamCapMinMembers: 1000, memberTipsPerSec: 10, resumeBufferSize: 10, seqReserve: 100 },
   );
   h.start();
   return { h, bus };
@@ -25,7 +25,7 @@ describe('AuthorityHost', () => {
     const app = await store.createApp({ name: 'a', secretKey: 'k', adminUserId: 'administrator', createdAt: 0, settings: { ...DEFAULT_APP_SETTINGS } });
     const record: GroupRecord = {
       sdkAppId: app.sdkAppId, groupId: 'g', type: 'AVChatRoom', name: 'g', ownerId: 'o', introduction: '', notification: '',
-      faceUrl: '', createdAt: 0, lastInfoAt: 0, muteAll: false, customFields: [], settings: { rateLimitPerSec: 100_000 }, nextSeq: 1,
+      faceUrl: '', createdAt: 0, lastInfoAt: 0, muteAll: false, customFields: [], settings: { rateLimitPerSec: 100_000 }, nextSeq: 1, counters: {},
     };
     await store.createGroup(record);
     const send = async (bus: LocalBus, n: number): Promise<number> => {
@@ -62,7 +62,7 @@ describe('AuthorityHost', () => {
     const app = await store.createApp({ name: 'a', secretKey: 'k', adminUserId: 'administrator', createdAt: 0, settings: { ...DEFAULT_APP_SETTINGS } });
     await store.createGroup({
       sdkAppId: app.sdkAppId, groupId: 'g', type: 'AVChatRoom', name: 'g', ownerId: 'o', introduction: '', notification: '',
-      faceUrl: '', createdAt: 0, lastInfoAt: 0, muteAll: false, customFields: [], settings: {}, nextSeq: 1,
+      faceUrl: '', createdAt: 0, lastInfoAt: 0, muteAll: false, customFields: [], settings: {}, nextSeq: 1, counters: {},
     });
     const { h, bus } = host(store);
     const members = (node: string, count: number) => bus.request(authoritySubject('n1'), { kind: 'members', sdkAppId: app.sdkAppId, groupId: 'g', node, count });

@@ -18,6 +18,7 @@ import { CONTROL_SUBJECT, authoritySubject, roomSubject, type Bus, type BusReply
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { RoomSequencer } from '../messages/room-sequencer.js';
+import { buildCountersFrame } from '../fanout/room-batch.js';
 import type { AppRecord, GroupRecord, Store } from '../storage/store.js';
 import { RoomAuthority } from './room-authority.js';
 import { effectiveSettings, roomKey } from './room.js';
@@ -35,6 +36,11 @@ export interface AuthorityHostDeps {
 /** Host settings. */
 export interface AuthorityHostOptions {
   nodeId: string;
+  /** Automatic downstream cap: messages/s per member once a room has `downstreamCapMinMembers`. */
+  downstreamCapPerSec: number;
+  downstreamCapMinMembers: number;
+  /** Counter changes are pushed to members (and stored) at most this often. @default 1000 */
+  counterPushMs?: number;
   batchWindowMs: number;
   batchWindowMaxMs: number;
   fanoutWritesPerSec: number;
@@ -48,6 +54,8 @@ export interface AuthorityHostOptions {
 
 interface Held {
   authority: RoomAuthority;
+  /** Pending push of changed counters. */
+  counterTimer: TimerHandle | null;
   /** Highest sequence number (exclusive) reserved in the store. */
   reserved: number;
   renewing: boolean;
@@ -65,7 +73,7 @@ export class AuthorityHost {
 
   constructor(deps: AuthorityHostDeps, options: AuthorityHostOptions) {
     this.#d = deps;
-    this.#o = { idleUnloadMs: 300_000, seqReserve: 10_000, ...options };
+    this.#o = { idleUnloadMs: 300_000, seqReserve: 10_000, counterPushMs: 1000, ...options };
   }
 
   /** Answer on this node's authority subject and tell the deployment this node (re)started. */
@@ -120,8 +128,8 @@ export class AuthorityHost {
       held.idleSince = this.#d.clock.now();
       switch (request.kind) {
         case 'submit': {
-          const { seq, time } = await a.sequencer.submit(request.message);
-          return { ok: true, seq, time };
+          const { seq, time, sampled } = await a.sequencer.submit(request.message);
+          return sampled ? { ok: true, seq, time, sampled } : { ok: true, seq, time };
         }
         case 'members': {
           a.setCount(request.node, request.count);
@@ -139,6 +147,13 @@ export class AuthorityHost {
         }
         case 'info':
           return { ok: true, memberCount: a.memberCount, lastSeq: a.sequencer.lastSeq, settings: a.settings };
+        case 'counters': {
+          const counters = a.counters.apply(request.request);
+          if (a.counters.changed && held.counterTimer === null) {
+            held.counterTimer = this.#d.clock.setTimeout(() => this.#pushCounters(held), this.#o.counterPushMs);
+          }
+          return { ok: true, counters };
+        }
         case 'settings': {
           const settings = { ...a.record.settings, ...request.settings };
           const record = (await this.#d.store.updateGroup(request.sdkAppId, request.groupId, { settings })) ?? { ...a.record, settings };
@@ -202,14 +217,34 @@ export class AuthorityHost {
         batchWindowMaxMs: this.#o.batchWindowMaxMs,
         fanoutWritesPerSec: this.#o.fanoutWritesPerSec,
         busiestNodeMembers: () => held.authority.busiestNodeMembers,
+        downstreamCapPerSec: () => this.#downstreamCap(held.authority),
         resumeBufferSize: this.#o.resumeBufferSize,
         onAdvance: (nextSeq) => this.#renew(key, nextSeq),
       },
     );
-    const held: Held = { authority: new RoomAuthority(app, record, sequencer), reserved, renewing: false, idleSince: clock.now() };
+    const held: Held = { authority: new RoomAuthority(app, record, sequencer), counterTimer: null, reserved, renewing: false, idleSince: clock.now() };
     this.#held.set(key, held);
     metrics.authorities.set(this.#held.size);
     return held;
+  }
+
+  /** The cap in force: the room's own, or the automatic one once the room is big. */
+  #downstreamCap(a: RoomAuthority): number {
+    const own = a.settings.downstreamCapPerSec;
+    if (own !== null) return own;
+    return a.memberCount >= this.#o.downstreamCapMinMembers ? this.#o.downstreamCapPerSec : 0;
+  }
+
+  /** Tell members the changed counter totals (one frame for all), and store them. */
+  #pushCounters(held: Held): void {
+    held.counterTimer = null;
+    const a = held.authority;
+    if (a.closed || !a.counters.changed) return;
+    const { sdkAppId, groupId } = a.record;
+    this.#d.bus.publish(roomSubject(sdkAppId, groupId), { kind: 'counters', sdkAppId, groupId, wsFrame: buildCountersFrame(groupId, a.counters.takeChanges()) });
+    void this.#d.store.updateGroup(sdkAppId, groupId, { counters: a.counters.all() }).catch((error: unknown) => {
+      this.#d.logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not store counters');
+    });
   }
 
   #renew(key: string, nextSeq: number): void {
@@ -237,6 +272,7 @@ export class AuthorityHost {
   #drop(key: string, held: Held): void {
     if (this.#held.get(key) !== held) return;
     this.#held.delete(key);
+    if (held.counterTimer !== null) this.#d.clock.clearTimeout(held.counterTimer);
     held.authority.closed = true;
     held.authority.sequencer.close();
     this.#d.metrics.authorities.set(this.#held.size);
@@ -246,7 +282,9 @@ export class AuthorityHost {
   async #unload(key: string, held: Held): Promise<void> {
     if (this.#held.get(key) !== held) return;
     this.#drop(key, held);
-    await this.#storeNextSeq(held.authority, held.authority.sequencer.nextSeq);
+    const a = held.authority;
+    await this.#storeNextSeq(a, a.sequencer.nextSeq);
+    if (held.counterTimer !== null) await this.#d.store.updateGroup(a.app.sdkAppId, a.record.groupId, { counters: a.counters.all() }).catch(() => undefined);
   }
 
   #scheduleSweep(): void {

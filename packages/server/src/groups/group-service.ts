@@ -11,7 +11,7 @@ import {
   isValidGroupId,
   utf8Length,
 } from '@stadium/protocol';
-import type { CreateGroupRequest, GroupInfo, JoinResult, RoomSettings } from '@stadium/protocol';
+import type { CountersRequest, CreateGroupRequest, GroupInfo, JoinResult, RoomSettings } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import type { Connection } from '../gateway/connection.js';
@@ -42,6 +42,13 @@ export function validateRoomSettings(input: Record<string, unknown>): Partial<Ro
       throw new StadiumError('INVALID_PARAMETER', `rateLimitPerSec must be an integer 1–${MAX_RATE_PER_SEC}`);
     }
     out.rateLimitPerSec = rate;
+  }
+  if (input.downstreamCapPerSec !== undefined) {
+    const cap = input.downstreamCapPerSec;
+    if (cap !== null && (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 0 || cap > MAX_RATE_PER_SEC)) {
+      throw new StadiumError('INVALID_PARAMETER', `downstreamCapPerSec must be null (automatic), 0 (off) or an integer 1–${MAX_RATE_PER_SEC}`);
+    }
+    out.downstreamCapPerSec = cap;
   }
   if (input.memberTips !== undefined) {
     if (typeof input.memberTips !== 'boolean') throw new StadiumError('INVALID_PARAMETER', 'memberTips must be a boolean');
@@ -96,6 +103,7 @@ export class GroupService {
       customFields: [],
       settings: req.settings === undefined ? {} : validateRoomSettings(req.settings as Record<string, unknown>),
       nextSeq: 1,
+      counters: {},
     };
     if (req.groupID !== undefined && req.groupID !== '') {
       if (!isValidCustomGroupId(req.groupID)) throw new StadiumError('INVALID_GROUP_ID', `got ${JSON.stringify(req.groupID)}`);
@@ -198,6 +206,17 @@ export class GroupService {
     if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} or an app admin may change its settings`);
     const reply = await this.#router.call(room.authority, { kind: 'settings', sdkAppId: room.app.sdkAppId, groupId: room.groupId, settings: validateRoomSettings(body) });
     return { settings: reply.settings ?? room.settings };
+  }
+
+  async counters(conn: Connection, body: Record<string, unknown>): Promise<{ counters: Record<string, number> }> {
+    const room = await this.room(conn, body.groupID);
+    const op = body.op;
+    if (op !== 'get') {
+      if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
+      if (conn.rooms?.get(room.groupId) !== room && !room.canManage(conn.userId)) throw new StadiumError('NOT_GROUP_MEMBER', `join ${room.groupId} to change its counters`);
+    }
+    const reply = await this.#router.call(room.authority, { kind: 'counters', sdkAppId: room.app.sdkAppId, groupId: room.groupId, request: body as unknown as CountersRequest });
+    return { counters: reply.counters ?? {} };
   }
 
   async #info(room: Room): Promise<{ memberCount: number; lastSeq: number }> {

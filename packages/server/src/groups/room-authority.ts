@@ -7,12 +7,14 @@ import type { RoomSettings } from '@stadium/protocol';
 import type { RoomSequencer } from '../messages/room-sequencer.js';
 import type { AppRecord, GroupRecord } from '../storage/store.js';
 import { effectiveSettings } from './room.js';
+import { RoomCounters } from './room-counters.js';
 
 /** Authority-side state of one room. */
 export class RoomAuthority {
   app: AppRecord;
   record: GroupRecord;
   readonly sequencer: RoomSequencer;
+  readonly counters: RoomCounters;
   readonly #counts = new Map<string, number>();
   #total = 0;
   closed = false;
@@ -21,6 +23,7 @@ export class RoomAuthority {
     this.app = app;
     this.record = record;
     this.sequencer = sequencer;
+    this.counters = new RoomCounters(record.counters);
   }
 
   /** Members online on all nodes. */

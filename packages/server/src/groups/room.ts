@@ -62,5 +62,6 @@ export function effectiveSettings(app: AppRecord, record: GroupRecord): RoomSett
   return {
     rateLimitPerSec: record.settings.rateLimitPerSec ?? app.settings.roomRateLimitPerSec,
     memberTips: record.settings.memberTips ?? app.settings.memberTips,
+    downstreamCapPerSec: record.settings.downstreamCapPerSec ?? null,
   };
 }

@@ -62,6 +62,6 @@ export class MessageService {
       if (room.closed) throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
     }
     const reply = await this.#router.call(room.authority, { kind: 'submit', sdkAppId: room.app.sdkAppId, groupId: room.groupId, message: ctx.outgoing! });
-    return { seq: reply.seq!, time: reply.time! };
+    return reply.sampled ? { seq: 0, time: reply.time!, sampled: true } : { seq: reply.seq!, time: reply.time! };
   }
 }

@@ -119,4 +119,52 @@ describe('RoomSequencer', () => {
     clock.advance(1);
     expect(batches).toHaveLength(1);
   });
+
+  it('caps what each member receives: High always, then a fair sample of Normal, Low last', async () => {
+    const { clock, metrics, batches, seq } = setup({ ratePerSec: 100_000, downstreamCapPerSec: () => 10 });
+    const results = [
+      ...Array.from({ length: 5 }, (_, i) => seq.submit(msg(`h${i}`, 'High'))),
+      ...Array.from({ length: 20 }, (_, i) => seq.submit(msg(`n${i}`, 'Normal'))),
+      ...Array.from({ length: 20 }, (_, i) => seq.submit(msg(`l${i}`, 'Low'))),
+    ];
+    clock.advance(50);
+    const delivered = batches.flatMap((b) => b.entries.map((e) => JSON.parse(e.json) as { id: string; seq: number }));
+    expect(delivered.filter((m) => m.id.startsWith('h'))).toHaveLength(5);
+    expect(delivered.filter((m) => m.id.startsWith('n'))).toHaveLength(5);
+    expect(delivered.filter((m) => m.id.startsWith('l'))).toHaveLength(0);
+    expect(delivered.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const settled = await Promise.all(results);
+    expect(settled.filter((r) => r.sampled)).toHaveLength(35);
+    expect(settled.filter((r) => r.sampled).every((r) => r.seq === 0)).toBe(true);
+    const counted = await metrics.sampled.get();
+    expect(Object.fromEntries(counted.values.map((v) => [v.labels.priority, v.value]))).toEqual({ Normal: 15, Low: 20 });
+  });
+
+  it('gives every sender the same chance under the cap, whatever the arrival order', () => {
+    let state = 42;
+    const random = (): number => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const clock = new ManualClock();
+    const bus = new LocalBus();
+    const delivered = new Map<string, number>();
+    bus.subscribe('room', (m) => {
+      if (m.kind !== 'batch') return;
+      for (const e of m.entries) {
+        const from = (JSON.parse(e.json) as { from: string }).from;
+        delivered.set(from, (delivered.get(from) ?? 0) + 1);
+      }
+    });
+    const seq = new RoomSequencer(
+      { clock, bus, metrics: new Metrics({ defaultMetrics: false }), random },
+      { sdkAppId: 1, groupId: 'g', subject: 'room', nextSeq: 1, ratePerSec: 100_000, tipsPerSec: 5, batchWindowMs: 100, resumeBufferSize: 0, downstreamCapPerSec: () => 10 },
+    );
+    // Each window: 4 senders, 5 messages each, always in the same order; the cap lets 1 in 20 … through.
+    for (let w = 0; w < 2000; w++) {
+      for (const sender of ['a', 'b', 'c', 'd']) for (let i = 0; i < 5; i++) void seq.submit({ ...msg(`${w}${sender}${i}`), from: sender });
+      clock.advance(100);
+    }
+    const counts = ['a', 'b', 'c', 'd'].map((s) => delivered.get(s) ?? 0);
+    const mean = counts.reduce((x, y) => x + y, 0) / 4;
+    expect(mean).toBeGreaterThan(400);
+    for (const c of counts) expect(Math.abs(c - mean) / mean).toBeLessThan(0.1);
+  });
 });

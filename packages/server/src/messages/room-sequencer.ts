@@ -25,6 +25,8 @@ export type UnsequencedMessage = Omit<WireMessage, 'seq' | 'time'>;
 export interface Admitted {
   seq: number;
   time: number;
+  /** Accepted but sampled away by the downstream cap (then `seq` is 0). */
+  sampled?: true;
 }
 
 /** What a candidate is: a sender's message, a member tip or a system notice. */
@@ -43,6 +45,8 @@ export interface RoomSequencerDeps {
   clock: Clock;
   bus: Bus;
   metrics: Metrics;
+  /** Uniform random numbers in [0, 1) for sampling. @default Math.random */
+  random?: () => number;
 }
 
 /** Settings of a sequencer. */
@@ -66,6 +70,8 @@ export interface RoomSequencerOptions {
   fanoutWritesPerSec?: number;
   /** Members on the node that holds the most of them (for the adaptive window). @default () => 0 */
   busiestNodeMembers?: () => number;
+  /** Messages per second each member may receive now; 0 = no cap. @default () => 0 */
+  downstreamCapPerSec?: () => number;
   resumeBufferSize: number;
   /** Called after each published batch with the next sequence number (for persistence). */
   onAdvance?: (nextSeq: number) => void;
@@ -84,6 +90,8 @@ export class RoomSequencer {
   #pending: Candidate[] = [];
   #timer: TimerHandle | null = null;
   #closed = false;
+  #downstream: RateLimiter | null = null;
+  readonly #random: () => number;
 
   constructor(deps: RoomSequencerDeps, options: RoomSequencerOptions) {
     this.#deps = deps;
@@ -93,6 +101,7 @@ export class RoomSequencer {
     this.#tipLimiter = new RateLimiter(options.tipsPerSec, now);
     this.#resume = new ResumeBuffer(options.resumeBufferSize);
     this.#nextSeq = options.nextSeq;
+    this.#random = deps.random ?? Math.random;
   }
 
   /** Sequence number of the newest published message (0 if none). */
@@ -192,8 +201,7 @@ export class RoomSequencer {
     const now = this.#deps.clock.now();
     const time = Math.floor(now / 1000);
     const { metrics } = this.#deps;
-    const entries: BatchEntry[] = [];
-    const admitted: Array<{ candidate: Candidate; seq: number }> = [];
+    const admitted: Candidate[] = [];
     for (const candidate of candidates) {
       if (candidate.kind === 'user' && !this.#limiter.tryTake(candidate.rank, now)) {
         metrics.shed.inc({ priority: PRIORITY_LABELS[candidate.rank] });
@@ -204,14 +212,20 @@ export class RoomSequencer {
         metrics.tipsDropped.inc();
         continue;
       }
+      admitted.push(candidate);
+    }
+    const delivered = this.#sampleDownstream(admitted, now, time);
+    if (delivered.length === 0) return;
+
+    const entries: BatchEntry[] = [];
+    const seqs: number[] = [];
+    for (const candidate of delivered) {
       const seq = this.#nextSeq++;
       const wire = { ...candidate.message, seq, time } as WireMessage;
       entries.push(encodeMessage(wire));
-      admitted.push({ candidate, seq });
+      seqs.push(seq);
       metrics.messagesOut.inc({ type: wire.type });
     }
-    if (entries.length === 0) return;
-
     this.#resume.push(entries);
     this.#deps.bus.publish(this.#o.subject, {
       kind: 'batch',
@@ -220,7 +234,52 @@ export class RoomSequencer {
       wsFrame: buildMessagesFrame(this.#o.groupId, entries),
       entries,
     });
-    for (const { candidate, seq } of admitted) candidate.resolve?.({ seq, time });
+    for (let i = 0; i < delivered.length; i++) delivered[i]!.resolve?.({ seq: seqs[i]!, time });
     this.#o.onAdvance?.(this.#nextSeq);
   }
+
+  /**
+   * The per-member downstream cap: when a room is capped at K messages/s per member, what
+   * exceeds the downstream budget is sampled away, Lowest first, then Low, then Normal;
+   * High and notices always go out. Within a priority every message has the same chance
+   * (a uniform random sample), so no sender is favoured by arrival order. Every member gets
+   * the same sample, so the batch is still encoded once. Sampled-away messages were accepted
+   * by the room (their senders are told `sampled`) but get no sequence number.
+   */
+  #sampleDownstream(admitted: Candidate[], now: number, time: number): Candidate[] {
+    const cap = this.#o.downstreamCapPerSec?.() ?? 0;
+    if (cap <= 0) {
+      this.#downstream = null;
+      return admitted;
+    }
+    if (this.#downstream === null || this.#downstream.ratePerSec !== cap) this.#downstream = new RateLimiter(cap, now);
+    const bucket = this.#downstream;
+    const keep = new Set<Candidate>();
+    for (const c of admitted) if (c.rank === 0 || c.kind === 'notice') {
+      keep.add(c);
+      bucket.tryTake(0, now);
+    }
+    for (let rank = 1; rank <= 3; rank++) {
+      const pool = admitted.filter((c) => c.rank === rank && !keep.has(c));
+      // Fisher–Yates over the pool, taking from the front while the budget lasts.
+      for (let i = 0; i < pool.length; i++) {
+        const j = i + Math.floor(this.#random() * (pool.length - i));
+        [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+        if (!bucket.tryTake(0, now)) break;
+        keep.add(pool[i]!);
+      }
+    }
+    if (keep.size === admitted.length) return admitted;
+    const delivered: Candidate[] = [];
+    for (const c of admitted) {
+      if (keep.has(c)) {
+        delivered.push(c);
+        continue;
+      }
+      this.#deps.metrics.sampled.inc({ priority: PRIORITY_LABELS[c.rank] });
+      c.resolve?.({ seq: 0, time, sampled: true });
+    }
+    return delivered;
+  }
+
 }

@@ -32,6 +32,12 @@ export class Metrics {
     labelNames: ['priority'] as const,
     registers: [this.registry],
   });
+  readonly sampled = new Counter({
+    name: 'stadium_downstream_sampled_total',
+    help: 'Messages accepted but not broadcast because of a room downstream cap, by priority',
+    labelNames: ['priority'] as const,
+    registers: [this.registry],
+  });
   readonly tipsDropped = new Counter({ name: 'stadium_tips_dropped_total', help: 'Join / quit tips dropped by the per-room tip rate', registers: [this.registry] });
   readonly slowDrops = new Counter({
     name: 'stadium_slow_consumer_drops_total',

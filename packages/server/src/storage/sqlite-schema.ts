@@ -45,6 +45,8 @@ export interface GroupsTable {
   /** JSON of Partial<RoomSettings>. */
   settings: string;
   next_seq: number;
+  /** JSON of Record<string, number> (group counters). */
+  counters: string;
 }
 
 /** The database as Kysely sees it. */
@@ -97,6 +99,11 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .addPrimaryKeyConstraint('groups_pk', ['sdk_app_id', 'group_id'])
         .modifyEnd(sql`without rowid`)
         .execute();
+    },
+  },
+  '0002_group_counters': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('groups').addColumn('counters', 'text', (c) => c.notNull().defaultTo('{}')).execute();
     },
   },
 });

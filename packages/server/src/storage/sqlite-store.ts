@@ -218,6 +218,7 @@ function fromGroup(group: GroupRecord): GroupsTable {
     custom_fields: JSON.stringify(group.customFields),
     settings: JSON.stringify(group.settings),
     next_seq: group.nextSeq,
+    counters: JSON.stringify(group.counters),
   };
 }
 
@@ -237,6 +238,7 @@ function toGroup(row: Selectable<GroupsTable>): GroupRecord {
     customFields: JSON.parse(row.custom_fields) as GroupRecord['customFields'],
     settings: JSON.parse(row.settings) as GroupRecord['settings'],
     nextSeq: row.next_seq,
+    counters: JSON.parse(row.counters) as GroupRecord['counters'],
   };
 }
 
@@ -255,6 +257,7 @@ const GROUP_PATCH_COLUMNS: { [K in keyof Required<GroupPatch>]: (value: NonNulla
   customFields: (v) => ({ custom_fields: JSON.stringify(v) }),
   settings: (v) => ({ settings: JSON.stringify(v) }),
   nextSeq: (v) => ({ next_seq: v }),
+  counters: (v) => ({ counters: JSON.stringify(v) }),
 };
 
 function groupPatchColumns(patch: GroupPatch): Partial<GroupsTable> {

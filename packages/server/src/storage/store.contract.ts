@@ -68,6 +68,7 @@ export function sampleGroup(sdkAppId: number, groupId: string, overrides: Partia
     customFields: [{ key: 'topic', value: 'cooking' }],
     settings: { rateLimitPerSec: 80 },
     nextSeq: 1,
+    counters: { likes: 12 },
     ...overrides,
   };
 }

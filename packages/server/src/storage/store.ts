@@ -60,6 +60,8 @@ export interface GroupRecord {
   settings: Partial<RoomSettings>;
   /** Next sequence number to assign (persisted so sequences survive restarts). */
   nextSeq: number;
+  /** Group counters (likes, viewers, …), as last stored by the room's authority. */
+  counters: Record<string, number>;
 }
 
 /** Fields of a group that {@link Store.updateGroup} may change. */

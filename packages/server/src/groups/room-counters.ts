@@ -1,0 +1,90 @@
+/**
+ * A room's counters (likes, viewers, gifts …) at its authority. Writes are applied at once
+ * and answered with the new values; members are told the changed totals in one aggregate
+ * frame per push interval, never one frame per tap.
+ */
+import { StadiumError, utf8Length } from '@stadium/protocol';
+import type { CountersRequest } from '@stadium/protocol';
+
+/** Most counters a room may have. */
+export const MAX_COUNTERS = 20;
+const MAX_KEY_BYTES = 128;
+
+function checkKey(key: unknown): string {
+  if (typeof key !== 'string' || key === '' || utf8Length(key) > MAX_KEY_BYTES) throw new StadiumError('INVALID_COUNTER', `key ${JSON.stringify(key)}`);
+  return key;
+}
+
+function checkValue(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new StadiumError('INVALID_COUNTER', `value ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Counters of one room. */
+export class RoomCounters {
+  readonly #values: Map<string, number>;
+  readonly #dirty = new Set<string>();
+
+  constructor(initial: Record<string, number>) {
+    this.#values = new Map(Object.entries(initial));
+  }
+
+  /** Whether some counters changed since the last {@link takeChanges}. */
+  get changed(): boolean {
+    return this.#dirty.size > 0;
+  }
+
+  /** Every counter. */
+  all(): Record<string, number> {
+    return Object.fromEntries(this.#values);
+  }
+
+  /** Apply a request; returns the counters it read or changed. Changes nothing if it fails. */
+  apply(request: CountersRequest): Record<string, number> {
+    switch (request.op) {
+      case 'get': {
+        if (request.keys === undefined || request.keys.length === 0) return this.all();
+        const out: Record<string, number> = {};
+        for (const key of request.keys) {
+          const value = this.#values.get(checkKey(key));
+          if (value !== undefined) out[key] = value;
+        }
+        return out;
+      }
+      case 'set': {
+        if (typeof request.counters !== 'object' || request.counters === null || Array.isArray(request.counters)) throw new StadiumError('INVALID_COUNTER', 'counters must be an object');
+        const entries = Object.entries(request.counters).map(([k, v]) => [checkKey(k), checkValue(v)] as const);
+        const added = entries.filter(([k]) => !this.#values.has(k)).length;
+        if (this.#values.size + added > MAX_COUNTERS) throw new StadiumError('COUNTER_KEY_LIMIT');
+        for (const [k, v] of entries) this.#set(k, v);
+        return Object.fromEntries(entries);
+      }
+      case 'increase':
+      case 'decrease': {
+        const key = checkKey(request.key);
+        const delta = checkValue(request.value);
+        if (!this.#values.has(key) && this.#values.size >= MAX_COUNTERS) throw new StadiumError('COUNTER_KEY_LIMIT');
+        const next = (this.#values.get(key) ?? 0) + (request.op === 'increase' ? delta : -delta);
+        checkValue(next);
+        this.#set(key, next);
+        return { [key]: next };
+      }
+      default:
+        throw new StadiumError('INVALID_PARAMETER', 'op must be get, set, increase or decrease');
+    }
+  }
+
+  /** The counters changed since the last call, with their values now. */
+  takeChanges(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const key of this.#dirty) out[key] = this.#values.get(key) ?? 0;
+    this.#dirty.clear();
+    return out;
+  }
+
+  #set(key: string, value: number): void {
+    if (this.#values.get(key) === value) return;
+    this.#values.set(key, value);
+    this.#dirty.add(key);
+  }
+}
