@@ -28,7 +28,7 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/fanout-encode-once.test.ts', 'test/docs-errors.test.ts'],
+          exclude: ['test/fanout-encode-once.test.ts', 'test/docs-errors.test.ts', 'test/docs-configuration.test.ts'],
           env: { STADIUM_TEST_WORKERS: '2' },
         },
       },
