@@ -51,6 +51,9 @@ export interface GatewayDeps {
 
 const PLATFORM_RE = /^[A-Za-z]{1,16}$/;
 
+/** Where a socket keeps its Connection, so one set of listeners serves every socket. */
+const CONN = Symbol('stadium.connection');
+
 /** The WebSocket side of the server. */
 export class WsGateway {
   readonly #o: GatewayOptions;
@@ -59,6 +62,15 @@ export class WsGateway {
   readonly #policy: DeliveryPolicy;
   #nextId = 1;
   #sweepTimer: TimerHandle | null = null;
+  /**
+   * Listeners shared by every socket (EventEmitter calls them with `this` = the socket), so an
+   * idle connection costs no closures of its own.
+   */
+  readonly #listeners: {
+    message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+    error: (this: WebSocket, error: Error) => void;
+    close: (this: WebSocket) => void;
+  };
   #stopping = false;
 
   constructor(options: GatewayOptions, deps: GatewayDeps) {
@@ -74,6 +86,21 @@ export class WsGateway {
         for (let rank = 1; rank <= 3; rank++) if (dropped[rank]) deps.metrics.slowDrops.inc({ priority: PRIORITY_LABELS[rank]! }, dropped[rank]);
       },
       onSlow: (conn) => this.#closeSlow(conn),
+    };
+    const gateway = this;
+    const connOf = (ws: WebSocket): Connection => (ws as WebSocket & { [CONN]: Connection })[CONN];
+    this.#listeners = {
+      message(data, isBinary) {
+        gateway.#onFrame(connOf(this), data, isBinary);
+      },
+      error(error) {
+        const conn = connOf(this);
+        if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') deps.metrics.badFrames.inc();
+        deps.logger.debug({ app: conn.app.sdkAppId, conn: conn.id, err: error }, 'websocket error');
+      },
+      close() {
+        gateway.#onClose(connOf(this));
+      },
     };
   }
 
@@ -145,12 +172,10 @@ export class WsGateway {
     const conn = new Connection(this.#nextId++, ws, socket, app, platform, this.#policy);
     sessions.add(conn);
     metrics.connections.inc();
-    ws.on('message', (data, isBinary) => this.#onFrame(conn, data, isBinary));
-    ws.on('error', (error) => {
-      if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') metrics.badFrames.inc();
-      logger.debug({ app: app.sdkAppId, conn: conn.id, err: error }, 'websocket error');
-    });
-    ws.on('close', () => this.#onClose(conn));
+    (ws as WebSocket & { [CONN]?: Connection })[CONN] = conn;
+    ws.on('message', this.#listeners.message);
+    ws.on('error', this.#listeners.error);
+    ws.on('close', this.#listeners.close);
     logger.debug({ app: app.sdkAppId, conn: conn.id, platform }, 'connection opened');
     conn.send({ t: 'hello', v: PROTOCOL_VERSION, node: this.#o.nodeId, heartbeatMs: this.#o.heartbeatMs, maxMessageBytes: LIMITS.maxMessageBytes, time: clock.now() });
   }
