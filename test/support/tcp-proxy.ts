@@ -2,7 +2,7 @@
  * A loopback TCP proxy whose connections a test can cut on purpose, to inject network drops
  * between a real SDK and a real server.
  */
-import net from 'node:net';
+import * as net from 'node:net';
 
 /** A running proxy. */
 export interface TcpProxy {

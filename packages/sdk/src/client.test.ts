@@ -150,7 +150,7 @@ function group(groupID: string): GroupInfo {
     muteAllMembers: false,
     joinOption: 'FreeAccess',
     groupCustomField: [],
-    settings: { rateLimitPerSec: 40, memberTips: true },
+    settings: { rateLimitPerSec: 40, memberTips: true, downstreamCapPerSec: null },
   };
 }
 

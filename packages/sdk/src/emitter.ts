@@ -4,7 +4,8 @@ import type { Logger } from './logger.js';
 /** What every SDK event handler receives: `{ name, data }`. */
 export interface TimEvent<T = unknown> {
   name: string;
-  data?: T;
+  /** The event's payload (undefined for SDK_READY / SDK_NOT_READY). */
+  data: T;
 }
 
 /** An event handler. */
@@ -42,7 +43,7 @@ export class Emitter {
   emit(name: string, ...data: [] | [unknown]): void {
     const list = this.listeners.get(name);
     if (!list) return;
-    const event: TimEvent = data.length === 0 ? { name } : { name, data: data[0] };
+    const event: TimEvent = { name, data: data[0] };
     for (const { handler, context } of [...list]) {
       try {
         (handler as TimEventHandler).call(context, event);

@@ -128,6 +128,7 @@ describe('stadium app', () => {
       customFields: [],
       settings: {},
       nextSeq: 1,
+      counters: {},
     });
     await store.close();
 
