@@ -42,7 +42,7 @@ export interface ServerOptions {
   socketHighWaterBytes: number;
   /** Bytes of messages held for a slow connection; past this the lowest priority is dropped. @default 1048576 */
   maxPendingBytes: number;
-  /** A connection that stays slow this long is closed with 4008. @default 10000 */
+  /** A connection that stays slow this long is closed with 4008. @default 5000 */
   slowConsumerTimeoutMs: number;
   /**
    * Messages per second each member of a big room receives at most, unless the room sets its
@@ -83,7 +83,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   fanoutWritesPerSec: 100_000,
   socketHighWaterBytes: 262_144,
   maxPendingBytes: 1_048_576,
-  slowConsumerTimeoutMs: 10_000,
+  slowConsumerTimeoutMs: 5000,
   downstreamCapPerSec: 20,
   downstreamCapMinMembers: 1000,
   counterPushMs: 1000,
