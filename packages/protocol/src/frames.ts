@@ -225,14 +225,14 @@ export interface MessagesFrame {
 }
 
 /**
- * Server → client: a room's counters that changed, as totals. Taps are aggregated at the
- * room's authority and pushed at most once per `counterPushMs`, never one frame per tap.
+ * Server → client: a room's counters, as totals, after some changed. Taps are aggregated at
+ * the room's authority and pushed at most once per `counterPushMs`, never one frame per tap.
  */
 export interface CountersFrame {
   t: 'counters';
   /** groupID. */
   g: string;
-  /** Changed counters and their new values. */
+  /** Every counter of the room and its value. */
   c: Record<string, number>;
 }
 

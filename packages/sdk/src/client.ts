@@ -17,7 +17,7 @@ import {
 } from '@stadium/protocol';
 import { defaultWebSocket } from '#websocket';
 import { Connection, type NetState, type PushFrame, type Requester } from './connection.js';
-import { GroupCounters, counterEvents, type CounterChange } from './counters.js';
+import { CounterTotals, GroupCounters, type CounterChange } from './counters.js';
 import { connectionUrl } from './connection-url.js';
 import { Emitter, type TimEventHandler } from './emitter.js';
 import type { CreateGroupOptions, IMResponse, LoginData, UpdateRoomSettingsOptions } from './client-types.js';
@@ -56,6 +56,7 @@ export class Client {
   private readonly connection: Connection;
   private readonly joined = new JoinedGroups();
   private readonly sentIds = new RecentIds();
+  private readonly counterTotals = new CounterTotals();
   private readonly counters = new GroupCounters((request) => this.connection.request('group.counters', request));
   private session: Session = { kind: 'guest' };
   private profile: Pick<Profile, 'nick' | 'avatar'> = { ...ME_DEFAULT_PROFILE };
@@ -226,6 +227,7 @@ export class Client {
     }
     const result = await this.connection.request('group.quit', { groupID });
     this.joined.remove(groupID);
+    this.counterTotals.forget(groupID);
     return ok({ groupID: result.groupID ?? groupID });
   }
 
@@ -410,7 +412,7 @@ export class Client {
         return;
       case 'counters':
         if (!this.joined.has(frame.g)) return;
-        for (const data of counterEvents(frame.g, frame.c)) this.emitter.emit(TIM_EVENT.GROUP_COUNTER_UPDATED, data);
+        for (const data of this.counterTotals.changes(frame.g, frame.c)) this.emitter.emit(TIM_EVENT.GROUP_COUNTER_UPDATED, data);
         return;
       case 'err':
         this.logger.warn(`server error ${frame.code} ${frame.name}: ${frame.message}`);
@@ -434,7 +436,9 @@ export class Client {
     if (lost !== undefined && lost > 0) this.logger.warn(`${groupID}: the server dropped ${lost} messages because this client read too slowly`);
     const { messages, leave } = receiveMessages(groupID, Array.isArray(wires) ? wires : [], this.joined, this.sentIds, this.myUserID());
     if (messages.length > 0) this.emitter.emit(TIM_EVENT.MESSAGE_RECEIVED, messages);
-    if (leave) this.joined.remove(groupID);
+    if (!leave) return;
+    this.joined.remove(groupID);
+    this.counterTotals.forget(groupID);
   }
 
   private onEnded(code: number, reason: string): void {

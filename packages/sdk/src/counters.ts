@@ -43,7 +43,28 @@ export class GroupCounters {
   }
 }
 
-/** GROUP_COUNTER_UPDATED event data for each counter in a `counters` frame. */
-export function counterEvents(groupID: string, changed: Record<string, number>): Array<{ groupID: string; key: string; value: number }> {
-  return Object.entries(changed).map(([key, value]) => ({ groupID, key, value }));
+/**
+ * The counter totals last seen per room, so that a `counters` frame (which carries every
+ * counter) becomes one GROUP_COUNTER_UPDATED event per counter that actually changed.
+ */
+export class CounterTotals {
+  readonly #seen = new Map<string, Map<string, number>>();
+
+  /** Event data for each counter of `totals` that differs from what was seen before. */
+  changes(groupID: string, totals: Record<string, number>): Array<{ groupID: string; key: string; value: number }> {
+    let seen = this.#seen.get(groupID);
+    if (!seen) this.#seen.set(groupID, (seen = new Map()));
+    const out: Array<{ groupID: string; key: string; value: number }> = [];
+    for (const [key, value] of Object.entries(totals)) {
+      if (seen.get(key) === value) continue;
+      seen.set(key, value);
+      out.push({ groupID, key, value });
+    }
+    return out;
+  }
+
+  /** Forget a room (left or dismissed). */
+  forget(groupID: string): void {
+    this.#seen.delete(groupID);
+  }
 }

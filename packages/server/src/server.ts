@@ -78,15 +78,16 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       fanoutWritesPerSec: o.fanoutWritesPerSec,
       memberTipsPerSec: o.memberTipsPerSec,
       resumeBufferSize: o.resumeBufferSize,
+      idleUnloadMs: o.idleUnloadMs,
     },
   );
-  const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router });
+  const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });
   const groups = new GroupService({ store, rooms, router, clock, logger, nodeId });
   const profiles = new ProfileService({ store, sessions });
   const messages = new MessageService(router);
   const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles });
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
-    if (message.kind !== 'node-started') return;
+    if (message.kind !== 'node-reset') return;
     authorities.nodeStarted(message.node);
     rooms.reportCountsTo(message.node, nodeId);
   });

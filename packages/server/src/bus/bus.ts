@@ -13,7 +13,7 @@
 import type { CountersRequest, ErrorName, RoomSettings } from '@stadium/protocol';
 import type { BatchEntry } from '../fanout/room-batch.js';
 import type { UnsequencedMessage } from '../messages/room-sequencer.js';
-import type { AppRecord, GroupRecord } from '../storage/store.js';
+import type { GroupRecord } from '../storage/store.js';
 
 /** Published traffic. */
 export type BusMessage =
@@ -35,9 +35,11 @@ export type BusMessage =
     }
   | { kind: 'room-updated'; sdkAppId: number; groupId: string; record: GroupRecord }
   | { kind: 'room-closed'; sdkAppId: number; groupId: string }
-  | { kind: 'app-changed'; app: AppRecord }
-  | { kind: 'app-deleted'; sdkAppId: number }
-  | { kind: 'node-started'; node: string };
+  /**
+   * `node`'s member counts are void: it (re)started or died. Authorities forget its counts;
+   * nodes with members of rooms whose authority it is report them again.
+   */
+  | { kind: 'node-reset'; node: string };
 
 /** Requests to a room's authority. Every one names the room. */
 export type BusRequest = { sdkAppId: number; groupId: string } & (

@@ -7,6 +7,7 @@
 import type { Worker } from 'node:cluster';
 import { ERRORS } from '@stadium/protocol';
 import { AggregatorRegistry } from 'prom-client';
+import { CONTROL_SUBJECT } from './bus.js';
 import { isStadiumIpc, type ToPrimary, type ToWorker } from './cluster-ipc.js';
 
 /** Routes bus traffic between workers. */
@@ -14,6 +15,7 @@ export class ClusterHub {
   readonly #workers = new Map<number, Worker>();
   readonly #subs = new Map<string, Set<number>>();
   readonly #servers = new Map<string, number>();
+  readonly #nodes = new Map<number, string>();
   readonly #aggregator = new AggregatorRegistry();
   /** Called with each worker's URL when it is listening. */
   onReady: ((workerId: number, url: string) => void) | null = null;
@@ -74,6 +76,7 @@ export class ClusterHub {
         );
         return;
       case 'stadium:ready':
+        this.#nodes.set(from, message.node);
         this.onReady?.(from, message.url);
         return;
     }
@@ -81,6 +84,14 @@ export class ClusterHub {
 
   #remove(workerId: number): void {
     this.#workers.delete(workerId);
+    const node = this.#nodes.get(workerId);
+    this.#nodes.delete(workerId);
+    if (node !== undefined) {
+      // The dead worker's members are gone: every authority must stop counting them.
+      for (const id of this.#subs.get(CONTROL_SUBJECT) ?? []) {
+        if (id !== workerId) this.#send(id, { t: 'stadium:pub', subject: CONTROL_SUBJECT, message: { kind: 'node-reset', node } });
+      }
+    }
     for (const [subject, set] of this.#subs) {
       set.delete(workerId);
       if (set.size === 0) this.#subs.delete(subject);

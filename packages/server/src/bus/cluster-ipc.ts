@@ -14,7 +14,7 @@ export type ToPrimary =
   | { t: 'stadium:req'; id: number; subject: string; request: BusRequest }
   | { t: 'stadium:res'; id: number; to: number; reply: BusReply }
   | { t: 'stadium:metrics'; id: number }
-  | { t: 'stadium:ready'; url: string };
+  | { t: 'stadium:ready'; url: string; node: string };
 
 /** Primary → worker. */
 export type ToWorker =

@@ -31,7 +31,7 @@ export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Pro
   const metrics = new Metrics();
   const bus = new ClusterWorkerBus({ registry: metrics.registry });
   const server = await startStadium({ ...options, nodeId: nodes[index]! }, { bus, metrics, nodes, metricsText: () => bus.clusterMetrics() });
-  process.send?.({ t: 'stadium:ready', url: server.url });
+  process.send?.({ t: 'stadium:ready', url: server.url, node: nodes[index]! });
   return untilSignal(io, () => server.close(), true);
 }
 

@@ -55,6 +55,8 @@ export interface ServerOptions {
   counterPushMs: number;
   /** Join / quit tips per room per second; excess tips are dropped and counted. @default 20 */
   memberTipsPerSec: number;
+  /** A room with no members is unloaded from memory after this long (its state is stored). @default 300000 */
+  idleUnloadMs: number;
   /** Messages per room kept for resume. @default 1000 */
   resumeBufferSize: number;
   /** How often app changes made elsewhere (CLI, other nodes) are picked up. @default 5000 */
@@ -88,6 +90,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   downstreamCapMinMembers: 1000,
   counterPushMs: 1000,
   memberTipsPerSec: 20,
+  idleUnloadMs: 300_000,
   resumeBufferSize: 1000,
   appRefreshMs: 5000,
   shutdownGraceMs: 5000,
@@ -112,6 +115,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'downstreamCapPerSec',
     'downstreamCapMinMembers',
     'counterPushMs',
+    'idleUnloadMs',
     'resumeBufferSize',
     'fanoutWritesPerSec',
     'appRefreshMs',

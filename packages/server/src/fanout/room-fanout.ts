@@ -71,7 +71,7 @@ export class RoomFanout {
         return;
       }
       case 'counters': {
-        // Aggregates: a backlogged member skips this one and gets the totals of the next.
+        // Totals of every counter: a backlogged member that misses one gets all of them in the next.
         const { groupId, wsFrame } = message;
         for (const member of this.#members) member.deliver(groupId, wsFrame, NO_ENTRIES);
         this.#metrics.frames.inc(this.#members.size);
@@ -79,9 +79,7 @@ export class RoomFanout {
       }
       case 'room-updated':
       case 'room-closed':
-      case 'app-changed':
-      case 'app-deleted':
-      case 'node-started':
+      case 'node-reset':
         this.onEvent?.(message);
         return;
     }

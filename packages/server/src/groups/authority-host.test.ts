@@ -13,7 +13,7 @@ function host(store: MemoryStore, bus = new LocalBus()) {
   const clock = new ManualClock();
   const h = new AuthorityHost(
     { store, bus, clock, metrics: new Metrics({ defaultMetrics: false }), logger: pino({ level: 'silent' }), apps: new AppCache(store, clock) },
-    { nodeId: 'n1', batchWindowMs: 0, batchWindowMaxMs: 0, fanoutWritesPerSec: 100_000, downstreamCapPerSec: 20, downstreamCapMinMembers: 1000, memberTipsPerSec: 10, resumeBufferSize: 10, seqReserve: 100 },
+    { nodeId: 'n1', idleUnloadMs: 300_000, batchWindowMs: 0, batchWindowMaxMs: 0, fanoutWritesPerSec: 100_000, downstreamCapPerSec: 20, downstreamCapMinMembers: 1000, memberTipsPerSec: 10, resumeBufferSize: 10, seqReserve: 100 },
   );
   h.start();
   return { h, bus };

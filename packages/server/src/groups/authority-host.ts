@@ -46,8 +46,8 @@ export interface AuthorityHostOptions {
   fanoutWritesPerSec: number;
   memberTipsPerSec: number;
   resumeBufferSize: number;
-  /** Unload a room without members anywhere after this long. @default 300000 */
-  idleUnloadMs?: number;
+  /** Unload a room without members anywhere after this long. */
+  idleUnloadMs: number;
   /** Sequence numbers reserved in the store ahead of use. @default 10000 */
   seqReserve?: number;
 }
@@ -73,13 +73,13 @@ export class AuthorityHost {
 
   constructor(deps: AuthorityHostDeps, options: AuthorityHostOptions) {
     this.#d = deps;
-    this.#o = { idleUnloadMs: 300_000, seqReserve: 10_000, counterPushMs: 1000, ...options };
+    this.#o = { seqReserve: 10_000, counterPushMs: 1000, ...options };
   }
 
   /** Answer on this node's authority subject and tell the deployment this node (re)started. */
   start(): void {
     this.#unserve = this.#d.bus.serve(authoritySubject(this.#o.nodeId), (request) => this.#handle(request));
-    this.#d.bus.publish(CONTROL_SUBJECT, { kind: 'node-started', node: this.#o.nodeId });
+    this.#d.bus.publish(CONTROL_SUBJECT, { kind: 'node-reset', node: this.#o.nodeId });
     this.#scheduleSweep();
   }
 
@@ -235,13 +235,15 @@ export class AuthorityHost {
     return a.memberCount >= this.#o.downstreamCapMinMembers ? this.#o.downstreamCapPerSec : 0;
   }
 
-  /** Tell members the changed counter totals (one frame for all), and store them. */
+  /** Tell members the counter totals after a change (one frame for all), and store them. */
   #pushCounters(held: Held): void {
     held.counterTimer = null;
     const a = held.authority;
     if (a.closed || !a.counters.changed) return;
     const { sdkAppId, groupId } = a.record;
-    this.#d.bus.publish(roomSubject(sdkAppId, groupId), { kind: 'counters', sdkAppId, groupId, wsFrame: buildCountersFrame(groupId, a.counters.takeChanges()) });
+    a.counters.takeChanges();
+    // Every counter, not only the changed ones: a member that missed a push is whole again.
+    this.#d.bus.publish(roomSubject(sdkAppId, groupId), { kind: 'counters', sdkAppId, groupId, wsFrame: buildCountersFrame(groupId, a.counters.all()) });
     void this.#d.store.updateGroup(sdkAppId, groupId, { counters: a.counters.all() }).catch((error: unknown) => {
       this.#d.logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not store counters');
     });

@@ -43,7 +43,8 @@ export class RoomCounters {
   apply(request: CountersRequest): Record<string, number> {
     switch (request.op) {
       case 'get': {
-        if (request.keys === undefined || request.keys.length === 0) return this.all();
+        if (request.keys === undefined || (Array.isArray(request.keys) && request.keys.length === 0)) return this.all();
+        if (!Array.isArray(request.keys)) throw new StadiumError('INVALID_COUNTER', 'keys must be an array of counter keys');
         const out: Record<string, number> = {};
         for (const key of request.keys) {
           const value = this.#values.get(checkKey(key));

@@ -26,8 +26,8 @@ export interface RoomRegistryDeps {
 
 /** Registry settings. */
 export interface RoomRegistryOptions {
-  /** Unload a room without local members after this long. @default 300000 */
-  idleUnloadMs?: number;
+  /** Unload a room without local members after this long. */
+  idleUnloadMs: number;
 }
 
 /** Something that holds a room membership and must forget it when the room closes. */
@@ -43,9 +43,9 @@ export class RoomRegistry {
   readonly #loading = new Map<string, Promise<Room | undefined>>();
   readonly #idleTimers = new Map<string, TimerHandle>();
 
-  constructor(deps: RoomRegistryDeps, options: RoomRegistryOptions = {}) {
+  constructor(deps: RoomRegistryDeps, options: RoomRegistryOptions) {
     this.#d = deps;
-    this.#idleUnloadMs = options.idleUnloadMs ?? 300_000;
+    this.#idleUnloadMs = options.idleUnloadMs;
   }
 
   /** Rooms loaded now. */

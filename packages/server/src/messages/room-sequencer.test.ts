@@ -167,4 +167,19 @@ describe('RoomSequencer', () => {
     expect(mean).toBeGreaterThan(400);
     for (const c of counts) expect(Math.abs(c - mean) / mean).toBeLessThan(0.1);
   });
+
+  it('in a big room, sends High as soon as the write budget allows, together with what is pending', () => {
+    const { clock, batches, seq } = setup({ batchWindowMs: 20, batchWindowMaxMs: 500, fanoutWritesPerSec: 100_000, busiestNodeMembers: () => 20_000 });
+    const ids = () => batches.map((b) => b.entries.map((e) => (JSON.parse(e.json) as { id: string }).id));
+    void seq.submit(msg('n'));
+    clock.advance(200);
+    expect(ids()).toEqual([['n']]);
+    clock.advance(50);
+    void seq.submit(msg('h', 'High'));
+    clock.advance(10);
+    void seq.submit(msg('m'));
+    expect(ids()).toEqual([['n']]);
+    clock.advance(140); // 200 ms after the last pass
+    expect(ids()).toEqual([['n'], ['h', 'm']]);
+  });
 });

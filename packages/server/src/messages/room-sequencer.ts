@@ -7,7 +7,8 @@
  * Messages wait at most one batch window. At the end of a window the pending messages are
  * ordered by priority (High first, arrival order within a priority), admitted against the
  * room's budget, numbered, encoded and published as one batch. High-priority messages and
- * system notices do not wait: each is published at once.
+ * system notices do not wait for the window: each is published at once — in a big room, as
+ * soon as the room's write budget allows another pass over its members.
  */
 import { StadiumError } from '@stadium/protocol';
 import type { WireMessage } from '@stadium/protocol';
@@ -89,6 +90,8 @@ export class RoomSequencer {
   #nextSeq: number;
   #pending: Candidate[] = [];
   #timer: TimerHandle | null = null;
+  #timerAt = 0;
+  #lastPublishAt = -Infinity;
   #closed = false;
   #downstream: RateLimiter | null = null;
   readonly #random: () => number;
@@ -119,10 +122,19 @@ export class RoomSequencer {
    * gets one frame per window and the busiest node's writes stay within `fanoutWritesPerSec`.
    */
   get windowMs(): number {
-    const { batchWindowMs: min, batchWindowMaxMs: max = min, fanoutWritesPerSec: budget = Infinity, busiestNodeMembers } = this.#o;
-    if (max <= min || !busiestNodeMembers) return min;
-    const wanted = (busiestNodeMembers() * 1000) / budget;
-    return wanted <= min ? min : wanted >= max ? max : Math.round(wanted);
+    return Math.max(this.#o.batchWindowMs, this.spacingMs);
+  }
+
+  /**
+   * The least time between two passes over the room's members that keeps the busiest node
+   * within `fanoutWritesPerSec` (at most `batchWindowMaxMs`). Near zero for small rooms, so
+   * High goes out at once; in big rooms High waits at most this long.
+   */
+  get spacingMs(): number {
+    const { batchWindowMs, batchWindowMaxMs = batchWindowMs, fanoutWritesPerSec: budget = Infinity, busiestNodeMembers } = this.#o;
+    if (!busiestNodeMembers || budget === Infinity) return 0;
+    const wanted = Math.round((busiestNodeMembers() * 1000) / budget);
+    return Math.min(wanted, Math.max(batchWindowMaxMs, batchWindowMs));
   }
 
   /** Messages per second the room admits from senders. */
@@ -169,18 +181,40 @@ export class RoomSequencer {
   }
 
   #enqueue(candidate: Candidate): void {
-    if (candidate.kind === 'notice') {
-      // Whatever was offered before the notice goes out before it.
-      this.flush();
-      this.#publish([candidate]);
-    } else if (candidate.rank === 0 || this.windowMs === 0) {
-      // High does not wait for the window, and does not pull the window's lower-priority
-      // messages forward either: they still compete for what budget is left when it ends.
-      this.#publish([candidate]);
-    } else {
+    const now = this.#deps.clock.now();
+    if (candidate.kind === 'notice' || candidate.rank === 0) {
+      const due = this.#lastPublishAt + this.spacingMs;
+      if (now >= due) {
+        // High and notices do not wait for the window. High does not pull the window's
+        // lower-priority messages forward either (they still compete for the budget left when
+        // it ends); a notice goes out after whatever was offered before it.
+        if (candidate.kind === 'notice') this.flush();
+        this.#publish([candidate]);
+        return;
+      }
+      // A big room is still within the spacing of its last pass over the members: go out
+      // with everything pending as soon as the write budget allows.
       this.#pending.push(candidate);
-      if (this.#timer === null) this.#timer = this.#deps.clock.setTimeout(() => this.flush(), this.windowMs);
+      this.#schedule(due);
+      return;
     }
+    const window = this.windowMs;
+    if (window === 0) {
+      this.#publish([candidate]);
+      return;
+    }
+    this.#pending.push(candidate);
+    this.#schedule(Math.max(now + window, this.#lastPublishAt + this.spacingMs));
+  }
+
+  /** Make sure the window ends at `at` or earlier. */
+  #schedule(at: number): void {
+    if (this.#timer !== null) {
+      if (this.#timerAt <= at) return;
+      this.#deps.clock.clearTimeout(this.#timer);
+    }
+    this.#timerAt = at;
+    this.#timer = this.#deps.clock.setTimeout(() => this.flush(), Math.max(0, at - this.#deps.clock.now()));
   }
 
   /** End the current window: admit, number, encode and publish what is pending. */
@@ -216,6 +250,7 @@ export class RoomSequencer {
     }
     const delivered = this.#sampleDownstream(admitted, now, time);
     if (delivered.length === 0) return;
+    this.#lastPublishAt = now;
 
     const entries: BatchEntry[] = [];
     const seqs: number[] = [];
