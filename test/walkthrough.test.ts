@@ -5,9 +5,9 @@
  * live-room rules (no recall, owner cannot quit, dismissal reaches everyone).
  */
 import { describe, expect, it } from 'vitest';
-import TIM, { type Message } from '@stadium/sdk';
+import TIM, { type Client, type Message } from '@stadium/sdk';
 import { collectMessages, nextEvent, waitForMessage } from './support/events.js';
-import { startTestStadium } from './support/stadium.js';
+import { startTestStadium, type TestStadium } from './support/stadium.js';
 
 describe('walkthrough', () => {
   it('works as the seed describes it', async () => {
@@ -128,34 +128,27 @@ describe('walkthrough', () => {
 
   it('keeps profiles across server restarts and lets members quit with a tip', async () => {
     await using t = await startTestStadium();
-    const a = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
-    const b = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
-    a.setLogLevel(4);
-    b.setLogLevel(4);
-    await a.login({ userID: 'a', userSig: t.sig('a') });
-    await b.login({ userID: 'b', userSig: t.sig('b') });
+    const [a, b] = await loggedIn(t, ['a', 'b']);
     await b.updateMyProfile({ nick: 'Bee' });
-    expect((await a.getUserProfile({ userIDList: ['b', 'nobody'] })).data.map((p) => p.nick)).toEqual(['Bee', '']);
-    const { groupID } = (await a.createGroup({ name: 'r', type: 'AVChatRoom' })).data.group;
-    await a.joinGroup({ groupID });
-    const inbox = collectMessages(a);
-    await b.joinGroup({ groupID });
-    await b.quitGroup(groupID);
-    const quit = await waitForMessage(a, inbox, (m) => m.type === TIM.TYPES.MSG_GRP_TIP && (m.payload as { operationType: number }).operationType === 2);
+    await Promise.all([a.destroy(), b.destroy()]);
+    await t.restart();
+    const [a2, b2] = await loggedIn(t, ['a', 'b']);
+    expect((await a2.getUserProfile({ userIDList: ['b', 'nobody'] })).data.map((p) => p.nick)).toEqual(['Bee', '']);
+    expect((await b2.getMyProfile()).data.nick).toBe('Bee');
+    const { groupID } = (await a2.createGroup({ name: 'r', type: 'AVChatRoom' })).data.group;
+    await a2.joinGroup({ groupID });
+    const inbox = collectMessages(a2);
+    await b2.joinGroup({ groupID });
+    await b2.quitGroup(groupID);
+    const quit = await waitForMessage(a2, inbox, (m) => m.type === TIM.TYPES.MSG_GRP_TIP && (m.payload as { operationType: number }).operationType === 2);
     expect(quit).toMatchObject({ from: 'b', nick: 'Bee' });
-    await expect(b.quitGroup(groupID)).rejects.toMatchObject({ code: 2623 });
-    await a.destroy();
-    await b.destroy();
+    await expect(b2.quitGroup(groupID)).rejects.toMatchObject({ code: 2623 });
+    await Promise.all([a2.destroy(), b2.destroy()]);
   });
 
   it('switches join and quit tips off per room', async () => {
     await using t = await startTestStadium();
-    const a = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
-    const b = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
-    a.setLogLevel(4);
-    b.setLogLevel(4);
-    await a.login({ userID: 'a', userSig: t.sig('a') });
-    await b.login({ userID: 'b', userSig: t.sig('b') });
+    const [a, b] = await loggedIn(t, ['a', 'b']);
     const { groupID } = (await a.createGroup({ name: 'quiet', type: 'AVChatRoom', settings: { memberTips: false } })).data.group;
     await a.joinGroup({ groupID });
     const inbox = collectMessages(a);
@@ -163,7 +156,17 @@ describe('walkthrough', () => {
     await b.sendMessage(b.createTextMessage({ to: groupID, conversationType: 'GROUP', payload: { text: 'after join' } }));
     await waitForMessage(a, inbox, (m) => m.type === TIM.TYPES.MSG_TEXT);
     expect(inbox.filter((m) => m.type === TIM.TYPES.MSG_GRP_TIP)).toHaveLength(0);
-    await a.destroy();
-    await b.destroy();
+    await Promise.all([a.destroy(), b.destroy()]);
   });
 });
+
+/** Independent SDK instances logged in as `userIds`, quiet. */
+async function loggedIn(t: TestStadium, userIds: [string, string]): Promise<[Client, Client]> {
+  const make = async (userID: string): Promise<Client> => {
+    const client = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
+    client.setLogLevel(4);
+    await client.login({ userID, userSig: t.sig(userID) });
+    return client;
+  };
+  return Promise.all([make(userIds[0]), make(userIds[1])]);
+}
