@@ -14,6 +14,7 @@ export {
   isValidGroupId,
 } from './limits.js';
 export { SENDABLE_MESSAGE_TYPES } from './messages.js';
+export { emptyProfile } from './profile.js';
 export type {
   TextPayload,
   CustomPayload,

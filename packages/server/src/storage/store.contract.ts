@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Profile } from '@stadium/protocol';
-import { StadiumError } from '@stadium/protocol';
+import { StadiumError, emptyProfile } from '@stadium/protocol';
 import { SDK_APP_ID_MAX, SDK_APP_ID_MIN } from './app-ids.js';
 import { DEFAULT_APP_SETTINGS, type GroupRecord, type NewApp, type Store } from './store.js';
 
@@ -33,19 +33,9 @@ export function sampleApp(overrides: Partial<NewApp> = {}): NewApp {
 /** A Profile with test defaults. */
 export function sampleProfile(userID: string, overrides: Partial<Profile> = {}): Profile {
   return {
-    userID,
+    ...emptyProfile(userID),
     nick: `nick of ${userID}`,
     avatar: `https://example.com/${userID}.png`,
-    gender: 'Gender_Type_Unknown',
-    selfSignature: '',
-    location: '',
-    birthday: 0,
-    language: 0,
-    level: 0,
-    role: 0,
-    allowType: 'AllowType_Type_AllowAny',
-    adminForbidType: 'AdminForbid_Type_None',
-    messageSettings: 0,
     profileCustomField: [{ key: 'Tag_Profile_Custom_Level', value: '3' }],
     ...overrides,
   };

@@ -3,31 +3,11 @@
  * cached on each live connection so that messages and tips carry nick and avatar without a
  * store read on the send path.
  */
-import { LIMITS, StadiumError, TIM_TYPES, isValidUserId, utf8Length } from '@stadium/protocol';
+import { LIMITS, StadiumError, emptyProfile, isValidUserId, utf8Length } from '@stadium/protocol';
 import type { Profile } from '@stadium/protocol';
 import type { Connection } from '../gateway/connection.js';
 import type { Store } from '../storage/store.js';
 import type { SessionRegistry } from '../gateway/session-registry.js';
-
-/** A profile with nothing set. */
-export function emptyProfile(userId: string): Profile {
-  return {
-    userID: userId,
-    nick: '',
-    avatar: '',
-    gender: TIM_TYPES.GENDER_UNKNOWN,
-    selfSignature: '',
-    location: '',
-    birthday: 0,
-    language: 0,
-    level: 0,
-    role: 0,
-    allowType: TIM_TYPES.ALLOW_TYPE_ALLOW_ANY,
-    adminForbidType: TIM_TYPES.FORBID_TYPE_NONE,
-    messageSettings: 0,
-    profileCustomField: [],
-  };
-}
 
 const STRING_FIELDS = ['nick', 'avatar', 'gender', 'selfSignature', 'location', 'allowType', 'adminForbidType'] as const;
 const NUMBER_FIELDS = ['birthday', 'language', 'level', 'role', 'messageSettings'] as const;
