@@ -77,4 +77,22 @@ describe('downstream cap', () => {
     expect(metrics).toMatch(new RegExp(`stadium_downstream_sampled_total\\{priority="Low"\\} ${sampled.length}`));
     await Promise.all([host.close(), viewer.close()]);
   });
+
+  it('marks sampled messages in the SDK', async () => {
+    await using t = await startTestStadium({ batchWindowMs: 100 });
+    const host = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
+    host.setLogLevel(4);
+    await host.login({ userID: 'host', userSig: t.sig('host') });
+    const { groupID } = (await host.createGroup({ name: 'big', type: 'AVChatRoom', settings: { rateLimitPerSec: 1000, memberTips: false, downstreamCapPerSec: 2 } })).data.group;
+    await host.joinGroup({ groupID });
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        host.sendMessage(host.createTextMessage({ to: groupID, conversationType: 'GROUP', priority: 'Low', payload: { text: `tap ${i}` } })),
+      ),
+    );
+    const sampled = sent.map((r) => r.data.message).filter((m) => m.isSampled);
+    expect(sampled.length).toBeGreaterThanOrEqual(15);
+    expect(sampled.every((m) => m.sequence === 0 && m.status === 'success')).toBe(true);
+    await host.destroy();
+  });
 });

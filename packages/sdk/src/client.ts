@@ -321,6 +321,11 @@ export class Client {
         message.sequence = result.seq;
         message.time = result.time;
         message.status = 'success';
+        if (result.sampled) {
+          // Accepted, but the room's downstream cap kept it from the other members: no echo comes.
+          message.isSampled = true;
+          this.sentIds.delete(message.ID);
+        }
         return ok({ message });
       } catch (error) {
         this.sentIds.delete(message.ID);

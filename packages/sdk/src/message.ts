@@ -52,6 +52,11 @@ export class Message {
   cloudCustomData: string;
   isRevoked = false;
   isModified = false;
+  /**
+   * Stadium: the room accepted this message but its downstream cap (big rooms) kept it from
+   * being broadcast; `sequence` is 0.
+   */
+  isSampled = false;
   isBroadcastMessage = false;
   isDeleted = false;
   /** Time the message object was made, in seconds. */
