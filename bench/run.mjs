@@ -6,18 +6,20 @@
  *   node bench/run.mjs fanout   --system stadium|socketio|naive --members N [--rate 40] [--window 250]
  *   node bench/run.mjs idle     --system stadium|socketio|naive --members N
  *   node bench/run.mjs slow     --system stadium --members N [--slow 0.1]      (with and without slow consumers)
- *   node bench/run.mjs capacity --system stadium|socketio [--members-steps 1000,2000,…] [--rate-steps 40,80,…]
+ *   node bench/run.mjs capacity --system both|stadium|socketio [--members-steps 1000,2000,…] [--rate-steps 80,160,…]
  *   node bench/run.mjs workers  --members N [--workers 6]                        (1 process vs --workers N)
  *   node bench/run.mjs suite    [--quick]                                        (everything, then the summary)
  *
  * Common options: --bytes 150 --duration 15 --warmup 3 --window 250 --out NAME
+ *   --profile fixed|defaults   Stadium: window pinned to --window and no downstream cap (fixed,
+ *                              the default), or the server's own defaults (adaptive window, cap)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { guardProcess } from './lib/procs.mjs';
 import { fanoutRun } from './lib/fanout-run.mjs';
-import { capacitySearch, slowPair, suite, workersPair } from './lib/scenarios.mjs';
+import { capacityPair, capacitySearch, slowPair, suite, workersPair } from './lib/scenarios.mjs';
 import { machineInfo } from './lib/machine.mjs';
 import { printSummary } from './summary.mjs';
 
@@ -33,6 +35,7 @@ const { values, positionals } = parseArgs({
     warmup: { type: 'string', default: '3' },
     slow: { type: 'string', default: '0.1' },
     workers: { type: 'string', default: '0' },
+    profile: { type: 'string', default: 'fixed' },
     'members-steps': { type: 'string' },
     'rate-steps': { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -58,6 +61,7 @@ const common = {
   durationS: num('duration'),
   warmupS: num('warmup'),
   workers: num('workers'),
+  profile: values.profile,
 };
 const defaultMinutes = { fanout: 10, idle: 10, slow: 15, capacity: 40, workers: 20, suite: 75 }[scenario] ?? 10;
 guardProcess((Number(values['max-minutes']) || defaultMinutes) * 60_000);
@@ -85,8 +89,13 @@ switch (scenario) {
     save(values.out ?? `slow-${common.system}-${common.members}`, out);
     break;
   case 'capacity':
-    out = await capacitySearch({ ...common, membersSteps: list('members-steps'), rateSteps: list('rate-steps') });
-    save(values.out ?? `capacity-${common.system}`, out);
+    if (common.system === 'both') {
+      out = await capacityPair({ ...common, durationS: Number(values.duration) || 10 });
+      save(values.out ?? 'capacity', out);
+    } else {
+      out = await capacitySearch({ ...common, membersSteps: list('members-steps'), rateSteps: list('rate-steps') });
+      save(values.out ?? `capacity-${common.system}`, out);
+    }
     break;
   case 'workers':
     out = await workersPair({ ...common, workers: num('workers') || 6 });

@@ -155,6 +155,7 @@ export async function fanoutRun(opts) {
     const result = {
       scenario: o.idle ? 'idle' : 'fanout',
       system: o.system,
+      profile: o.system === 'stadium' ? (o.profile ?? 'fixed') : undefined,
       workers: o.workers,
       members: o.members,
       joined,
@@ -248,7 +249,9 @@ export async function fanoutRun(opts) {
     const merged = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
     for (const f of finals) merged.add(hdr.decodeFromCompressedBase64(f.hist));
     const p99s = finals.flatMap((f) => f.receiverP99sUs).sort((a, b) => a - b);
-    const accepted = o.system === 'stadium' ? senderStats[0].ok : senderStats[0].sent;
+    // Stadium answers each msg.send after publishing it; a response still in flight counts as
+    // accepted (only RATE_LIMITED and other failures are not).
+    const accepted = o.system === 'stadium' ? senderStats[0].sent - senderStats[0].rateLimited - senderStats[0].failed : senderStats[0].sent;
     const fast = sum(finals, 'fast');
     const fastJoined = fast; // every fast receiver joined, or counted as failed above
     const received = sum(finals, 'received');

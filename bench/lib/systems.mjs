@@ -40,6 +40,17 @@ export function stadiumCliFeatures() {
 }
 
 /**
+ * Stadium's options for a run. Profile `fixed` (the default) pins the batch window to
+ * `windowMs` and turns the automatic per-member downstream cap off, so every member gets
+ * every message, as with the peers. Profile `defaults` leaves both at the server's defaults
+ * (adaptive window, downstream cap), to show what a stock server does with the same load.
+ */
+export function benchServerOptions(opts) {
+  if (opts.profile === 'defaults') return {};
+  return { batchWindowMs: opts.windowMs, batchWindowMaxMs: opts.windowMs, downstreamCapMinMembers: 1_000_000_000 };
+}
+
+/**
  * Start a system. opts: { system, windowMs, workers, highWaterBytes, maxPendingBytes, slowTimeoutMs }
  * Resolves to { pid, host, port, sdkAppId?, userSig?, cleanup(), gcSignal: bool, notes: [] }.
  */
@@ -61,7 +72,7 @@ export async function startSystem(opts) {
     const features = stadiumCliFeatures();
     const args = [STADIUM_BIN, 'start', '--workers', String(opts.workers), '--port', String(port), '--host', HOST, '--data', dataDir, '--log-level', 'warn'];
     const serverOptions = {
-      batchWindowMs: opts.windowMs,
+      ...benchServerOptions(opts),
       ...(opts.highWaterBytes ? { socketHighWaterBytes: opts.highWaterBytes } : {}),
       ...(opts.maxPendingBytes ? { maxPendingBytes: opts.maxPendingBytes } : {}),
       ...(opts.slowTimeoutMs ? { slowConsumerTimeoutMs: opts.slowTimeoutMs } : {}),
@@ -80,7 +91,7 @@ export async function startSystem(opts) {
       port,
       host: HOST,
       dataDir,
-      batchWindowMs: opts.windowMs,
+      ...benchServerOptions(opts),
       logLevel: 'warn',
       ...(opts.highWaterBytes ? { socketHighWaterBytes: opts.highWaterBytes } : {}),
       ...(opts.maxPendingBytes ? { maxPendingBytes: opts.maxPendingBytes } : {}),
