@@ -168,7 +168,7 @@ describe('RoomSequencer', () => {
     for (const c of counts) expect(Math.abs(c - mean) / mean).toBeLessThan(0.1);
   });
 
-  it('in a big room, sends High as soon as the write budget allows, together with what is pending', () => {
+  it('in a big room, lets High end the window (no extra pass) as soon as the write budget allows', () => {
     const { clock, batches, seq } = setup({ batchWindowMs: 20, batchWindowMaxMs: 500, fanoutWritesPerSec: 100_000, busiestNodeMembers: () => 20_000 });
     const ids = () => batches.map((b) => b.entries.map((e) => (JSON.parse(e.json) as { id: string }).id));
     void seq.submit(msg('n'));
@@ -181,5 +181,11 @@ describe('RoomSequencer', () => {
     expect(ids()).toEqual([['n']]);
     clock.advance(140); // 200 ms after the last pass
     expect(ids()).toEqual([['n'], ['h', 'm']]);
+    clock.advance(500);
+    void seq.submit(msg('o'));
+    clock.advance(20);
+    void seq.submit(msg('g', 'High')); // the last pass was long ago: the window ends now
+    expect(ids()).toEqual([['n'], ['h', 'm'], ['g', 'o']]);
   });
+
 });
