@@ -72,6 +72,10 @@ export const ERRORS = {
     code: 10002,
     message: 'Internal server error; retry, and report it with the server log if it persists.',
   },
+  OVERLOADED: {
+    code: 60022,
+    message: 'The server is overloaded and did not confirm in time; the request may still take effect (a message may still be delivered), so check before repeating it.',
+  },
   // ── Apps and accounts ────────────────────────────────────────────────────
   UNKNOWN_APP: {
     code: 70020,

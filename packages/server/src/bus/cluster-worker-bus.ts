@@ -27,7 +27,7 @@ export class ClusterWorkerBus implements Bus {
 
   constructor(options: { requestTimeoutMs?: number; registry?: Registry } = {}) {
     if (!process.send) throw new TypeError('ClusterWorkerBus runs only in a cluster worker');
-    this.#timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.#timeoutMs = options.requestTimeoutMs ?? 15_000;
     process.on('message', this.#onIpc);
     if (options.registry) {
       // Lets the primary collect this worker's metrics for the cluster-wide /metrics.
@@ -68,7 +68,7 @@ export class ClusterWorkerBus implements Bus {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new StadiumError('INTERNAL_ERROR', `no answer from ${subject} in ${this.#timeoutMs} ms`));
+        reject(new StadiumError('OVERLOADED', `no answer from ${subject} in ${this.#timeoutMs} ms`));
       }, this.#timeoutMs);
       this.#pending.set(id, { resolve, timer });
       this.#send({ t: 'stadium:req', id, subject, request });
