@@ -63,7 +63,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
   return {
     login,
     logout: async (conn) => {
-      for (const room of [...(conn.rooms?.values() ?? [])]) groups.leave(conn, room);
+      for (const room of conn.joinedRooms()) groups.leave(conn, room);
       sessions.unbindUser(conn);
       conn.userId = null;
       conn.nick = '';

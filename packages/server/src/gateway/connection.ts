@@ -39,8 +39,11 @@ export class Connection implements Recipient {
   avatar = '';
   /** When the login's userSig expires (ms), 0 for guests. */
   sigExpiresAt = 0;
-  /** Rooms joined on this connection, by groupID; null until the first join. */
-  rooms: Map<string, Room> | null = null;
+  /**
+   * Rooms joined on this connection: null, the one room (the common case, no allocation), or
+   * a map by groupID when there are several.
+   */
+  #rooms: Room | Map<string, Room> | null = null;
   lastSeenAt: number;
   badFrames = 0;
   badFramesSince = 0;
@@ -56,6 +59,41 @@ export class Connection implements Recipient {
     this.platform = platform;
     this.#policy = policy;
     this.lastSeenAt = policy.now();
+  }
+
+  /** The joined room with this groupID, if any. */
+  joined(groupId: string): Room | undefined {
+    const r = this.#rooms;
+    if (r === null) return undefined;
+    if (r instanceof Map) return r.get(groupId);
+    return r.groupId === groupId ? r : undefined;
+  }
+
+  /** Every joined room. */
+  joinedRooms(): Room[] {
+    const r = this.#rooms;
+    return r === null ? [] : r instanceof Map ? [...r.values()] : [r];
+  }
+
+  /** Note that the connection joined `room`. */
+  addRoom(room: Room): void {
+    const r = this.#rooms;
+    if (r === null) this.#rooms = room;
+    else if (r instanceof Map) r.set(room.groupId, room);
+    else if (r.groupId !== room.groupId) this.#rooms = new Map([[r.groupId, r], [room.groupId, room]]);
+    else this.#rooms = room;
+  }
+
+  /** Note that the connection left the room with this groupID. */
+  removeRoom(groupId: string): void {
+    const r = this.#rooms;
+    if (r === null) return;
+    if (!(r instanceof Map)) {
+      if (r.groupId === groupId) this.#rooms = null;
+      return;
+    }
+    r.delete(groupId);
+    if (r.size === 1) this.#rooms = r.values().next().value!;
   }
 
   /** Whether the user is the app's admin account. */

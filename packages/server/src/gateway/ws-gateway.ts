@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import {
   ERRORS,
   LIMITS,
+  PLATFORMS,
   PROTOCOL_VERSION,
   StadiumError,
   SUPPORTED_PROTOCOL_VERSIONS,
@@ -48,8 +49,6 @@ export interface GatewayDeps {
   groups: GroupService;
   handlers: CommandHandlers;
 }
-
-const PLATFORM_RE = /^[A-Za-z]{1,16}$/;
 
 /** Where a socket keeps its Connection, so one set of listeners serves every socket. */
 const CONN = Symbol('stadium.connection');
@@ -145,7 +144,8 @@ export class WsGateway {
     const sdkAppId = Number(url.searchParams.get('sdkappid'));
     const version = Number(url.searchParams.get('v') ?? PROTOCOL_VERSION);
     const platformParam = url.searchParams.get('platform') ?? 'Web';
-    const platform = PLATFORM_RE.test(platformParam) ? platformParam : 'Unknown';
+    // The canonical constant, so connections share one string.
+    const platform = PLATFORMS.find((p) => p === platformParam) ?? 'Unknown';
     let app;
     try {
       app = Number.isSafeInteger(sdkAppId) && sdkAppId > 0 ? await this.#d.apps.get(sdkAppId) : undefined;
@@ -184,7 +184,7 @@ export class WsGateway {
     conn.closing = true;
     const { logger, metrics, sessions, groups } = this.#d;
     logger.debug({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId, code: conn.ws.readyState }, 'connection closed');
-    for (const room of [...(conn.rooms?.values() ?? [])]) groups.leave(conn, room);
+    for (const room of conn.joinedRooms()) groups.leave(conn, room);
     sessions.remove(conn);
     metrics.connections.dec();
   }

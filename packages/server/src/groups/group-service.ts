@@ -127,7 +127,7 @@ export class GroupService {
     }
     const room = await this.room(conn, groupId);
     const now = this.#clock.now();
-    if (conn.rooms?.get(room.groupId) === room) {
+    if (conn.joined(room.groupId) === room) {
       const live = await this.#info(room);
       return { status: 'AlreadyInGroup', group: toGroupInfo(room, live, conn.userId, now), lastSeq: live.lastSeq };
     }
@@ -156,7 +156,7 @@ export class GroupService {
     // Nothing below awaits: the member is added and caught up in one turn of the event loop,
     // and batches published after the authority answered arrive after its answer.
     room.fanout.add(conn);
-    (conn.rooms ??= new Map()).set(room.groupId, room);
+    conn.addRoom(room);
     const live = { memberCount: reply.memberCount ?? 0, lastSeq: reply.lastSeq ?? 0 };
     const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, conn.userId, now), lastSeq: live.lastSeq };
     if (typeof sinceSeq === 'number') {
@@ -168,7 +168,7 @@ export class GroupService {
 
   async quit(conn: Connection, groupId: unknown): Promise<{ groupID: string }> {
     const room = await this.room(conn, groupId);
-    if (conn.rooms?.get(room.groupId) !== room) throw new StadiumError('NOT_GROUP_MEMBER', `not in ${room.groupId}`);
+    if (conn.joined(room.groupId) !== room) throw new StadiumError('NOT_GROUP_MEMBER', `not in ${room.groupId}`);
     if (conn.userId !== null && conn.userId === room.record.ownerId) throw new StadiumError('OWNER_CANNOT_QUIT');
     const tip = conn.userId !== null && room.settings.memberTips ? this.#tip(room, conn, TIM_TYPES.GRP_TIP_MBR_QUIT, this.#clock.now()) : undefined;
     this.#remove(conn, room);
@@ -213,7 +213,7 @@ export class GroupService {
     const op = body.op;
     if (op !== 'get') {
       if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
-      if (conn.rooms?.get(room.groupId) !== room && !room.canManage(conn.userId)) throw new StadiumError('NOT_GROUP_MEMBER', `join ${room.groupId} to change its counters`);
+      if (conn.joined(room.groupId) !== room && !room.canManage(conn.userId)) throw new StadiumError('NOT_GROUP_MEMBER', `join ${room.groupId} to change its counters`);
     }
     const reply = await this.#router.call(room.authority, { kind: 'counters', sdkAppId: room.app.sdkAppId, groupId: room.groupId, request: body as unknown as CountersRequest });
     return { counters: reply.counters ?? {} };
@@ -226,7 +226,7 @@ export class GroupService {
 
   #remove(conn: Connection, room: Room): void {
     room.fanout.remove(conn);
-    conn.rooms?.delete(room.groupId);
+    conn.removeRoom(room.groupId);
     this.#rooms.touch(room);
   }
 

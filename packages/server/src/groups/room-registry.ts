@@ -32,7 +32,7 @@ export interface RoomRegistryOptions {
 
 /** Something that holds a room membership and must forget it when the room closes. */
 export interface RoomMember {
-  rooms: Map<string, Room> | null;
+  removeRoom(groupId: string): void;
 }
 
 /** Rooms with local members. */
@@ -110,7 +110,7 @@ export class RoomRegistry {
     if (this.#rooms.get(room.key) !== room) return;
     this.#rooms.delete(room.key);
     room.closed = true;
-    for (const member of room.fanout.members()) (member as unknown as RoomMember).rooms?.delete(room.groupId);
+    for (const member of room.fanout.members()) (member as unknown as RoomMember).removeRoom(room.groupId);
     room.fanout.dispose();
     const idle = this.#idleTimers.get(room.key);
     if (idle) {

@@ -53,7 +53,7 @@ export class MessageService {
   async send(conn: Connection, body: { groupID?: unknown; message?: unknown }): Promise<Admitted> {
     if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
     if (typeof body.groupID !== 'string') throw new StadiumError('INVALID_PARAMETER', 'groupID must be a string');
-    const room = conn.rooms?.get(body.groupID);
+    const room = conn.joined(body.groupID);
     if (!room || room.closed) throw new StadiumError('NOT_GROUP_MEMBER', `not in ${body.groupID}`);
     const ctx: SendContext = { conn, room, message: validateMessage(body.message) };
     for (const step of this.#steps) {
