@@ -5,12 +5,12 @@
  * worker is a full node whose rooms' authorities are spread over the workers by hashing.
  */
 import cluster, { type Worker } from 'node:cluster';
-import { hostname } from 'node:os';
+import { availableParallelism, hostname } from 'node:os';
 import { ensureDevApp } from '../apps/dev-app.js';
 import { ClusterHub } from '../bus/cluster-hub.js';
 import { ClusterWorkerBus } from '../bus/cluster-worker-bus.js';
 import { systemClock } from '../clock/clock.js';
-import type { ServerOptions } from '../config/options.js';
+import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from '../config/options.js';
 import { Metrics } from '../metrics/metrics.js';
 import { startStadium } from '../server.js';
 import { openStore } from '../storage/open-store.js';
@@ -30,7 +30,13 @@ export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Pro
   const nodes = workerNodes(options.nodeId || hostname(), count);
   const metrics = new Metrics();
   const bus = new ClusterWorkerBus({ registry: metrics.registry });
-  const server = await startStadium({ ...options, nodeId: nodes[index]! }, { bus, metrics, nodes, metricsText: () => bus.clusterMetrics() });
+  // The write budget is the machine's cores': with more workers than cores, each gets a share.
+  const fanoutWritesPerSec =
+    options.fanoutWritesPerSec ?? Math.round(DEFAULT_SERVER_OPTIONS.fanoutWritesPerSec * Math.min(1, availableParallelism() / count));
+  const server = await startStadium(
+    { ...options, nodeId: nodes[index]!, fanoutWritesPerSec },
+    { bus, metrics, nodes, metricsText: () => bus.clusterMetrics() },
+  );
   process.send?.({ t: 'stadium:ready', url: server.url, node: nodes[index]! });
   return untilSignal(io, () => server.close(), true);
 }

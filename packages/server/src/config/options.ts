@@ -34,7 +34,8 @@ export interface ServerOptions {
   batchWindowMaxMs: number;
   /**
    * Socket writes per second a process may spend on one room. A room's window grows with its
-   * members on the busiest process so that members × (1000 / window) stays under this.
+   * members on the busiest process so that members × (1000 / window) stays under this. With
+   * more workers than cores, each worker's default is this times cores / workers.
    * @default 100000
    */
   fanoutWritesPerSec: number;
