@@ -86,25 +86,11 @@ export class Message {
   }
 }
 
-/** Fields a {@link Message} is made from. */
-export interface MessageInit {
-  ID: string;
-  type: WireMessage['type'];
-  payload: Record<string, unknown>;
-  conversationType: ConversationType;
-  to: string;
-  from: string;
-  flow: 'in' | 'out';
-  time: number;
-  status: MessageStatus;
-  priority: Priority;
-  nick: string;
-  avatar: string;
-  sequence: number;
-  random: number;
-  cloudCustomData: string;
-  clientTime: number;
-}
+/** Fields a {@link Message} is made from (the rest have defaults or are derived). */
+export type MessageInit = Pick<
+  Message,
+  'ID' | 'type' | 'payload' | 'conversationType' | 'to' | 'from' | 'flow' | 'time' | 'status' | 'priority' | 'nick' | 'avatar' | 'sequence' | 'random' | 'cloudCustomData' | 'clientTime'
+>;
 
 /** Options of `createTextMessage`. */
 export interface CreateTextMessageOptions {
