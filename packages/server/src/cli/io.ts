@@ -10,6 +10,7 @@ export interface TextSink {
 
 /** Where termination signals come from (process, or an EventEmitter in tests). */
 export interface SignalSource {
+  on(signal: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
   once(signal: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
   off(signal: 'SIGTERM' | 'SIGINT', listener: () => void): unknown;
 }

@@ -38,7 +38,10 @@ export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Pro
     { bus, metrics, nodes, metricsText: () => bus.clusterMetrics() },
   );
   process.send?.({ t: 'stadium:ready', url: server.url, node: nodes[index]! });
-  return untilSignal(io, () => server.close(), true);
+  // Ctrl-C reaches the whole process group; the primary stops the workers (with SIGTERM) in
+  // order, so a worker ignores SIGINT rather than exiting under the primary's feet.
+  (io.signals ?? process).on('SIGINT', () => undefined);
+  return untilSignal(io, () => server.close(), { quiet: true, names: ['SIGTERM'] });
 }
 
 /** Run the primary of an N-worker node. */

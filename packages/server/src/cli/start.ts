@@ -129,21 +129,23 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps = { st
   return untilSignal(io, () => server.close());
 }
 
-/** Wait for SIGTERM / SIGINT, then run `stop` once and resolve with the exit code. */
-export async function untilSignal(io: CliIo, stop: () => Promise<void>, quiet = false): Promise<number> {
+/** Wait for one of `names` (SIGTERM / SIGINT), then run `stop` once and resolve with the exit code. */
+export async function untilSignal(
+  io: CliIo,
+  stop: () => Promise<void>,
+  { quiet = false, names = ['SIGTERM', 'SIGINT'] }: { quiet?: boolean; names?: Array<'SIGTERM' | 'SIGINT'> } = {},
+): Promise<number> {
   const signals = io.signals ?? process;
   const code = await new Promise<number>((resolve) => {
     const onSignal = (): void => {
-      signals.off('SIGTERM', onSignal);
-      signals.off('SIGINT', onSignal);
+      for (const name of names) signals.off(name, onSignal);
       if (!quiet) io.stdout.write('Stadium is shutting down…\n');
       stop().then(
         () => resolve(EXIT.OK),
         (err: unknown) => resolve(reportError(err, io)),
       );
     };
-    signals.once('SIGTERM', onSignal);
-    signals.once('SIGINT', onSignal);
+    for (const name of names) signals.once(name, onSignal);
   });
   io.exit?.(code);
   return code;
