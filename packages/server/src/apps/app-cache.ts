@@ -5,6 +5,9 @@
 import type { Clock } from '../clock/clock.js';
 import type { AppRecord, Store } from '../storage/store.js';
 
+/** Entries kept before expired ones and misses are dropped. */
+const MAX_ENTRIES = 1000;
+
 interface Cached {
   app: AppRecord | undefined;
   at: number;
@@ -28,8 +31,19 @@ export class AppCache {
     const hit = this.#cache.get(sdkAppId);
     if (hit && now - hit.at < this.#ttlMs) return hit.app;
     const app = await this.#store.getApp(sdkAppId);
+    if (this.#cache.size >= MAX_ENTRIES) this.#prune(now);
     this.#cache.set(sdkAppId, { app, at: now });
     return app;
+  }
+
+  /** Keep the cache bounded: connection attempts with made-up SDKAppIDs must not grow it. */
+  #prune(now: number): void {
+    for (const [id, entry] of this.#cache) if (now - entry.at >= this.#ttlMs || entry.app === undefined) this.#cache.delete(id);
+  }
+
+  /** Entries held (apps and misses). */
+  get size(): number {
+    return this.#cache.size;
   }
 
   /** Apps cached now. */
