@@ -64,9 +64,15 @@ try {
     </div></body></html>`);
   await page.addScriptTag({ path: chartJs });
   await page.evaluate(
-    ({ fanoutData, latencyData, capData, machine }) => {
+    ({ fanoutData, latencyData, capData, machine, capRatio }) => {
       const Chart = window.Chart;
-      const common = (title, logY, yTitle) => ({
+      // the next 1, 2 or 5 × 10^n above the largest bar, so the top bar ends under a labelled tick
+      const niceMax = (data) => {
+        const m = Math.max(...data.datasets.flatMap((d) => d.data).filter((v) => v > 0));
+        const e = 10 ** Math.floor(Math.log10(m));
+        return [1, 2, 5, 10].map((k) => k * e).find((v) => v >= m * 1.05) ?? 10 * e;
+      };
+      const common = (title, logY, yTitle, data) => ({
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
@@ -74,6 +80,7 @@ try {
         scales: {
           y: {
             type: logY ? 'logarithmic' : 'linear',
+            ...(logY ? { max: niceMax(data) } : {}),
             title: { display: true, text: yTitle },
             // on log axes label only 1, 2, 5 × 10^n so labels do not overlap
             ticks: logY ? { callback: (v) => ([1, 2, 5].includes(Math.round(v / 10 ** Math.floor(Math.log10(v)))) && v / 10 ** Math.floor(Math.log10(v)) % 1 === 0 ? v.toLocaleString('en') : '') } : {},
@@ -81,10 +88,10 @@ try {
         },
       });
       new Chart(document.getElementById('a'), { type: 'bar', data: fanoutData, options: common('Deliveries/s, one room at 40 msg/s', false, 'deliveries/s') });
-      new Chart(document.getElementById('b'), { type: 'bar', data: latencyData, options: common('p99 publish→receive latency (log scale)', true, 'ms') });
-      if (capData) new Chart(document.getElementById('c'), { type: 'bar', data: capData, options: common(`Capacity (${machine})`, true, 'deliveries/s') });
+      new Chart(document.getElementById('b'), { type: 'bar', data: latencyData, options: common('p99 publish→receive latency (log scale)', true, 'ms', latencyData) });
+      if (capData) new Chart(document.getElementById('c'), { type: 'bar', data: capData, options: common(`Capacity (${machine})${capRatio ? `: ${capRatio}×` : ''}`, true, 'deliveries/s', capData) });
     },
-    { fanoutData, latencyData, capData, machine: `${fan.machine.nproc} cores, ${fan.machine.cpuModel}, Node ${fan.machine.node}` },
+    { fanoutData, latencyData, capData, capRatio: cap?.ratio ?? null, machine: `${fan.machine.nproc} cores, ${fan.machine.cpuModel}, Node ${fan.machine.node}` },
   );
   mkdirSync(outDir, { recursive: true });
   await page.locator('#wrap').screenshot({ path: `${outDir}benchmarks.png` });

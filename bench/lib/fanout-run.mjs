@@ -91,7 +91,7 @@ export function generatorCount(members) {
 export async function fanoutRun(opts) {
   const o = { rate: 40, bytes: 150, windowMs: 250, warmupS: 3, durationS: 15, drainMaxS: 15, slowFraction: 0, workers: 0, idle: false, sampleTarget: 200, ...opts };
   const started = new Date().toISOString();
-  const tag = `${o.system}${o.workers ? `×${o.workers}w` : ''} N=${o.members}${o.idle ? ' idle' : ` ${o.rate} msg/s`}${o.slowFraction ? ` slow=${o.slowFraction}` : ''}`;
+  const tag = `${o.system}${o.workers ? `×${o.workers}w` : ''} N=${o.members}${o.idle ? ' idle' : ` ${o.rate} msg/s`}${o.slowFraction ? ` slow=${o.slowFraction}` : ''}${o.profile === 'defaults' ? ' (server defaults)' : ''}`;
   log(`── ${tag}`);
   const quiet = await waitQuiet();
   if (quiet.busy > 0.3) log(`   machine not quiet: ${quiet.busy.toFixed(2)} cores busy before the run`);

@@ -100,9 +100,12 @@ export async function suite(o, save) {
     for (const members of sizes) fan.push(await fanoutRun({ ...base, system, members }));
   }
   // Stadium as shipped: adaptive window and automatic per-member downstream cap.
-  fan.push(await fanoutRun({ ...base, system: 'stadium', members: 19_000, profile: 'defaults' }));
+  for (const members of q ? [19_000] : [10_000, 19_000]) fan.push(await fanoutRun({ ...base, system: 'stadium', members, profile: 'defaults' }));
+  // Past one process's fd limit: 6 workers, with the window pinned and with the server defaults.
   if (features.workers) {
-    for (const members of q ? [50_000] : [50_000, 100_000]) fan.push(await fanoutRun({ ...base, system: 'stadium', members, workers: 6, drainMaxS: 20 }));
+    for (const members of q ? [50_000] : [50_000, 100_000]) {
+      for (const profile of ['fixed', 'defaults']) fan.push(await fanoutRun({ ...base, system: 'stadium', members, workers: 6, profile, drainMaxS: 20 }));
+    }
   }
   save('fanout', { scenario: 'fanout', runs: fan });
   // (b) idle connections

@@ -27,11 +27,15 @@ export class ClusterHub {
       if (isStadiumIpc(message)) this.#onMessage(worker.id, message as ToPrimary);
     });
     worker.on('exit', () => this.#remove(worker.id));
+    worker.on('error', () => undefined);
   }
 
   #send(workerId: number, message: ToWorker): void {
     const worker = this.#workers.get(workerId);
-    if (worker?.isConnected()) worker.send(message);
+    if (!worker?.isConnected()) return;
+    // A worker may be going away at this very moment (shutdown, crash): its channel errors are
+    // expected and must not take the primary down.
+    worker.send(message, undefined, () => undefined);
   }
 
   #onMessage(from: number, message: ToPrimary): void {

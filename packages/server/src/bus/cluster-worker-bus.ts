@@ -37,7 +37,8 @@ export class ClusterWorkerBus implements Bus {
   }
 
   #send(message: ToPrimary): void {
-    process.send?.(message);
+    // The primary may be gone (shutdown); a failed send must not crash the worker.
+    if (process.connected) process.send?.(message, undefined, undefined, () => undefined);
   }
 
   publish(subject: string, message: BusMessage): void {
