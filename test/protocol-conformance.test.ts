@@ -249,3 +249,17 @@ describe('group IDs', () => {
     await Promise.all([a.close(), b.close(), guest.close()]);
   });
 });
+
+describe('limits per connection', () => {
+  it('refuses a join past maxRoomsPerConnection and keeps the rooms already joined', async () => {
+    await using t = await startTestStadium({ maxRoomsPerConnection: 2 });
+    const owner = await loggedIn(t, 'host');
+    const rooms = [await roomWith(t, owner), await roomWith(t, owner)];
+    const third = (await owner.request('group.create', { name: 'third', type: 'AVChatRoom' })) as Res & { data: { group: { groupID: string } } };
+    expect(await owner.request('group.join', { groupID: third.data.group.groupID })).toMatchObject({ code: 19012, name: 'TOO_MANY_ROOMS' });
+    expect((await owner.request('msg.send', { groupID: rooms[1], message: text('still', 'in') })).code).toBe(0);
+    expect((await owner.request('group.dismiss', { groupID: rooms[0] })).code).toBe(0);
+    expect((await owner.request('group.join', { groupID: third.data.group.groupID })).code).toBe(0);
+    await owner.close();
+  });
+});

@@ -174,6 +174,10 @@ export const ERRORS = {
     code: 10007,
     message: 'You are not in this group: join it first.',
   },
+  TOO_MANY_ROOMS: {
+    code: 19012,
+    message: 'This connection has joined as many rooms as the server allows (maxRoomsPerConnection); quit one first.',
+  },
   OWNER_CANNOT_QUIT: {
     code: 10009,
     message: 'The owner cannot quit a live-broadcast group; dismiss it instead.',

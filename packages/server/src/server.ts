@@ -82,7 +82,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     },
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });
-  const groups = new GroupService({ store, rooms, router, clock, logger, nodeId });
+  const groups = new GroupService({ store, rooms, router, clock, logger, nodeId, maxRoomsPerConnection: o.maxRoomsPerConnection });
   const profiles = new ProfileService({ store, sessions });
   const messages = new MessageService(router);
   const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles });

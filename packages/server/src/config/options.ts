@@ -56,6 +56,8 @@ export interface ServerOptions {
   counterPushMs: number;
   /** Join / quit tips per room per second; excess tips are dropped and counted. @default 20 */
   memberTipsPerSec: number;
+  /** Rooms one connection may be in at once. @default 100 */
+  maxRoomsPerConnection: number;
   /** A room with no members is unloaded from memory after this long (its state is stored). @default 300000 */
   idleUnloadMs: number;
   /** Messages per room kept for resume. @default 1000 */
@@ -91,6 +93,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   downstreamCapMinMembers: 1000,
   counterPushMs: 1000,
   memberTipsPerSec: 20,
+  maxRoomsPerConnection: 100,
   idleUnloadMs: 300_000,
   resumeBufferSize: 1000,
   appRefreshMs: 5000,
@@ -116,6 +119,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'downstreamCapPerSec',
     'downstreamCapMinMembers',
     'counterPushMs',
+    'maxRoomsPerConnection',
     'idleUnloadMs',
     'resumeBufferSize',
     'fanoutWritesPerSec',

@@ -69,6 +69,12 @@ export class Connection implements Recipient {
     return r.groupId === groupId ? r : undefined;
   }
 
+  /** How many rooms are joined. */
+  get roomCount(): number {
+    const r = this.#rooms;
+    return r === null ? 0 : r instanceof Map ? r.size : 1;
+  }
+
   /** Every joined room. */
   joinedRooms(): Room[] {
     const r = this.#rooms;

@@ -65,14 +65,16 @@ export class GroupService {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #nodeId: string;
+  readonly #maxRooms: number;
 
-  constructor(deps: { store: Store; rooms: RoomRegistry; router: RoomRouter; clock: Clock; logger: Logger; nodeId: string }) {
+  constructor(deps: { store: Store; rooms: RoomRegistry; router: RoomRouter; clock: Clock; logger: Logger; nodeId: string; maxRoomsPerConnection: number }) {
     this.#store = deps.store;
     this.#rooms = deps.rooms;
     this.#router = deps.router;
     this.#clock = deps.clock;
     this.#logger = deps.logger;
     this.#nodeId = deps.nodeId;
+    this.#maxRooms = deps.maxRoomsPerConnection;
   }
 
   /** Find a room or fail with GROUP_NOT_FOUND / INVALID_GROUP_ID. */
@@ -131,6 +133,7 @@ export class GroupService {
       const live = await this.#info(room);
       return { status: 'AlreadyInGroup', group: toGroupInfo(room, live, conn.userId, now), lastSeq: live.lastSeq };
     }
+    if (conn.roomCount >= this.#maxRooms) throw new StadiumError('TOO_MANY_ROOMS', `${conn.roomCount} rooms`);
     const tip: UnsequencedMessage | undefined =
       typeof sinceSeq !== 'number' && conn.userId !== null && room.settings.memberTips ? this.#tip(room, conn, TIM_TYPES.GRP_TIP_MBR_JOIN, now) : undefined;
     room.pendingJoins++;
