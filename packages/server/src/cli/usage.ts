@@ -3,8 +3,9 @@
 /** `stadium start` usage. */
 export const START_USAGE = `Usage: stadium start [options]
 
-Run the server: WebSocket, REST (/v4/), console (/console/), live page (/live/),
-SDK bundle (/sdk/stadium.js), /healthz and /metrics, all on one port.
+Run the server on one port: the SDK's WebSocket (/ws), the browser SDK bundle
+(/sdk/stadium.js), /healthz and /metrics. The REST API (/v4/), console (/console/) and
+live page (/live/) are served on the same port as they arrive.
 
 Options (each falls back to its environment variable, then the default):
   --port N          TCP port; 0 picks a free one       STADIUM_PORT       8080
