@@ -31,7 +31,7 @@ describe('one room over several processes', () => {
     );
     const admitted = results.filter((r) => r.code === 0);
     expect(admitted.length).toBeGreaterThanOrEqual(17);
-    expect(admitted.length).toBeLessThanOrEqual(21);
+    expect(admitted.length).toBeLessThanOrEqual(24); // 20 of burst, plus refill while 40 requests arrive
     expect(results.filter((r) => r.code !== 0).every((r) => r.code === 10023)).toBe(true);
     const seqs = admitted.map((r) => (r as { data: { seq: number } }).data.seq).sort((a, b) => a - b);
     expect(new Set(seqs).size).toBe(seqs.length);

@@ -200,7 +200,7 @@ describe('rate limit and priority', () => {
     const admitted = offered.filter((_, i) => results[i]!.code === 0);
     const shed = offered.filter((_, i) => results[i]!.code !== 0);
     expect(results.filter((r) => r.code !== 0).every((r) => r.code === 10023 && (r as { name?: string }).name === 'RATE_LIMITED')).toBe(true);
-    expect(admitted.length).toBeLessThanOrEqual(42);
+    expect(admitted.length).toBeLessThanOrEqual(45); // a burst of 40, plus refill while 120 requests arrive
     expect(admitted.filter((m) => m.priority === 'High')).toHaveLength(30);
     const rank = { High: 0, Normal: 1, Low: 2, Lowest: 3 } as const;
     const worstAdmitted = Math.max(...admitted.map((m) => rank[m.priority]));
