@@ -89,7 +89,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
     if (message.kind !== 'node-reset') return;
     authorities.nodeStarted(message.node);
-    rooms.reportCountsTo(message.node, nodeId);
+    groups.reportCountsTo(message.node);
   });
   authorities.start();
   const gateway = new WsGateway(

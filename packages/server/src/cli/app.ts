@@ -4,7 +4,7 @@ import { assertValidAppName, assertValidCallbackUrl, createApp } from '../apps/c
 import { systemClock } from '../clock/clock.js';
 import { openStore } from '../storage/open-store.js';
 import type { AppRecord, Store } from '../storage/store.js';
-import { EXIT, parseFlags, parseIntegerFlag, required, STORE_FLAGS, storeLocation, UsageError } from './args.js';
+import { EXIT, parseFlags, parseIntegerFlag, required, sdkAppIdFlag, STORE_FLAGS, storeLocation, UsageError } from './args.js';
 import type { CliIo } from './io.js';
 import { APP_USAGE } from './usage.js';
 
@@ -112,7 +112,7 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(APP_USAGE);
     return EXIT.OK;
   }
-  const sdkAppId = parseIntegerFlag(required(flags.sdkappid, '--sdkappid', APP_USAGE), '--sdkappid', 1, 0xffff_ffff, APP_USAGE);
+  const sdkAppId = sdkAppIdFlag(flags.sdkappid, APP_USAGE);
   const rate = flags['rate-limit'] === undefined ? undefined : parseIntegerFlag(flags['rate-limit'], '--rate-limit', 1, 100_000, APP_USAGE);
   const tips = flags['member-tips'] === undefined ? undefined : parseOnOff(flags['member-tips'], '--member-tips');
   if (flags.name !== undefined) assertValidAppName(flags.name);
@@ -160,7 +160,7 @@ async function appDelete(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(APP_USAGE);
     return EXIT.OK;
   }
-  const sdkAppId = parseIntegerFlag(required(flags.sdkappid, '--sdkappid', APP_USAGE), '--sdkappid', 1, 0xffff_ffff, APP_USAGE);
+  const sdkAppId = sdkAppIdFlag(flags.sdkappid, APP_USAGE);
   const deleted = await withStore(storeLocation(flags, io), (store) => store.deleteApp(sdkAppId));
   if (!deleted) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${sdkAppId}`);
   io.stdout.write(`Deleted app ${sdkAppId} and all its data.\n`);

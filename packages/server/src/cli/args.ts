@@ -70,6 +70,11 @@ export function parseIntegerFlag(value: string, what: string, min: number, max: 
   return n;
 }
 
+/** The required `--sdkappid` flag as a 32-bit SDKAppID. */
+export function sdkAppIdFlag(value: string | undefined, usage: string): number {
+  return parseIntegerFlag(required(value, '--sdkappid', usage), '--sdkappid', 1, 0xffff_ffff, usage);
+}
+
 /** Throw a UsageError when a required flag is missing. */
 export function required<T>(value: T | undefined, flag: string, usage: string): T {
   if (value === undefined) throw new UsageError(`missing ${flag}`, usage);

@@ -1,7 +1,7 @@
 /** `stadium usersig`: print a TLSSigAPIv2 userSig. */
 import { isValidUserId, StadiumError } from '@stadium/protocol';
 import { genUserSig } from '../auth/user-sig.js';
-import { EXIT, parseFlags, parseIntegerFlag, required } from './args.js';
+import { EXIT, parseFlags, parseIntegerFlag, required, sdkAppIdFlag } from './args.js';
 import type { CliIo } from './io.js';
 import { USERSIG_USAGE } from './usage.js';
 
@@ -27,7 +27,7 @@ export async function runUsersig(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(USERSIG_USAGE);
     return EXIT.OK;
   }
-  const sdkAppId = parseIntegerFlag(required(flags.sdkappid, '--sdkappid', USERSIG_USAGE), '--sdkappid', 1, 0xffff_ffff, USERSIG_USAGE);
+  const sdkAppId = sdkAppIdFlag(flags.sdkappid, USERSIG_USAGE);
   const key = required(flags.key, '--key', USERSIG_USAGE);
   const userId = required(flags.user, '--user', USERSIG_USAGE);
   const expireSec = flags.expire === undefined ? DEFAULT_USERSIG_EXPIRE_SEC : parseIntegerFlag(flags.expire, '--expire', 1, MAX_EXPIRE_SEC, USERSIG_USAGE);

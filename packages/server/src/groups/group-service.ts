@@ -233,6 +233,11 @@ export class GroupService {
     this.#rooms.touch(room);
   }
 
+  /** Report this node's member counts again to the rooms whose authority is `node` (it was reset). */
+  reportCountsTo(node: string): void {
+    for (const room of this.#rooms.loaded()) if (room.authority === node && room.localCount > 0) this.#report(room);
+  }
+
   /** Tell the authority how many members this node holds now. */
   #report(room: Room): void {
     void this.#router

@@ -137,16 +137,6 @@ export class RoomRegistry {
     for (const room of [...this.#rooms.values()]) if (room.app.sdkAppId === sdkAppId) this.unload(room);
   }
 
-  /** Report this node's member counts again to rooms whose authority is `node` (it restarted). */
-  reportCountsTo(node: string, nodeId: string): void {
-    for (const room of this.#rooms.values()) {
-      if (room.authority !== node || room.localCount === 0) continue;
-      void this.#d.router
-        .call(node, { kind: 'members', sdkAppId: room.app.sdkAppId, groupId: room.groupId, node: nodeId, count: room.localCount })
-        .catch(() => undefined);
-    }
-  }
-
   /** Unload everything (shutdown). */
   closeAll(): void {
     for (const room of [...this.#rooms.values()]) this.unload(room);
