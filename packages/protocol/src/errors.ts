@@ -15,6 +15,8 @@ import { CLOSE_CODES, type CloseCode } from './close-codes.js';
 export interface ErrorSpec {
   /** Numeric error code (compatible service's value where one exists). */
   readonly code: number;
+  /** HTTP status for Stadium's own HTTP endpoints (REST envelopes of the compatible API are always 200). Absent for SDK-side errors. */
+  readonly http?: number;
   /** What happened and what to do about it. */
   readonly message: string;
   /** Close code when this error ends the WebSocket connection. */
@@ -28,191 +30,245 @@ export const ERRORS = {
   // ── Frames and connections ───────────────────────────────────────────────
   BAD_FRAME: {
     code: 60003,
+    http: 400,
     message: 'The frame is not a JSON object of the form {"t":"req","id":<integer>,"cmd":"<command>","body":{…}}; fix the client (see docs/protocol.md).',
   },
   FRAME_TOO_LARGE: {
     code: 60008,
+    http: 413,
     message: 'The frame is larger than the server accepts (maxFrameBytes); keep messages under 12,000 bytes.',
     close: CLOSE_CODES.FRAME_TOO_LARGE,
   },
   UNKNOWN_COMMAND: {
     code: 10003,
+    http: 404,
     message: 'Unknown command; see docs/protocol.md for the commands this protocol version accepts.',
   },
   INVALID_PARAMETER: {
     code: 10004,
+    http: 400,
     message: 'A parameter is missing or has the wrong type or format; check the request against docs/protocol.md.',
   },
   UNSUPPORTED_VERSION: {
     code: 19001,
+    http: 400,
     message: 'The server does not speak the protocol version the client asked for; upgrade the SDK or the server.',
     close: CLOSE_CODES.UNSUPPORTED_VERSION,
   },
   TOO_MANY_BAD_FRAMES: {
     code: 19002,
+    http: 400,
     message: 'The client sent too many malformed frames in a short time and was disconnected; fix the client.',
     close: CLOSE_CODES.TOO_MANY_BAD_FRAMES,
   },
   HEARTBEAT_TIMEOUT: {
     code: 19003,
+    http: 408,
     message: 'No frame arrived within the heartbeat timeout; the client should send {"t":"ping"} every heartbeatMs.',
     close: CLOSE_CODES.HEARTBEAT_TIMEOUT,
   },
   SLOW_CONSUMER: {
     code: 19004,
+    http: 429,
     message: 'The client did not read messages fast enough and its backlog passed the server limit; it may reconnect.',
     close: CLOSE_CODES.SLOW_CONSUMER,
   },
   SERVER_SHUTTING_DOWN: {
     code: 19005,
+    http: 503,
     message: 'The server is shutting down; reconnect in a moment.',
     close: CLOSE_CODES.GOING_AWAY,
   },
   INTERNAL_ERROR: {
     code: 10002,
+    http: 500,
     message: 'Internal server error; retry, and report it with the server log if it persists.',
   },
   OVERLOADED: {
     code: 60022,
+    http: 503,
     message: 'The server is overloaded and did not confirm in time; the request may still take effect (a message may still be delivered), so check before repeating it.',
+  },
+  SERVICE_UNAVAILABLE: {
+    code: 19013,
+    http: 503,
+    message: 'The node that decides for this room is not reachable right now (it is starting or restarting); retry in a moment.',
   },
   // ── Apps and accounts ────────────────────────────────────────────────────
   UNKNOWN_APP: {
     code: 70020,
+    http: 404,
     message: 'No application has this SDKAppID; check the SDKAppID or create the app with `stadium app create`.',
     close: CLOSE_CODES.UNKNOWN_APP,
   },
   APP_NOT_FOUND: {
     code: 60006,
+    http: 404,
     message: 'No application has this SDKAppID; list apps with `stadium app list`.',
   },
   APP_LIMIT_REACHED: {
     code: 19010,
+    http: 409,
     message: 'An account may own at most 300 applications; delete one before creating another.',
   },
   INVALID_APP_NAME: {
     code: 19011,
+    http: 400,
     message: 'An application name must be 1–64 characters.',
   },
   INVALID_USER_ID: {
     code: 70402,
+    http: 400,
     message: 'A userID must be 1–32 bytes of printable ASCII without spaces.',
   },
   NOT_LOGGED_IN: {
     code: 2024,
+    http: 401,
     message: 'This needs a logged-in user: guests can only join rooms and receive. Call login({ userID, userSig }) first.',
   },
   LOGIN_CONFLICT: {
     code: 19006,
+    http: 409,
     message: 'This connection is already logged in as another user; log out first.',
   },
   KICKED: {
     code: 19007,
+    http: 401,
     message: 'The server ended this session (for example, its userSig expired); log in again with a fresh userSig.',
     close: CLOSE_CODES.KICKED,
   },
   // ── userSig ──────────────────────────────────────────────────────────────
   USERSIG_EXPIRED: {
     code: 70001,
+    http: 401,
     message: 'The userSig has expired; generate a new one with the app secret key.',
   },
   USERSIG_EMPTY: {
     code: 70002,
+    http: 401,
     message: 'The userSig is empty; pass the userSig generated for this user.',
   },
   USERSIG_INVALID: {
     code: 70003,
+    http: 401,
     message: 'The userSig is malformed (not a TLSSigAPIv2 userSig); generate it with a TLSSigAPIv2 library or `stadium usersig`.',
   },
   USERSIG_BAD_SIGNATURE: {
     code: 70009,
+    http: 401,
     message: 'The userSig signature does not match; it was made with another key. Use this app\'s secret key.',
   },
   USERSIG_USER_MISMATCH: {
     code: 70013,
+    http: 401,
     message: 'The userSig was made for another userID; generate one for the userID that logs in.',
   },
   USERSIG_APP_MISMATCH: {
     code: 70014,
+    http: 401,
     message: 'The userSig was made for another SDKAppID; generate one with this app\'s SDKAppID and key.',
   },
   // ── Profiles ─────────────────────────────────────────────────────────────
   PROFILE_VALUE_TOO_LONG: {
     code: 40601,
+    http: 400,
     message: 'A profile value is longer than 500 bytes; shorten it.',
   },
   // ── Groups ───────────────────────────────────────────────────────────────
   GROUP_NOT_FOUND: {
     code: 10010,
+    http: 404,
     message: 'The group does not exist or was dismissed; check the groupID.',
   },
   INVALID_GROUP_ID: {
     code: 10015,
+    http: 400,
     message: 'Invalid groupID: custom IDs are 1–48 bytes of printable ASCII and must not start with "@TGS#".',
   },
   GROUP_ID_IN_USE: {
     code: 10025,
+    http: 409,
     message: 'You already own a group with this groupID; dismiss it first or pick another ID.',
   },
   GROUP_ID_TAKEN: {
     code: 10021,
+    http: 409,
     message: 'Another user already owns a group with this groupID; pick another ID.',
   },
   GROUP_TYPE_NOT_SUPPORTED: {
     code: 10004,
+    http: 400,
     message: 'Stadium hosts live-broadcast groups only; create the group with type "AVChatRoom".',
   },
   INVALID_GROUP_FIELD: {
     code: 10004,
+    http: 400,
     message: 'A group field is too long: name ≤ 30 bytes, introduction ≤ 240, notification ≤ 300, avatar URL ≤ 100.',
   },
   NO_PERMISSION: {
     code: 10007,
+    http: 403,
     message: 'Only the group owner or an app admin may do this.',
   },
   NOT_GROUP_MEMBER: {
     code: 10007,
+    http: 403,
     message: 'You are not in this group: join it first.',
   },
   TOO_MANY_ROOMS: {
     code: 19012,
+    http: 429,
     message: 'This connection has joined as many rooms as the server allows (maxRoomsPerConnection); quit one first.',
   },
   OWNER_CANNOT_QUIT: {
     code: 10009,
+    http: 403,
     message: 'The owner cannot quit a live-broadcast group; dismiss it instead.',
   },
   COUNTER_KEY_LIMIT: {
     code: 10063,
+    http: 409,
     message: 'A group has at most 20 counters; delete one or reuse a key.',
   },
   INVALID_COUNTER: {
     code: 10004,
+    http: 400,
     message: 'Counter keys are 1–128 bytes and values are integers within ±2^53; check the key and value.',
   },
   // ── Messages ─────────────────────────────────────────────────────────────
   MESSAGE_TOO_LONG: {
     code: 80002,
+    http: 413,
     message: 'The message is larger than 12,000 bytes (payload and custom data, UTF-8); shorten it.',
   },
   EMPTY_MESSAGE: {
     code: 10004,
+    http: 400,
     message: 'The message is empty: text messages need non-empty payload.text.',
   },
   UNSUPPORTED_MESSAGE_TYPE: {
     code: 10004,
+    http: 400,
     message: 'Unsupported message type: live rooms accept TIMTextElem, TIMCustomElem, TIMFaceElem and TIMLocationElem.',
   },
   INVALID_PRIORITY: {
     code: 10004,
+    http: 400,
     message: 'Invalid priority: use "High", "Normal", "Low" or "Lowest".',
+  },
+  GROUP_MUTED_ALL: {
+    code: 10017,
+    http: 403,
+    message: 'The room is muted for all members: only its owner and admins may speak until mute-all is lifted.',
   },
   RATE_LIMITED: {
     code: 10023,
+    http: 429,
     message: 'The room is over its message rate limit and this message was shed (lowest priority goes first); retry later or send with a higher priority.',
   },
   REVOKE_NOT_SUPPORTED: {
     code: 10035,
+    http: 405,
     message: 'Messages in live-broadcast groups cannot be recalled; send a correction instead.',
   },
   // ── SDK-side (raised by @stadium/sdk without a server round trip) ────────

@@ -1,10 +1,10 @@
 import { StadiumError } from '@stadium/protocol';
-import type { Bus, BusMessage, BusReply, BusRequest, Unsubscribe } from './bus.js';
+import type { Bus, BusMessage, BusRequest, Unsubscribe } from './bus.js';
 
 /** In-process bus: synchronous publish to handlers in this process, no copies. */
 export class LocalBus implements Bus {
   readonly #subs = new Map<string, Set<(message: BusMessage) => void>>();
-  readonly #servers = new Map<string, (request: BusRequest) => Promise<BusReply>>();
+  readonly #servers = new Map<string, (request: BusRequest) => Promise<unknown>>();
 
   publish(subject: string, message: BusMessage): void {
     const handlers = this.#subs.get(subject);
@@ -27,13 +27,13 @@ export class LocalBus implements Bus {
     };
   }
 
-  request(subject: string, request: BusRequest): Promise<BusReply> {
+  request(subject: string, request: BusRequest): Promise<unknown> {
     const server = this.#servers.get(subject);
-    if (!server) return Promise.reject(new StadiumError('INTERNAL_ERROR', `nobody serves ${subject}`));
+    if (!server) return Promise.reject(new StadiumError('SERVICE_UNAVAILABLE', `nobody serves ${subject}`));
     return server(request);
   }
 
-  serve(subject: string, handler: (request: BusRequest) => Promise<BusReply>): Unsubscribe {
+  serve(subject: string, handler: (request: BusRequest) => Promise<unknown>): Unsubscribe {
     this.#servers.set(subject, handler);
     return () => {
       if (this.#servers.get(subject) === handler) this.#servers.delete(subject);

@@ -1,0 +1,84 @@
+/**
+ * The one permission table: which room roles may perform each operation. Nodes check what
+ * needs no room state (a guest may not send); a room's authority checks the rest against its
+ * own, current record. docs/permissions.md is this table in prose, and a test keeps the two
+ * in step.
+ */
+import { StadiumError } from '@stadium/protocol';
+import type { ActorStamp } from './actor.js';
+import type { GroupRecord } from './records.js';
+
+/** A caller's standing in one room. */
+export type RoomRole = 'appAdmin' | 'owner' | 'admin' | 'member' | 'guest';
+
+/** Every role, most powerful first. */
+export const ROOM_ROLES: readonly RoomRole[] = ['appAdmin', 'owner', 'admin', 'member', 'guest'];
+
+/** Operations that need a permission. */
+export type Operation =
+  | 'room.create'
+  | 'room.join'
+  | 'room.quit'
+  | 'room.read'
+  | 'room.dismiss'
+  | 'room.settings'
+  | 'counters.read'
+  | 'counters.write'
+  | 'message.send'
+  | 'message.sendWhileMutedAll'
+  | 'profile.read'
+  | 'profile.update';
+
+interface Rule {
+  /** Roles allowed. */
+  readonly roles: readonly RoomRole[];
+  /** A WebSocket caller must have joined the room on this connection (app admins excepted). */
+  readonly joined?: true;
+  /** What docs/permissions.md says about it. */
+  readonly summary: string;
+}
+
+const EVERYONE: readonly RoomRole[] = ROOM_ROLES;
+const USERS: readonly RoomRole[] = ['appAdmin', 'owner', 'admin', 'member'];
+const MANAGERS: readonly RoomRole[] = ['appAdmin', 'owner'];
+const MODERATORS: readonly RoomRole[] = ['appAdmin', 'owner', 'admin'];
+
+/** The table. */
+export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
+  'room.create': { roles: USERS, summary: 'create a live room (the creator becomes its owner)' },
+  'room.join': { roles: EVERYONE, summary: 'join a live room (guests receive only)' },
+  'room.quit': { roles: ['appAdmin', 'admin', 'member', 'guest'], summary: 'quit a joined room (the owner dismisses instead)' },
+  'room.read': { roles: EVERYONE, summary: 'read a room\'s profile and online count' },
+  'room.dismiss': { roles: MANAGERS, summary: 'dismiss a room; every member is told' },
+  'room.settings': { roles: MANAGERS, summary: 'change a room\'s rate limit, join/quit tips and downstream cap' },
+  'counters.read': { roles: EVERYONE, summary: 'read a room\'s counters' },
+  'counters.write': { roles: USERS, joined: true, summary: 'set, increase or decrease a room\'s counters' },
+  'message.send': { roles: USERS, joined: true, summary: 'send a message to a room' },
+  'message.sendWhileMutedAll': { roles: MODERATORS, joined: true, summary: 'send while the room is muted for all' },
+  'profile.read': { roles: USERS, summary: 'read user profiles' },
+  'profile.update': { roles: USERS, summary: 'update one\'s own profile' },
+});
+
+/** The role of `actor` in the room `record` (null: no room, e.g. profile operations). */
+export function roleOf(actor: Pick<ActorStamp, 'userId' | 'kind'>, record: Pick<GroupRecord, 'ownerId'> | null): RoomRole {
+  if (actor.kind === 'app-admin') return 'appAdmin';
+  if (actor.userId === null || actor.kind === 'guest') return 'guest';
+  if (record !== null && actor.userId === record.ownerId) return 'owner';
+  return 'member';
+}
+
+/** Whether `role` may perform `operation`. */
+export function allows(operation: Operation, role: RoomRole): boolean {
+  return PERMISSIONS[operation].roles.includes(role);
+}
+
+/**
+ * Throw the registry error for a refusal: NOT_LOGGED_IN for a guest where users may act,
+ * NO_PERMISSION otherwise.
+ */
+export function authorize(operation: Operation, role: RoomRole, what = ''): void {
+  if (allows(operation, role)) return;
+  const rule = PERMISSIONS[operation];
+  if (role === 'guest' && rule.roles.includes('member')) throw new StadiumError('NOT_LOGGED_IN', what || undefined);
+  throw new StadiumError('NO_PERMISSION', `${role} may not ${rule.summary}${what ? ` (${what})` : ''}`);
+}

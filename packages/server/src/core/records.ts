@@ -1,0 +1,61 @@
+/**
+ * The records every layer speaks of: applications and live rooms as they are stored and as
+ * they travel between nodes. Plain data, no behaviour; the Store port persists them.
+ */
+import type { RoomSettings } from '@stadium/protocol';
+
+/** Settings an app applies to all its rooms (rooms may override). */
+export interface AppSettings {
+  /** Default per-room send rate, messages per second. @default 40 */
+  roomRateLimitPerSec: number;
+  /** Default for join / quit tips. @default true */
+  memberTips: boolean;
+}
+
+/** An application (tenant). */
+export interface AppRecord {
+  sdkAppId: number;
+  name: string;
+  /** HMAC key for userSigs. */
+  secretKey: string;
+  /** The app admin account, `administrator` unless chosen otherwise. */
+  adminUserId: string;
+  /** Webhook URL for callbacks, if any. */
+  callbackUrl: string | null;
+  createdAt: number;
+  settings: AppSettings;
+}
+
+/** Input of {@link Store.createApp}. */
+export interface NewApp {
+  /** Omit to let the store pick a free ID in 1400000000–1599999999. */
+  sdkAppId?: number;
+  name: string;
+  secretKey: string;
+  adminUserId: string;
+  callbackUrl?: string | null;
+  createdAt: number;
+  settings: AppSettings;
+}
+
+/** A live room as stored. Members are not stored: membership is live connections. */
+export interface GroupRecord {
+  sdkAppId: number;
+  groupId: string;
+  type: 'AVChatRoom';
+  name: string;
+  ownerId: string;
+  introduction: string;
+  notification: string;
+  faceUrl: string;
+  createdAt: number;
+  lastInfoAt: number;
+  muteAll: boolean;
+  customFields: Array<{ key: string; value: string }>;
+  /** Room overrides of the app settings; absent keys follow the app. */
+  settings: Partial<RoomSettings>;
+  /** Next sequence number to assign (persisted so sequences survive restarts). */
+  nextSeq: number;
+  /** Group counters (likes, viewers, …), as last stored by the room's authority. */
+  counters: Record<string, number>;
+}

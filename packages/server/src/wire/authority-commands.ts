@@ -1,0 +1,73 @@
+/**
+ * What nodes ask a room's authority, as a typed map: one entry per command with its request
+ * body and its result, like the protocol's `Commands`. Plain data, so any bus can carry it.
+ * Every request names its room; the authority answers with the result or refuses with a
+ * registry error, which reaches the caller as the same StadiumError.
+ */
+import type { CountersRequest, RoomSettings, WireMessage } from '@stadium/protocol';
+import type { ActorStamp } from '../core/actor.js';
+import type { GroupRecord } from '../core/records.js';
+import type { BatchEntry } from './batch-entry.js';
+
+/** A message before the authority numbers it. */
+export type UnsequencedMessage = Omit<WireMessage, 'seq' | 'time'>;
+
+/** Outcome of a sent message: its sequence number and server time (seconds). */
+export interface Admitted {
+  seq: number;
+  time: number;
+  /** Accepted but sampled away by the downstream cap (then `seq` is 0). */
+  sampled?: true;
+}
+
+/** What a resuming member gets back. */
+export interface ResumeResult {
+  /** Messages after the position still held, oldest first. */
+  entries: BatchEntry[];
+  /** Every message after the position was still held. */
+  complete: boolean;
+  /**
+   * When not complete and the gap is known: the first and last sequence numbers that can no
+   * longer be sent. Absent when the position cannot be placed in this room's numbering (it is
+   * past the room's last message, or from an earlier room under the same ID).
+   */
+  missed?: { fromSeq: number; toSeq: number };
+}
+
+/** The room's live state as its authority knows it. */
+export interface RoomLive {
+  /** Members online on every node. */
+  memberCount: number;
+  /** Newest sequence number published (0 if none). */
+  lastSeq: number;
+}
+
+/** Every authority command: request body and result. */
+export interface AuthorityCommands {
+  /** Admit a message (admission steps, rate limit, sequence) and publish it. */
+  submit: { req: { actor: ActorStamp; message: UnsequencedMessage }; res: Admitted };
+  /** A node's member count of the room now, with an optional resume and a join / quit tip. */
+  members: {
+    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage };
+    res: RoomLive & { resume?: ResumeResult };
+  };
+  /** The room's live state and its current record. */
+  info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings } };
+  counters: { req: { actor: ActorStamp; joined: boolean; request: CountersRequest }; res: { counters: Record<string, number> } };
+  settings: { req: { actor: ActorStamp; settings: Partial<RoomSettings> }; res: { settings: RoomSettings } };
+  dismiss: { req: { actor: ActorStamp }; res: Record<string, never> };
+}
+
+/** An authority command name. */
+export type AuthorityCommandName = keyof AuthorityCommands;
+
+/** Every command name, for exhaustive handler maps. */
+export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = ['submit', 'members', 'info', 'counters', 'settings', 'dismiss'];
+
+/** A request to a room's authority: the command, its room and its body. */
+export type AuthorityRequest = {
+  [C in AuthorityCommandName]: { cmd: C; sdkAppId: number; groupId: string; body: AuthorityCommands[C]['req'] };
+}[AuthorityCommandName];
+
+/** The request of command `C`. */
+export type AuthorityRequestOf<C extends AuthorityCommandName> = Extract<AuthorityRequest, { cmd: C }>;
