@@ -9,6 +9,7 @@ import { ERRORS, type ErrorName } from '@stadium/protocol';
 interface Row {
   name: string;
   code: string;
+  http: string;
   close: string;
   side: string;
 }
@@ -19,7 +20,7 @@ function tableRows(markdown: string): Row[] {
     .filter((line) => line.startsWith('| `'))
     .map((line) => {
       const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
-      return { name: (cells[0] ?? '').replace(/`/g, ''), code: cells[1] ?? '', close: cells[2] ?? '', side: cells[3] ?? '' };
+      return { name: (cells[0] ?? '').replace(/`/g, ''), code: cells[1] ?? '', http: cells[2] ?? '', close: cells[3] ?? '', side: cells[4] ?? '' };
     });
 }
 
@@ -30,11 +31,12 @@ describe('docs/errors.md', () => {
     expect(rows.map((row) => row.name)).toEqual(Object.keys(ERRORS));
   });
 
-  it('gives each name its registry code, close code and side', () => {
+  it('gives each name its registry code, HTTP status, close code and side', () => {
     for (const row of rows) {
       const spec = ERRORS[row.name as ErrorName];
       expect(spec, row.name).toBeDefined();
       expect(row.code, `${row.name} code`).toBe(String(spec.code));
+      expect(row.http, `${row.name} HTTP status`).toBe('http' in spec ? String(spec.http) : '');
       expect(row.close, `${row.name} close code`).toBe('close' in spec ? String(spec.close) : '');
       expect(row.side, `${row.name} side`).toBe('side' in spec ? spec.side : 'server');
     }

@@ -4,7 +4,7 @@
  * members receive it.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeStats } from '../packages/server/src/fanout/room-batch.js';
+import { encodeStats } from '../packages/server/src/wire/batch-entry.js';
 import { RawClient } from './support/raw-client.js';
 import { startTestStadium } from './support/stadium.js';
 

@@ -357,6 +357,8 @@ export class StadiumError extends Error {
   readonly code: number;
   /** Stable registry name. */
   readonly reason: ErrorName;
+  /** What was wrong in this case, without the registry text (it is in `message` too). */
+  readonly detail: string | undefined;
   /** Extra data (for example the message that failed to send). */
   data: unknown;
 
@@ -366,6 +368,7 @@ export class StadiumError extends Error {
     this.name = 'StadiumError';
     this.code = spec.code;
     this.reason = reason;
+    this.detail = detail || undefined;
     this.data = data;
   }
 }

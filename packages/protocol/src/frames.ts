@@ -105,6 +105,12 @@ export interface JoinResult {
    * still held was sent (in `msgs` frames before this response), false when some were gone.
    */
   resumed?: boolean;
+  /**
+   * When `resumed` is false and the server knows the gap: the first and last sequence numbers
+   * it could no longer send. Absent when the position cannot be placed in the room's numbering
+   * (past its last message, or from an earlier room under the same ID).
+   */
+  missed?: { fromSeq: number; toSeq: number };
 }
 
 /** Request of `group.counters`: read or change a room's counters (likes, viewers, …). */

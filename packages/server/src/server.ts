@@ -7,14 +7,14 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { AppCache } from './apps/app-cache.js';
 import { AppWatcher } from './apps/app-watcher.js';
+import { AuthorityHost } from './authority/authority-host.js';
 import { CONTROL_SUBJECT, type Bus } from './bus/bus.js';
-import { LocalBus } from './bus/local-bus.js';
+import { openBus } from './bus/open-bus.js';
 import { systemClock, type Clock } from './clock/clock.js';
 import { resolveServerOptions, type ServerOptions } from './config/options.js';
 import { createCommandHandlers } from './gateway/command-handlers.js';
 import { SessionRegistry } from './gateway/session-registry.js';
 import { WsGateway } from './gateway/ws-gateway.js';
-import { AuthorityHost } from './groups/authority-host.js';
 import { GroupService } from './groups/group-service.js';
 import { RoomRegistry } from './groups/room-registry.js';
 import { RoomRouter } from './groups/room-router.js';
@@ -47,7 +47,9 @@ export interface StadiumServer {
   nodeId: string;
   store: Store;
   metrics: Metrics;
-  /** Close connections with 1001, stop listening, persist room state, close the store. Idempotent. */
+  /** The rooms this node is the authority for (after-send events). */
+  authorities: AuthorityHost;
+  /** Close connections with 1001, stop listening, persist room state, close the store and bus it opened. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -59,7 +61,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? pino({ level: o.logLevel, base: { node: nodeId } });
   const store = deps.store ?? (await openStore({ db: o.db, dataDir: o.dataDir }));
-  const bus = deps.bus ?? new LocalBus();
+  const bus = deps.bus ?? (await openBus(o.bus));
   const metrics = deps.metrics ?? new Metrics();
 
   const nodes = deps.nodes ?? [nodeId];
@@ -83,8 +85,16 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });
   const groups = new GroupService({ store, rooms, router, clock, logger, nodeId, maxRoomsPerConnection: o.maxRoomsPerConnection });
-  const profiles = new ProfileService({ store, sessions });
-  const messages = new MessageService(router);
+  const profiles = new ProfileService({
+    store,
+    onChanged: (sdkAppId, profile) => {
+      for (const conn of sessions.connectionsOf(sdkAppId, profile.userID)) {
+        conn.nick = profile.nick;
+        conn.avatar = profile.avatar;
+      }
+    },
+  });
+  const messages = new MessageService({ router, groups });
   const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles });
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
     if (message.kind !== 'node-reset') return;
@@ -144,10 +154,10 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       rooms.closeAll();
       await authorities.close();
       unsubscribeControl();
-      await bus.close();
+      if (!deps.bus) await bus.close();
       if (!deps.store) await store.close();
       logger.info('stadium stopped');
     })());
 
-  return { url, port: address.port, host: o.host, nodeId, store, metrics, close, [Symbol.asyncDispose]: close };
+  return { url, port: address.port, host: o.host, nodeId, store, metrics, authorities, close, [Symbol.asyncDispose]: close };
 }

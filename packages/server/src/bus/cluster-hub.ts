@@ -64,7 +64,7 @@ export class ClusterHub {
       case 'stadium:req': {
         const server = this.#servers.get(message.subject);
         if (server === undefined || !this.#workers.has(server)) {
-          this.#send(from, { t: 'stadium:res', id: message.id, reply: { ok: false, error: 'INTERNAL_ERROR', detail: `nobody serves ${message.subject}` } });
+          this.#send(from, { t: 'stadium:res', id: message.id, reply: { ok: false, error: 'SERVICE_UNAVAILABLE', detail: `nobody serves ${message.subject}` } });
           return;
         }
         this.#send(server, { t: 'stadium:req', id: message.id, from, subject: message.subject, request: message.request });

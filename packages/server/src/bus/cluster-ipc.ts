@@ -3,7 +3,11 @@
  * IPC with the structured-clone serialization). The primary routes; workers never talk to
  * each other directly.
  */
-import type { BusMessage, BusReply, BusRequest } from './bus.js';
+import type { ErrorName } from '@stadium/protocol';
+import type { BusMessage, BusRequest } from './bus.js';
+
+/** A reply as it crosses IPC. */
+export type BusReply = { ok: true; data: unknown } | { ok: false; error: ErrorName; detail?: string };
 
 /** Worker → primary. */
 export type ToPrimary =

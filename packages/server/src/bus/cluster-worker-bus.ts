@@ -5,8 +5,8 @@
  */
 import { StadiumError } from '@stadium/protocol';
 import { AggregatorRegistry, type Registry } from 'prom-client';
-import type { Bus, BusMessage, BusReply, BusRequest, Unsubscribe } from './bus.js';
-import { isStadiumIpc, type ToPrimary, type ToWorker } from './cluster-ipc.js';
+import type { Bus, BusMessage, BusRequest, Unsubscribe } from './bus.js';
+import { isStadiumIpc, type BusReply, type ToPrimary, type ToWorker } from './cluster-ipc.js';
 
 interface Pending {
   resolve: (reply: BusReply) => void;
@@ -16,7 +16,7 @@ interface Pending {
 /** A worker's bus. */
 export class ClusterWorkerBus implements Bus {
   readonly #subs = new Map<string, Set<(message: BusMessage) => void>>();
-  readonly #servers = new Map<string, (request: BusRequest) => Promise<BusReply>>();
+  readonly #servers = new Map<string, (request: BusRequest) => Promise<unknown>>();
   readonly #pending = new Map<number, Pending>();
   readonly #metrics = new Map<number, (text: string) => void>();
   readonly #timeoutMs: number;
@@ -62,21 +62,24 @@ export class ClusterWorkerBus implements Bus {
     };
   }
 
-  request(subject: string, request: BusRequest): Promise<BusReply> {
+  request(subject: string, request: BusRequest): Promise<unknown> {
     const local = this.#servers.get(subject);
     if (local) return local(request);
     const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<BusReply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(new StadiumError('OVERLOADED', `no answer from ${subject} in ${this.#timeoutMs} ms`));
       }, this.#timeoutMs);
       this.#pending.set(id, { resolve, timer });
       this.#send({ t: 'stadium:req', id, subject, request });
+    }).then((reply) => {
+      if (!reply.ok) throw new StadiumError(reply.error === 'INTERNAL_ERROR' && reply.detail?.startsWith('nobody serves') ? 'SERVICE_UNAVAILABLE' : reply.error, reply.detail);
+      return reply.data;
     });
   }
 
-  serve(subject: string, handler: (request: BusRequest) => Promise<BusReply>): Unsubscribe {
+  serve(subject: string, handler: (request: BusRequest) => Promise<unknown>): Unsubscribe {
     this.#servers.set(subject, handler);
     this.#send({ t: 'stadium:serve', subject });
     return () => {
@@ -110,10 +113,13 @@ export class ClusterWorkerBus implements Bus {
       }
       case 'stadium:req': {
         const server = this.#servers.get(message.subject);
-        const answer = server ? server(message.request) : Promise.resolve<BusReply>({ ok: false, error: 'INTERNAL_ERROR', detail: `${message.subject} is not served here` });
-        void answer
-          .catch((): BusReply => ({ ok: false, error: 'INTERNAL_ERROR' }))
-          .then((reply) => this.#send({ t: 'stadium:res', id: message.id, to: message.from, reply }));
+        const answer: Promise<BusReply> = server
+          ? server(message.request).then(
+              (data): BusReply => ({ ok: true, data }),
+              (error: unknown): BusReply => (error instanceof StadiumError ? { ok: false, error: error.reason, detail: error.detail } : { ok: false, error: 'INTERNAL_ERROR' }),
+            )
+          : Promise.resolve<BusReply>({ ok: false, error: 'SERVICE_UNAVAILABLE', detail: `${message.subject} is not served here` });
+        void answer.then((reply) => this.#send({ t: 'stadium:res', id: message.id, to: message.from, reply }));
         return;
       }
       case 'stadium:res': {

@@ -127,7 +127,7 @@ describe('stadium app', () => {
       muteAll: false,
       customFields: [],
       settings: {},
-      nextSeq: 1,
+      firstSeq: 1,
       counters: {},
     });
     await store.close();

@@ -112,7 +112,7 @@ describe('stadium start', () => {
     await expect(runStart(['--workers', '1'], t.io, failing)).rejects.toThrow('EADDRINUSE');
     const bad = testIo();
     expect(await main(['start', '--bus', 'nats://nowhere:4222', '--db', 'memory:', '--workers', '1'], bad.io)).toBe(1);
-    expect(bad.stderr()).toMatch(/^error: bus nats:\/\/nowhere:4222 is not supported/);
+    expect(bad.stderr()).toMatch(/^error: bus "nats:\/\/nowhere:4222" is not supported/);
   });
 
   describe('with the real server', () => {

@@ -134,6 +134,6 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     throw new TypeError(`batchWindowMaxMs must be ≥ batchWindowMs (${o.batchWindowMs}), got ${String(o.batchWindowMaxMs)}`);
   }
   if (partial.heartbeatTimeoutMs === undefined) o.heartbeatTimeoutMs = Math.round(o.heartbeatMs * 2.5);
-  if (o.bus !== 'local:') throw new TypeError(`bus ${o.bus} is not supported yet; use "local:" (in-process)`);
+  if (typeof o.bus !== 'string') throw new TypeError('bus must be a URL string such as "local:"');
   return o;
 }

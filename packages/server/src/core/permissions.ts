@@ -73,12 +73,12 @@ export function allows(operation: Operation, role: RoomRole): boolean {
 }
 
 /**
- * Throw the registry error for a refusal: NOT_LOGGED_IN for a guest where users may act,
- * NO_PERMISSION otherwise.
+ * Throw the registry error for a refusal: NOT_LOGGED_IN for a guest where a logged-in user
+ * could act, NO_PERMISSION otherwise.
  */
 export function authorize(operation: Operation, role: RoomRole, what = ''): void {
   if (allows(operation, role)) return;
   const rule = PERMISSIONS[operation];
-  if (role === 'guest' && rule.roles.includes('member')) throw new StadiumError('NOT_LOGGED_IN', what || undefined);
+  if (role === 'guest' && rule.roles.some((r) => r !== 'appAdmin')) throw new StadiumError('NOT_LOGGED_IN', what || undefined);
   throw new StadiumError('NO_PERMISSION', `${role} may not ${rule.summary}${what ? ` (${what})` : ''}`);
 }

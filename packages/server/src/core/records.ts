@@ -54,8 +54,14 @@ export interface GroupRecord {
   customFields: Array<{ key: string; value: string }>;
   /** Room overrides of the app settings; absent keys follow the app. */
   settings: Partial<RoomSettings>;
-  /** Next sequence number to assign (persisted so sequences survive restarts). */
-  nextSeq: number;
+  /**
+   * First sequence number of this room, set by the store when the room is created. The
+   * numbering of a group ID never restarts: a room re-created under an earlier room's ID starts
+   * above every number the earlier one used or reserved, so no old resume position can match
+   * the new room's messages. The numbers themselves are reserved through
+   * {@link Store.reserveSeq}.
+   */
+  firstSeq: number;
   /** Group counters (likes, viewers, …), as last stored by the room's authority. */
   counters: Record<string, number>;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Backlog } from './backlog.js';
-import type { BatchEntry } from './room-batch.js';
+import type { BatchEntry } from '../wire/batch-entry.js';
 
 const entry = (seq: number, rank: 0 | 1 | 2 | 3, size = 99): BatchEntry => ({ seq, rank, json: 'x'.repeat(size) });
 

@@ -4,8 +4,8 @@
  * are dropped first (Lowest, then Low, then Normal; High is never dropped). When only High
  * is left and it is still over the bound, the connection must be closed.
  */
-import type { BatchEntry } from './room-batch.js';
-import { buildMessagesFrame } from './room-batch.js';
+import type { BatchEntry } from '../wire/batch-entry.js';
+import { buildMessagesFrame } from './ws-frames.js';
 
 interface Held {
   groupId: string;

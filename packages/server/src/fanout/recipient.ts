@@ -1,4 +1,4 @@
-import type { BatchEntry } from './room-batch.js';
+import type { BatchEntry } from '../wire/batch-entry.js';
 
 /** Something a room's batches are delivered to: a member connection on this node. */
 export interface Recipient {

@@ -1,13 +1,14 @@
 /**
  * A room's members on this node and the loop that writes each batch to them. This is the
- * only place that iterates over members; it does one method call per member and the member
- * does one socket write (see `Connection.deliver`). No encoding, allocation, logging or
- * awaiting happens per recipient.
+ * only place that iterates over members: it frames the batch once, then makes one method call
+ * per member, and the member does one socket write (see `Connection.deliver`). No encoding,
+ * allocation, logging or awaiting happens per recipient.
  */
 import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { BatchEntry } from '../wire/batch-entry.js';
 import type { Recipient } from './recipient.js';
-import type { BatchEntry } from './room-batch.js';
+import { buildCountersFrame, buildMessagesFrame } from './ws-frames.js';
 
 const NO_ENTRIES: readonly BatchEntry[] = Object.freeze([]);
 
@@ -63,7 +64,9 @@ export class RoomFanout {
   #onBus(message: BusMessage): void {
     switch (message.kind) {
       case 'batch': {
-        const { groupId, wsFrame, entries } = message;
+        const { groupId, entries } = message;
+        // Framed once on this node, whatever the number of members.
+        const wsFrame = buildMessagesFrame(groupId, entries);
         for (const member of this.#members) member.deliver(groupId, wsFrame, entries);
         const n = this.#members.size;
         this.#metrics.frames.inc(n);
@@ -72,7 +75,8 @@ export class RoomFanout {
       }
       case 'counters': {
         // Totals of every counter: a backlogged member that misses one gets all of them in the next.
-        const { groupId, wsFrame } = message;
+        const { groupId } = message;
+        const wsFrame = buildCountersFrame(groupId, message.counters);
         for (const member of this.#members) member.deliver(groupId, wsFrame, NO_ENTRIES);
         this.#metrics.frames.inc(this.#members.size);
         return;

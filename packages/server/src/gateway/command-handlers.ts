@@ -1,11 +1,14 @@
 /**
  * One handler per protocol command; the map is typed against `Commands`, so adding a
- * command without a handler does not compile. Handlers are thin: they hand the body to the
- * service that owns the concept.
+ * command without a handler does not compile. Handlers are thin adapters from frames to the
+ * room, message and profile operations: they make the Actor from the connection, pass the
+ * connection as the membership handle where the operation needs one, and hand over the body.
+ * Session state (login, logout) is the only thing decided here.
  */
 import { StadiumError, isValidUserId, type CommandName, type Commands, type LoginResult } from '@stadium/protocol';
 import { verifyUserSig } from '../auth/user-sig.js';
 import type { Clock } from '../clock/clock.js';
+import type { Actor } from '../core/actor.js';
 import type { GroupService } from '../groups/group-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { MessageService } from '../messages/message-service.js';
@@ -29,16 +32,31 @@ export interface HandlerDeps {
   profiles: ProfileService;
 }
 
+/** The Actor of a WebSocket connection as it stands now. */
+export function actorOf(conn: Connection): Actor {
+  return {
+    app: conn.app,
+    userId: conn.userId,
+    kind: conn.userId === null ? 'guest' : conn.isAdmin ? 'app-admin' : 'user',
+    origin: 'ws',
+    platform: conn.platform,
+    clientIp: conn.socket.remoteAddress ?? '',
+    nick: conn.nick,
+    avatar: conn.avatar,
+  };
+}
+
 /** Build the handler map. */
 export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
   const { clock, metrics, sessions, groups, messages, profiles } = deps;
 
   const login: Handler<'login'> = async (conn, body) => {
     const { userID, userSig } = body;
-    if (!isValidUserId(userID)) throw new StadiumError('INVALID_USER_ID', `got ${JSON.stringify(userID)}`);
+    if (!isValidUserId(userID)) throw new StadiumError('INVALID_USER_ID', `got ${typeof userID === 'string' ? JSON.stringify(userID.slice(0, 40)) : typeof userID}`);
     if (conn.userId !== null && conn.userId !== userID) throw new StadiumError('LOGIN_CONFLICT', `logged in as ${conn.userId}`);
+    if (userSig !== undefined && typeof userSig !== 'string') throw new StadiumError('INVALID_PARAMETER', 'userSig must be a string');
     const verdict = verifyUserSig({
-      userSig: typeof userSig === 'string' ? userSig : '',
+      userSig: userSig ?? '',
       sdkAppId: conn.app.sdkAppId,
       userId: userID,
       key: conn.app.secretKey,
@@ -71,21 +89,18 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
       conn.sigExpiresAt = 0;
       return {};
     },
-    'profile.update': async (conn, body) => profiles.update(conn, body),
-    'profile.get': async (conn, body) => {
-      if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
-      return profiles.getMany(conn, body.userIDList);
-    },
-    'group.create': async (conn, body) => groups.create(conn, body as never),
-    'group.join': async (conn, body) => groups.join(conn, body.groupID, body.sinceSeq),
-    'group.quit': async (conn, body) => groups.quit(conn, body.groupID),
-    'group.dismiss': async (conn, body) => groups.dismiss(conn, body.groupID),
-    'group.get': async (conn, body) => groups.profile(conn, body.groupID),
-    'group.online': async (conn, body) => groups.onlineCount(conn, body.groupID),
-    'group.settings': async (conn, body) => groups.updateSettings(conn, body),
-    'group.counters': async (conn, body) => groups.counters(conn, body),
+    'profile.update': (conn, body) => profiles.update(actorOf(conn), body),
+    'profile.get': (conn, body) => profiles.getMany(actorOf(conn), body.userIDList),
+    'group.create': (conn, body) => groups.create(actorOf(conn), body as never),
+    'group.join': (conn, body) => groups.join(actorOf(conn), conn, body.groupID, body.sinceSeq),
+    'group.quit': (conn, body) => groups.quit(actorOf(conn), conn, body.groupID),
+    'group.dismiss': (conn, body) => groups.dismiss(actorOf(conn), body.groupID),
+    'group.get': (conn, body) => groups.profile(actorOf(conn), body.groupID),
+    'group.online': (conn, body) => groups.onlineCount(actorOf(conn), body.groupID),
+    'group.settings': (conn, body) => groups.updateSettings(actorOf(conn), body),
+    'group.counters': (conn, body) => groups.counters(actorOf(conn), body, conn),
     'msg.send': async (conn, body) => {
-      const { seq, time, sampled } = await messages.send(conn, body);
+      const { seq, time, sampled } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
       return sampled ? { seq, time, sampled } : { seq, time };
     },
     'msg.revoke': async () => {

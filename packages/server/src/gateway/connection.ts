@@ -7,11 +7,12 @@
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
 import { ERRORS, type ErrorName, type ServerFrame } from '@stadium/protocol';
-import type { AppRecord } from '../storage/store.js';
+import type { AppRecord } from '../core/records.js';
 import { Backlog } from '../fanout/backlog.js';
-import type { BatchEntry } from '../fanout/room-batch.js';
-import { buildMessagesFrame } from '../fanout/room-batch.js';
+import type { BatchEntry } from '../wire/batch-entry.js';
+import { buildMessagesFrame } from '../fanout/ws-frames.js';
 import type { Recipient } from '../fanout/recipient.js';
+import type { MemberHandle } from '../groups/member.js';
 import type { Room } from '../groups/room.js';
 
 /** Limits a connection enforces on its own delivery. */
@@ -26,7 +27,7 @@ export interface DeliveryPolicy {
 }
 
 /** A client connection. */
-export class Connection implements Recipient {
+export class Connection implements Recipient, MemberHandle {
   readonly id: number;
   readonly ws: WebSocket;
   readonly socket: Socket;

@@ -1,30 +1,37 @@
 /**
- * Live-room operations: create, join, quit, dismiss, profile, online count, settings.
- * Joins succeed at once (no approval); guests join to receive only; the owner cannot quit
- * but can dismiss, and dismissal reaches every member as a group system notice.
+ * Live-room operations on an Actor — the one API that every front door (WebSocket, REST)
+ * calls. Joins succeed at once (no approval); guests join to receive only; the owner cannot
+ * quit but can dismiss, and dismissal reaches every member as a group system notice. What
+ * needs the room's current state (roles, settings, counters, dismissal) is decided by the
+ * room's authority; this side validates input, keeps local membership and reports counts.
  */
-import {
-  LIMITS,
-  StadiumError,
-  TIM_TYPES,
-  isValidCustomGroupId,
-  isValidGroupId,
-  utf8Length,
-} from '@stadium/protocol';
+import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, utf8Length } from '@stadium/protocol';
 import type { CountersRequest, CreateGroupRequest, GroupInfo, JoinResult, RoomSettings } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import type { Connection } from '../gateway/connection.js';
-import type { GroupRecord, Store } from '../storage/store.js';
+import { stampOf, type Actor } from '../core/actor.js';
+import { authorize, roleOf } from '../core/permissions.js';
+import type { AppRecord, GroupRecord } from '../core/records.js';
+import type { Store } from '../storage/store.js';
+import type { UnsequencedMessage } from '../wire/authority-commands.js';
 import { newAutoGroupId } from './group-id.js';
 import { toGroupInfo } from './group-info.js';
-import type { UnsequencedMessage } from '../messages/room-sequencer.js';
+import type { MemberHandle } from './member.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomRouter } from './room-router.js';
+import { validateRoomSettings } from './room-settings-input.js';
 
-/** Largest per-room rate a room may be given. */
-const MAX_RATE_PER_SEC = 100_000;
+/** What the service needs. */
+export interface GroupServiceDeps {
+  store: Store;
+  rooms: RoomRegistry;
+  router: RoomRouter;
+  clock: Clock;
+  logger: Logger;
+  nodeId: string;
+  maxRoomsPerConnection: number;
+}
 
 function bytesAtMost(value: unknown, max: number, field: string): string {
   if (value === undefined) return '';
@@ -33,69 +40,35 @@ function bytesAtMost(value: unknown, max: number, field: string): string {
   return value;
 }
 
-/** Check a settings patch; returns only the keys given. */
-export function validateRoomSettings(input: Record<string, unknown>): Partial<RoomSettings> {
-  const out: Partial<RoomSettings> = {};
-  if (input.rateLimitPerSec !== undefined) {
-    const rate = input.rateLimitPerSec;
-    if (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 1 || rate > MAX_RATE_PER_SEC) {
-      throw new StadiumError('INVALID_PARAMETER', `rateLimitPerSec must be an integer 1–${MAX_RATE_PER_SEC}`);
-    }
-    out.rateLimitPerSec = rate;
-  }
-  if (input.downstreamCapPerSec !== undefined) {
-    const cap = input.downstreamCapPerSec;
-    if (cap !== null && (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 0 || cap > MAX_RATE_PER_SEC)) {
-      throw new StadiumError('INVALID_PARAMETER', `downstreamCapPerSec must be null (automatic), 0 (off) or an integer 1–${MAX_RATE_PER_SEC}`);
-    }
-    out.downstreamCapPerSec = cap;
-  }
-  if (input.memberTips !== undefined) {
-    if (typeof input.memberTips !== 'boolean') throw new StadiumError('INVALID_PARAMETER', 'memberTips must be a boolean');
-    out.memberTips = input.memberTips;
-  }
-  return out;
-}
-
-/** Room operations for connections. */
+/** Room operations. */
 export class GroupService {
-  readonly #store: Store;
-  readonly #rooms: RoomRegistry;
-  readonly #router: RoomRouter;
-  readonly #clock: Clock;
-  readonly #logger: Logger;
-  readonly #nodeId: string;
-  readonly #maxRooms: number;
+  readonly #d: GroupServiceDeps;
 
-  constructor(deps: { store: Store; rooms: RoomRegistry; router: RoomRouter; clock: Clock; logger: Logger; nodeId: string; maxRoomsPerConnection: number }) {
-    this.#store = deps.store;
-    this.#rooms = deps.rooms;
-    this.#router = deps.router;
-    this.#clock = deps.clock;
-    this.#logger = deps.logger;
-    this.#nodeId = deps.nodeId;
-    this.#maxRooms = deps.maxRoomsPerConnection;
+  constructor(deps: GroupServiceDeps) {
+    this.#d = deps;
   }
 
   /** Find a room or fail with GROUP_NOT_FOUND / INVALID_GROUP_ID. */
-  async room(conn: Connection, groupId: unknown): Promise<Room> {
-    if (!isValidGroupId(groupId)) throw new StadiumError('INVALID_GROUP_ID', `got ${JSON.stringify(groupId)}`);
-    const room = await this.#rooms.get(conn.app, groupId);
+  async room(app: AppRecord, groupId: unknown): Promise<Room> {
+    if (!isValidGroupId(groupId)) throw new StadiumError('INVALID_GROUP_ID', `got ${describe(groupId)}`);
+    const room = await this.#d.rooms.get(app, groupId);
     if (!room || room.closed) throw new StadiumError('GROUP_NOT_FOUND', groupId);
     return room;
   }
 
-  async create(conn: Connection, req: CreateGroupRequest): Promise<{ group: GroupInfo }> {
-    if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
-    if (req.type !== TIM_TYPES.GRP_AVCHATROOM) throw new StadiumError('GROUP_TYPE_NOT_SUPPORTED', `got ${JSON.stringify(req.type)}`);
+  /** Create a live room owned by `ownerId` (the actor unless an app admin names another owner). */
+  async create(actor: Actor, req: CreateGroupRequest, ownerId: string | null = actor.userId): Promise<{ group: GroupInfo }> {
+    authorize('room.create', roleOf(actor, null));
+    if (ownerId === null) throw new StadiumError('NOT_LOGGED_IN');
+    if (req.type !== TIM_TYPES.GRP_AVCHATROOM) throw new StadiumError('GROUP_TYPE_NOT_SUPPORTED', `got ${describe(req.type)}`);
     if (typeof req.name !== 'string' || req.name === '') throw new StadiumError('INVALID_PARAMETER', 'name is required');
-    const now = this.#clock.now();
+    const now = this.#d.clock.now();
     const record: GroupRecord = {
-      sdkAppId: conn.app.sdkAppId,
+      sdkAppId: actor.app.sdkAppId,
       groupId: '',
       type: 'AVChatRoom',
       name: bytesAtMost(req.name, LIMITS.maxGroupNameBytes, 'name'),
-      ownerId: conn.userId,
+      ownerId,
       introduction: bytesAtMost(req.introduction, LIMITS.maxGroupIntroductionBytes, 'introduction'),
       notification: bytesAtMost(req.notification, LIMITS.maxGroupNotificationBytes, 'notification'),
       faceUrl: bytesAtMost(req.avatar, LIMITS.maxGroupFaceUrlBytes, 'avatar'),
@@ -103,48 +76,47 @@ export class GroupService {
       lastInfoAt: now,
       muteAll: false,
       customFields: [],
-      settings: req.settings === undefined ? {} : validateRoomSettings(req.settings as Record<string, unknown>),
-      nextSeq: 1,
+      settings: req.settings === undefined ? {} : validateRoomSettings(req.settings),
+      firstSeq: 1,
       counters: {},
     };
+    const { store } = this.#d;
     if (req.groupID !== undefined && req.groupID !== '') {
-      if (!isValidCustomGroupId(req.groupID)) throw new StadiumError('INVALID_GROUP_ID', `got ${JSON.stringify(req.groupID)}`);
+      if (!isValidCustomGroupId(req.groupID)) throw new StadiumError('INVALID_GROUP_ID', `got ${describe(req.groupID)}`);
       record.groupId = req.groupID;
-      if (!(await this.#store.createGroup(record))) {
-        const existing = await this.#store.getGroup(record.sdkAppId, record.groupId);
-        throw new StadiumError(existing?.ownerId === conn.userId ? 'GROUP_ID_IN_USE' : 'GROUP_ID_TAKEN', record.groupId);
+      if (!(await store.createGroup(record))) {
+        const existing = await store.getGroup(record.sdkAppId, record.groupId);
+        throw new StadiumError(existing?.ownerId === ownerId ? 'GROUP_ID_IN_USE' : 'GROUP_ID_TAKEN', record.groupId);
       }
     } else {
       do record.groupId = newAutoGroupId();
-      while (!(await this.#store.createGroup(record)));
+      while (!(await store.createGroup(record)));
     }
-    this.#logger.info({ app: conn.app.sdkAppId, group: record.groupId, owner: conn.userId, conn: conn.id }, 'room created');
-    const room = await this.room(conn, record.groupId);
-    return { group: toGroupInfo(room, { memberCount: 0, lastSeq: 0 }, conn.userId) };
+    this.#d.logger.info({ app: record.sdkAppId, group: record.groupId, owner: ownerId, origin: actor.origin }, 'room created');
+    const room = await this.room(actor.app, record.groupId);
+    const stored = (await store.getGroup(record.sdkAppId, record.groupId)) ?? record;
+    return { group: toGroupInfo(room, { memberCount: 0, lastSeq: stored.firstSeq - 1 }, actor.userId) };
   }
 
-  async join(conn: Connection, groupId: unknown, sinceSeq: unknown): Promise<JoinResult> {
-    if (sinceSeq !== undefined && (typeof sinceSeq !== 'number' || !Number.isInteger(sinceSeq) || sinceSeq < 0)) {
+  /** Join `member` (a WebSocket connection) to a room; with `sinceSeq`, resume after it. */
+  async join(actor: Actor, member: MemberHandle, groupId: unknown, sinceSeq: unknown): Promise<JoinResult> {
+    if (sinceSeq !== undefined && (typeof sinceSeq !== 'number' || !Number.isSafeInteger(sinceSeq) || sinceSeq < 0)) {
       throw new StadiumError('INVALID_PARAMETER', 'sinceSeq must be a non-negative integer');
     }
-    const room = await this.room(conn, groupId);
-    const now = this.#clock.now();
-    if (conn.joined(room.groupId) === room) {
-      const live = await this.#info(room);
-      return { status: 'AlreadyInGroup', group: toGroupInfo(room, live, conn.userId, now), lastSeq: live.lastSeq };
+    const room = await this.room(actor.app, groupId);
+    const now = this.#d.clock.now();
+    if (member.joined(room.groupId) === room) {
+      const live = await this.#d.router.call(room, 'info', {});
+      return { status: 'AlreadyInGroup', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
     }
-    if (conn.roomCount >= this.#maxRooms) throw new StadiumError('TOO_MANY_ROOMS', `${conn.roomCount} rooms`);
-    const tip: UnsequencedMessage | undefined =
-      typeof sinceSeq !== 'number' && conn.userId !== null && room.settings.memberTips ? this.#tip(room, conn, TIM_TYPES.GRP_TIP_MBR_JOIN, now) : undefined;
+    if (member.roomCount >= this.#d.maxRoomsPerConnection) throw new StadiumError('TOO_MANY_ROOMS', `${member.roomCount} rooms`);
+    const tip = typeof sinceSeq !== 'number' && actor.userId !== null && room.settings.memberTips ? this.#tip(room, actor, member, TIM_TYPES.GRP_TIP_MBR_JOIN, now) : undefined;
     room.pendingJoins++;
-    this.#rooms.touch(room);
+    this.#d.rooms.touch(room);
     let reply;
     try {
-      reply = await this.#router.call(room.authority, {
-        kind: 'members',
-        sdkAppId: room.app.sdkAppId,
-        groupId: room.groupId,
-        node: this.#nodeId,
+      reply = await this.#d.router.call(room, 'members', {
+        node: this.#d.nodeId,
         count: room.localCount,
         ...(typeof sinceSeq === 'number' ? { sinceSeq } : {}),
         ...(tip ? { tip } : {}),
@@ -152,109 +124,106 @@ export class GroupService {
     } finally {
       room.pendingJoins--;
     }
-    if (conn.closing || room.closed) {
+    if (member.closing || room.closed) {
       this.#report(room);
       throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
     }
     // Nothing below awaits: the member is added and caught up in one turn of the event loop,
     // and batches published after the authority answered arrive after its answer.
-    room.fanout.add(conn);
-    conn.addRoom(room);
-    const live = { memberCount: reply.memberCount ?? 0, lastSeq: reply.lastSeq ?? 0 };
-    const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, conn.userId, now), lastSeq: live.lastSeq };
-    if (typeof sinceSeq === 'number') {
-      conn.deliverOwn(room.groupId, reply.entries ?? []);
-      result.resumed = reply.complete ?? false;
+    room.fanout.add(member);
+    member.addRoom(room);
+    const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq };
+    const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
+    if (reply.resume) {
+      member.deliverOwn(room.groupId, reply.resume.entries);
+      result.resumed = reply.resume.complete;
+      if (reply.resume.missed) result.missed = reply.resume.missed;
     }
     return result;
   }
 
-  async quit(conn: Connection, groupId: unknown): Promise<{ groupID: string }> {
-    const room = await this.room(conn, groupId);
-    if (conn.joined(room.groupId) !== room) throw new StadiumError('NOT_GROUP_MEMBER', `not in ${room.groupId}`);
-    if (conn.userId !== null && conn.userId === room.record.ownerId) throw new StadiumError('OWNER_CANNOT_QUIT');
-    const tip = conn.userId !== null && room.settings.memberTips ? this.#tip(room, conn, TIM_TYPES.GRP_TIP_MBR_QUIT, this.#clock.now()) : undefined;
-    this.#remove(conn, room);
-    await this.#router.call(room.authority, { kind: 'members', sdkAppId: room.app.sdkAppId, groupId: room.groupId, node: this.#nodeId, count: room.localCount, ...(tip ? { tip } : {}) });
+  async quit(actor: Actor, member: MemberHandle, groupId: unknown): Promise<{ groupID: string }> {
+    const room = await this.room(actor.app, groupId);
+    if (member.joined(room.groupId) !== room) throw new StadiumError('NOT_GROUP_MEMBER', `not in ${room.groupId}`);
+    if (roleOf(actor, room.record) === 'owner') throw new StadiumError('OWNER_CANNOT_QUIT');
+    const tip = actor.userId !== null && room.settings.memberTips ? this.#tip(room, actor, member, TIM_TYPES.GRP_TIP_MBR_QUIT, this.#d.clock.now()) : undefined;
+    this.#remove(member, room);
+    await this.#d.router.call(room, 'members', { node: this.#d.nodeId, count: room.localCount, ...(tip ? { tip } : {}) });
     return { groupID: room.groupId };
   }
 
-  /** Remove a connection from a room without a tip (disconnects, logout). */
-  leave(conn: Connection, room: Room): void {
-    this.#remove(conn, room);
+  /** Remove a member from a room without a tip (disconnects, logout). */
+  leave(member: MemberHandle, room: Room): void {
+    this.#remove(member, room);
     if (!room.closed) this.#report(room);
   }
 
-  async dismiss(conn: Connection, groupId: unknown): Promise<{ groupID: string }> {
-    if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
-    const room = await this.room(conn, groupId);
-    if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} or an app admin may dismiss it`);
-    await this.#router.call(room.authority, { kind: 'dismiss', sdkAppId: room.app.sdkAppId, groupId: room.groupId, operatorId: conn.userId });
+  async dismiss(actor: Actor, groupId: unknown): Promise<{ groupID: string }> {
+    const room = await this.room(actor.app, groupId);
+    await this.#d.router.call(room, 'dismiss', { actor: stampOf(actor) });
     return { groupID: room.groupId };
   }
 
-  async profile(conn: Connection, groupId: unknown): Promise<{ group: GroupInfo }> {
-    const room = await this.room(conn, groupId);
-    return { group: toGroupInfo(room, await this.#info(room), conn.userId) };
+  async profile(actor: Actor, groupId: unknown): Promise<{ group: GroupInfo }> {
+    const room = await this.room(actor.app, groupId);
+    const live = await this.#d.router.call(room, 'info', {});
+    room.record = live.record;
+    return { group: toGroupInfo(room, live, actor.userId) };
   }
 
-  async onlineCount(conn: Connection, groupId: unknown): Promise<{ memberCount: number }> {
-    const room = await this.room(conn, groupId);
-    return { memberCount: (await this.#info(room)).memberCount };
+  async onlineCount(actor: Actor, groupId: unknown): Promise<{ memberCount: number }> {
+    const room = await this.room(actor.app, groupId);
+    return { memberCount: (await this.#d.router.call(room, 'info', {})).memberCount };
   }
 
-  async updateSettings(conn: Connection, body: Record<string, unknown>): Promise<{ settings: RoomSettings }> {
-    if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
-    const room = await this.room(conn, body.groupID);
-    if (!room.canManage(conn.userId)) throw new StadiumError('NO_PERMISSION', `only the owner of ${room.groupId} or an app admin may change its settings`);
-    const reply = await this.#router.call(room.authority, { kind: 'settings', sdkAppId: room.app.sdkAppId, groupId: room.groupId, settings: validateRoomSettings(body) });
-    return { settings: reply.settings ?? room.settings };
+  async updateSettings(actor: Actor, body: Record<string, unknown>): Promise<{ settings: RoomSettings }> {
+    const { groupID, ...patch } = body;
+    const room = await this.room(actor.app, groupID);
+    return this.#d.router.call(room, 'settings', { actor: stampOf(actor), settings: validateRoomSettings(patch) });
   }
 
-  async counters(conn: Connection, body: Record<string, unknown>): Promise<{ counters: Record<string, number> }> {
-    const room = await this.room(conn, body.groupID);
-    const op = body.op;
-    if (op !== 'get') {
-      if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
-      if (conn.joined(room.groupId) !== room && !room.canManage(conn.userId)) throw new StadiumError('NOT_GROUP_MEMBER', `join ${room.groupId} to change its counters`);
-    }
-    const reply = await this.#router.call(room.authority, { kind: 'counters', sdkAppId: room.app.sdkAppId, groupId: room.groupId, request: body as unknown as CountersRequest });
-    return { counters: reply.counters ?? {} };
-  }
-
-  async #info(room: Room): Promise<{ memberCount: number; lastSeq: number }> {
-    const reply = await this.#router.call(room.authority, { kind: 'info', sdkAppId: room.app.sdkAppId, groupId: room.groupId });
-    return { memberCount: reply.memberCount ?? 0, lastSeq: reply.lastSeq ?? 0 };
-  }
-
-  #remove(conn: Connection, room: Room): void {
-    room.fanout.remove(conn);
-    conn.removeRoom(room.groupId);
-    this.#rooms.touch(room);
+  /** Read or change a room's counters; `member` is the caller's connection when it came over WebSocket. */
+  async counters(actor: Actor, body: Record<string, unknown>, member?: MemberHandle): Promise<{ counters: Record<string, number> }> {
+    const room = await this.room(actor.app, body.groupID);
+    const joined = member === undefined || member.joined(room.groupId) === room;
+    return this.#d.router.call(room, 'counters', { actor: stampOf(actor), joined, request: body as unknown as CountersRequest });
   }
 
   /** Report this node's member counts again to the rooms whose authority is `node` (it was reset). */
   reportCountsTo(node: string): void {
-    for (const room of this.#rooms.loaded()) if (room.authority === node && room.localCount > 0) this.#report(room);
+    for (const room of this.#d.rooms.loaded()) if (room.authority === node && room.localCount > 0) this.#report(room);
+  }
+
+  #remove(member: MemberHandle, room: Room): void {
+    room.fanout.remove(member);
+    member.removeRoom(room.groupId);
+    this.#d.rooms.touch(room);
   }
 
   /** Tell the authority how many members this node holds now. */
   #report(room: Room): void {
-    void this.#router
-      .call(room.authority, { kind: 'members', sdkAppId: room.app.sdkAppId, groupId: room.groupId, node: this.#nodeId, count: room.localCount })
-      .catch((error: unknown) => this.#logger.debug({ err: error, app: room.app.sdkAppId, group: room.groupId }, 'member count not reported'));
+    this.#d.router
+      .call(room, 'members', { node: this.#d.nodeId, count: room.localCount })
+      .catch((error: unknown) => this.#d.logger.debug({ err: error, app: room.sdkAppId, group: room.groupId }, 'member count not reported'));
   }
 
-  #tip(room: Room, conn: Connection, operationType: number, now: number): UnsequencedMessage {
-    const userId = conn.userId!;
+  #tip(room: Room, actor: Actor, member: MemberHandle, operationType: number, now: number): UnsequencedMessage {
+    const userId = actor.userId ?? '';
     return {
-      id: `tip-${operationType}-${now}-${this.#nodeId}-${conn.id}`,
+      id: `tip-${operationType}-${now}-${this.#d.nodeId}-${member.id}`,
       type: 'TIMGroupTipElem',
       payload: { operationType, operatorID: userId, userIDList: [userId] },
       from: userId,
-      nick: conn.nick,
-      avatar: conn.avatar,
+      nick: actor.nick,
+      avatar: actor.avatar,
       priority: 'Low',
     };
   }
+}
+
+/** A short, safe description of an untrusted value for an error message (never deep, never long). */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

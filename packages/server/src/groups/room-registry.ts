@@ -10,8 +10,11 @@ import { roomSubject } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { RoomFanout } from '../fanout/room-fanout.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { AppRecord, Store } from '../storage/store.js';
-import { Room, roomKey } from './room.js';
+import type { AppRecord } from '../core/records.js';
+import { roomKey } from '../core/room-settings.js';
+import type { Store } from '../storage/store.js';
+import type { MemberHandle } from './member.js';
+import { Room } from './room.js';
 import type { RoomRouter } from './room-router.js';
 
 /** What the registry needs. */
@@ -28,11 +31,6 @@ export interface RoomRegistryDeps {
 export interface RoomRegistryOptions {
   /** Unload a room without local members after this long. */
   idleUnloadMs: number;
-}
-
-/** Something that holds a room membership and must forget it when the room closes. */
-export interface RoomMember {
-  removeRoom(groupId: string): void;
 }
 
 /** Rooms with local members. */
@@ -110,7 +108,7 @@ export class RoomRegistry {
     if (this.#rooms.get(room.key) !== room) return;
     this.#rooms.delete(room.key);
     room.closed = true;
-    for (const member of room.fanout.members()) (member as unknown as RoomMember).removeRoom(room.groupId);
+    for (const member of room.fanout.members()) (member as MemberHandle).removeRoom(room.groupId);
     room.fanout.dispose();
     const idle = this.#idleTimers.get(room.key);
     if (idle) {

@@ -1,14 +1,19 @@
 /**
  * Which node is a room's authority, and how to ask it. The authority is picked by hashing
  * the room over the deployment's nodes, so every node agrees without talking; the one
- * authority sequences, rate-limits and counts for the room wherever its members are.
+ * authority sequences, rate-limits, counts and decides for the room wherever its members are.
  */
 import { createHash } from 'node:crypto';
-import { StadiumError } from '@stadium/protocol';
-import { authoritySubject, type Bus, type BusReply, type BusRequest } from '../bus/bus.js';
+import { authoritySubject, type Bus } from '../bus/bus.js';
+import type { AuthorityCommandName, AuthorityCommands, AuthorityRequest } from '../wire/authority-commands.js';
 
-/** A successful reply. */
-export type OkReply = Extract<BusReply, { ok: true }>;
+/** A room as the router needs it. */
+export interface RoutedRoom {
+  readonly sdkAppId: number;
+  readonly groupId: string;
+  /** The node that is the room's authority. */
+  readonly authority: string;
+}
 
 /** Routes requests to rooms' authorities. */
 export class RoomRouter {
@@ -29,10 +34,9 @@ export class RoomRouter {
     return this.#nodes[digest.readUInt32BE(0) % this.#nodes.length]!;
   }
 
-  /** Ask a room's authority; a refusal becomes the StadiumError it names. */
-  async call(authority: string, request: BusRequest): Promise<OkReply> {
-    const reply = await this.#bus.request(authoritySubject(authority), request);
-    if (!reply.ok) throw new StadiumError(reply.error, reply.detail);
-    return reply;
+  /** Ask a room's authority; a refusal rejects with the StadiumError it names. */
+  async call<C extends AuthorityCommandName>(room: RoutedRoom, cmd: C, body: AuthorityCommands[C]['req']): Promise<AuthorityCommands[C]['res']> {
+    const request = { cmd, sdkAppId: room.sdkAppId, groupId: room.groupId, body } as AuthorityRequest;
+    return (await this.#bus.request(authoritySubject(room.authority), request)) as AuthorityCommands[C]['res'];
   }
 }

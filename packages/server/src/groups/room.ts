@@ -1,16 +1,19 @@
 /**
  * A live room as a node holds it for its local members: the stored record (kept current by
  * `room-updated` events), the fan-out to local sockets, and which node is its authority.
- * Sequencing and counting happen at the authority (see RoomAuthority).
+ * Sequencing, counting and every room decision happen at the authority (authority/).
  */
 import type { RoomSettings } from '@stadium/protocol';
-import type { AppRecord, GroupRecord } from '../storage/store.js';
+import type { AppRecord, GroupRecord } from '../core/records.js';
+import { effectiveSettings, roomKey } from '../core/room-settings.js';
 import type { RoomFanout } from '../fanout/room-fanout.js';
+import type { RoutedRoom } from './room-router.js';
 
 /** A room loaded on this node. */
-export class Room {
+export class Room implements RoutedRoom {
   /** The app as last read (refreshed when it changes elsewhere). */
   app: AppRecord;
+  /** The record as last published by the authority (display only: decisions are the authority's). */
   record: GroupRecord;
   readonly fanout: RoomFanout;
   /** Node that is the room's authority. */
@@ -27,6 +30,10 @@ export class Room {
     this.authority = authority;
   }
 
+  get sdkAppId(): number {
+    return this.app.sdkAppId;
+  }
+
   get groupId(): string {
     return this.record.groupId;
   }
@@ -41,27 +48,8 @@ export class Room {
     return this.fanout.size + this.pendingJoins;
   }
 
-  /** The settings in force: the room's overrides over the app's defaults. */
+  /** The settings in force (as last known on this node). */
   get settings(): RoomSettings {
     return effectiveSettings(this.app, this.record);
   }
-
-  /** Whether `userId` may manage the room (owner or app admin). */
-  canManage(userId: string | null): boolean {
-    return userId !== null && (userId === this.record.ownerId || userId === this.app.adminUserId);
-  }
-}
-
-/** Registry key of a room. */
-export function roomKey(sdkAppId: number, groupId: string): string {
-  return `${sdkAppId}\u0000${groupId}`;
-}
-
-/** The room's overrides over the app's defaults. */
-export function effectiveSettings(app: AppRecord, record: GroupRecord): RoomSettings {
-  return {
-    rateLimitPerSec: record.settings.rateLimitPerSec ?? app.settings.roomRateLimitPerSec,
-    memberTips: record.settings.memberTips ?? app.settings.memberTips,
-    downstreamCapPerSec: record.settings.downstreamCapPerSec ?? null,
-  };
 }

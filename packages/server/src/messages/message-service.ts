@@ -1,67 +1,66 @@
 /**
- * The send pipeline: a sequence of steps a message passes before it reaches its room's
- * authority. Today: authorize → validate → stamp → submit (rate / priority → sequence →
- * publish). Moderation and the before/after-send callbacks slot in as further steps.
+ * The node phase of the send pipeline: validate the message and stamp the sender from the
+ * Actor, then submit it to the room's authority, where the admission steps (mute-all; later
+ * mutes, bans, slow mode, the word filter, the before-send callback), the rate limiter and the
+ * sequencer decide once for the whole room (authority/). Nothing here decides a room rule.
  */
 import { StadiumError } from '@stadium/protocol';
-import type { OutgoingMessage } from '@stadium/protocol';
-import type { Connection } from '../gateway/connection.js';
+import { stampOf, type Actor } from '../core/actor.js';
+import { authorize, roleOf } from '../core/permissions.js';
+import type { GroupService } from '../groups/group-service.js';
+import type { MemberHandle } from '../groups/member.js';
 import type { Room } from '../groups/room.js';
 import type { RoomRouter } from '../groups/room-router.js';
-import type { Admitted, UnsequencedMessage } from './room-sequencer.js';
+import type { Admitted, UnsequencedMessage } from '../wire/authority-commands.js';
 import { validateMessage } from './validate-message.js';
 
-/** What a pipeline step sees. */
-export interface SendContext {
-  conn: Connection;
-  room: Room;
-  message: OutgoingMessage;
-  /** The message as receivers will see it, filled by the stamp step. */
-  outgoing?: UnsequencedMessage;
+/** Who a message is from, as receivers see it. */
+export interface Sender {
+  userId: string;
+  nick: string;
+  avatar: string;
 }
 
-/** One step; throw a StadiumError to refuse the message. */
-export type SendStep = (ctx: SendContext) => void | Promise<void>;
-
-/** Attach sender identity as receivers see it. */
-export const stampSender: SendStep = (ctx) => {
-  const { conn, message } = ctx;
-  const outgoing: UnsequencedMessage = {
-    id: message.id,
-    type: message.type,
-    payload: message.payload,
-    from: conn.userId!,
-    nick: conn.nick,
-    avatar: conn.avatar,
-    priority: message.priority,
-    random: message.random,
-  };
-  if (message.cloudCustomData !== undefined) outgoing.cloudCustomData = message.cloudCustomData;
-  ctx.outgoing = outgoing;
-};
-
-/** Sends messages from connections into rooms. */
+/** Sends messages into rooms, for any front door. */
 export class MessageService {
   readonly #router: RoomRouter;
-  readonly #steps: readonly SendStep[];
+  readonly #groups: GroupService;
 
-  constructor(router: RoomRouter, steps: readonly SendStep[] = [stampSender]) {
-    this.#router = router;
-    this.#steps = steps;
+  constructor(deps: { router: RoomRouter; groups: GroupService }) {
+    this.#router = deps.router;
+    this.#groups = deps.groups;
   }
 
-  async send(conn: Connection, body: { groupID?: unknown; message?: unknown }): Promise<Admitted> {
-    if (conn.userId === null) throw new StadiumError('NOT_LOGGED_IN');
-    if (typeof body.groupID !== 'string') throw new StadiumError('INVALID_PARAMETER', 'groupID must be a string');
-    const room = conn.joined(body.groupID);
-    if (!room || room.closed) throw new StadiumError('NOT_GROUP_MEMBER', `not in ${body.groupID}`);
-    const ctx: SendContext = { conn, room, message: validateMessage(body.message) };
-    for (const step of this.#steps) {
-      const pending = step(ctx);
-      if (pending) await pending;
-      if (room.closed) throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
+  /**
+   * Send `input` (untrusted) to room `groupId`. A WebSocket caller passes its membership
+   * handle and must have joined the room on it; other callers (REST) need none. `sender`
+   * defaults to the actor itself (REST sends on behalf of `From_Account`).
+   */
+  async send(actor: Actor, groupId: unknown, input: unknown, member?: MemberHandle, sender?: Sender): Promise<Admitted> {
+    authorize('message.send', roleOf(actor, null));
+    if (typeof groupId !== 'string') throw new StadiumError('INVALID_PARAMETER', 'groupID must be a string');
+    let room: Room;
+    if (member !== undefined) {
+      const joined = member.joined(groupId);
+      if (!joined || joined.closed) throw new StadiumError('NOT_GROUP_MEMBER', `not in ${groupId}`);
+      room = joined;
+    } else {
+      room = await this.#groups.room(actor.app, groupId);
     }
-    const reply = await this.#router.call(room.authority, { kind: 'submit', sdkAppId: room.app.sdkAppId, groupId: room.groupId, message: ctx.outgoing! });
-    return reply.sampled ? { seq: 0, time: reply.time!, sampled: true } : { seq: reply.seq!, time: reply.time! };
+    const message = validateMessage(input);
+    const from = sender ?? { userId: actor.userId ?? '', nick: actor.nick, avatar: actor.avatar };
+    const outgoing: UnsequencedMessage = {
+      id: message.id,
+      type: message.type,
+      payload: message.payload,
+      from: from.userId,
+      nick: from.nick,
+      avatar: from.avatar,
+      priority: message.priority,
+      random: message.random,
+    };
+    if (message.cloudCustomData !== undefined) outgoing.cloudCustomData = message.cloudCustomData;
+    const admitted = await this.#router.call(room, 'submit', { actor: stampOf(actor), message: outgoing });
+    return admitted.sampled ? { seq: 0, time: admitted.time, sampled: true } : { seq: admitted.seq, time: admitted.time };
   }
 }

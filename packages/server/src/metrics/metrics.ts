@@ -60,8 +60,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly admissionRefusals = new Counter({
+    name: 'stadium_admission_refusals_total',
+    help: 'Messages refused by a room authority admission step (mute-all, …), by error name',
+    labelNames: ['name'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'stadium_process_' });
+    // Every per-priority series exists from the start (at 0), so dashboards and rate() work
+    // before the first message is shed, sampled or dropped.
+    for (const priority of PRIORITY_LABELS) {
+      for (const counter of [this.messagesIn, this.shed, this.sampled, this.slowDrops]) counter.inc({ priority }, 0);
+    }
   }
 }
 

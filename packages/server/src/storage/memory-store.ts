@@ -11,6 +11,8 @@ export class MemoryStore implements Store {
   readonly #apps = new Map<number, AppRecord>();
   readonly #profiles = new Map<number, Map<string, Profile>>();
   readonly #groups = new Map<number, Map<string, GroupRecord>>();
+  /** Sequence high-water marks by app, then group ID (outlive the groups). */
+  readonly #seqs = new Map<number, Map<string, number>>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -50,6 +52,7 @@ export class MemoryStore implements Store {
     const existed = this.#apps.delete(sdkAppId);
     this.#profiles.delete(sdkAppId);
     this.#groups.delete(sdkAppId);
+    this.#seqs.delete(sdkAppId);
     return existed;
   }
 
@@ -79,7 +82,7 @@ export class MemoryStore implements Store {
     let groups = this.#groups.get(group.sdkAppId);
     if (!groups) this.#groups.set(group.sdkAppId, (groups = new Map()));
     if (groups.has(group.groupId)) return false;
-    groups.set(group.groupId, structuredClone(group));
+    groups.set(group.groupId, { ...structuredClone(group), firstSeq: this.#seqs.get(group.sdkAppId)?.get(group.groupId) ?? 1 });
     return true;
   }
 
@@ -109,4 +112,19 @@ export class MemoryStore implements Store {
   }
 
   async close(): Promise<void> {}
+
+  async reserveSeq(sdkAppId: number, groupId: string, count: number): Promise<number> {
+    let marks = this.#seqs.get(sdkAppId);
+    if (!marks) this.#seqs.set(sdkAppId, (marks = new Map()));
+    const first = marks.get(groupId) ?? 1;
+    marks.set(groupId, first + count);
+    return first;
+  }
+
+  async releaseSeq(sdkAppId: number, groupId: string, reservedEnd: number, nextSeq: number): Promise<boolean> {
+    const marks = this.#seqs.get(sdkAppId);
+    if (marks?.get(groupId) !== reservedEnd) return false;
+    marks.set(groupId, nextSeq);
+    return true;
+  }
 }

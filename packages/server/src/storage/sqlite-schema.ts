@@ -44,9 +44,18 @@ export interface GroupsTable {
   custom_fields: string;
   /** JSON of Partial<RoomSettings>. */
   settings: string;
+  /** Unused since 0003 (the numbering lives in `group_seqs`). */
   next_seq: number;
+  first_seq: number;
   /** JSON of Record<string, number> (group counters). */
   counters: string;
+}
+
+/** Row of `group_seqs`: a group ID's sequence high-water mark, kept after the group is deleted. */
+export interface GroupSeqsTable {
+  sdk_app_id: number;
+  group_id: string;
+  next_seq: number;
 }
 
 /** The database as Kysely sees it. */
@@ -54,6 +63,7 @@ export interface SqliteDatabaseSchema {
   apps: AppsTable;
   profiles: ProfilesTable;
   groups: GroupsTable;
+  group_seqs: GroupSeqsTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -104,6 +114,20 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
   '0002_group_counters': {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('groups').addColumn('counters', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+    },
+  },
+  '0003_group_seqs': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('group_seqs')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('next_seq', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('group_seqs_pk', ['sdk_app_id', 'group_id'])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+      await sql`insert into group_seqs (sdk_app_id, group_id, next_seq) select sdk_app_id, group_id, next_seq from groups`.execute(db);
+      await db.schema.alterTable('groups').addColumn('first_seq', 'integer', (c) => c.notNull().defaultTo(1)).execute();
     },
   },
 });

@@ -97,6 +97,7 @@ export class SqliteStore implements Store {
   async deleteApp(sdkAppId: number): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('group_seqs').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
       const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
       return result.numDeletedRows > 0n;
@@ -141,12 +142,15 @@ export class SqliteStore implements Store {
   }
 
   async createGroup(group: GroupRecord): Promise<boolean> {
-    const result = await this.#db
-      .insertInto('groups')
-      .values(fromGroup(group))
-      .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id']).doNothing())
-      .executeTakeFirst();
-    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+    return this.#db.transaction().execute(async (trx) => {
+      const mark = await trx.selectFrom('group_seqs').select('next_seq').where('sdk_app_id', '=', group.sdkAppId).where('group_id', '=', group.groupId).executeTakeFirst();
+      const result = await trx
+        .insertInto('groups')
+        .values({ ...fromGroup(group), first_seq: mark?.next_seq ?? 1 })
+        .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id']).doNothing())
+        .executeTakeFirst();
+      return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+    });
   }
 
   async getGroup(sdkAppId: number, groupId: string): Promise<GroupRecord | undefined> {
@@ -173,6 +177,28 @@ export class SqliteStore implements Store {
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {
     const rows = await this.#db.selectFrom('groups').selectAll().where('sdk_app_id', '=', sdkAppId).orderBy('created_at').orderBy('group_id').execute();
     return rows.map(toGroup);
+  }
+
+  async reserveSeq(sdkAppId: number, groupId: string, count: number): Promise<number> {
+    // One statement: SQLite runs it atomically, so concurrent reservations never overlap.
+    const row = await this.#db
+      .insertInto('group_seqs')
+      .values({ sdk_app_id: sdkAppId, group_id: groupId, next_seq: 1 + count })
+      .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id']).doUpdateSet((eb) => ({ next_seq: eb('group_seqs.next_seq', '+', count) })))
+      .returning('next_seq')
+      .executeTakeFirstOrThrow();
+    return row.next_seq - count;
+  }
+
+  async releaseSeq(sdkAppId: number, groupId: string, reservedEnd: number, nextSeq: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('group_seqs')
+      .set({ next_seq: nextSeq })
+      .where('sdk_app_id', '=', sdkAppId)
+      .where('group_id', '=', groupId)
+      .where('next_seq', '=', reservedEnd)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async close(): Promise<void> {
@@ -217,7 +243,8 @@ function fromGroup(group: GroupRecord): GroupsTable {
     mute_all: group.muteAll ? 1 : 0,
     custom_fields: JSON.stringify(group.customFields),
     settings: JSON.stringify(group.settings),
-    next_seq: group.nextSeq,
+    next_seq: 0,
+    first_seq: group.firstSeq,
     counters: JSON.stringify(group.counters),
   };
 }
@@ -237,7 +264,7 @@ function toGroup(row: Selectable<GroupsTable>): GroupRecord {
     muteAll: row.mute_all !== 0,
     customFields: JSON.parse(row.custom_fields) as GroupRecord['customFields'],
     settings: JSON.parse(row.settings) as GroupRecord['settings'],
-    nextSeq: row.next_seq,
+    firstSeq: row.first_seq,
     counters: JSON.parse(row.counters) as GroupRecord['counters'],
   };
 }
@@ -256,7 +283,6 @@ const GROUP_PATCH_COLUMNS: { [K in keyof Required<GroupPatch>]: (value: NonNulla
   muteAll: (v) => ({ mute_all: v ? 1 : 0 }),
   customFields: (v) => ({ custom_fields: JSON.stringify(v) }),
   settings: (v) => ({ settings: JSON.stringify(v) }),
-  nextSeq: (v) => ({ next_seq: v }),
   counters: (v) => ({ counters: JSON.stringify(v) }),
 };
 

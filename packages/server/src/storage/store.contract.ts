@@ -57,7 +57,7 @@ export function sampleGroup(sdkAppId: number, groupId: string, overrides: Partia
     muteAll: false,
     customFields: [{ key: 'topic', value: 'cooking' }],
     settings: { rateLimitPerSec: 80 },
-    nextSeq: 1,
+    firstSeq: 1,
     counters: { likes: 12 },
     ...overrides,
   };
@@ -241,7 +241,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await store.getGroup(b.sdkAppId, 'room'))?.name).toBe('in b');
       });
 
-      it('updateGroup patches settings, custom fields, nextSeq and the other fields', async () => {
+      it('updateGroup patches settings, custom fields and the other fields', async () => {
         const store = await fresh();
         const app = await store.createApp(sampleApp());
         const group = sampleGroup(app.sdkAppId, 'room');
@@ -249,9 +249,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const patched = await store.updateGroup(app.sdkAppId, 'room', {
           settings: { memberTips: false },
           customFields: [{ key: 'likes', value: '42' }],
-          nextSeq: 1001,
         });
-        const expected = { ...group, settings: { memberTips: false }, customFields: [{ key: 'likes', value: '42' }], nextSeq: 1001 };
+        const expected = { ...group, settings: { memberTips: false }, customFields: [{ key: 'likes', value: '42' }] };
         expect(patched).toEqual(expected);
         expect(await store.getGroup(app.sdkAppId, 'room')).toEqual(expected);
 
@@ -263,7 +262,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           faceUrl: 'https://example.com/f.png',
           lastInfoAt: 1_800_000_000_000,
           muteAll: true,
-          nextSeq: undefined,
+          counters: undefined,
         });
         const expected2 = {
           ...expected,
@@ -279,6 +278,48 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getGroup(app.sdkAppId, 'room')).toEqual(expected2);
         expect(await store.updateGroup(app.sdkAppId, 'room', {})).toEqual(expected2);
         expect(await store.updateGroup(app.sdkAppId, 'missing', { name: 'x' })).toBeUndefined();
+      });
+    });
+
+    describe('sequence reservations', () => {
+      it('hands out disjoint blocks, atomically, even when reservations race', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        expect(await store.reserveSeq(app.sdkAppId, 'room', 100)).toBe(1);
+        expect(await store.reserveSeq(app.sdkAppId, 'room', 100)).toBe(101);
+        const firsts = await Promise.all(Array.from({ length: 20 }, () => store.reserveSeq(app.sdkAppId, 'room', 10)));
+        expect(new Set(firsts).size).toBe(20);
+        expect([...firsts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => 201 + i * 10));
+        expect(await store.reserveSeq(app.sdkAppId, 'other', 5)).toBe(1);
+      });
+
+      it('gives back the unused end only if nobody reserved since (compare-and-set)', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const first = await store.reserveSeq(app.sdkAppId, 'room', 100);
+        expect(await store.releaseSeq(app.sdkAppId, 'room', first + 100, 7)).toBe(true);
+        expect(await store.reserveSeq(app.sdkAppId, 'room', 100)).toBe(7);
+        // Someone else reserved after us: our release must not move the mark back.
+        await store.reserveSeq(app.sdkAppId, 'room', 100);
+        expect(await store.releaseSeq(app.sdkAppId, 'room', 107, 50)).toBe(false);
+        expect(await store.reserveSeq(app.sdkAppId, 'room', 1)).toBe(207);
+        expect(await store.releaseSeq(app.sdkAppId, 'nothing-reserved', 10, 5)).toBe(false);
+      });
+
+      it('never restarts a group ID\'s numbering: a re-created room starts above the old one', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        expect(await store.createGroup(sampleGroup(app.sdkAppId, 'room', { firstSeq: 999 }))).toBe(true);
+        expect((await store.getGroup(app.sdkAppId, 'room'))?.firstSeq).toBe(1);
+        await store.reserveSeq(app.sdkAppId, 'room', 500);
+        expect(await store.deleteGroup(app.sdkAppId, 'room')).toBe(true);
+        expect(await store.createGroup(sampleGroup(app.sdkAppId, 'room'))).toBe(true);
+        expect((await store.getGroup(app.sdkAppId, 'room'))?.firstSeq).toBe(501);
+        expect(await store.reserveSeq(app.sdkAppId, 'room', 1)).toBe(501);
+        // Deleting the app forgets the numbering with everything else.
+        await store.deleteApp(app.sdkAppId);
+        const again = await store.createApp(sampleApp({ sdkAppId: app.sdkAppId }));
+        expect(await store.reserveSeq(again.sdkAppId, 'room', 1)).toBe(1);
       });
     });
 
@@ -314,14 +355,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const app = await store.createApp(sampleApp({ callbackUrl: 'http://127.0.0.1:9000/cb' }));
         const group = sampleGroup(app.sdkAppId, 'room', { muteAll: true });
         await store.createGroup(group);
-        await store.updateGroup(app.sdkAppId, 'room', { nextSeq: 77 });
+        expect(await store.reserveSeq(app.sdkAppId, 'room', 76)).toBe(1);
         await store.putProfile(app.sdkAppId, sampleProfile('alice'));
         await store.close();
 
         const reopened = await reopen(store);
         open.push(reopened);
         expect(await reopened.listApps()).toEqual([app]);
-        expect(await reopened.getGroup(app.sdkAppId, 'room')).toEqual({ ...group, nextSeq: 77 });
+        expect(await reopened.getGroup(app.sdkAppId, 'room')).toEqual(group);
+        expect(await reopened.reserveSeq(app.sdkAppId, 'room', 1)).toBe(77);
         expect(await reopened.getProfile(app.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
       });
     }

@@ -13,7 +13,7 @@ import type { AppRecord, AppSettings, GroupRecord, NewApp } from '../core/record
 export type { AppRecord, AppSettings, GroupRecord, NewApp } from '../core/records.js';
 
 /** Fields of a group that {@link Store.updateGroup} may change. */
-export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'type' | 'createdAt'>>;
+export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'type' | 'createdAt' | 'firstSeq'>>;
 
 /** The storage port. */
 export interface Store {
@@ -32,7 +32,11 @@ export interface Store {
   /** Insert or replace a profile. */
   putProfile(sdkAppId: number, profile: Profile): Promise<void>;
 
-  /** Insert a group; returns false (and changes nothing) when the ID is taken in that app. */
+  /**
+   * Insert a group; returns false (and changes nothing) when the ID is taken in that app. The
+   * stored `firstSeq` is the group ID's next unreserved sequence number (1 for a new ID), not
+   * the value passed.
+   */
   createGroup(group: GroupRecord): Promise<boolean>;
   getGroup(sdkAppId: number, groupId: string): Promise<GroupRecord | undefined>;
   /** Apply the defined fields of `patch`; returns the updated group, undefined if unknown. */
@@ -40,6 +44,20 @@ export interface Store {
   deleteGroup(sdkAppId: number, groupId: string): Promise<boolean>;
   /** The app's groups, oldest first. */
   listGroups(sdkAppId: number): Promise<GroupRecord[]>;
+
+  /**
+   * Reserve `count` sequence numbers for a group ID in one atomic step: the ID's high-water mark
+   * moves up by `count` and the first number of the block is returned. Two authorities (on two
+   * machines) can never get overlapping blocks. The mark outlives the group (deleteGroup keeps
+   * it; deleteApp removes it), so a re-created room continues above every earlier number.
+   */
+  reserveSeq(sdkAppId: number, groupId: string, count: number): Promise<number>;
+  /**
+   * Give back the unused end of a reservation (clean unload): set the mark to `nextSeq` only if
+   * it is still `reservedEnd`, i.e. nobody reserved since (compare-and-set). Returns whether it
+   * did.
+   */
+  releaseSeq(sdkAppId: number, groupId: string, reservedEnd: number, nextSeq: number): Promise<boolean>;
 
   /** Release connections and files. */
   close(): Promise<void>;

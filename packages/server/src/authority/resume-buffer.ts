@@ -3,7 +3,8 @@
  * exactly what it missed (B1). Entries are the same objects the batches carried: nothing is
  * re-encoded to store or replay them.
  */
-import type { BatchEntry } from '../fanout/room-batch.js';
+import type { ResumeResult } from '../wire/authority-commands.js';
+import type { BatchEntry } from '../wire/batch-entry.js';
 
 /** Fixed-size ring of a room's newest messages, in sequence order. */
 export class ResumeBuffer {
@@ -31,17 +32,25 @@ export class ResumeBuffer {
   }
 
   /**
-   * Messages with `seq > afterSeq`. `complete` is false when some of them are no longer held
-   * (the client was away longer than the buffer reaches back).
+   * What a member that last saw `afterSeq` missed, in a room whose numbers run from `firstSeq`
+   * to `lastSeq`. Complete when every one of them is still held. A position the room's
+   * numbering cannot place — past its last message, or before its first (from an earlier room
+   * under the same ID) — is never complete and has no known gap, so the client is told rather
+   * than trusted.
    */
-  since(afterSeq: number, lastSeq: number): { entries: BatchEntry[]; complete: boolean } {
+  since(afterSeq: number, lastSeq: number, firstSeq = 1): ResumeResult {
     const entries: BatchEntry[] = [];
     const cap = this.#ring.length;
     for (let i = 0; i < this.#size; i++) {
       const entry = this.#ring[(this.#start + i) % cap]!;
       if (entry.seq > afterSeq) entries.push(entry);
     }
-    const wanted = Math.max(0, lastSeq - afterSeq);
-    return { entries, complete: entries.length >= wanted };
+    if (afterSeq > lastSeq || afterSeq < firstSeq - 1) return { entries, complete: false };
+    const oldestHeld = entries.length > 0 ? entries[0]!.seq : lastSeq + 1;
+    // Numbers in (afterSeq, oldestHeld) that were assigned but are no longer held. Sequence
+    // numbers can have gaps (a crashed authority's unused reservation), so a gap here means
+    // "not sent", not necessarily "lost".
+    if (oldestHeld <= afterSeq + 1) return { entries, complete: true };
+    return { entries, complete: false, missed: { fromSeq: afterSeq + 1, toSeq: oldestHeld - 1 } };
   }
 }

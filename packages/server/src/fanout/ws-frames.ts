@@ -1,28 +1,10 @@
 /**
- * Encode-once: each admitted message is serialized exactly once (to its JSON text), each
- * batch of a room is framed exactly once (JSON frame + WebSocket header), and that one
- * buffer is written to every member. The only per-recipient work is the socket write.
+ * Encode-once, part two: each node frames a room's batch exactly once (JSON frame + WebSocket
+ * header) from the entries encoded at the authority, and writes that one buffer to every local
+ * member. The only per-recipient work is the socket write.
  */
 import * as wsModule from 'ws';
-import type { Priority, WireMessage } from '@stadium/protocol';
-import { priorityRank } from '@stadium/protocol';
-
-/** One message inside a batch. `json` is shared by every recipient. */
-export interface BatchEntry {
-  readonly seq: number;
-  /** 0 High … 3 Lowest. */
-  readonly rank: 0 | 1 | 2 | 3;
-  readonly json: string;
-}
-
-/** Counts encode work, so tests can prove the hot path does none per recipient. */
-export const encodeStats = { messagesEncoded: 0, framesBuilt: 0 };
-
-/** Serialize one message (once, at admission). */
-export function encodeMessage(message: WireMessage): BatchEntry {
-  encodeStats.messagesEncoded++;
-  return { seq: message.seq, rank: priorityRank(message.priority as Priority), json: JSON.stringify(message) };
-}
+import { encodeStats, type BatchEntry } from '../wire/batch-entry.js';
 
 /** Build the WebSocket frame of a `msgs` frame from already-encoded messages. */
 export function buildMessagesFrame(groupId: string, entries: readonly BatchEntry[], lost = 0): Buffer {

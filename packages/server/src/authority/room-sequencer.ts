@@ -15,20 +15,19 @@ import { StadiumError } from '@stadium/protocol';
 import type { WireMessage } from '@stadium/protocol';
 import type { Bus } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
-import { buildMessagesFrame, encodeMessage, type BatchEntry } from '../fanout/room-batch.js';
 import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
+import type { Admitted, ResumeResult, UnsequencedMessage } from '../wire/authority-commands.js';
+import { encodeMessage, type BatchEntry } from '../wire/batch-entry.js';
 import { RateLimiter } from './rate-limiter.js';
 import { ResumeBuffer } from './resume-buffer.js';
 
-/** A message before the authority numbers it. */
-export type UnsequencedMessage = Omit<WireMessage, 'seq' | 'time'>;
+export type { Admitted, UnsequencedMessage } from '../wire/authority-commands.js';
 
-/** Outcome of a user message: its sequence number and server time (seconds). */
-export interface Admitted {
-  seq: number;
-  time: number;
-  /** Accepted but sampled away by the downstream cap (then `seq` is 0). */
-  sampled?: true;
+/** A message as it was published, for after-send listeners. */
+export interface Published {
+  message: WireMessage;
+  /** The entry every member received. */
+  entry: BatchEntry;
 }
 
 /** What a candidate is: a sender's message, a member tip or a system notice. */
@@ -77,6 +76,10 @@ export interface RoomSequencerOptions {
   resumeBufferSize: number;
   /** Called after each published batch with the next sequence number (for persistence). */
   onAdvance?: (nextSeq: number) => void;
+  /** Called after each published batch with the user messages in it (after-send hooks). */
+  onPublished?: (published: readonly Published[]) => void;
+  /** First sequence number of this room (resume positions before it belong to an earlier room). @default 1 */
+  firstSeq?: number;
 }
 
 const RANK: Record<WireMessage['priority'], 0 | 1 | 2 | 3> = { High: 0, Normal: 1, Low: 2, Lowest: 3 };
@@ -154,6 +157,11 @@ export class RoomSequencer {
     this.#limiter.setRate(ratePerSec, this.#deps.clock.now());
   }
 
+  /** Continue numbering at `nextSeq` if it is ahead (a reservation that was not contiguous). */
+  skipTo(nextSeq: number): void {
+    if (nextSeq > this.#nextSeq) this.#nextSeq = nextSeq;
+  }
+
   /** Offer a sender's message. Resolves when it is published; rejects with RATE_LIMITED when shed. */
   submit(message: UnsequencedMessage): Promise<Admitted> {
     if (this.#closed) return Promise.reject(new StadiumError('GROUP_NOT_FOUND'));
@@ -176,9 +184,9 @@ export class RoomSequencer {
     this.#enqueue({ kind: 'notice', rank: 0, message });
   }
 
-  /** Messages after `afterSeq` still held for resume. */
-  since(afterSeq: number): { entries: BatchEntry[]; complete: boolean } {
-    return this.#resume.since(afterSeq, this.lastSeq);
+  /** What a member that last saw `afterSeq` missed, as far as it is still held. */
+  since(afterSeq: number): ResumeResult {
+    return this.#resume.since(afterSeq, this.lastSeq, this.#o.firstSeq ?? 1);
   }
 
   /** Publish what is pending now and stop; later submissions are refused. */
@@ -265,23 +273,22 @@ export class RoomSequencer {
 
     const entries: BatchEntry[] = [];
     const seqs: number[] = [];
+    const published: Published[] = [];
     for (const candidate of delivered) {
       const seq = this.#nextSeq++;
       const wire = { ...candidate.message, seq, time } as WireMessage;
-      entries.push(encodeMessage(wire));
+      const entry = encodeMessage(wire);
+      entries.push(entry);
       seqs.push(seq);
+      if (candidate.kind === 'user') published.push({ message: wire, entry });
       metrics.messagesOut.inc({ type: wire.type });
     }
     this.#resume.push(entries);
-    this.#deps.bus.publish(this.#o.subject, {
-      kind: 'batch',
-      sdkAppId: this.#o.sdkAppId,
-      groupId: this.#o.groupId,
-      wsFrame: buildMessagesFrame(this.#o.groupId, entries),
-      entries,
-    });
+    // The batch crosses the bus once, as data; each node frames it once for its sockets.
+    this.#deps.bus.publish(this.#o.subject, { kind: 'batch', sdkAppId: this.#o.sdkAppId, groupId: this.#o.groupId, entries });
     for (let i = 0; i < delivered.length; i++) delivered[i]!.resolve?.({ seq: seqs[i]!, time });
     this.#o.onAdvance?.(this.#nextSeq);
+    if (published.length > 0) this.#o.onPublished?.(published);
   }
 
   /**

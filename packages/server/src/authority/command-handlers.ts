@@ -1,0 +1,113 @@
+/**
+ * One handler per authority command (the typed map of wire/authority-commands.ts). Every
+ * decision here is made once for the room, from the authority's own current record: roles
+ * and permissions, admission, rate and sequence, counters, settings, dismissal.
+ */
+import { GROUP_SYSTEM_NOTICE, StadiumError, type GroupTipPayload } from '@stadium/protocol';
+import type { Logger } from 'pino';
+import { authorize, PERMISSIONS, type Operation, type RoomRole } from '../core/permissions.js';
+import type { Bus } from '../bus/bus.js';
+import { roomSubject } from '../bus/bus.js';
+import type { Clock } from '../clock/clock.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { Store } from '../storage/store.js';
+import type { AuthorityCommandName, AuthorityCommands } from '../wire/authority-commands.js';
+import type { Admission } from './admission.js';
+import type { RoomAuthority } from './room-authority.js';
+
+/** A handler: the room it is about, and the request body. */
+type Handler<C extends AuthorityCommandName> = (room: RoomAuthority, body: AuthorityCommands[C]['req']) => Promise<AuthorityCommands[C]['res']>;
+
+/** Handlers for every authority command. */
+export type AuthorityHandlers = { [C in AuthorityCommandName]: Handler<C> };
+
+/** What the handlers need. */
+export interface AuthorityHandlerDeps {
+  store: Store;
+  bus: Bus;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  admission: Admission;
+  /** Push the room's counters to members within the push interval. */
+  schedulePush(room: RoomAuthority): void;
+  /** Forget the room at once (it was dismissed). */
+  drop(room: RoomAuthority): void;
+}
+
+/** Refuse unless `role` may perform `operation`; where the rule needs a joined member, owners and app admins are exempt. */
+function authorizeMember(operation: Operation, role: RoomRole, joined: boolean, groupId: string): void {
+  authorize(operation, role, groupId);
+  if (PERMISSIONS[operation].joined && !joined && role !== 'appAdmin' && role !== 'owner') throw new StadiumError('NOT_GROUP_MEMBER', `join ${groupId} first`);
+}
+
+/** Build the handler map. */
+export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHandlers {
+  const { store, bus, clock, logger, metrics, admission } = deps;
+  return {
+    async submit(room, { actor, message }) {
+      const role = room.roleOf(actor);
+      authorize('message.send', role, room.groupId);
+      let admitted;
+      try {
+        admitted = await admission.admit({ room, actor, role, message });
+      } catch (error) {
+        if (error instanceof StadiumError) metrics.admissionRefusals.inc({ name: error.reason });
+        throw error;
+      }
+      if (room.closed) throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
+      return room.sequencer.submit(admitted);
+    },
+
+    async members(room, { node, count, sinceSeq, tip }) {
+      room.setCount(node, count);
+      const result: AuthorityCommands['members']['res'] = { memberCount: room.memberCount, lastSeq: room.sequencer.lastSeq };
+      if (sinceSeq !== undefined) result.resume = room.sequencer.since(sinceSeq);
+      if (tip && room.settings.memberTips) {
+        (tip.payload as GroupTipPayload).memberNum = room.memberCount;
+        room.sequencer.submitTip(tip);
+      }
+      return result;
+    },
+
+    async info(room) {
+      return { memberCount: room.memberCount, lastSeq: room.sequencer.lastSeq, record: room.record, settings: room.settings };
+    },
+
+    async counters(room, { actor, joined, request }) {
+      const role = room.roleOf(actor);
+      if (request.op === 'get') authorize('counters.read', role, room.groupId);
+      else authorizeMember('counters.write', role, joined, room.groupId);
+      const counters = room.counters.apply(request);
+      if (room.counters.changed) deps.schedulePush(room);
+      return { counters };
+    },
+
+    async settings(room, { actor, settings: patch }) {
+      authorize('room.settings', room.roleOf(actor), room.groupId);
+      const settings = { ...room.record.settings, ...patch };
+      const record = (await store.updateGroup(room.sdkAppId, room.groupId, { settings })) ?? { ...room.record, settings };
+      room.record = record;
+      room.sequencer.setRate(room.settings.rateLimitPerSec);
+      bus.publish(roomSubject(room.sdkAppId, room.groupId), { kind: 'room-updated', sdkAppId: room.sdkAppId, groupId: room.groupId, record });
+      return { settings: room.settings };
+    },
+
+    async dismiss(room, { actor }) {
+      authorize('room.dismiss', room.roleOf(actor), room.groupId);
+      const operatorId = actor.userId ?? '';
+      room.sequencer.submitNotice({
+        id: `notice-${room.sequencer.nextSeq}-${clock.now()}`,
+        type: 'TIMGroupSystemNoticeElem',
+        payload: { operationType: GROUP_SYSTEM_NOTICE.DISMISSED, operatorID: operatorId },
+        from: operatorId,
+        priority: 'High',
+      });
+      bus.publish(roomSubject(room.sdkAppId, room.groupId), { kind: 'room-closed', sdkAppId: room.sdkAppId, groupId: room.groupId });
+      deps.drop(room);
+      await store.deleteGroup(room.sdkAppId, room.groupId);
+      logger.info({ app: room.sdkAppId, group: room.groupId, operator: operatorId }, 'room dismissed');
+      return {};
+    },
+  };
+}
