@@ -19,7 +19,8 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'single', include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'] },
+        // multi-node.test.ts needs several processes: it runs in the cluster project only.
+        test: { name: 'single', include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/multi-node.test.ts'] },
       },
       {
         // The integration suite again, against `stadium start --workers 2` (a multi-process node).
@@ -28,7 +29,7 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/fanout-encode-once.test.ts', 'test/docs-errors.test.ts', 'test/docs-configuration.test.ts'],
+          exclude: ['test/fanout-encode-once.test.ts', 'test/multi-node-in-process.test.ts', 'test/docs-errors.test.ts', 'test/docs-configuration.test.ts'],
           env: { STADIUM_TEST_WORKERS: '2' },
         },
       },

@@ -1,8 +1,9 @@
 /**
  * A room whose members sit on different processes behaves as one room: one sequence, one
- * budget, one member count; every member gets every message exactly once, in order. In the
- * `cluster` test project the server runs with 2 workers, and this test checks that the
- * clients really are spread over both.
+ * budget, one member count; every member gets every message exactly once, in order. This runs
+ * in the `cluster` test project only, against a real 2-worker node, and checks that the
+ * clients really are spread over both (multi-node-in-process.test.ts runs three nodes in one
+ * process, on a manual clock, for the single project).
  */
 import { describe, expect, it } from 'vitest';
 import type { WireMessage } from '@stadium/protocol';
@@ -24,14 +25,16 @@ describe('one room over several processes', () => {
     expect(await clients[7]!.request('group.online', { groupID })).toMatchObject({ code: 0, data: { memberCount: 8 } });
 
     // 4 senders on different workers offer 40 messages at once to a room that admits 20/s.
+    const began = Date.now();
     const results = await Promise.all(
       senders.flatMap((c, s) =>
         Array.from({ length: 10 }, (_, i) => c.request('msg.send', { groupID, message: { id: `s${s}m${i}`, type: 'TIMTextElem', payload: { text: 'x' }, priority: 'Normal', random: i } })),
       ),
     );
     const admitted = results.filter((r) => r.code === 0);
-    expect(admitted.length).toBeGreaterThanOrEqual(17);
-    expect(admitted.length).toBeLessThanOrEqual(24); // 20 of burst, plus refill while 40 requests arrive
+    // Real time: the burst of 20 (less Normal's 10 % reserve), plus at most what the elapsed time refilled.
+    expect(admitted.length).toBeGreaterThanOrEqual(18);
+    expect(admitted.length).toBeLessThanOrEqual(Math.ceil(20 * (1 + (Date.now() - began) / 1000)));
     expect(results.filter((r) => r.code !== 0).every((r) => r.code === 10023)).toBe(true);
     const seqs = admitted.map((r) => (r as { data: { seq: number } }).data.seq).sort((a, b) => a - b);
     expect(new Set(seqs).size).toBe(seqs.length);

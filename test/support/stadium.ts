@@ -14,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { genUserSig } from '../../packages/server/src/auth/user-sig.js';
 import { createApp } from '../../packages/server/src/apps/create-app.js';
-import { systemClock } from '../../packages/server/src/clock/clock.js';
+import { systemClock, type Clock } from '../../packages/server/src/clock/clock.js';
+import type { ManualClock } from '../../packages/server/src/clock/manual-clock.js';
+import type { Metrics } from '../../packages/server/src/metrics/metrics.js';
 import type { ServerOptions } from '../../packages/server/src/config/options.js';
 import { startStadium } from '../../packages/server/src/server.js';
 import { openStore } from '../../packages/server/src/storage/open-store.js';
@@ -27,6 +29,8 @@ export const TEST_WORKERS = Number(process.env.STADIUM_TEST_WORKERS ?? '1');
 export interface RunningServer {
   url: string;
   port: number;
+  /** The server's metrics, when it runs in this process. */
+  metrics?: Metrics;
   close(): Promise<void>;
 }
 
@@ -45,9 +49,9 @@ export interface TestStadium {
 
 const BIN = fileURLToPath(new URL('../../packages/server/bin/stadium.js', import.meta.url));
 
-async function startInProcess(options: Partial<ServerOptions>): Promise<RunningServer> {
-  const server = await startStadium(options, { logger: pino({ level: process.env.STADIUM_TEST_LOG ?? 'silent' }) });
-  return { url: server.url, port: server.port, close: () => server.close() };
+async function startInProcess(options: Partial<ServerOptions>, clock?: Clock): Promise<RunningServer> {
+  const server = await startStadium(options, { logger: pino({ level: process.env.STADIUM_TEST_LOG ?? 'silent' }), ...(clock ? { clock } : {}) });
+  return { url: server.url, port: server.port, metrics: server.metrics, close: () => server.close() };
 }
 
 async function startCluster(options: Partial<ServerOptions>, workers: number): Promise<RunningServer> {
@@ -88,21 +92,27 @@ async function startCluster(options: Partial<ServerOptions>, workers: number): P
   };
 }
 
+/** Test-only inputs of {@link startTestStadium}. */
+export interface TestDeps {
+  /** Drive the server's time by hand (in-process servers only; ignored for a multi-process one). */
+  clock?: ManualClock;
+}
+
 /** Start a server (options merged over quiet test defaults) and create an app in it. */
-export async function startTestStadium(options: Partial<ServerOptions> = {}): Promise<TestStadium> {
+export async function startTestStadium(options: Partial<ServerOptions> = {}, deps: TestDeps = {}): Promise<TestStadium> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stadium-test-'));
   const store = await openStore({ db: '', dataDir });
   const app = await createApp(store, { name: 'test' }, systemClock);
   await store.close();
   const full: Partial<ServerOptions> = { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options };
-  const start = (o: Partial<ServerOptions>): Promise<RunningServer> => (TEST_WORKERS > 1 ? startCluster(o, TEST_WORKERS) : startInProcess(o));
+  const start = (o: Partial<ServerOptions>): Promise<RunningServer> => (TEST_WORKERS > 1 ? startCluster(o, TEST_WORKERS) : startInProcess(o, deps.clock));
   const t: TestStadium = {
     server: await start(full),
     url: '',
     app,
     dataDir,
     sig: (userId, expireSec = 3600) =>
-      genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, userId, expireSec, nowSec: Math.floor(Date.now() / 1000) }),
+      genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, userId, expireSec, nowSec: Math.floor((deps.clock?.now() ?? Date.now()) / 1000) }),
     async restart() {
       await t.server.close();
       t.server = await start({ ...full, port: t.server.port });
