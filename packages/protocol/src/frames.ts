@@ -105,6 +105,14 @@ export interface JoinResult {
    * still held was sent (in `msgs` frames before this response), false when some were gone.
    */
   resumed?: boolean;
+  /**
+   * With `resumed: false`, when the server knows which messages it could no longer send: the
+   * sequence numbers `fromSeq` to `toSeq` (inclusive) are gone; what it still held after them
+   * was sent before this response. Absent when `sinceSeq` cannot be placed in the room's
+   * numbering (it is past the room's last message, or from an earlier room created again
+   * under the same ID).
+   */
+  missed?: { fromSeq: number; toSeq: number };
 }
 
 /** Request of `group.counters`: read or change a room's counters (likes, viewers, …). */

@@ -26,12 +26,13 @@ import { Emitter, type TimEventHandler } from './emitter.js';
 import { ok } from './im-response.js';
 import { JoinedGroups } from './joined-groups.js';
 import { Logger } from './logger.js';
+import { MessageHold } from './message-hold.js';
 import { MessageSender } from './message-sender.js';
 import type { CreateCustomMessageOptions, CreateTextMessageOptions, Message } from './message.js';
 import { resolveTimOptions, type ResolvedTimOptions, type TimOptions } from './options.js';
 import { PushDispatcher } from './push-dispatcher.js';
 import { RecentIds } from './recent-ids.js';
-import { RoomResume } from './room-resume.js';
+import { RoomResume, type GroupMessagesMissed } from './room-resume.js';
 import { Rooms } from './rooms.js';
 import { Session } from './session.js';
 import { UserProfiles } from './user-profiles.js';
@@ -91,10 +92,11 @@ export class Client {
     const counterTotals = new CounterTotals();
     const session = (this.session = new Session({ request, closeConnection: () => this.connection.close(), joined, emitter, logger }));
     this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals });
-    this.resume = new RoomResume({ joined, logger });
+    const hold = new MessageHold();
+    const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, emitter, logger, hold }));
+    this.resume = new RoomResume({ joined, hold, emitter, logger, deliver: (frame) => push.deliver(frame) });
     this.sender = new MessageSender({ request, session, joined, sentIds, environment: env });
     this.profiles = new UserProfiles(request, session);
-    this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, emitter, logger });
   }
 
   /** The SDKAppID of this instance. */
@@ -107,7 +109,11 @@ export class Client {
     this.logger.setLevel(level);
   }
 
-  /** Listen to `TIM.EVENT.*`; the handler gets `{ name, data }`. */
+  /**
+   * Listen to `TIM.EVENT.*`; the handler gets `{ name, data }`. Besides the compatible events,
+   * `TIM.EVENT.GROUP_MESSAGES_MISSED` (Stadium extension) reports messages a room got while
+   * this client was away that it will not receive (see {@link GroupMessagesMissed}).
+   */
   on<T = unknown>(eventName: string, handler: TimEventHandler<T>, context?: unknown): void {
     this.emitter.on(eventName, handler, context);
   }

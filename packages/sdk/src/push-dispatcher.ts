@@ -9,6 +9,7 @@ import type { Emitter } from './emitter.js';
 import { receiveMessages } from './inbox.js';
 import type { JoinedGroups } from './joined-groups.js';
 import type { Logger } from './logger.js';
+import type { MessageHold } from './message-hold.js';
 import type { RecentIds } from './recent-ids.js';
 import type { Session } from './session.js';
 
@@ -20,6 +21,8 @@ export interface PushDispatcherDeps {
   counterTotals: CounterTotals;
   emitter: Emitter;
   logger: Logger;
+  /** Keeps `msgs` frames of rooms being rejoined until the rejoin's answer was applied. */
+  hold: MessageHold;
 }
 
 /** Handles every pushed frame. */
@@ -31,7 +34,7 @@ export class PushDispatcher {
     const { emitter, logger } = this.deps;
     switch (frame.t) {
       case 'msgs':
-        this.deliver(frame);
+        if (!this.deps.hold.offer(frame)) this.deliver(frame);
         return;
       case 'counters':
         if (!this.deps.joined.has(frame.g)) return;
