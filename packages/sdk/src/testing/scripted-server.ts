@@ -20,6 +20,10 @@ export class ScriptedServer {
   heartbeatMs = 25_000;
   /** Commands (and 'ping') to leave unanswered. */
   readonly ignore = new Set<string>();
+  /** Commands to answer with this error instead. */
+  readonly failures = new Map<string, { code: number; name: string; message: string }>();
+  /** Commands to answer with this result instead (nothing else happens: no publish, no membership). */
+  readonly results = new Map<string, (body: Record<string, unknown>) => unknown>();
   /** Called right after a join answer went out, on the same socket (to push live traffic right behind it). */
   afterJoin: ((socket: WebSocket, groupID: string) => void) | null = null;
   /** Per room, the oldest sequence number still held for resuming (default: all are held). */
@@ -115,6 +119,10 @@ export class ScriptedServer {
     const ok = (data: unknown) => this.send(socket, { t: 'res', id: frame.id, code: 0, data });
     const error = (code: number, name: string, message: string) => this.send(socket, { t: 'res', id: frame.id, code, name, message });
     const body = frame.body as Record<string, unknown>;
+    const failure = this.failures.get(frame.cmd);
+    if (failure) return error(failure.code, failure.name, failure.message);
+    const result = this.results.get(frame.cmd);
+    if (result) return ok(result(body));
     switch (frame.cmd) {
       case 'login':
         if (body.userSig === 'bad') return error(70009, 'USERSIG_BAD_SIGNATURE', 'signature mismatch (test)');
