@@ -48,11 +48,6 @@ export class Session {
 
   constructor(private readonly deps: SessionDeps) {}
 
-  /** The current state. */
-  getState(): SessionState {
-    return this.state;
-  }
-
   /** Whether `destroy()` was called. */
   get destroyed(): boolean {
     return this.state.kind === 'destroyed';

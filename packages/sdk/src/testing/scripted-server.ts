@@ -90,10 +90,12 @@ export class ScriptedServer {
     this.heldFrom.delete(groupID);
   }
 
+  /** Send one frame as JSON. */
   send(socket: WebSocket, frame: unknown): void {
     socket.send(JSON.stringify(frame));
   }
 
+  /** Drop every socket and stop listening. */
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
