@@ -106,9 +106,11 @@ export interface JoinResult {
    */
   resumed?: boolean;
   /**
-   * When `resumed` is false and the server knows the gap: the first and last sequence numbers
-   * it could no longer send. Absent when the position cannot be placed in the room's numbering
-   * (past its last message, or from an earlier room under the same ID).
+   * With `resumed: false`, when the server knows which messages it could no longer send: the
+   * sequence numbers `fromSeq` to `toSeq` (inclusive) are gone; what it still held after them
+   * was sent before this response. Absent when `sinceSeq` cannot be placed in the room's
+   * numbering (it is past the room's last message, or from an earlier room created again
+   * under the same ID).
    */
   missed?: { fromSeq: number; toSeq: number };
 }

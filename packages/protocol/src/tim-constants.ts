@@ -38,6 +38,12 @@ export const TIM_EVENT = {
   ALL_RECEIVE_MESSAGE_OPT_UPDATED: 'onAllReceiveMessageOptUpdated',
   PINNED_GROUP_MESSAGE_UPDATED: 'onPinnedGroupMessageUpdated',
   SDK_RELOAD: 'sdkReload',
+  /**
+   * Stadium extension: after a reconnect, the server could not resend every message a room
+   * got while this client was away. Data: `{ groupID, fromSeq, toSeq, reason }`, `reason`
+   * 'expired' (the range is known) or 'unknown-position' (`fromSeq` and `toSeq` null).
+   */
+  GROUP_MESSAGES_MISSED: 'stadiumGroupMessagesMissed',
 } as const;
 
 /** Any value of {@link TIM_EVENT}. */

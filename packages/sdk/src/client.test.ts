@@ -1,177 +1,13 @@
-import type { AddressInfo } from 'node:net';
-import { StadiumError, type ClientFrame, type GroupInfo, type RequestFrame, type WireMessage } from '@stadium/protocol';
+import { StadiumError, type WireMessage } from '@stadium/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
-import type { Client } from './client.js';
-import type { TimEvent } from './emitter.js';
+import { Client } from './client.js';
 import type { Message } from './message.js';
+import { ManualClock } from './testing/manual-clock.js';
+import { ScriptedServer } from './testing/scripted-server.js';
+import { catchError, next, record, silent } from './testing/test-helpers.js';
 import { TIM } from './tim.js';
 
 const APP = 1400000001;
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** A scripted server speaking the Stadium protocol, on an ephemeral port. */
-class ScriptedServer {
-  readonly wss: WebSocketServer;
-  readonly sockets: WebSocket[] = [];
-  readonly requests: Array<{ socket: WebSocket; frame: RequestFrame }> = [];
-  readonly history = new Map<string, WireMessage[]>();
-  readonly members = new Map<WebSocket, Set<string>>();
-  readonly urls: string[] = [];
-  heartbeatMs = 25_000;
-  /** Commands to leave unanswered. */
-  readonly ignore = new Set<string>();
-  private waiters: Array<() => void> = [];
-
-  private constructor(wss: WebSocketServer) {
-    this.wss = wss;
-    wss.on('connection', (socket, request) => {
-      this.urls.push(request.url ?? '');
-      this.sockets.push(socket);
-      this.members.set(socket, new Set());
-      socket.send(JSON.stringify({ t: 'hello', v: 1, node: 'test', heartbeatMs: this.heartbeatMs, maxMessageBytes: 12000, time: Date.now() }));
-      socket.on('message', (raw) => this.onFrame(socket, JSON.parse(String(raw)) as ClientFrame));
-      this.notify();
-    });
-  }
-
-  static async start(): Promise<ScriptedServer> {
-    const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-    await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-    return new ScriptedServer(wss);
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${(this.wss.address() as AddressInfo).port}`;
-  }
-
-  /** Wait until `predicate` holds (checked after every frame and connection, and every few ms for client-side state). */
-  async until(predicate: () => boolean): Promise<void> {
-    while (!predicate()) {
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 5);
-      });
-    }
-  }
-
-  requestsOf(cmd: string): RequestFrame[] {
-    return this.requests.filter((r) => r.frame.cmd === cmd).map((r) => r.frame);
-  }
-
-  /** Append a message to a room and push it to every member socket. */
-  publish(groupID: string, fields: Partial<WireMessage> & { id: string }): WireMessage {
-    const list = this.history.get(groupID) ?? [];
-    const message: WireMessage = { seq: list.length + 1, type: 'TIMTextElem', payload: { text: 'x' }, from: 'someone', time: 1_700_000_000, priority: 'Normal', ...fields };
-    list.push(message);
-    this.history.set(groupID, list);
-    for (const [socket, groups] of this.members) if (groups.has(groupID)) socket.send(JSON.stringify({ t: 'msgs', g: groupID, m: [message] }));
-    return message;
-  }
-
-  send(socket: WebSocket, frame: unknown): void {
-    socket.send(JSON.stringify(frame));
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.terminate();
-    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
-  }
-
-  private notify(): void {
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
-
-  private onFrame(socket: WebSocket, frame: ClientFrame): void {
-    if (frame.t === 'ping') {
-      if (!this.ignore.has('ping')) this.send(socket, { t: 'pong', time: Date.now() });
-      this.notify();
-      return;
-    }
-    this.requests.push({ socket, frame });
-    if (!this.ignore.has(frame.cmd)) this.answer(socket, frame);
-    this.notify();
-  }
-
-  private answer(socket: WebSocket, frame: RequestFrame): void {
-    const ok = (data: unknown) => this.send(socket, { t: 'res', id: frame.id, code: 0, data });
-    const error = (code: number, name: string, message: string) => this.send(socket, { t: 'res', id: frame.id, code, name, message });
-    const body = frame.body as Record<string, unknown>;
-    switch (frame.cmd) {
-      case 'login':
-        if (body.userSig === 'bad') return error(70009, 'USERSIG_BAD_SIGNATURE', 'signature mismatch (test)');
-        return ok({ userID: body.userID, profile: { userID: body.userID, nick: `nick-${String(body.userID)}`, avatar: '' }, isAdmin: false, time: 1 });
-      case 'group.join': {
-        const groupID = String(body.groupID);
-        const list = this.history.get(groupID) ?? [];
-        const groups = this.members.get(socket) ?? new Set<string>();
-        const already = groups.has(groupID);
-        groups.add(groupID);
-        if (typeof body.sinceSeq === 'number') {
-          const missed = list.filter((m) => m.seq > (body.sinceSeq as number));
-          if (missed.length > 0) this.send(socket, { t: 'msgs', g: groupID, m: missed });
-        }
-        return ok({ status: already ? 'AlreadyInGroup' : 'JoinedSuccess', group: group(groupID), lastSeq: list.length, ...(typeof body.sinceSeq === 'number' ? { resumed: true } : {}) });
-      }
-      case 'group.quit':
-        this.members.get(socket)?.delete(String(body.groupID));
-        return ok({ groupID: body.groupID });
-      case 'group.online':
-        return ok({ memberCount: 3 });
-      case 'msg.send': {
-        const message = (body.message ?? {}) as Record<string, unknown>;
-        const wire = this.publish(String(body.groupID), { id: String(message.id), from: 'alice', payload: message.payload as WireMessage['payload'] });
-        return ok({ seq: wire.seq, time: wire.time });
-      }
-      case 'msg.revoke':
-        return error(10035, 'REVOKE_NOT_SUPPORTED', 'no recall in live rooms (test)');
-      case 'logout':
-        return ok({});
-      default:
-        return error(10003, 'UNKNOWN_COMMAND', 'unknown');
-    }
-  }
-}
-
-function group(groupID: string): GroupInfo {
-  return {
-    groupID,
-    name: groupID,
-    type: 'AVChatRoom',
-    avatar: '',
-    introduction: '',
-    notification: '',
-    ownerID: 'owner',
-    createTime: 1,
-    lastInfoTime: 1,
-    nextMessageSeq: 1,
-    memberCount: 1,
-    maxMemberCount: 0,
-    muteAllMembers: false,
-    joinOption: 'FreeAccess',
-    groupCustomField: [],
-    settings: { rateLimitPerSec: 40, memberTips: true, downstreamCapPerSec: null },
-  };
-}
-
-/** Records every event of the given names. */
-function record(tim: Client, ...names: string[]): Array<TimEvent> {
-  const events: Array<TimEvent> = [];
-  for (const name of names) tim.on(name, (event) => events.push(event));
-  return events;
-}
-
-/** Resolves with the next event `name` that satisfies `predicate`. */
-function next<T = unknown>(tim: Client, name: string, predicate: (event: TimEvent<T>) => boolean = () => true): Promise<TimEvent<T>> {
-  return new Promise((resolve) => {
-    const handler = (event: TimEvent<T>) => {
-      if (!predicate(event)) return;
-      tim.off(name, handler);
-      resolve(event);
-    };
-    tim.on(name, handler);
-  });
-}
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -189,15 +25,6 @@ function instance(server: ScriptedServer, options: Record<string, unknown> = {})
   const tim = TIM.createInstance({ SDKAppID: APP, server: server.url, logger: silent, reconnectBaseMs: 5, reconnectMaxMs: 20, ...options });
   cleanups.push(() => tim.destroy());
   return tim;
-}
-
-function catchError(promise: Promise<unknown>): Promise<StadiumError> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error as StadiumError,
-  );
 }
 
 describe('TIM', () => {
@@ -428,19 +255,44 @@ describe('connection', () => {
   });
 
   it('pings every heartbeatMs and reconnects when the server goes silent', async () => {
-    const { server, tim } = await setup();
-    server.heartbeatMs = 20;
+    const server = await ScriptedServer.start();
+    cleanups.push(() => server.close());
+    server.heartbeatMs = 1000;
+    const clock = new ManualClock();
+    const start = clock.now();
+    // random 0: the reconnect after the heartbeat timeout waits 0 ms of manual time.
+    const tim = new Client({ SDKAppID: APP, server: server.url, logger: silent }, {}, clock.environment(0));
+    cleanups.push(() => tim.destroy());
     await tim.joinGroup({ groupID: 'room1' });
-    const pings = () => server.requests.length;
-    await server.until(() => server.sockets.length === 1);
+    // Frames on one socket arrive in order: once a request made now is answered, every ping sent before it has arrived.
+    const pingsNow = async () => {
+      await tim.getGroupOnlineMemberCount('room1');
+      return server.pings.length;
+    };
+
+    clock.advance(999);
+    expect(await pingsNow()).toBe(0);
+    clock.advance(1);
+    expect(await pingsNow()).toBe(1);
+    for (let beat = 2; beat <= 4; beat++) {
+      clock.advance(1000);
+      expect(await pingsNow()).toBe(beat);
+    }
+
+    // The server goes silent: pings go unanswered, and 2.5 heartbeats after its last frame the SDK gives up on the socket.
     server.ignore.add('ping');
-    const reconnected = new Promise<void>((resolve) => {
-      tim.on(TIM.EVENT.NET_STATE_CHANGE, (e) => {
-        if ((e.data as { state: string }).state === 'connected' && server.sockets.length === 2) resolve();
-      });
-    });
+    const downAt = next(tim, TIM.EVENT.NET_STATE_CHANGE, (e) => (e.data as { state: string }).state === 'disconnected').then(() => clock.now());
+    const reconnected = next(tim, TIM.EVENT.NET_STATE_CHANGE, (e) => (e.data as { state: string }).state === 'connected');
+    clock.advance(1000);
+    await server.until(() => server.pings.length === 5);
+    clock.advance(1000);
+    await server.until(() => server.pings.length === 6);
+    clock.advance(1000);
+    expect(await downAt).toBe(start + 7000);
     await reconnected;
-    expect(pings()).toBeGreaterThanOrEqual(2);
+    expect(server.sockets).toHaveLength(2);
+    expect(server.pings).toHaveLength(6);
+    expect(server.pings.every((socket) => socket === server.sockets[0])).toBe(true);
     expect(server.requestsOf('group.join').at(-1)!.body).toEqual({ groupID: 'room1', sinceSeq: 0 });
   });
 

@@ -47,6 +47,15 @@ export class JoinedGroups {
     return true;
   }
 
+  /**
+   * Move the room's last delivered sequence number back to `seq` when it is higher, so that
+   * newer messages of a room whose numbering restarted are not taken for duplicates.
+   */
+  rewind(groupID: string, seq: number): void {
+    const entry = this.groups.get(groupID);
+    if (entry && seq < entry.lastSeq) entry.lastSeq = Math.max(0, seq);
+  }
+
   /** Newest delivered sequence number of the room (0 when none or not joined). */
   lastSeq(groupID: string): number {
     return this.groups.get(groupID)?.lastSeq ?? 0;

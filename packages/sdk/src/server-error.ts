@@ -14,3 +14,8 @@ export function serverError(frame: { code: number; name: string; message: string
   }
   return error;
 }
+
+/** A server answer (not a local network failure or timeout). */
+export function isServerRejection(error: unknown): boolean {
+  return error instanceof StadiumError && error.reason !== 'SDK_NETWORK_ERROR' && error.reason !== 'SDK_NETWORK_TIMEOUT';
+}

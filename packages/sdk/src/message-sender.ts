@@ -1,0 +1,115 @@
+/**
+ * Message calls of the instance: make text and custom messages, send them, and the calls
+ * live rooms answer without history or recall (getMessageList, revokeMessage).
+ */
+import { StadiumError, TIM_TYPES } from '@stadium/protocol';
+import type { ClientEnvironment } from './client-environment.js';
+import type { IMResponse } from './client-types.js';
+import type { Requester } from './connection.js';
+import { ok, withData } from './im-response.js';
+import type { JoinedGroups } from './joined-groups.js';
+import {
+  Message,
+  createOutgoingMessage,
+  customPayload,
+  isSendableType,
+  textPayload,
+  toOutgoing,
+  type CreateCustomMessageOptions,
+  type CreateTextMessageOptions,
+} from './message.js';
+import type { RecentIds } from './recent-ids.js';
+import type { Session } from './session.js';
+
+/** What a {@link MessageSender} needs. */
+export interface MessageSenderDeps {
+  request: Requester;
+  session: Session;
+  joined: JoinedGroups;
+  /** IDs of messages this instance sent, so that the push dispatcher drops their echo. */
+  sentIds: RecentIds;
+  environment: Pick<ClientEnvironment, 'now' | 'random'>;
+}
+
+/** createTextMessage / createCustomMessage / sendMessage / revokeMessage / getMessageList. */
+export class MessageSender {
+  constructor(private readonly deps: MessageSenderDeps) {}
+
+  /** Make a text message (not sent yet). */
+  createText(options: CreateTextMessageOptions): Message {
+    return createOutgoingMessage(TIM_TYPES.MSG_TEXT, options, textPayload(options), this.messageContext());
+  }
+
+  /** Make a custom message (not sent yet). */
+  createCustom(options: CreateCustomMessageOptions): Message {
+    return createOutgoingMessage(TIM_TYPES.MSG_CUSTOM, options, customPayload(options), this.messageContext());
+  }
+
+  /** Send a message; on failure it gets status `fail` and the error's `data` is `{ message }`. */
+  async send(message: Message): Promise<IMResponse<{ message: Message }>> {
+    const isMessage = message instanceof Message;
+    try {
+      const userID = this.deps.session.requireReady();
+      if (!isMessage) throw new StadiumError('SDK_NEED_MESSAGE_INSTANCE');
+      if (message.conversationType !== TIM_TYPES.CONV_GROUP) throw new StadiumError('SDK_INVALID_CONVERSATION_TYPE');
+      if (!isSendableType(message.type)) throw new StadiumError('UNSUPPORTED_MESSAGE_TYPE');
+      if (!this.deps.joined.has(message.to)) throw new StadiumError('SDK_NOT_IN_ROOM');
+      const { nick, avatar } = this.deps.session.profile;
+      message.from = userID;
+      message.flow = 'out';
+      message.nick = nick;
+      message.avatar = avatar;
+      message.status = 'unSend';
+      const { sentIds } = this.deps;
+      sentIds.add(message.ID);
+      try {
+        const result = await this.deps.request('msg.send', { groupID: message.to, message: toOutgoing(message) });
+        message.sequence = result.seq;
+        message.time = result.time;
+        message.status = 'success';
+        if (result.sampled) {
+          // Accepted, but the room's downstream cap kept it from the other members: no echo comes.
+          message.isSampled = true;
+          sentIds.delete(message.ID);
+        }
+        return ok({ message });
+      } catch (error) {
+        sentIds.delete(message.ID);
+        throw error;
+      }
+    } catch (error) {
+      if (isMessage) message.status = 'fail';
+      throw withData(error, { message });
+    }
+  }
+
+  /** Live rooms cannot recall messages: the server answers 10035. */
+  async revoke(message: Message): Promise<IMResponse<{ message: Message }>> {
+    this.deps.session.requireReady();
+    if (!(message instanceof Message)) throw new StadiumError('SDK_NEED_MESSAGE_INSTANCE');
+    try {
+      await this.deps.request('msg.revoke', { groupID: message.to, id: message.ID });
+    } catch (error) {
+      throw withData(error, { message });
+    }
+    message.isRevoked = true;
+    return ok({ message });
+  }
+
+  /** Live rooms keep no history for this call: always an empty, completed list. */
+  async messageList(): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
+    this.deps.session.requireReady();
+    return ok({ messageList: [], nextReqMessageID: '', isCompleted: true });
+  }
+
+  private messageContext(): { userID: string; nick: string; avatar: string; now: number; random: number } {
+    const { nick, avatar } = this.deps.session.profile;
+    return {
+      userID: this.deps.session.userID,
+      nick,
+      avatar,
+      now: this.deps.environment.now(),
+      random: Math.floor(this.deps.environment.random() * 0x1_0000_0000),
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import type { WireMessage } from '@stadium/protocol';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Message } from './message.js';
+import { TestBed } from './testing/test-bed.js';
+import { catchError, next, record } from './testing/test-helpers.js';
+import { TIM } from './tim.js';
+
+let bed: TestBed;
+afterEach(async () => {
+  await bed.close();
+});
+
+const wire = (seq: number, id: string): WireMessage => ({ id, seq, type: 'TIMTextElem', payload: { text: id }, from: 'bob', time: 1, priority: 'Normal' });
+
+/** Frames on one socket arrive in order: once a request made now is answered, every frame pushed before it was handled. */
+async function handled(tim: ReturnType<TestBed['instance']>): Promise<void> {
+  await tim.getGroupOnlineMemberCount('room1');
+}
+
+describe('PushDispatcher', () => {
+  it('turns counters frames into one GROUP_COUNTER_UPDATED per changed counter, for joined rooms only', async () => {
+    bed = await TestBed.start();
+    const tim = bed.instance();
+    await tim.joinGroup({ groupID: 'room1' });
+    const events = record(tim, TIM.EVENT.GROUP_COUNTER_UPDATED);
+    const socket = bed.server.sockets[0]!;
+    bed.server.send(socket, { t: 'counters', g: 'room1', c: { likes: 1, gifts: 2 } });
+    bed.server.send(socket, { t: 'counters', g: 'room1', c: { likes: 3, gifts: 2 } });
+    bed.server.send(socket, { t: 'counters', g: 'other', c: { likes: 9 } });
+    await handled(tim);
+    expect(events.map((e) => e.data)).toEqual([
+      { groupID: 'room1', key: 'likes', value: 1 },
+      { groupID: 'room1', key: 'gifts', value: 2 },
+      { groupID: 'room1', key: 'likes', value: 3 },
+    ]);
+  });
+
+  it('reports err frames as ERROR and drops messages of rooms not joined', async () => {
+    bed = await TestBed.start();
+    const tim = bed.instance();
+    await tim.joinGroup({ groupID: 'room1' });
+    const events = record(tim, TIM.EVENT.ERROR, TIM.EVENT.MESSAGE_RECEIVED);
+    const socket = bed.server.sockets[0]!;
+    bed.server.send(socket, { t: 'msgs', g: 'other', m: [wire(1, 'elsewhere')] });
+    bed.server.send(socket, { t: 'err', code: 10023, name: 'RATE_LIMITED', message: 'slow down (test)' });
+    bed.server.send(socket, { t: 'msgs', g: 'room1', m: [wire(1, 'here')], lost: 4 });
+    await handled(tim);
+    expect(events.map((e) => (e.name === TIM.EVENT.ERROR ? e.data : (e.data as Message[]).map((m) => m.ID)))).toEqual([{ code: 10023, message: 'slow down (test)' }, ['here']]);
+  });
+
+  it('on a kick frame emits KICKED_OUT, leaves every room and ends the session', async () => {
+    bed = await TestBed.start();
+    const tim = bed.instance();
+    await tim.login({ userID: 'alice', userSig: 'sig' });
+    await tim.joinGroup({ groupID: 'room1' });
+    const kicked = next(tim, TIM.EVENT.KICKED_OUT);
+    bed.server.send(bed.server.sockets[0]!, { t: 'kick', type: 'userSigExpired', code: 19007, name: 'KICKED', message: 'kicked (test)' });
+    expect((await kicked).data).toEqual({ type: 'userSigExpired' });
+    const message = tim.createTextMessage({ to: 'room1', conversationType: 'GROUP', payload: { text: 'x' } });
+    expect((await catchError(tim.sendMessage(message))).code).toBe(2999);
+    expect((await catchError(tim.quitGroup('room1'))).code).toBe(2623);
+  });
+});

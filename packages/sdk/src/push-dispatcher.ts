@@ -1,0 +1,78 @@
+/**
+ * Turns the frames the server pushes (`msgs`, `counters`, `err`, `kick`) into the instance's
+ * events and state changes.
+ */
+import { TIM_EVENT, type MessagesFrame } from '@stadium/protocol';
+import type { PushFrame } from './connection.js';
+import type { CounterTotals } from './counters.js';
+import type { Emitter } from './emitter.js';
+import { receiveMessages } from './inbox.js';
+import type { JoinedGroups } from './joined-groups.js';
+import type { Logger } from './logger.js';
+import type { MessageHold } from './message-hold.js';
+import type { RecentIds } from './recent-ids.js';
+import type { Session } from './session.js';
+
+/** What a {@link PushDispatcher} needs. */
+export interface PushDispatcherDeps {
+  session: Session;
+  joined: JoinedGroups;
+  sentIds: RecentIds;
+  counterTotals: CounterTotals;
+  emitter: Emitter;
+  logger: Logger;
+  /** Keeps `msgs` frames of rooms being rejoined until the rejoin's answer was applied. */
+  hold: MessageHold;
+}
+
+/** Handles every pushed frame. */
+export class PushDispatcher {
+  constructor(private readonly deps: PushDispatcherDeps) {}
+
+  /** Handle one pushed frame. */
+  dispatch(frame: PushFrame): void {
+    const { emitter, logger } = this.deps;
+    switch (frame.t) {
+      case 'msgs':
+        if (!this.deps.hold.offer(frame)) this.deliver(frame);
+        return;
+      case 'counters':
+        if (!this.deps.joined.has(frame.g)) return;
+        for (const data of this.deps.counterTotals.changes(frame.g, frame.c)) emitter.emit(TIM_EVENT.GROUP_COUNTER_UPDATED, data);
+        return;
+      case 'err':
+        logger.warn(`server error ${frame.code} ${frame.name}: ${frame.message}`);
+        emitter.emit(TIM_EVENT.ERROR, { code: frame.code, message: frame.message });
+        return;
+      case 'kick':
+        logger.warn(`kicked out (${frame.type}): ${frame.message}`);
+        this.deps.joined.clear();
+        emitter.emit(TIM_EVENT.KICKED_OUT, { type: frame.type });
+        this.deps.session.end();
+        return;
+      default:
+        assertNever(frame);
+    }
+  }
+
+  /** Emit the new messages of a `msgs` frame as one MESSAGE_RECEIVED; leave the room after a notice that ends the membership. */
+  deliver(frame: MessagesFrame): void {
+    const { joined, logger } = this.deps;
+    const groupID = frame.g;
+    if (!joined.has(groupID)) {
+      logger.debug(`dropping messages of ${groupID}: not joined`);
+      return;
+    }
+    if (frame.lost !== undefined && frame.lost > 0) logger.warn(`${groupID}: the server dropped ${frame.lost} messages because this client read too slowly`);
+    const wires = Array.isArray(frame.m) ? frame.m : [];
+    const { messages, leave } = receiveMessages(groupID, wires, joined, this.deps.sentIds, this.deps.session.userID);
+    if (messages.length > 0) this.deps.emitter.emit(TIM_EVENT.MESSAGE_RECEIVED, messages);
+    if (!leave) return;
+    joined.remove(groupID);
+    this.deps.counterTotals.forget(groupID);
+  }
+}
+
+function assertNever(frame: never): void {
+  void frame;
+}

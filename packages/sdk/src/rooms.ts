@@ -1,0 +1,115 @@
+/**
+ * Room calls of the instance: create, join, quit, dismiss, room profile, online count,
+ * settings and counters. Guests may join, quit and read; changes need a login.
+ */
+import { StadiumError, TIM_TYPES, type GroupInfo, type RoomSettings } from '@stadium/protocol';
+import type { CreateGroupOptions, IMResponse, UpdateRoomSettingsOptions } from './client-types.js';
+import type { NetState, Requester } from './connection.js';
+import { GroupCounters, type CounterChange, type CounterTotals } from './counters.js';
+import { ok } from './im-response.js';
+import type { JoinedGroups } from './joined-groups.js';
+import type { Session } from './session.js';
+
+/** What {@link Rooms} needs. */
+export interface RoomsDeps {
+  request: Requester;
+  /** The connection's state (a quit while disconnected needs no request). */
+  netState: () => NetState;
+  session: Session;
+  joined: JoinedGroups;
+  counterTotals: CounterTotals;
+}
+
+/** The room calls. */
+export class Rooms {
+  private readonly counters: GroupCounters;
+
+  constructor(private readonly deps: RoomsDeps) {
+    this.counters = new GroupCounters((request) => deps.request('group.counters', request));
+  }
+
+  /** Create a live-broadcast group (type must be `TIM.TYPES.GRP_AVCHATROOM`). */
+  async create(options: CreateGroupOptions): Promise<IMResponse<{ group: GroupInfo }>> {
+    this.deps.session.requireReady();
+    if (options?.type !== TIM_TYPES.GRP_AVCHATROOM) throw new StadiumError('SDK_ILLEGAL_GROUP_TYPE');
+    const { memberList: _ignored, ...request } = options;
+    return ok(await this.deps.request('group.create', request));
+  }
+
+  /** Join a room (guests too). Status `JoinedSuccess` or `AlreadyInGroup`. */
+  async join(options: { groupID: string; type?: string; applyMessage?: string }): Promise<IMResponse<{ status: string; group: GroupInfo }>> {
+    this.deps.session.requireAlive();
+    const groupID = options?.groupID;
+    if (typeof groupID !== 'string' || groupID === '') throw new StadiumError('INVALID_GROUP_ID', 'joinGroup needs a groupID');
+    if (options.type !== undefined && options.type !== TIM_TYPES.GRP_AVCHATROOM) throw new StadiumError('SDK_ILLEGAL_GROUP_TYPE');
+    const { joined } = this.deps;
+    const began = joined.begin(groupID);
+    try {
+      const result = await this.deps.request('group.join', { groupID });
+      joined.confirm(groupID, result.lastSeq ?? 0);
+      return ok({ status: result.status, group: result.group });
+    } catch (error) {
+      if (began && !joined.isConfirmed(groupID)) joined.remove(groupID);
+      throw error;
+    }
+  }
+
+  /** Leave a room (guests too). */
+  async quit(groupID: string): Promise<IMResponse<{ groupID: string }>> {
+    this.deps.session.requireAlive();
+    const { joined } = this.deps;
+    if (!joined.has(groupID)) throw new StadiumError('SDK_MEMBER_NOT_IN_GROUP');
+    if (this.deps.netState() === 'disconnected') {
+      joined.remove(groupID);
+      return ok({ groupID });
+    }
+    const result = await this.deps.request('group.quit', { groupID });
+    joined.remove(groupID);
+    this.deps.counterTotals.forget(groupID);
+    return ok({ groupID: result.groupID ?? groupID });
+  }
+
+  /** Dismiss a room (owner or app admin). */
+  async dismiss(groupID: string): Promise<IMResponse<{ groupID: string }>> {
+    this.deps.session.requireReady();
+    const result = await this.deps.request('group.dismiss', { groupID });
+    this.deps.joined.remove(groupID);
+    return ok({ groupID: result.groupID ?? groupID });
+  }
+
+  /** A room's profile. */
+  async getProfile(options: { groupID: string }): Promise<IMResponse<{ group: GroupInfo }>> {
+    this.deps.session.requireAlive();
+    return ok(await this.deps.request('group.get', { groupID: options?.groupID }));
+  }
+
+  /** Members online in a room now. */
+  async onlineMemberCount(groupID: string): Promise<IMResponse<{ memberCount: number }>> {
+    this.deps.session.requireAlive();
+    return ok(await this.deps.request('group.online', { groupID }));
+  }
+
+  /** Change a room's settings (owner or app admin). */
+  async updateSettings(options: UpdateRoomSettingsOptions): Promise<IMResponse<{ settings: RoomSettings }>> {
+    this.deps.session.requireReady();
+    return ok(await this.deps.request('group.settings', { ...options }));
+  }
+
+  /** Set several counters at once. */
+  async setCounters(options: { groupID: string; counters: Record<string, number> }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
+    this.deps.session.requireReady();
+    return ok(await this.counters.set(options));
+  }
+
+  /** Add to or subtract from a counter. */
+  async changeCounter(op: 'increase' | 'decrease', options: { groupID: string; key: string; value: number }): Promise<IMResponse<CounterChange>> {
+    this.deps.session.requireReady();
+    return ok(await this.counters.change(op, options));
+  }
+
+  /** Read counters (all when `keyList` is empty); guests may read. */
+  async getCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
+    this.deps.session.requireAlive();
+    return ok(await this.counters.get(options));
+  }
+}
