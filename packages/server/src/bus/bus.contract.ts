@@ -118,6 +118,21 @@ export function describeBusContract(name: string, factory: BusDeploymentFactory)
         expect([first, second]).toEqual([[batch('a', 1)], [batch('a', 1)]]);
       });
 
+      it('keeps delivering to a node’s other subscription when one of two unsubscribes', async () => {
+        const { buses, d } = await deploy();
+        const kept: BusMessage[] = [];
+        const unsubscribe = buses[1]!.subscribe('room.a', () => expect.fail('unsubscribed'));
+        buses[1]!.subscribe('room.a', (m) => kept.push(m));
+        await d.settle();
+        unsubscribe();
+        await d.settle();
+        buses[0]!.publish('room.a', batch('a', 1));
+        await d.settle();
+        buses[1]!.publish('room.a', batch('a', 2));
+        await d.settle();
+        expect(kept).toEqual([batch('a', 1), batch('a', 2)]);
+      });
+
       it('delivers nothing more after unsubscribe', async () => {
         const { buses, d } = await deploy();
         const got = buses.map(() => [] as BusMessage[]);

@@ -76,6 +76,18 @@ describe('ClusterHub', () => {
     await c.close();
   });
 
+  it('stops forwarding requests to a worker that no longer serves the subject', async () => {
+    const c = cluster(2);
+    const stop = c.buses[1]!.serve('authority.n1', async () => 'n1');
+    await c.settle();
+    await expect(c.buses[0]!.request('authority.n1', info)).resolves.toBe('n1');
+    stop();
+    await c.settle();
+    await expect(c.buses[0]!.request('authority.n1', info)).rejects.toMatchObject({ reason: 'SERVICE_UNAVAILABLE' });
+    expect(c.pairs[1]!.primary.sent.filter((m) => m.t === 'stadium:req')).toHaveLength(1);
+    await c.close();
+  });
+
   it('ignores messages of other protocols on the channel', async () => {
     const c = cluster(2);
     const got: BusMessage[] = [];
@@ -99,6 +111,7 @@ describe('ClusterHub', () => {
     const gone = c.buses[1]!.request('authority.n2', info).catch(() => 'gone');
     await c.settle();
     c.pairs[1]!.worker.send({ t: 'stadium:res', id: 1, reply: { ok: true, data: 'forged' } });
+    await c.settle();
     c.drop(1);
     for (const answer of answers) answer('real');
     await expect(asked).resolves.toBe('real');
