@@ -299,6 +299,20 @@ export function describeBusContract(name: string, factory: BusDeploymentFactory)
       });
     });
 
+    describe('close', () => {
+      it('fails the node’s own pending requests with SERVICE_UNAVAILABLE, and refuses new ones', async () => {
+        const { buses, d } = await deploy();
+        buses[1]!.serve('authority.n1', held().handler);
+        await d.settle();
+        const pending = track(buses[0]!.request('authority.n1', info('r1')));
+        await d.settle();
+        await buses[0]!.close();
+        await d.settle();
+        expectReason(pending.error, 'SERVICE_UNAVAILABLE');
+        expectReason(await rejection(buses[0]!.request('authority.n1', info('r2'))), 'SERVICE_UNAVAILABLE');
+      });
+    });
+
     describe('a node that drops out', () => {
       it('fails the requests pending at it with SERVICE_UNAVAILABLE at once', async () => {
         const { buses, d } = await deploy();
