@@ -5,7 +5,8 @@
  * peer that went away. An adapter only moves messages: it implements publish / subscribe,
  * carries a request to whoever serves its subject ({@link BusBase.transmit}), hands the
  * reply back ({@link BusBase.receiveReply}), runs requests that reach it through
- * {@link BusBase.answer}, and says when a peer dropped ({@link BusBase.peerDropped}).
+ * {@link BusBase.answer}, and says when a peer dropped ({@link BusBase.peerDropped}); it may
+ * let go of a timed-out request's transport state ({@link BusBase.abandoned}).
  */
 import { StadiumError } from '@stadium/protocol';
 import type { TimerHandle } from '../clock/clock.js';
@@ -59,7 +60,9 @@ export abstract class BusBase implements Bus {
     const timeoutMs = options?.timeoutMs ?? this.options.requestTimeoutMs;
     return new Promise((resolve, reject) => {
       const timer = this.options.clock.setTimeout(() => {
-        if (this.#pending.delete(id)) reject(new StadiumError('OVERLOADED', `no answer from ${subject} in ${timeoutMs} ms`));
+        if (!this.#pending.delete(id)) return;
+        reject(new StadiumError('OVERLOADED', `no answer from ${subject} in ${timeoutMs} ms`));
+        if (pending.peer !== undefined) this.abandoned(id, pending.peer);
       }, timeoutMs);
       const pending: Pending = { subject, peer: undefined, timer, resolve, reject };
       this.#pending.set(id, pending);
@@ -88,6 +91,12 @@ export abstract class BusBase implements Bus {
     for (const id of [...this.#pending.keys()]) this.receiveReply(id, refusal('SERVICE_UNAVAILABLE', 'the bus is closed'));
     await this.shutdown();
   }
+
+  /**
+   * Request `id`, sent to `peer`, timed out: its answer will be ignored. An adapter whose
+   * transport keeps state per request (a router's table) lets go of it here.
+   */
+  protected abandoned(_id: number, _peer: BusPeer): void {}
 
   /** Whether this node serves `subject`. */
   protected serves(subject: string): boolean {

@@ -88,6 +88,33 @@ describe('ClusterHub', () => {
     await c.close();
   });
 
+  it('holds no request longer than it is on its way: answered, timed out, or its worker gone', async () => {
+    const clock = new ManualClock();
+    const c = cluster(3, { clock });
+    const answers: Array<(value: string) => void> = [];
+    c.buses[2]!.serve('authority.n2', () => new Promise((resolve) => answers.push(resolve)));
+    await c.settle();
+    const answered = c.buses[0]!.request('authority.n2', info);
+    const timedOut = c.buses[0]!.request('authority.n2', info, { timeoutMs: 100 }).catch(() => 'timed out');
+    const requesterGone = c.buses[1]!.request('authority.n2', info).catch(() => 'gone');
+    await c.settle();
+    expect(c.hub.requestsInFlight).toBe(3);
+    answers[0]!('done');
+    await expect(answered).resolves.toBe('done');
+    expect(c.hub.requestsInFlight).toBe(2);
+    clock.advance(100);
+    await expect(timedOut).resolves.toBe('timed out');
+    await c.settle();
+    expect(c.hub.requestsInFlight).toBe(1);
+    c.drop(1);
+    expect(c.hub.requestsInFlight).toBe(0);
+    answers[1]!('late');
+    answers[2]!('late');
+    await c.settle();
+    await c.close();
+    await expect(requesterGone).resolves.toBe('gone');
+  });
+
   it('ignores messages of other protocols on the channel', async () => {
     const c = cluster(2);
     const got: BusMessage[] = [];

@@ -33,6 +33,8 @@ export class ClusterHub {
   readonly #servers = new Map<string, number>();
   readonly #nodes = new Map<number, string>();
   readonly #inFlight = new Map<number, InFlight>();
+  /** Per requesting worker: its request id → the primary's. */
+  readonly #byRequester = new Map<number, Map<number, number>>();
   #nextId = 1;
   /** Called with each worker's URL when it is listening (its `stadium:ready`). */
   onReady: ((workerId: number, url: string) => void) | null = null;
@@ -50,6 +52,7 @@ export class ClusterHub {
       if (isStadiumIpc(message)) this.#onMessage(workerId, message as ToPrimary);
     };
     this.#workers.set(workerId, { channel, listener });
+    this.#byRequester.set(workerId, new Map());
     channel.on('message', listener);
   }
 
@@ -59,9 +62,10 @@ export class ClusterHub {
     if (!worker) return;
     worker.channel.off('message', worker.listener);
     this.#workers.delete(workerId);
+    this.#byRequester.delete(workerId);
     for (const [id, request] of this.#inFlight) {
       if (request.server === workerId) {
-        this.#inFlight.delete(id);
+        this.#settle(id, request);
         this.#send(request.from, { t: 'stadium:res', id: request.id, reply: serverDropped(request.subject) });
       } else if (request.from === workerId) {
         this.#inFlight.delete(id);
@@ -76,6 +80,17 @@ export class ClusterHub {
     this.#nodes.delete(workerId);
     // The dead worker's members are gone: every authority must stop counting them.
     if (node !== undefined) this.#publish(workerId, CONTROL_SUBJECT, { t: 'stadium:pub', subject: CONTROL_SUBJECT, message: { kind: 'node-reset', node } });
+  }
+
+  /** Requests on their way (forwarded, not yet answered, failed or given up). */
+  get requestsInFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Forget request `id` (the primary's). */
+  #settle(id: number, request: InFlight): void {
+    this.#inFlight.delete(id);
+    this.#byRequester.get(request.from)?.delete(request.id);
   }
 
   #send(workerId: number, message: ToWorker): void {
@@ -118,14 +133,21 @@ export class ClusterHub {
         }
         const id = this.#nextId++;
         this.#inFlight.set(id, { from, id: message.id, server, subject: message.subject });
+        this.#byRequester.get(from)?.set(message.id, id);
         this.#send(server, { t: 'stadium:req', id, subject: message.subject, request: message.request });
         return;
       }
       case 'stadium:res': {
         const request = this.#inFlight.get(message.id);
         if (request?.server !== from) return;
-        this.#inFlight.delete(message.id);
+        this.#settle(message.id, request);
         this.#send(request.from, { t: 'stadium:res', id: request.id, reply: message.reply });
+        return;
+      }
+      case 'stadium:cancel': {
+        const id = this.#byRequester.get(from)?.get(message.id);
+        const request = id === undefined ? undefined : this.#inFlight.get(id);
+        if (id !== undefined && request) this.#settle(id, request);
         return;
       }
       case 'stadium:ready':

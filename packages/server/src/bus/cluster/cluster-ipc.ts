@@ -15,6 +15,8 @@ export type ToPrimary =
   | { t: 'stadium:unserve'; subject: string }
   /** A request from this worker; `id` is the worker's own. */
   | { t: 'stadium:req'; id: number; subject: string; request: BusRequest }
+  /** This worker gave up waiting for its request `id` (it timed out). */
+  | { t: 'stadium:cancel'; id: number }
   /** The answer to a request the primary forwarded; `id` is the primary's. */
   | { t: 'stadium:res'; id: number; reply: BusReply }
   /** The worker listens at `url` as node `node`. */

@@ -71,6 +71,10 @@ export class ClusterWorkerBus extends BusBase {
     return PRIMARY;
   }
 
+  protected override abandoned(id: number, peer: BusPeer): void {
+    if (peer === PRIMARY) this.#channel.send({ t: 'stadium:cancel', id });
+  }
+
   protected advertise(subject: string, serving: boolean): void {
     this.#channel.send({ t: serving ? 'stadium:serve' : 'stadium:unserve', subject });
   }
