@@ -1,5 +1,5 @@
 /**
- * Three nodes in one process over one shared in-memory bus and store, as three machines of a
+ * Three nodes in one process over one in-memory bus (one LocalBus per node on a shared hub) and one store, as three machines of a
  * deployment would be: a room whose members sit on every node is one room. Every message sent
  * on any node reaches every member on every node exactly once, in order; the room's authority
  * decides its rate, its numbers and its count for the room as a whole. Time is a manual clock,
@@ -11,6 +11,7 @@ import type { WireMessage } from '@stadium/protocol';
 import { genUserSig } from '../packages/server/src/auth/user-sig.js';
 import { createApp } from '../packages/server/src/apps/create-app.js';
 import { LocalBus } from '../packages/server/src/bus/local-bus.js';
+import { LocalHub } from '../packages/server/src/bus/local-hub.js';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { startStadium, type StadiumServer } from '../packages/server/src/server.js';
 import { MemoryStore } from '../packages/server/src/storage/memory-store.js';
@@ -26,13 +27,13 @@ describe('three nodes over one in-memory bus', () => {
   it('deliver every message to members on every node exactly once, in order, under one room-wide budget', async () => {
     const clock = new ManualClock(Date.now());
     const store = new MemoryStore();
-    const bus = new LocalBus();
+    const hub = new LocalHub();
     const app = await createApp(store, { name: 'multi' }, clock);
     for (const nodeId of NODES) {
       running.push(
         await startStadium(
           { port: 0, host: '127.0.0.1', nodeId, batchWindowMs: 0, logLevel: 'silent' },
-          { clock, store, bus, nodes: NODES, logger: pino({ level: 'silent' }) },
+          { clock, store, bus: new LocalBus({ hub, clock }), nodes: NODES, logger: pino({ level: 'silent' }) },
         ),
       );
     }

@@ -61,7 +61,12 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? pino({ level: o.logLevel, base: { node: nodeId } });
   const store = deps.store ?? (await openStore({ db: o.db, dataDir: o.dataDir }));
-  const bus = deps.bus ?? (await openBus(o.bus));
+  const bus =
+    deps.bus ??
+    (await openBus(o.bus, {
+      clock,
+      onHandlerError: (error, request) => logger.error({ err: error, app: request.sdkAppId, group: request.groupId, cmd: request.cmd }, 'authority request failed'),
+    }));
   const metrics = deps.metrics ?? new Metrics();
 
   const nodes = deps.nodes ?? [nodeId];

@@ -3,6 +3,7 @@
  * Adapters are imported lazily, so a deployment loads only the one it uses.
  */
 import type { Bus } from './bus.js';
+import type { BusOptions } from './bus-options.js';
 
 /** Bus URLs this build understands. */
 export const SUPPORTED_BUS_URLS = ['local:'] as const;
@@ -12,10 +13,10 @@ export const SUPPORTED_BUS_URLS = ['local:'] as const;
  * workers of `--workers N` get their IPC bus from the primary instead). Throws a TypeError
  * listing the supported URLs for anything else.
  */
-export async function openBus(url: string): Promise<Bus> {
+export async function openBus(url: string, options: BusOptions = {}): Promise<Bus> {
   if (url === 'local:' || url === '') {
     const { LocalBus } = await import('./local-bus.js');
-    return new LocalBus();
+    return new LocalBus(options);
   }
   throw new TypeError(`bus "${url}" is not supported by this build; use ${SUPPORTED_BUS_URLS.map((u) => `"${u}"`).join(', ')}`);
 }

@@ -7,8 +7,9 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism, hostname } from 'node:os';
 import { ensureDevApp } from '../apps/dev-app.js';
-import { ClusterHub } from '../bus/cluster-hub.js';
-import { ClusterWorkerBus } from '../bus/cluster-worker-bus.js';
+import { ClusterHub } from '../bus/cluster/cluster-hub.js';
+import { ClusterMetricsClient, ClusterMetricsHub } from '../bus/cluster/cluster-metrics.js';
+import { ClusterWorkerBus } from '../bus/cluster/cluster-worker-bus.js';
 import { systemClock } from '../clock/clock.js';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from '../config/options.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -29,19 +30,31 @@ export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Pro
   const count = Number(io.env['STADIUM_WORKER_COUNT']);
   const nodes = workerNodes(options.nodeId || hostname(), count);
   const metrics = new Metrics();
-  const bus = new ClusterWorkerBus({ registry: metrics.registry });
+  // The logger is the server's; until it exists, handler failures go to stderr once each.
+  const bus = new ClusterWorkerBus({
+    onHandlerError: (error, request) => io.stderr.write(`authority request ${request.cmd} for ${request.groupId} failed: ${String(error)}\n`),
+  });
+  const clusterMetrics = new ClusterMetricsClient({ registry: metrics.registry });
   // The write budget is the machine's cores': with more workers than cores, each gets a share.
   const fanoutWritesPerSec =
     options.fanoutWritesPerSec ?? Math.round(DEFAULT_SERVER_OPTIONS.fanoutWritesPerSec * Math.min(1, availableParallelism() / count));
   const server = await startStadium(
     { ...options, nodeId: nodes[index]!, fanoutWritesPerSec },
-    { bus, metrics, nodes, metricsText: () => bus.clusterMetrics() },
+    { bus, metrics, nodes, metricsText: () => clusterMetrics.text() },
   );
   process.send?.({ t: 'stadium:ready', url: server.url, node: nodes[index]! });
   // Ctrl-C reaches the whole process group; the primary stops the workers (with SIGTERM) in
   // order, so a worker ignores SIGINT rather than exiting under the primary's feet.
   (io.signals ?? process).on('SIGINT', () => undefined);
-  return untilSignal(io, () => server.close(), { quiet: true, names: ['SIGTERM'] });
+  return untilSignal(
+    io,
+    async () => {
+      await server.close();
+      clusterMetrics.close();
+      await bus.close();
+    },
+    { quiet: true, names: ['SIGTERM'] },
+  );
 }
 
 /** Run the primary of an N-worker node. */
@@ -57,6 +70,7 @@ export async function runPrimary(options: Partial<ServerOptions>, workers: numbe
 
   cluster.setupPrimary({ serialization: 'advanced' });
   const hub = new ClusterHub();
+  const metricsHub = new ClusterMetricsHub();
   const running = new Map<number, Worker>();
   const everReady = new Set<number>();
   let stopping = false;
@@ -65,6 +79,7 @@ export async function runPrimary(options: Partial<ServerOptions>, workers: numbe
     const worker = cluster.fork({ STADIUM_WORKER_INDEX: String(index), STADIUM_WORKER_COUNT: String(workers) });
     running.set(index, worker);
     hub.add(worker);
+    metricsHub.add(worker);
     worker.on('message', (message: { t?: string }) => {
       if (message?.t === 'stadium:ready') everReady.add(index);
     });
