@@ -87,7 +87,12 @@ export function startRequest(argv: string[], io: CliIo): StartRequest | 'help' {
 
 /** The text printed once the server is up. */
 export function banner(url: string, app: AppRecord, created: boolean, storeHint: string): string {
-  const links = [`  Console:    ${url}/console/`, `  Live page:  ${url}/live/`, `  SDK:        ${url}/sdk/stadium.js`];
+  const links = [
+    `  SDK:        ${url}/sdk/stadium.js`,
+    `  Metrics:    ${url}/metrics`,
+    `  Console:    ${url}/console/  (not in this build yet)`,
+    `  Live page:  ${url}/live/  (not in this build yet)`,
+  ];
   if (!created) {
     return [`Stadium is running at ${url}`, `App ${app.sdkAppId} ("${app.name}"); \`stadium app list${storeHint}\` shows its secret key.`, ...links, ''].join('\n');
   }
@@ -98,7 +103,7 @@ export function banner(url: string, app: AppRecord, created: boolean, storeHint:
     `  SDKAppID:       ${app.sdkAppId}`,
     `  Admin user ID:  ${app.adminUserId}`,
     `  Secret key:     ${app.secretKey}`,
-    `  Admin userSig:  npx stadium usersig --sdkappid ${app.sdkAppId} --key ${app.secretKey} --user ${app.adminUserId}`,
+    `  Make a userSig: npx stadium usersig --sdkappid ${app.sdkAppId} --key ${app.secretKey} --user <userID>`,
     '',
     ...links,
     '',

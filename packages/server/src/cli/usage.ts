@@ -4,8 +4,8 @@
 export const START_USAGE = `Usage: stadium start [options]
 
 Run the server on one port: the SDK's WebSocket (/ws), the browser SDK bundle
-(/sdk/stadium.js), /healthz and /metrics. The REST API (/v4/), console (/console/) and
-live page (/live/) are served on the same port as they arrive.
+(/sdk/stadium.js), /healthz and /metrics. This build does not serve the REST API (/v4/),
+the console (/console/) or the live page (/live/) yet.
 
 Options (each falls back to its environment variable, then the default):
   --port N          TCP port; 0 picks a free one       STADIUM_PORT       8080
@@ -30,7 +30,8 @@ export const APP_USAGE = `Usage:
   stadium app delete --sdkappid N [--data DIR] [--db URL]
 
   create   make an application (SDKAppID, secret key, admin user "administrator");
-           --callback-url sends every callback command of the app to that URL;
+           --callback-url stores the app's callback URL (this build does not send
+           callbacks yet);
            --json prints {"SDKAppID": N, "secretKey": "…", "adminUserID": "administrator"}
   list     show every application with its secret key
   update   change an application: --rate-limit is the default messages/s of its rooms
