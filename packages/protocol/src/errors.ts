@@ -94,6 +94,42 @@ export const ERRORS = {
     http: 503,
     message: 'The node that decides for this room is not reachable right now (it is starting or restarting); retry in a moment.',
   },
+  // ── REST API ───────────────────────────────────────────────────────────
+  REST_SDKAPPID_MISSING: {
+    code: 60012,
+    http: 400,
+    message: 'The REST URL needs ?sdkappid=<SDKAppID>&identifier=<admin>&usersig=<admin userSig>&random=<uint32>&contenttype=json.',
+  },
+  REST_IDENTIFIER_INVALID: {
+    code: 60004,
+    http: 401,
+    message: 'The REST URL needs identifier=<the app admin account> and usersig=<a userSig made for it>.',
+  },
+  REST_NOT_ADMIN: {
+    code: 60010,
+    http: 403,
+    message: 'REST calls must be made as the app admin account (identifier); make a userSig for that account.',
+  },
+  REST_BAD_JSON: {
+    code: 60003,
+    http: 400,
+    message: 'The request body is not a JSON object; send a JSON object (at least {}) with the command\'s fields.',
+  },
+  REST_BODY_TOO_LARGE: {
+    code: 60008,
+    http: 413,
+    message: 'The request body is larger than the REST API accepts (restMaxBodyBytes, default 1 MiB); send less per request.',
+  },
+  REST_UNKNOWN_COMMAND: {
+    code: 60009,
+    http: 404,
+    message: 'No such REST command; check the /v4/<service>/<command> path against docs/rest-api.md (POST only).',
+  },
+  REST_RATE_LIMITED: {
+    code: 60007,
+    http: 429,
+    message: 'Too many REST calls of this command for this app; slow down and retry (see docs/rest-api.md for each command\'s rate).',
+  },
   // ── Apps and accounts ────────────────────────────────────────────────────
   UNKNOWN_APP: {
     code: 70020,

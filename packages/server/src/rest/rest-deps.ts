@@ -1,0 +1,14 @@
+import type { Clock } from '../clock/clock.js';
+import type { GroupService } from '../groups/group-service.js';
+import type { MessageService } from '../messages/message-service.js';
+import type { Store } from '../storage/store.js';
+import type { ProfileService } from '../users/profile-service.js';
+
+/** What REST commands call: the same operations as the WebSocket front door. */
+export interface RestDeps {
+  clock: Clock;
+  store: Store;
+  groups: GroupService;
+  messages: MessageService;
+  profiles: ProfileService;
+}
