@@ -127,6 +127,13 @@ class ScriptedServer {
         return error(10035, 'REVOKE_NOT_SUPPORTED', 'no recall in live rooms (test)');
       case 'logout':
         return ok({});
+      case 'group.counters':
+      case 'group.create':
+      case 'group.dismiss':
+      case 'group.get':
+      case 'group.settings':
+      case 'profile.get':
+      case 'profile.update':
       default:
         return error(10003, 'UNKNOWN_COMMAND', 'unknown');
     }
