@@ -4,7 +4,7 @@
  * buffer is written to every member. The only per-recipient work is the socket write.
  */
 import * as wsModule from 'ws';
-import type { Priority, WireMessage } from '@stadium/protocol';
+import type { WireMessage } from '@stadium/protocol';
 import { priorityRank } from '@stadium/protocol';
 
 /** One message inside a batch. `json` is shared by every recipient. */
@@ -21,7 +21,7 @@ export const encodeStats = { messagesEncoded: 0, framesBuilt: 0 };
 /** Serialize one message (once, at admission). */
 export function encodeMessage(message: WireMessage): BatchEntry {
   encodeStats.messagesEncoded++;
-  return { seq: message.seq, rank: priorityRank(message.priority as Priority), json: JSON.stringify(message) };
+  return { seq: message.seq, rank: priorityRank(message.priority), json: JSON.stringify(message) };
 }
 
 /** Build the WebSocket frame of a `msgs` frame from already-encoded messages. */

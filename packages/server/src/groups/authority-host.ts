@@ -19,7 +19,7 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { RoomSequencer } from '../messages/room-sequencer.js';
 import { buildCountersFrame } from '../fanout/room-batch.js';
-import type { AppRecord, GroupRecord, Store } from '../storage/store.js';
+import type { AppRecord, Store } from '../storage/store.js';
 import { RoomAuthority } from './room-authority.js';
 import { effectiveSettings, roomKey } from './room.js';
 

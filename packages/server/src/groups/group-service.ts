@@ -103,7 +103,7 @@ export class GroupService {
       lastInfoAt: now,
       muteAll: false,
       customFields: [],
-      settings: req.settings === undefined ? {} : validateRoomSettings(req.settings as Record<string, unknown>),
+      settings: req.settings === undefined ? {} : validateRoomSettings(req.settings),
       nextSeq: 1,
       counters: {},
     };

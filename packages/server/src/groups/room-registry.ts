@@ -150,6 +150,9 @@ export class RoomRegistry {
       case 'room-updated':
         room.record = message.record;
         return;
+      case 'batch':
+      case 'counters':
+      case 'node-reset':
       default:
         return;
     }

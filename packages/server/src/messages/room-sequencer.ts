@@ -267,7 +267,7 @@ export class RoomSequencer {
     const seqs: number[] = [];
     for (const candidate of delivered) {
       const seq = this.#nextSeq++;
-      const wire = { ...candidate.message, seq, time } as WireMessage;
+      const wire = { ...candidate.message, seq, time };
       entries.push(encodeMessage(wire));
       seqs.push(seq);
       metrics.messagesOut.inc({ type: wire.type });

@@ -54,7 +54,7 @@ export class ProfileService {
     }
     if (patch.profileCustomField !== undefined) {
       const custom = patch.profileCustomField;
-      if (!Array.isArray(custom) || !custom.every((f) => typeof f?.key === 'string' && typeof f?.value === 'string')) {
+      if (!Array.isArray(custom) || !custom.every((f: { key?: unknown; value?: unknown } | null | undefined) => typeof f?.key === 'string' && typeof f?.value === 'string')) {
         throw new StadiumError('INVALID_PARAMETER', 'profileCustomField must be an array of { key, value } strings');
       }
       if (custom.some((f: { value: string }) => utf8Length(f.value) > LIMITS.maxProfileValueBytes)) throw new StadiumError('PROFILE_VALUE_TOO_LONG', 'profileCustomField');
