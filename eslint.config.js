@@ -35,7 +35,7 @@ const ADAPTERS = {
 /** The authority decides a room's rules alone; it does not call back into the node side. */
 const NODE_SIDE = {
   group: ['**/groups/**', '**/users/**', '**/messages/**'],
-  message: "authority/ must not import the node side (groups/, users/, messages/); share types through wire/ or core/.",
+  message: 'authority/ must not import the node side (groups/, users/, messages/); share types through wire/ or core/.',
 };
 
 /** The node side reaches an authority over the bus, through wire/ types only. */
@@ -46,9 +46,7 @@ const AUTHORITY = {
 
 /** Ports and core/, wire/: an allow-list (protocol, node: builtins, core/, wire/). */
 const portOnly = (sameFolderAllowed) => ({
-  regex: sameFolderAllowed
-    ? String.raw`^(?!@stadium/protocol$|node:|(\.\./)+(core|wire)/|\./)`
-    : String.raw`^(?!@stadium/protocol$|node:|(\.\./)+(core|wire)/)`,
+  regex: sameFolderAllowed ? String.raw`^(?!@stadium/protocol$|node:|(\.\./)+(core|wire)/|\./)` : String.raw`^(?!@stadium/protocol$|node:|(\.\./)+(core|wire)/)`,
   message: 'Ports, core/ and wire/ may import only @stadium/protocol, node: builtins, core/ and wire/ (no adapters, nothing above them).',
 });
 
