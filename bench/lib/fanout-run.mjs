@@ -227,7 +227,7 @@ export async function fanoutRun(opts) {
     const m1 = machineCpu();
     clearInterval(rssTimer);
     const kPeak = kernelMemory();
-    const sent = await sentP;
+    await sentP;
 
     // Drain: wait until counts stop moving (or the cap).
     let last = -1;

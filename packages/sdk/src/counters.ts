@@ -53,7 +53,7 @@ export class CounterTotals {
   /** Event data for each counter of `totals` that differs from what was seen before. */
   changes(groupID: string, totals: Record<string, number>): Array<{ groupID: string; key: string; value: number }> {
     let seen = this.#seen.get(groupID);
-    if (!seen) this.#seen.set(groupID, (seen = new Map()));
+    if (!seen) this.#seen.set(groupID, (seen = new Map<string, number>()));
     const out: Array<{ groupID: string; key: string; value: number }> = [];
     for (const [key, value] of Object.entries(totals)) {
       if (seen.get(key) === value) continue;

@@ -26,7 +26,7 @@ export class Emitter {
   on<T>(name: string, handler: TimEventHandler<T>, context?: unknown): void {
     if (typeof handler !== 'function') return;
     const list = this.listeners.get(name) ?? [];
-    list.push({ handler: handler as TimEventHandler<never>, context });
+    list.push({ handler, context });
     this.listeners.set(name, list);
   }
 

@@ -72,11 +72,13 @@ export interface ResolvedTimOptions {
 
 /** Defaults of the optional numeric and string options. */
 export const DEFAULT_TIM_OPTIONS = Object.freeze({
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widens the frozen literal to the option's type
   platform: 'Web' as Platform,
   reconnectBaseMs: 500,
   reconnectMaxMs: 30_000,
   requestTimeoutMs: 15_000,
   maxQueuedRequests: 100,
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widens the frozen literal to the option's type
   logLevel: 0 as LogLevel,
   fallbackServer: 'http://127.0.0.1:8080',
 });

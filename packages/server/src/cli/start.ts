@@ -43,7 +43,7 @@ function readConfigFile(file: string): Partial<ServerOptions> {
     throw new UsageError(`cannot read --config ${file}: ${(error as Error).message}`, START_USAGE);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`--config ${file} must hold a JSON object of server options`, START_USAGE);
-  return parsed as Partial<ServerOptions>;
+  return parsed;
 }
 
 /**

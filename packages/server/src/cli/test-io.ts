@@ -22,7 +22,7 @@ export function testIo(env: Record<string, string | undefined> = {}): TestIo {
       stdout: { write: (s: string) => (out += s) },
       stderr: { write: (s: string) => (err += s) },
       env,
-      signals: signals as unknown as NonNullable<CliIo['signals']>,
+      signals,
       exit: (code) => exitCodes.push(code),
     },
     signals,

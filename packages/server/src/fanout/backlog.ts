@@ -53,7 +53,7 @@ export class Backlog {
       for (const held of this.#items) {
         if (this.#bytes > maxBytes && held.entry.rank === rank) {
           this.#bytes -= held.entry.json.length + 1;
-          dropped[rank]!++;
+          dropped[rank]++;
           this.#lost.set(held.groupId, (this.#lost.get(held.groupId) ?? 0) + 1);
         } else {
           kept.push(held);

@@ -148,6 +148,9 @@ export class RoomRegistry {
       case 'room-updated':
         room.record = message.record;
         return;
+      case 'batch':
+      case 'counters':
+      case 'node-reset':
       default:
         return;
     }

@@ -74,13 +74,13 @@ export class MemoryStore implements Store {
 
   async putProfile(sdkAppId: number, profile: Profile): Promise<void> {
     let profiles = this.#profiles.get(sdkAppId);
-    if (!profiles) this.#profiles.set(sdkAppId, (profiles = new Map()));
+    if (!profiles) this.#profiles.set(sdkAppId, (profiles = new Map<string, Profile>()));
     profiles.set(profile.userID, structuredClone(profile));
   }
 
   async createGroup(group: GroupRecord): Promise<boolean> {
     let groups = this.#groups.get(group.sdkAppId);
-    if (!groups) this.#groups.set(group.sdkAppId, (groups = new Map()));
+    if (!groups) this.#groups.set(group.sdkAppId, (groups = new Map<string, GroupRecord>()));
     if (groups.has(group.groupId)) return false;
     groups.set(group.groupId, { ...structuredClone(group), firstSeq: this.#seqs.get(group.sdkAppId)?.get(group.groupId) ?? 1 });
     return true;

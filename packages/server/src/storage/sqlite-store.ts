@@ -48,6 +48,7 @@ export class SqliteStore implements Store {
     const { error } = await migrator.migrateToLatest();
     if (error) {
       await db.destroy();
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- a migration may reject with anything; String() is the best description of a non-Error
       throw error instanceof Error ? error : new Error(`migrating ${file} failed: ${String(error)}`);
     }
     return new SqliteStore(db);
