@@ -32,7 +32,7 @@ import type { CreateCustomMessageOptions, CreateTextMessageOptions, Message } fr
 import { resolveTimOptions, type ResolvedTimOptions, type TimOptions } from './options.js';
 import { PushDispatcher } from './push-dispatcher.js';
 import { RecentIds } from './recent-ids.js';
-import { RoomResume, type GroupMessagesMissed } from './room-resume.js';
+import { RoomResume } from './room-resume.js';
 import { Rooms } from './rooms.js';
 import { Session } from './session.js';
 import { UserProfiles } from './user-profiles.js';
@@ -112,7 +112,7 @@ export class Client {
   /**
    * Listen to `TIM.EVENT.*`; the handler gets `{ name, data }`. Besides the compatible events,
    * `TIM.EVENT.GROUP_MESSAGES_MISSED` (Stadium extension) reports messages a room got while
-   * this client was away that it will not receive (see {@link GroupMessagesMissed}).
+   * this client was away that it will not receive (see `GroupMessagesMissed` in room-resume.ts).
    */
   on<T = unknown>(eventName: string, handler: TimEventHandler<T>, context?: unknown): void {
     this.emitter.on(eventName, handler, context);

@@ -178,7 +178,8 @@ export class AuthorityHost {
     if (!app || !record) return undefined;
     const first = await store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve);
     const settings = effectiveSettings(app, record);
-    let room: RoomAuthority | undefined;
+    // Assigned once the sequencer exists; its callbacks only run after that.
+    const holder: { room?: RoomAuthority } = {};
     const sequencer = new RoomSequencer(
       { clock, bus, metrics },
       {
@@ -192,18 +193,19 @@ export class AuthorityHost {
         batchWindowMs: this.#o.batchWindowMs,
         batchWindowMaxMs: this.#o.batchWindowMaxMs,
         fanoutWritesPerSec: this.#o.fanoutWritesPerSec,
-        busiestNodeMembers: () => room?.busiestNodeMembers ?? 0,
-        downstreamCapPerSec: () => (room ? this.#downstreamCap(room) : 0),
+        busiestNodeMembers: () => holder.room?.busiestNodeMembers ?? 0,
+        downstreamCapPerSec: () => (holder.room ? this.#downstreamCap(holder.room) : 0),
         resumeBufferSize: this.#o.resumeBufferSize,
         onAdvance: (nextSeq) => {
-          if (room) this.#renew(room, nextSeq);
+          if (holder.room) this.#renew(holder.room, nextSeq);
         },
         onPublished: (published) => {
           for (const listener of this.#afterSend) listener({ sdkAppId, groupId, published });
         },
       },
     );
-    room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, clock.now());
+    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, clock.now());
+    holder.room = room;
     this.#rooms.set(key, room);
     metrics.authorities.set(this.#rooms.size);
     return room;

@@ -276,7 +276,7 @@ export class RoomSequencer {
     const published: Published[] = [];
     for (const candidate of delivered) {
       const seq = this.#nextSeq++;
-      const wire = { ...candidate.message, seq, time } as WireMessage;
+      const wire: WireMessage = { ...candidate.message, seq, time };
       const entry = encodeMessage(wire);
       entries.push(entry);
       seqs.push(seq);

@@ -12,7 +12,7 @@ let engine: TestEngine;
 afterEach(async () => engine.close());
 
 const create = (e: TestEngine, userId: string | null, extra: Record<string, unknown> = {}) =>
-  e.groups.create(e.actor(userId), { name: 'r', type: TIM_TYPES.GRP_AVCHATROOM, ...extra } as never);
+  e.groups.create(e.actor(userId), { name: 'r', type: TIM_TYPES.GRP_AVCHATROOM, ...extra });
 
 describe('room operations on an Actor', () => {
   it('creates rooms for users only, with checked fields and IDs', async () => {

@@ -115,7 +115,7 @@ export class MemoryStore implements Store {
 
   async reserveSeq(sdkAppId: number, groupId: string, count: number): Promise<number> {
     let marks = this.#seqs.get(sdkAppId);
-    if (!marks) this.#seqs.set(sdkAppId, (marks = new Map()));
+    if (!marks) this.#seqs.set(sdkAppId, (marks = new Map<string, number>()));
     const first = marks.get(groupId) ?? 1;
     marks.set(groupId, first + count);
     return first;

@@ -51,8 +51,8 @@ export function ipcChannelPair<ToPrimary, ToWorker>(): IpcChannelPair<ToPrimary,
   const link = { connected: true };
   const worker = new End<ToPrimary>(link);
   const primary = new End<ToWorker>(link);
-  worker.peer = primary as End<unknown>;
-  primary.peer = worker as End<unknown>;
+  worker.peer = primary;
+  primary.peer = worker;
   return {
     worker,
     primary,

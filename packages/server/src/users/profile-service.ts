@@ -67,7 +67,7 @@ export class ProfileService {
     }
     if (fields.profileCustomField !== undefined) {
       const custom = fields.profileCustomField;
-      if (!Array.isArray(custom) || !custom.every((f) => typeof f?.key === 'string' && typeof f?.value === 'string')) {
+      if (!Array.isArray(custom) || !custom.every((f: { key?: unknown; value?: unknown } | null) => typeof f?.key === 'string' && typeof f?.value === 'string')) {
         throw new StadiumError('INVALID_PARAMETER', 'profileCustomField must be an array of { key, value } strings');
       }
       if (custom.some((f: { value: string }) => utf8Length(f.value) > LIMITS.maxProfileValueBytes)) throw new StadiumError('PROFILE_VALUE_TOO_LONG', 'profileCustomField');

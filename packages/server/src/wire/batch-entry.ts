@@ -3,7 +3,7 @@
  * authority, to the JSON text every member receives. Batches carry these entries across the
  * bus as plain data; each node frames them once for its own sockets (fanout/ws-frames.ts).
  */
-import type { Priority, WireMessage } from '@stadium/protocol';
+import type { WireMessage } from '@stadium/protocol';
 import { priorityRank } from '@stadium/protocol';
 
 /** One message inside a batch. `json` is shared by every recipient on every node. */
@@ -20,5 +20,5 @@ export const encodeStats = { messagesEncoded: 0, framesBuilt: 0 };
 /** Serialize one message (once, at admission). */
 export function encodeMessage(message: WireMessage): BatchEntry {
   encodeStats.messagesEncoded++;
-  return { seq: message.seq, rank: priorityRank(message.priority as Priority), json: JSON.stringify(message) };
+  return { seq: message.seq, rank: priorityRank(message.priority), json: JSON.stringify(message) };
 }

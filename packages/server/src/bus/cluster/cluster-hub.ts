@@ -49,7 +49,7 @@ export class ClusterHub {
   /** Route for worker `workerId` over `channel` until {@link ClusterHub.disconnect}. */
   connect(workerId: number, channel: IpcChannel<ToWorker>): void {
     const listener = (message: unknown): void => {
-      if (isStadiumIpc(message)) this.#onMessage(workerId, message as ToPrimary);
+      if (isStadiumIpc(message)) this.#onMessage(workerId, message);
     };
     this.#workers.set(workerId, { channel, listener });
     this.#byRequester.set(workerId, new Map());
