@@ -23,6 +23,7 @@ import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics/metrics.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
+import { REST_COMMANDS } from './rest/commands/index.js';
 import { ProfileService } from './users/profile-service.js';
 
 /** Adapters a caller may inject (tests); anything missing is built from the options. */
@@ -141,6 +142,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     nodeId,
     sdkBundleDir: o.sdkBundlePath,
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
+    rest: { commands: REST_COMMANDS, deps: { clock, store, groups, messages, profiles }, apps: appCache, clock, maxBodyBytes: o.restMaxBodyBytes },
   });
   gateway.attach(http.server);
   appWatcher.start();

@@ -68,6 +68,8 @@ export interface ServerOptions {
   shutdownGraceMs: number;
   /** Folder of the browser SDK bundle; empty uses the installed @stadium/sdk. @default '' */
   sdkBundlePath: string;
+  /** Largest REST request body, bytes; past it REST_BODY_TOO_LARGE (60008). @default 1048576 */
+  restMaxBodyBytes: number;
 }
 
 /** Defaults of {@link ServerOptions}. */
@@ -99,6 +101,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   appRefreshMs: 5000,
   shutdownGraceMs: 5000,
   sdkBundlePath: '',
+  restMaxBodyBytes: 1_048_576,
 });
 
 /** Merge `partial` over the defaults and check every value. Throws a TypeError that says what to fix. */
@@ -125,6 +128,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'fanoutWritesPerSec',
     'appRefreshMs',
     'shutdownGraceMs',
+    'restMaxBodyBytes',
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }

@@ -7,8 +7,10 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
+import { registerRest, type RestPluginOptions } from '../rest/rest-plugin.js';
 
 /** What the HTTP app shows. */
 export interface HttpAppDeps {
@@ -20,6 +22,8 @@ export interface HttpAppDeps {
   /** Folder holding stadium.js; empty to find the installed @stadium/sdk. */
   sdkBundleDir: string;
   health(): Record<string, unknown>;
+  /** The REST API under /v4/. */
+  rest: Omit<RestPluginOptions, 'logger'>;
 }
 
 /** Where the built browser bundle of @stadium/sdk is. */
@@ -39,7 +43,21 @@ async function readBundleFile(dir: string, name: string): Promise<Buffer | null>
 /** Build the Fastify app. */
 export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- picks Fastify's logger type parameter (the app is typed FastifyInstance with FastifyBaseLogger)
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: 1_048_576 });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.rest.maxBodyBytes,
+    // REST bodies are checked as they are: no type coercion, no silently removed fields.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Stadium REST API', version: '1', description: 'The compatible REST API of Stadium: POST /v4/<service>/<command>?sdkappid=&identifier=&usersig=&random=&contenttype=json. Every answer is HTTP 200 with ActionStatus / ErrorCode / ErrorInfo.' },
+    },
+  });
+  registerRest(app, { ...deps.rest, logger: deps.logger });
+  app.get('/v4/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const bundleDir = deps.sdkBundleDir || defaultSdkBundleDir();
   const bundles = new Map<string, Promise<Buffer | null>>();
 

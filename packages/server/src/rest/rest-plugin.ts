@@ -108,8 +108,16 @@ export function registerRest(app: FastifyInstance, options: RestPluginOptions): 
         }
       }
 
-      v4.options('/*', async (_req, reply) => reply.code(200).send(''));
-      v4.all('/*', async (req) => failEnvelope('REST_UNKNOWN_COMMAND', `${req.method} ${req.url.split('?')[0]!.slice(0, 120)}`));
+      // Preflights succeed; anything else that is not a command gets the compatible refusal.
+      v4.route({
+        method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+        url: '/*',
+        schema: { hide: true },
+        handler: async (req, reply) => {
+          if (req.method === 'OPTIONS') return reply.code(200).send('');
+          return failEnvelope('REST_UNKNOWN_COMMAND', `${req.method} ${req.url.split('?')[0]!.slice(0, 120)}`);
+        },
+      });
     },
     { prefix: '/v4' },
   );
