@@ -120,6 +120,8 @@ export type CountersRequest = { groupID: string } & (
   | { op: 'get'; keys?: string[] }
   | { op: 'set'; counters: Record<string, number> }
   | { op: 'increase' | 'decrease'; key: string; value: number }
+  /** Remove counters (all when `keys` is absent or empty); REST `delete_group_counter`. */
+  | { op: 'delete'; keys?: string[] }
 );
 
 /** Every command: its request body and its result. */

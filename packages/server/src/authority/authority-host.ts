@@ -157,6 +157,10 @@ export class AuthorityHost {
         return h.settings(room, request.body);
       case 'dismiss':
         return h.dismiss(room, request.body);
+      case 'profile':
+        return h.profile(room, request.body);
+      case 'notice':
+        return h.notice(room, request.body);
     }
   }
 

@@ -3,15 +3,18 @@
  * decision here is made once for the room, from the authority's own current record: roles
  * and permissions, admission, rate and sequence, counters, settings, dismissal.
  */
-import { GROUP_SYSTEM_NOTICE, StadiumError, type GroupTipPayload } from '@stadium/protocol';
+import { GROUP_SYSTEM_NOTICE, StadiumError, TIM_TYPES, type GroupTipPayload } from '@stadium/protocol';
 import type { Logger } from 'pino';
+import type { ActorStamp } from '../core/actor.js';
 import { authorize, PERMISSIONS, type Operation, type RoomRole } from '../core/permissions.js';
 import type { Bus } from '../bus/bus.js';
 import { roomSubject } from '../bus/bus.js';
 import type { Clock } from '../clock/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Store } from '../storage/store.js';
-import type { AuthorityCommandName, AuthorityCommands } from '../wire/authority-commands.js';
+import type { GroupPatch } from '../storage/store.js';
+import type { Admitted, AuthorityCommandName, AuthorityCommands, UnsequencedMessage } from '../wire/authority-commands.js';
+import { encodeMessage } from '../wire/batch-entry.js';
 import type { Admission } from './admission.js';
 import type { RoomAuthority } from './room-authority.js';
 
@@ -44,22 +47,36 @@ function authorizeMember(operation: Operation, role: RoomRole, joined: boolean, 
 /** Build the handler map. */
 export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHandlers {
   const { store, bus, clock, logger, metrics, admission } = deps;
+
+  /** Admission steps, then the rate limiter and the sequencer. */
+  async function admitAndSubmit(room: RoomAuthority, actor: ActorStamp, role: RoomRole, message: UnsequencedMessage): Promise<Admitted> {
+    let admitted;
+    try {
+      admitted = await admission.admit({ room, actor, role, message });
+    } catch (error) {
+      if (error instanceof StadiumError) metrics.admissionRefusals.inc({ name: error.reason });
+      throw error;
+    }
+    if (room.closed) throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
+    return room.sequencer.submit(admitted);
+  }
+
   return {
-    async submit(room, { actor, message }) {
+    async submit(room, { actor, message, dedupeKey }) {
       const role = room.roleOf(actor);
       authorize('message.send', role, room.groupId);
-      let admitted;
-      try {
-        admitted = await admission.admit({ room, actor, role, message });
-      } catch (error) {
-        if (error instanceof StadiumError) metrics.admissionRefusals.inc({ name: error.reason });
-        throw error;
+      if (dedupeKey !== undefined) {
+        const earlier = room.recentSend(dedupeKey, clock.now());
+        if (earlier) return earlier;
+        const pending = admitAndSubmit(room, actor, role, message);
+        room.rememberSend(dedupeKey, pending, clock.now());
+        return pending;
       }
-      if (room.closed) throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
-      return room.sequencer.submit(admitted);
+      return admitAndSubmit(room, actor, role, message);
     },
 
     async members(room, { node, count, sinceSeq, tip }) {
+
       room.setCount(node, count);
       const result: AuthorityCommands['members']['res'] = { memberCount: room.memberCount, lastSeq: room.sequencer.lastSeq };
       if (sinceSeq !== undefined) result.resume = room.sequencer.since(sinceSeq);
@@ -77,6 +94,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     async counters(room, { actor, joined, request }) {
       const role = room.roleOf(actor);
       if (request.op === 'get') authorize('counters.read', role, room.groupId);
+      else if (request.op === 'delete') authorize('room.profile', role, room.groupId);
       else authorizeMember('counters.write', role, joined, room.groupId);
       const counters = room.counters.apply(request);
       if (room.counters.changed) deps.schedulePush(room);
@@ -109,5 +127,62 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       logger.info({ app: room.sdkAppId, group: room.groupId, operator: operatorId }, 'room dismissed');
       return {};
     },
+
+    async profile(room, { actor, patch }) {
+      authorize('room.profile', room.roleOf(actor), room.groupId);
+      const now = clock.now();
+      const changes: GroupPatch = { lastInfoAt: now };
+      const shown: Record<string, unknown> = {};
+      if (patch.name !== undefined) (changes.name = patch.name), (shown.name = patch.name);
+      if (patch.introduction !== undefined) (changes.introduction = patch.introduction), (shown.introduction = patch.introduction);
+      if (patch.notification !== undefined) (changes.notification = patch.notification), (shown.notification = patch.notification);
+      if (patch.faceUrl !== undefined) (changes.faceUrl = patch.faceUrl), (shown.avatar = patch.faceUrl);
+      if (patch.muteAll !== undefined) (changes.muteAll = patch.muteAll), (shown.muteAllMembers = patch.muteAll);
+      if (patch.customFields !== undefined) {
+        const fields = new Map(room.record.customFields.map((f) => [f.key, f.value]));
+        for (const { key, value } of patch.customFields) {
+          if (value === '') fields.delete(key);
+          else fields.set(key, value);
+        }
+        if (fields.size > MAX_GROUP_CUSTOM_FIELDS) throw new StadiumError('INVALID_GROUP_FIELD', `a room has at most ${MAX_GROUP_CUSTOM_FIELDS} custom fields`);
+        changes.customFields = [...fields].map(([key, value]) => ({ key, value }));
+        shown.groupCustomField = patch.customFields;
+      }
+      const record = (await store.updateGroup(room.sdkAppId, room.groupId, changes)) ?? { ...room.record, ...changes };
+      room.record = record;
+      bus.publish(roomSubject(room.sdkAppId, room.groupId), { kind: 'room-updated', sdkAppId: room.sdkAppId, groupId: room.groupId, record });
+      const operatorId = actor.userId ?? '';
+      room.sequencer.submitNotice({
+        id: `tip-6-${now}-${room.sequencer.nextSeq}`,
+        type: 'TIMGroupTipElem',
+        payload: { operationType: TIM_TYPES.GRP_TIP_GRP_PROFILE_UPDATED, operatorID: operatorId, userIDList: [], newGroupProfile: shown },
+        from: operatorId,
+        priority: 'High',
+      });
+      return { record };
+    },
+
+    async notice(room, { actor, content, userIds }) {
+      authorize('room.notice', room.roleOf(actor), room.groupId);
+      const operatorId = actor.userId ?? '';
+      const message: UnsequencedMessage = {
+        id: `notice-255-${clock.now()}-${room.sequencer.nextSeq}`,
+        type: 'TIMGroupSystemNoticeElem',
+        payload: { operationType: GROUP_SYSTEM_NOTICE.CUSTOM, operatorID: operatorId, userDefinedField: content },
+        from: operatorId,
+        priority: 'High',
+      };
+      if (userIds === undefined || userIds.length === 0) {
+        room.sequencer.submitNotice(message);
+        return {};
+      }
+      // For some members only: outside the room's numbering (seq 0), so nobody else sees a gap.
+      const entry = encodeMessage({ ...message, seq: 0, time: Math.floor(clock.now() / 1000) });
+      bus.publish(roomSubject(room.sdkAppId, room.groupId), { kind: 'direct', sdkAppId: room.sdkAppId, groupId: room.groupId, userIds, entries: [entry] });
+      return {};
+    },
   };
 }
+
+/** Most custom fields a room keeps. */
+export const MAX_GROUP_CUSTOM_FIELDS = 16;

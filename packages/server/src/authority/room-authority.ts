@@ -10,8 +10,14 @@ import { roleOf, type RoomRole } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import { effectiveSettings } from '../core/room-settings.js';
 import type { TimerHandle } from '../clock/clock.js';
+import type { Admitted } from '../wire/authority-commands.js';
 import { RoomCounters } from './room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
+
+/** Sends with the same key within this long are one message (the compatible REST `Random` rule). */
+export const DEDUPE_WINDOW_MS = 5 * 60_000;
+/** Most de-duplication keys a room remembers; past it the oldest are forgotten. */
+export const DEDUPE_MAX_KEYS = 10_000;
 
 /** Authority-side state of one room. */
 export class RoomAuthority {
@@ -30,6 +36,8 @@ export class RoomAuthority {
   renewing = false;
   /** Last request (for idle unload). */
   idleSince: number;
+  /** Recent de-duplicated sends by key, oldest first (bounded; see {@link rememberSend}). */
+  readonly #recent = new Map<string, { at: number; result: Promise<Admitted> }>();
 
   constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, reservedEnd: number, now: number) {
     this.app = app;
@@ -68,6 +76,29 @@ export class RoomAuthority {
   /** The actor's role in this room, from the current record. */
   roleOf(actor: ActorStamp): RoomRole {
     return roleOf(actor, this.record);
+  }
+
+  /** The answer of a send with `key` made within the de-duplication window, if any. */
+  recentSend(key: string, now: number): Promise<Admitted> | undefined {
+    this.#pruneRecent(now);
+    return this.#recent.get(key)?.result;
+  }
+
+  /** Remember a send's answer under `key`; a refused send is forgotten so it may be retried. */
+  rememberSend(key: string, result: Promise<Admitted>, now: number): void {
+    this.#pruneRecent(now);
+    if (this.#recent.size >= DEDUPE_MAX_KEYS) this.#recent.delete(this.#recent.keys().next().value!);
+    this.#recent.set(key, { at: now, result });
+    result.catch(() => {
+      if (this.#recent.get(key)?.result === result) this.#recent.delete(key);
+    });
+  }
+
+  #pruneRecent(now: number): void {
+    for (const [key, sent] of this.#recent) {
+      if (now - sent.at < DEDUPE_WINDOW_MS) break;
+      this.#recent.delete(key);
+    }
   }
 
   /** Record how many members `node` holds now. */

@@ -70,8 +70,19 @@ export class RoomCounters {
         this.#set(key, next);
         return { [key]: next };
       }
+      case 'delete': {
+        if (request.keys !== undefined && !Array.isArray(request.keys)) throw new StadiumError('INVALID_COUNTER', 'keys must be an array of counter keys');
+        const keys = request.keys === undefined || request.keys.length === 0 ? [...this.#values.keys()] : request.keys.map(checkKey);
+        const out: Record<string, number> = {};
+        for (const key of keys) {
+          if (!this.#values.delete(key)) continue;
+          out[key] = 0;
+          this.#dirty.add(key);
+        }
+        return out;
+      }
       default:
-        throw new StadiumError('INVALID_PARAMETER', 'op must be get, set, increase or decrease');
+        throw new StadiumError('INVALID_PARAMETER', 'op must be get, set, increase, decrease or delete');
     }
   }
 

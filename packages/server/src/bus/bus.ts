@@ -24,6 +24,8 @@ export type BusMessage =
   | { kind: 'counters'; sdkAppId: number; groupId: string; counters: Record<string, number> }
   | { kind: 'room-updated'; sdkAppId: number; groupId: string; record: GroupRecord }
   | { kind: 'room-closed'; sdkAppId: number; groupId: string }
+  /** Messages of a room for some of its members only (seq 0: outside the room's numbering). */
+  | { kind: 'direct'; sdkAppId: number; groupId: string; userIds: readonly string[]; entries: readonly BatchEntry[] }
   /**
    * `node`'s member counts are void: it (re)started or died. Authorities forget its counts;
    * nodes with members of rooms whose authority it is report them again.

@@ -22,6 +22,9 @@ export type Operation =
   | 'room.read'
   | 'room.dismiss'
   | 'room.settings'
+  | 'room.profile'
+  | 'room.notice'
+  | 'room.list'
   | 'counters.read'
   | 'counters.write'
   | 'message.send'
@@ -51,6 +54,9 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'room.read': { roles: EVERYONE, summary: 'read a room\'s profile and online count' },
   'room.dismiss': { roles: MANAGERS, summary: 'dismiss a room; every member is told' },
   'room.settings': { roles: MANAGERS, summary: 'change a room\'s rate limit, join/quit tips and downstream cap' },
+  'room.profile': { roles: MODERATORS, summary: 'change a room\'s name, introduction, notification, avatar, mute-all and custom fields' },
+  'room.notice': { roles: ['appAdmin'], summary: 'send a group system notice to a room\'s online members' },
+  'room.list': { roles: ['appAdmin'], summary: 'list every room of the app' },
   'counters.read': { roles: EVERYONE, summary: 'read a room\'s counters' },
   'counters.write': { roles: USERS, joined: true, summary: 'set, increase or decrease a room\'s counters' },
   'message.send': { roles: USERS, joined: true, summary: 'send a message to a room' },

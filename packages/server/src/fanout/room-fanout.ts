@@ -81,6 +81,21 @@ export class RoomFanout {
         this.#metrics.frames.inc(this.#members.size);
         return;
       }
+      case 'direct': {
+        // Rare (a notice for a few members): one pass, framed once, written to the named users.
+        const wanted = new Set(message.userIds);
+        let wsFrame: Buffer | null = null;
+        let n = 0;
+        for (const member of this.#members) {
+          if (member.userId === null || !wanted.has(member.userId)) continue;
+          wsFrame ??= buildMessagesFrame(message.groupId, message.entries);
+          member.deliver(message.groupId, wsFrame, message.entries);
+          n++;
+        }
+        this.#metrics.frames.inc(n);
+        this.#metrics.deliveries.inc(n * message.entries.length);
+        return;
+      }
       case 'room-updated':
       case 'room-closed':
       case 'node-reset':

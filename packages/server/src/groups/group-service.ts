@@ -13,7 +13,7 @@ import { stampOf, type Actor } from '../core/actor.js';
 import { authorize, roleOf } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import type { Store } from '../storage/store.js';
-import type { UnsequencedMessage } from '../wire/authority-commands.js';
+import type { RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { newAutoGroupId } from './group-id.js';
 import { toGroupInfo } from './group-info.js';
 import type { MemberHandle } from './member.js';
@@ -32,6 +32,10 @@ export interface GroupServiceDeps {
   nodeId: string;
   maxRoomsPerConnection: number;
 }
+
+/** Custom field limits (compatible: keys are short names, values up to 4,000 bytes). */
+export const MAX_CUSTOM_FIELD_KEY_BYTES = 16;
+export const MAX_CUSTOM_FIELD_VALUE_BYTES = 4000;
 
 function bytesAtMost(value: unknown, max: number, field: string): string {
   if (value === undefined) return '';
@@ -57,7 +61,7 @@ export class GroupService {
   }
 
   /** Create a live room owned by `ownerId` (the actor unless an app admin names another owner). */
-  async create(actor: Actor, req: CreateGroupRequest, ownerId: string | null = actor.userId): Promise<{ group: GroupInfo }> {
+  async create(actor: Actor, req: CreateGroupRequest, ownerId: string | null = actor.userId, customFields: Array<{ key: string; value: string }> = []): Promise<{ group: GroupInfo }> {
     authorize('room.create', roleOf(actor, null));
     if (ownerId === null) throw new StadiumError('NOT_LOGGED_IN');
     if (req.type !== TIM_TYPES.GRP_AVCHATROOM) throw new StadiumError('GROUP_TYPE_NOT_SUPPORTED', `got ${describe(req.type)}`);
@@ -75,7 +79,10 @@ export class GroupService {
       createdAt: now,
       lastInfoAt: now,
       muteAll: false,
-      customFields: [],
+      customFields: customFields.map(({ key, value }) => ({
+        key: bytesAtMost(key, MAX_CUSTOM_FIELD_KEY_BYTES, 'custom field key'),
+        value: bytesAtMost(value, MAX_CUSTOM_FIELD_VALUE_BYTES, `custom field ${key}`),
+      })),
       settings: req.settings === undefined ? {} : validateRoomSettings(req.settings),
       firstSeq: 1,
       counters: {},
@@ -187,6 +194,48 @@ export class GroupService {
     const room = await this.room(actor.app, body.groupID);
     const joined = member === undefined || member.joined(room.groupId) === room;
     return this.#d.router.call(room, 'counters', { actor: stampOf(actor), joined, request: body as unknown as CountersRequest });
+  }
+
+  /**
+   * Change a room's profile (owner, admins, app admin; decided at the authority). Byte limits
+   * are the compatible ones; members get a group-profile-updated tip with the new values.
+   */
+  async updateProfile(actor: Actor, groupId: unknown, patch: RoomProfilePatch): Promise<{ group: GroupInfo }> {
+    const room = await this.room(actor.app, groupId);
+    const checked: RoomProfilePatch = {};
+    if (patch.name !== undefined) {
+      if (patch.name === '') throw new StadiumError('INVALID_PARAMETER', 'name must not be empty');
+      checked.name = bytesAtMost(patch.name, LIMITS.maxGroupNameBytes, 'name');
+    }
+    if (patch.introduction !== undefined) checked.introduction = bytesAtMost(patch.introduction, LIMITS.maxGroupIntroductionBytes, 'introduction');
+    if (patch.notification !== undefined) checked.notification = bytesAtMost(patch.notification, LIMITS.maxGroupNotificationBytes, 'notification');
+    if (patch.faceUrl !== undefined) checked.faceUrl = bytesAtMost(patch.faceUrl, LIMITS.maxGroupFaceUrlBytes, 'avatar');
+    if (patch.muteAll !== undefined) checked.muteAll = patch.muteAll;
+    if (patch.customFields !== undefined) {
+      checked.customFields = patch.customFields.map(({ key, value }) => ({
+        key: bytesAtMost(key, MAX_CUSTOM_FIELD_KEY_BYTES, 'custom field key'),
+        value: bytesAtMost(value, MAX_CUSTOM_FIELD_VALUE_BYTES, `custom field ${key}`),
+      }));
+    }
+    const { record } = await this.#d.router.call(room, 'profile', { actor: stampOf(actor), patch: checked });
+    room.record = record;
+    const live = await this.#d.router.call(room, 'info', {});
+    return { group: toGroupInfo(room, live, actor.userId) };
+  }
+
+  /** A group system notice (operationType 255) to the room's online members, or only to `userIds`. */
+  async notify(actor: Actor, groupId: unknown, content: string, userIds?: string[]): Promise<void> {
+    const room = await this.room(actor.app, groupId);
+    await this.#d.router.call(room, 'notice', { actor: stampOf(actor), content, ...(userIds && userIds.length > 0 ? { userIds } : {}) });
+  }
+
+  /** The app's rooms, oldest first, `limit` from position `next`; `next` 0 in the answer when done. */
+  async list(actor: Actor, limit: number, next: number): Promise<{ total: number; groupIds: string[]; next: number }> {
+    authorize('room.list', roleOf(actor, null));
+    const all = await this.#d.store.listGroups(actor.app.sdkAppId);
+    const page = all.slice(next, next + limit);
+    const after = next + page.length;
+    return { total: all.length, groupIds: page.map((g) => g.groupId), next: after < all.length ? after : 0 };
   }
 
   /** Report this node's member counts again to the rooms whose authority is `node` (it was reset). */

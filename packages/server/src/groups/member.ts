@@ -9,6 +9,8 @@ import type { Room } from './room.js';
 export interface MemberHandle extends Recipient {
   /** Node-unique ID, for logs and tip IDs. */
   readonly id: number;
+  /** The logged-in user on this connection, or null for a guest. */
+  readonly userId: string | null;
   /** The connection is closing: it may not join. */
   readonly closing: boolean;
   /** The joined room with this groupID, if any. */

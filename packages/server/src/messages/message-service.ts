@@ -21,6 +21,12 @@ export interface Sender {
   avatar: string;
 }
 
+/** Per-send options. */
+export interface SendOptions {
+  /** Sends with the same key within 5 minutes are one message (REST `Random` de-duplication). */
+  dedupeKey?: string;
+}
+
 /** Sends messages into rooms, for any front door. */
 export class MessageService {
   readonly #router: RoomRouter;
@@ -36,7 +42,7 @@ export class MessageService {
    * handle and must have joined the room on it; other callers (REST) need none. `sender`
    * defaults to the actor itself (REST sends on behalf of `From_Account`).
    */
-  async send(actor: Actor, groupId: unknown, input: unknown, member?: MemberHandle, sender?: Sender): Promise<Admitted> {
+  async send(actor: Actor, groupId: unknown, input: unknown, member?: MemberHandle, sender?: Sender, options: SendOptions = {}): Promise<Admitted> {
     authorize('message.send', roleOf(actor, null));
     if (typeof groupId !== 'string') throw new StadiumError('INVALID_PARAMETER', 'groupID must be a string');
     let room: Room;
@@ -60,7 +66,7 @@ export class MessageService {
       random: message.random,
     };
     if (message.cloudCustomData !== undefined) outgoing.cloudCustomData = message.cloudCustomData;
-    const admitted = await this.#router.call(room, 'submit', { actor: stampOf(actor), message: outgoing });
+    const admitted = await this.#router.call(room, 'submit', { actor: stampOf(actor), message: outgoing, ...(options.dedupeKey !== undefined ? { dedupeKey: options.dedupeKey } : {}) });
     return admitted.sampled ? { seq: 0, time: admitted.time, sampled: true } : { seq: admitted.seq, time: admitted.time };
   }
 }

@@ -44,7 +44,8 @@ export interface TestEngine {
   metrics: Metrics;
   /** An Actor of the app: a user, the app admin or (userId null) a guest. */
   actor(userId: string | null, overrides?: Partial<Actor>): Actor;
-  member(): RecordingMember;
+  /** A membership handle of `userId` (default a guest). */
+  member(userId?: string | null): RecordingMember;
   close(): Promise<void>;
 }
 
@@ -100,7 +101,7 @@ export async function startTestEngine(options: { batchWindowMs?: number } = {}):
       avatar: '',
       ...overrides,
     }),
-    member: () => {
+    member: (userId = null) => {
       const joined = new Map<string, Room>();
       const received: WireMessage[] = [];
       const take = (entries: readonly BatchEntry[]): void => {
@@ -108,6 +109,7 @@ export async function startTestEngine(options: { batchWindowMs?: number } = {}):
       };
       return {
         id: nextMemberId++,
+        userId,
         closing: false,
         received,
         joined: (groupId) => joined.get(groupId),

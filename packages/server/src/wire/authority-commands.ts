@@ -45,7 +45,18 @@ export interface RoomLive {
 /** Every authority command: request body and result. */
 export interface AuthorityCommands {
   /** Admit a message (admission steps, rate limit, sequence) and publish it. */
-  submit: { req: { actor: ActorStamp; message: UnsequencedMessage }; res: Admitted };
+  submit: {
+    req: {
+      actor: ActorStamp;
+      message: UnsequencedMessage;
+      /**
+       * Sends with the same key within `dedupeWindowMs` (5 minutes) are one message: the later
+       * ones get the first one's answer and publish nothing (REST `Random` de-duplication).
+       */
+      dedupeKey?: string;
+    };
+    res: Admitted;
+  };
   /** A node's member count of the room now, with an optional resume and a join / quit tip. */
   members: {
     req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage };
@@ -56,13 +67,30 @@ export interface AuthorityCommands {
   counters: { req: { actor: ActorStamp; joined: boolean; request: CountersRequest }; res: { counters: Record<string, number> } };
   settings: { req: { actor: ActorStamp; settings: Partial<RoomSettings> }; res: { settings: RoomSettings } };
   dismiss: { req: { actor: ActorStamp }; res: Record<string, never> };
+  /** Change the room's profile (name, introduction, notification, face URL, mute-all, custom fields); members get a tip. */
+  profile: { req: { actor: ActorStamp; patch: RoomProfilePatch }; res: { record: GroupRecord } };
+  /**
+   * A group system notice (operationType 255, `userDefinedField` = content) to every member
+   * online, guests included, or only to `userIds`. Never rate-limited.
+   */
+  notice: { req: { actor: ActorStamp; content: string; userIds?: string[] }; res: Record<string, never> };
+}
+
+/** What a room profile change may set. `customFields` entries with an empty value delete the key. */
+export interface RoomProfilePatch {
+  name?: string;
+  introduction?: string;
+  notification?: string;
+  faceUrl?: string;
+  muteAll?: boolean;
+  customFields?: Array<{ key: string; value: string }>;
 }
 
 /** An authority command name. */
 export type AuthorityCommandName = keyof AuthorityCommands;
 
 /** Every command name, for exhaustive handler maps. */
-export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = ['submit', 'members', 'info', 'counters', 'settings', 'dismiss'];
+export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = ['submit', 'members', 'info', 'counters', 'settings', 'dismiss', 'profile', 'notice'];
 
 /** A request to a room's authority: the command, its room and its body. */
 export type AuthorityRequest = {
