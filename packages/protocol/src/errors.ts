@@ -210,6 +210,27 @@ export const ERRORS = {
     http: 400,
     message: 'A profile value is longer than 500 bytes; shorten it.',
   },
+  INVALID_PROFILE_FIELD: {
+    code: 40605,
+    http: 400,
+    message:
+      'A standard profile field has a value the server does not take: location ≤ 16 bytes; gender, allowType and adminForbidType one of their TIM constants; birthday, language, level, role and messageSettings integers 0–4294967295.',
+  },
+  INVALID_PROFILE_CUSTOM_KEY: {
+    code: 40009,
+    http: 400,
+    message: 'A custom profile field name must be "Tag_Profile_Custom_" followed by 1–8 letters, digits or "_", and appear once per update.',
+  },
+  PROFILE_TOO_LARGE: {
+    code: 19014,
+    http: 413,
+    message: 'The profile would be too large: at most 20 custom fields and 8,192 bytes of strings in all (UTF-8); remove or shorten some fields.',
+  },
+  PROFILE_QUOTA_REACHED: {
+    code: 19015,
+    http: 429,
+    message: 'This application stores as many profiles as the server allows (maxProfilesPerApp); ask the operator to raise the limit.',
+  },
   // ── Groups ───────────────────────────────────────────────────────────────
   GROUP_NOT_FOUND: {
     code: 10010,
@@ -255,6 +276,21 @@ export const ERRORS = {
     code: 19012,
     http: 429,
     message: 'This connection has joined as many rooms as the server allows (maxRoomsPerConnection); quit one first.',
+  },
+  ROOM_CREATE_RATE_LIMITED: {
+    code: 10006,
+    http: 429,
+    message: 'This user created as many rooms in the last hour as the server allows (maxRoomsCreatedPerUserPerHour); reuse a room or wait.',
+  },
+  USER_ROOM_LIMIT: {
+    code: 10036,
+    http: 429,
+    message: 'This user owns as many live rooms as the server allows (maxRoomsPerUser); dismiss one before creating another.',
+  },
+  APP_ROOM_LIMIT: {
+    code: 10036,
+    http: 429,
+    message: 'This application has as many live rooms as the server allows (maxRoomsPerApp); dismiss some or ask the operator to raise the limit.',
   },
   OWNER_CANNOT_QUIT: {
     code: 10009,

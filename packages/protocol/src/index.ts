@@ -12,6 +12,8 @@ export {
   isValidUserId,
   isValidCustomGroupId,
   isValidGroupId,
+  isValidProfileCustomKey,
+  PROFILE_CUSTOM_PREFIX,
 } from './limits.js';
 export { SENDABLE_MESSAGE_TYPES } from './messages.js';
 export { emptyProfile } from './profile.js';

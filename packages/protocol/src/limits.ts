@@ -13,12 +13,40 @@ export const LIMITS = {
   maxGroupFaceUrlBytes: 100,
   /** Profile nick and avatar limits in bytes. */
   maxProfileValueBytes: 500,
+  /** Profile location (`Tag_Profile_IM_Location`) in bytes. */
+  maxProfileLocationBytes: 16,
+  /** Custom profile fields one profile may hold (the compatible service leaves it to its console; Stadium's bound). */
+  maxProfileCustomFields: 20,
+  /** Longest custom-field name after the `Tag_Profile_Custom_` prefix (letters, digits, `_`). */
+  maxProfileCustomKeyBytes: 8,
+  /** Largest profile: UTF-8 bytes of every string field plus every custom key and value. */
+  maxProfileBytes: 8192,
+  /** Largest profile number (birthday, language, level, role, messageSettings are uint32). */
+  maxProfileNumber: 0xffff_ffff,
+  /** Most userIDs in one `profile.get`. */
+  maxProfileGetIds: 100,
+  /** Counter keys: 1–128 UTF-8 bytes. */
+  maxCounterKeyBytes: 128,
+  /** Counters one room may hold. */
+  maxCounters: 20,
+  /** Largest face index in a TIMFaceElem (0..2^31−1). */
+  maxFaceIndex: 0x7fff_ffff,
+  /** Largest `random` of a message (uint32). */
+  maxMessageRandom: 0xffff_ffff,
   /** Applications one operator account may own. */
   maxAppsPerAccount: 300,
 } as const;
 
 /** Prefix of server-assigned group IDs. */
 export const AUTO_GROUP_ID_PREFIX = '@TGS#';
+
+/** Prefix every custom profile field name carries. */
+export const PROFILE_CUSTOM_PREFIX = 'Tag_Profile_Custom_';
+
+/** A custom profile field name: `Tag_Profile_Custom_` then 1–8 letters, digits or `_`. */
+export function isValidProfileCustomKey(value: unknown): value is string {
+  return typeof value === 'string' && /^Tag_Profile_Custom_[A-Za-z0-9_]{1,8}$/.test(value);
+}
 
 /** UTF-8 length of a string, computed without allocating. */
 export function utf8Length(value: string): number {

@@ -90,9 +90,19 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     },
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });
-  const groups = new GroupService({ store, rooms, router, clock, logger, nodeId, maxRoomsPerConnection: o.maxRoomsPerConnection });
+  const groups = new GroupService({
+    store,
+    rooms,
+    router,
+    clock,
+    logger,
+    nodeId,
+    maxRoomsPerConnection: o.maxRoomsPerConnection,
+    quotas: { maxRoomsCreatedPerUserPerHour: o.maxRoomsCreatedPerUserPerHour, maxRoomsPerUser: o.maxRoomsPerUser, maxRoomsPerApp: o.maxRoomsPerApp },
+  });
   const profiles = new ProfileService({
     store,
+    maxProfilesPerApp: o.maxProfilesPerApp,
     onChanged: (sdkAppId, profile) => {
       for (const conn of sessions.connectionsOf(sdkAppId, profile.userID)) {
         conn.nick = profile.nick;

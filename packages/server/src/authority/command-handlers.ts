@@ -133,11 +133,26 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       const now = clock.now();
       const changes: GroupPatch = { lastInfoAt: now };
       const shown: Record<string, unknown> = {};
-      if (patch.name !== undefined) (changes.name = patch.name), (shown.name = patch.name);
-      if (patch.introduction !== undefined) (changes.introduction = patch.introduction), (shown.introduction = patch.introduction);
-      if (patch.notification !== undefined) (changes.notification = patch.notification), (shown.notification = patch.notification);
-      if (patch.faceUrl !== undefined) (changes.faceUrl = patch.faceUrl), (shown.avatar = patch.faceUrl);
-      if (patch.muteAll !== undefined) (changes.muteAll = patch.muteAll), (shown.muteAllMembers = patch.muteAll);
+      if (patch.name !== undefined) {
+        changes.name = patch.name;
+        shown.name = patch.name;
+      }
+      if (patch.introduction !== undefined) {
+        changes.introduction = patch.introduction;
+        shown.introduction = patch.introduction;
+      }
+      if (patch.notification !== undefined) {
+        changes.notification = patch.notification;
+        shown.notification = patch.notification;
+      }
+      if (patch.faceUrl !== undefined) {
+        changes.faceUrl = patch.faceUrl;
+        shown.avatar = patch.faceUrl;
+      }
+      if (patch.muteAll !== undefined) {
+        changes.muteAll = patch.muteAll;
+        shown.muteAllMembers = patch.muteAll;
+      }
       if (patch.customFields !== undefined) {
         const fields = new Map(room.record.customFields.map((f) => [f.key, f.value]));
         for (const { key, value } of patch.customFields) {

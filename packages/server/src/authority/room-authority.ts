@@ -11,7 +11,7 @@ import type { AppRecord, GroupRecord } from '../core/records.js';
 import { effectiveSettings } from '../core/room-settings.js';
 import type { TimerHandle } from '../clock/clock.js';
 import type { Admitted } from '../wire/authority-commands.js';
-import { RoomCounters } from './room-counters.js';
+import { RoomCounters } from '../core/room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
 
 /** Sends with the same key within this long are one message (the compatible REST `Random` rule). */

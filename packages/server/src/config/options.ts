@@ -70,6 +70,14 @@ export interface ServerOptions {
   sdkBundlePath: string;
   /** Largest REST request body, bytes; past it REST_BODY_TOO_LARGE (60008). @default 1048576 */
   restMaxBodyBytes: number;
+  /** Rooms one user may create per hour (fixed window, counted on each node in memory); app admins are exempt. @default 100 */
+  maxRoomsCreatedPerUserPerHour: number;
+  /** Live (created, not dismissed) rooms one user may own at once, counted in the store; app admins are exempt. @default 1000 */
+  maxRoomsPerUser: number;
+  /** Live rooms one app may hold at once, counted in the store. @default 100000 */
+  maxRoomsPerApp: number;
+  /** Profiles one app may store (each at most 8,192 bytes of strings); existing ones stay writable. @default 1000000 */
+  maxProfilesPerApp: number;
 }
 
 /** Defaults of {@link ServerOptions}. */
@@ -102,6 +110,10 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   shutdownGraceMs: 5000,
   sdkBundlePath: '',
   restMaxBodyBytes: 1_048_576,
+  maxRoomsCreatedPerUserPerHour: 100,
+  maxRoomsPerUser: 1000,
+  maxRoomsPerApp: 100_000,
+  maxProfilesPerApp: 1_000_000,
 });
 
 /** Merge `partial` over the defaults and check every value. Throws a TypeError that says what to fix. */
@@ -129,6 +141,10 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'appRefreshMs',
     'shutdownGraceMs',
     'restMaxBodyBytes',
+    'maxRoomsCreatedPerUserPerHour',
+    'maxRoomsPerUser',
+    'maxRoomsPerApp',
+    'maxProfilesPerApp',
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }

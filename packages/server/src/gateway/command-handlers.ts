@@ -9,6 +9,7 @@ import { StadiumError, isValidUserId, type CommandName, type Commands, type Logi
 import { verifyUserSig } from '../auth/user-sig.js';
 import type { Clock } from '../clock/clock.js';
 import type { Actor } from '../core/actor.js';
+import { describe } from '../core/describe.js';
 import type { GroupService } from '../groups/group-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { MessageService } from '../messages/message-service.js';
@@ -52,7 +53,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
 
   const login: Handler<'login'> = async (conn, body) => {
     const { userID, userSig } = body;
-    if (!isValidUserId(userID)) throw new StadiumError('INVALID_USER_ID', `got ${typeof userID === 'string' ? JSON.stringify(userID.slice(0, 40)) : typeof userID}`);
+    if (!isValidUserId(userID)) throw new StadiumError('INVALID_USER_ID', `got ${describe(userID)}`);
     if (conn.userId !== null && conn.userId !== userID) throw new StadiumError('LOGIN_CONFLICT', `logged in as ${conn.userId}`);
     if (userSig !== undefined && typeof userSig !== 'string') throw new StadiumError('INVALID_PARAMETER', 'userSig must be a string');
     const verdict = verifyUserSig({

@@ -6,18 +6,21 @@
  * room's authority; this side validates input, keeps local membership and reports counts.
  */
 import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, utf8Length } from '@stadium/protocol';
-import type { CountersRequest, CreateGroupRequest, GroupInfo, JoinResult, RoomSettings } from '@stadium/protocol';
+import type { CreateGroupRequest, GroupInfo, JoinResult, RoomSettings } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { stampOf, type Actor } from '../core/actor.js';
+import { describe } from '../core/describe.js';
 import { authorize, roleOf } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import type { Store } from '../storage/store.js';
 import type { RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
+import { parseCountersRequest } from '../core/room-counters.js';
 import { newAutoGroupId } from './group-id.js';
 import { toGroupInfo } from './group-info.js';
 import type { MemberHandle } from './member.js';
 import type { Room } from './room.js';
+import { RoomCreateWindow } from './room-create-window.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomRouter } from './room-router.js';
 import { validateRoomSettings } from './room-settings-input.js';
@@ -31,6 +34,15 @@ export interface GroupServiceDeps {
   logger: Logger;
   nodeId: string;
   maxRoomsPerConnection: number;
+  /** Room quotas (see docs/security.md); app admins are exempt from the per-user ones. */
+  quotas: RoomQuotas;
+}
+
+/** Room quotas: options `maxRoomsCreatedPerUserPerHour`, `maxRoomsPerUser`, `maxRoomsPerApp`. */
+export interface RoomQuotas {
+  maxRoomsCreatedPerUserPerHour: number;
+  maxRoomsPerUser: number;
+  maxRoomsPerApp: number;
 }
 
 /** Custom field limits (compatible: keys are short names, values up to 4,000 bytes). */
@@ -47,9 +59,11 @@ function bytesAtMost(value: unknown, max: number, field: string): string {
 /** Room operations. */
 export class GroupService {
   readonly #d: GroupServiceDeps;
+  readonly #created: RoomCreateWindow;
 
   constructor(deps: GroupServiceDeps) {
     this.#d = deps;
+    this.#created = new RoomCreateWindow(deps.clock, deps.quotas.maxRoomsCreatedPerUserPerHour);
   }
 
   /** Find a room or fail with GROUP_NOT_FOUND / INVALID_GROUP_ID. */
@@ -66,6 +80,7 @@ export class GroupService {
     if (ownerId === null) throw new StadiumError('NOT_LOGGED_IN');
     if (req.type !== TIM_TYPES.GRP_AVCHATROOM) throw new StadiumError('GROUP_TYPE_NOT_SUPPORTED', `got ${describe(req.type)}`);
     if (typeof req.name !== 'string' || req.name === '') throw new StadiumError('INVALID_PARAMETER', 'name is required');
+    if (req.groupID !== undefined && req.groupID !== '' && !isValidCustomGroupId(req.groupID)) throw new StadiumError('INVALID_GROUP_ID', `got ${describe(req.groupID)}`);
     const now = this.#d.clock.now();
     const record: GroupRecord = {
       sdkAppId: actor.app.sdkAppId,
@@ -88,8 +103,9 @@ export class GroupService {
       counters: {},
     };
     const { store } = this.#d;
+    const windowKey = `${record.sdkAppId}:${ownerId}`;
+    await this.#checkQuotas(actor, record.sdkAppId, ownerId, windowKey);
     if (req.groupID !== undefined && req.groupID !== '') {
-      if (!isValidCustomGroupId(req.groupID)) throw new StadiumError('INVALID_GROUP_ID', `got ${describe(req.groupID)}`);
       record.groupId = req.groupID;
       if (!(await store.createGroup(record))) {
         const existing = await store.getGroup(record.sdkAppId, record.groupId);
@@ -99,10 +115,23 @@ export class GroupService {
       do record.groupId = newAutoGroupId();
       while (!(await store.createGroup(record)));
     }
+    if (actor.kind !== 'app-admin') this.#created.record(windowKey);
     this.#d.logger.info({ app: record.sdkAppId, group: record.groupId, owner: ownerId, origin: actor.origin }, 'room created');
     const room = await this.room(actor.app, record.groupId);
     const stored = (await store.getGroup(record.sdkAppId, record.groupId)) ?? record;
     return { group: toGroupInfo(room, { memberCount: 0, lastSeq: stored.firstSeq - 1 }, actor.userId) };
+  }
+
+  /**
+   * Refuse a creation over a quota. Checked before the insert, so creations racing for the last
+   * places may pass a limit by the few in flight.
+   */
+  async #checkQuotas(actor: Actor, sdkAppId: number, ownerId: string, windowKey: string): Promise<void> {
+    const { store, quotas } = this.#d;
+    const exempt = actor.kind === 'app-admin';
+    if (!exempt && !this.#created.allows(windowKey)) throw new StadiumError('ROOM_CREATE_RATE_LIMITED', `${quotas.maxRoomsCreatedPerUserPerHour} rooms this hour`);
+    if (!exempt && (await store.countGroups(sdkAppId, ownerId)) >= quotas.maxRoomsPerUser) throw new StadiumError('USER_ROOM_LIMIT', `${quotas.maxRoomsPerUser} live rooms`);
+    if ((await store.countGroups(sdkAppId)) >= quotas.maxRoomsPerApp) throw new StadiumError('APP_ROOM_LIMIT', `${quotas.maxRoomsPerApp} live rooms`);
   }
 
   /** Join `member` (a WebSocket connection) to a room; with `sinceSeq`, resume after it. */
@@ -193,7 +222,8 @@ export class GroupService {
   async counters(actor: Actor, body: Record<string, unknown>, member?: MemberHandle): Promise<{ counters: Record<string, number> }> {
     const room = await this.room(actor.app, body.groupID);
     const joined = member === undefined || member.joined(room.groupId) === room;
-    return this.#d.router.call(room, 'counters', { actor: stampOf(actor), joined, request: body as unknown as CountersRequest });
+    const request = parseCountersRequest({ ...body, groupID: room.groupId });
+    return this.#d.router.call(room, 'counters', { actor: stampOf(actor), joined, request });
   }
 
   /**
@@ -268,11 +298,4 @@ export class GroupService {
       priority: 'Low',
     };
   }
-}
-
-/** A short, safe description of an untrusted value for an error message (never deep, never long). */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 64 ? `${value.slice(0, 64)}…` : value);
-  if (value === null || typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }

@@ -148,6 +148,7 @@ export class RoomRegistry {
       case 'room-updated':
         room.record = message.record;
         return;
+      case 'direct':
       case 'batch':
       case 'counters':
       case 'node-reset':

@@ -42,8 +42,8 @@ async function readBundleFile(dir: string, name: string): Promise<Buffer | null>
 
 /** Build the Fastify app. */
 export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- picks Fastify's logger type parameter (the app is typed FastifyInstance with FastifyBaseLogger)
   const app = Fastify({
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- picks Fastify's logger type parameter (the app is typed FastifyInstance with FastifyBaseLogger)
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.rest.maxBodyBytes,

@@ -4,6 +4,7 @@
  */
 import { LIMITS, StadiumError, isPriority, utf8Length } from '@stadium/protocol';
 import type { OutgoingMessage, SendableMessageType } from '@stadium/protocol';
+import { describe } from '../core/describe.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -20,9 +21,9 @@ export function validateMessage(input: unknown): OutgoingMessage {
   if (!isObject(input)) throw new StadiumError('INVALID_PARAMETER', 'message must be an object');
   const { id, type, payload, priority = 'Normal', random, cloudCustomData } = input;
   if (typeof id !== 'string' || id.length === 0 || id.length > 128) throw new StadiumError('INVALID_PARAMETER', 'message.id must be a string of 1–128 characters');
-  if (!isPriority(priority)) throw new StadiumError('INVALID_PRIORITY', `got ${JSON.stringify(priority)}`);
-  if (random !== undefined && (!Number.isInteger(random) || (random as number) < 0 || (random as number) > 0xffffffff)) {
-    throw new StadiumError('INVALID_PARAMETER', 'message.random must be a 32-bit unsigned integer');
+  if (!isPriority(priority)) throw new StadiumError('INVALID_PRIORITY', `got ${describe(priority)}`);
+  if (random !== undefined && (typeof random !== 'number' || !Number.isInteger(random) || random < 0 || random > LIMITS.maxMessageRandom)) {
+    throw new StadiumError('INVALID_PARAMETER', `message.random must be an integer 0–${LIMITS.maxMessageRandom}, got ${describe(random)}`);
   }
   if (cloudCustomData !== undefined && typeof cloudCustomData !== 'string') throw new StadiumError('INVALID_PARAMETER', 'message.cloudCustomData must be a string');
   if (!isObject(payload)) throw new StadiumError('INVALID_PARAMETER', 'message.payload must be an object');
@@ -45,26 +46,32 @@ export function validateMessage(input: unknown): OutgoingMessage {
       break;
     }
     case 'TIMFaceElem': {
-      if (!Number.isInteger(payload.index)) throw new StadiumError('INVALID_PARAMETER', 'payload.index must be an integer');
-      clean = { index: payload.index as number, data: str(payload.data, 'payload.data', false) };
+      const { index } = payload;
+      if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index > LIMITS.maxFaceIndex) {
+        throw new StadiumError('INVALID_PARAMETER', `payload.index must be an integer 0–${LIMITS.maxFaceIndex}, got ${describe(index)}`);
+      }
+      clean = { index, data: str(payload.data, 'payload.data', false) };
       break;
     }
     case 'TIMLocationElem': {
       const { longitude, latitude } = payload;
-      if (typeof longitude !== 'number' || typeof latitude !== 'number' || !Number.isFinite(longitude) || !Number.isFinite(latitude)) {
-        throw new StadiumError('INVALID_PARAMETER', 'payload.longitude and payload.latitude must be numbers');
+      if (typeof longitude !== 'number' || !Number.isFinite(longitude) || longitude < -180 || longitude > 180) {
+        throw new StadiumError('INVALID_PARAMETER', `payload.longitude must be a number −180–180, got ${describe(longitude)}`);
+      }
+      if (typeof latitude !== 'number' || !Number.isFinite(latitude) || latitude < -90 || latitude > 90) {
+        throw new StadiumError('INVALID_PARAMETER', `payload.latitude must be a number −90–90, got ${describe(latitude)}`);
       }
       clean = { description: str(payload.description, 'payload.description', false), longitude, latitude };
       break;
     }
     default:
-      throw new StadiumError('UNSUPPORTED_MESSAGE_TYPE', `got ${JSON.stringify(type)}`);
+      throw new StadiumError('UNSUPPORTED_MESSAGE_TYPE', `got ${describe(type)}`);
   }
 
   const size = utf8Length(JSON.stringify(clean)) + (typeof cloudCustomData === 'string' ? utf8Length(cloudCustomData) : 0);
   if (size > LIMITS.maxMessageBytes) throw new StadiumError('MESSAGE_TOO_LONG', `${size} bytes`);
 
-  const message: OutgoingMessage = { id, type: type as SendableMessageType, payload: clean, priority, random: (random as number | undefined) ?? 0 };
+  const message: OutgoingMessage = { id, type: type as SendableMessageType, payload: clean, priority, random: random ?? 0 };
   if (typeof cloudCustomData === 'string' && cloudCustomData !== '') message.cloudCustomData = cloudCustomData;
   return message;
 }

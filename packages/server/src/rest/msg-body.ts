@@ -4,7 +4,7 @@
  * exactly one element of a type live rooms carry (text, custom, face, location).
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { StadiumError, type OutgoingMessage, type SendableMessageType, type WireMessage } from '@stadium/protocol';
+import { StadiumError, type OutgoingMessage, type WireMessage } from '@stadium/protocol';
 
 /** One element of MsgBody. */
 export const MsgElement = Type.Object(
@@ -40,7 +40,7 @@ export function fromMsgBody(body: Static<typeof MsgBody>): Pick<OutgoingMessage,
 /** A message as a MsgBody (for callbacks and REST answers). */
 export function toMsgBody(message: Pick<WireMessage, 'type' | 'payload'>): Array<{ MsgType: string; MsgContent: Record<string, unknown> }> {
   const p = message.payload as unknown as Record<string, unknown>;
-  switch (message.type as SendableMessageType | 'TIMGroupTipElem' | 'TIMGroupSystemNoticeElem') {
+  switch (message.type) {
     case 'TIMTextElem':
       return [{ MsgType: 'TIMTextElem', MsgContent: { Text: p.text } }];
     case 'TIMCustomElem':

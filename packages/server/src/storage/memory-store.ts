@@ -78,6 +78,10 @@ export class MemoryStore implements Store {
     profiles.set(profile.userID, structuredClone(profile));
   }
 
+  async countProfiles(sdkAppId: number): Promise<number> {
+    return this.#profiles.get(sdkAppId)?.size ?? 0;
+  }
+
   async createGroup(group: GroupRecord): Promise<boolean> {
     let groups = this.#groups.get(group.sdkAppId);
     if (!groups) this.#groups.set(group.sdkAppId, (groups = new Map<string, GroupRecord>()));
@@ -109,6 +113,15 @@ export class MemoryStore implements Store {
     const groups = this.#groups.get(sdkAppId);
     if (!groups) return [];
     return [...groups.values()].sort((a, b) => a.createdAt - b.createdAt || (a.groupId < b.groupId ? -1 : a.groupId > b.groupId ? 1 : 0)).map((g) => structuredClone(g));
+  }
+
+  async countGroups(sdkAppId: number, ownerId?: string): Promise<number> {
+    const groups = this.#groups.get(sdkAppId);
+    if (!groups) return 0;
+    if (ownerId === undefined) return groups.size;
+    let count = 0;
+    for (const group of groups.values()) if (group.ownerId === ownerId) count++;
+    return count;
   }
 
   async close(): Promise<void> {}

@@ -142,6 +142,11 @@ export class SqliteStore implements Store {
       .execute();
   }
 
+  async countProfiles(sdkAppId: number): Promise<number> {
+    const row = await this.#db.selectFrom('profiles').select((eb) => eb.fn.countAll<number>().as('n')).where('sdk_app_id', '=', sdkAppId).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async createGroup(group: GroupRecord): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
       const mark = await trx.selectFrom('group_seqs').select('next_seq').where('sdk_app_id', '=', group.sdkAppId).where('group_id', '=', group.groupId).executeTakeFirst();
@@ -178,6 +183,13 @@ export class SqliteStore implements Store {
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {
     const rows = await this.#db.selectFrom('groups').selectAll().where('sdk_app_id', '=', sdkAppId).orderBy('created_at').orderBy('group_id').execute();
     return rows.map(toGroup);
+  }
+
+  async countGroups(sdkAppId: number, ownerId?: string): Promise<number> {
+    let query = this.#db.selectFrom('groups').select((eb) => eb.fn.countAll<number>().as('n')).where('sdk_app_id', '=', sdkAppId);
+    if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
+    const row = await query.executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async reserveSeq(sdkAppId: number, groupId: string, count: number): Promise<number> {

@@ -195,6 +195,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getProfiles(app.sdkAppId + 1, ['a'])).toEqual([]);
       });
 
+      it('countProfiles counts the stored profiles of one app, each user once', async () => {
+        const store = await fresh();
+        const a = await store.createApp(sampleApp());
+        const b = await store.createApp(sampleApp());
+        expect(await store.countProfiles(a.sdkAppId)).toBe(0);
+        for (const id of ['x', 'y', 'x']) await store.putProfile(a.sdkAppId, sampleProfile(id));
+        await store.putProfile(b.sdkAppId, sampleProfile('z'));
+        expect(await store.countProfiles(a.sdkAppId)).toBe(2);
+        expect(await store.countProfiles(b.sdkAppId)).toBe(1);
+        expect(await store.countProfiles(b.sdkAppId + 1)).toBe(0);
+      });
+
       it('getProfiles handles long ID lists', async () => {
         const store = await fresh();
         const app = await store.createApp(sampleApp());
@@ -220,6 +232,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.deleteGroup(app.sdkAppId, 'my-room')).toBe(true);
         expect(await store.deleteGroup(app.sdkAppId, 'my-room')).toBe(false);
         expect(await store.listGroups(app.sdkAppId)).toEqual([g1]);
+      });
+
+      it('countGroups counts an app\'s live groups, all or one owner\'s', async () => {
+        const store = await fresh();
+        const a = await store.createApp(sampleApp());
+        const b = await store.createApp(sampleApp());
+        expect(await store.countGroups(a.sdkAppId)).toBe(0);
+        expect(await store.countGroups(a.sdkAppId, 'host')).toBe(0);
+        await store.createGroup(sampleGroup(a.sdkAppId, 'r1', { ownerId: 'host' }));
+        await store.createGroup(sampleGroup(a.sdkAppId, 'r2', { ownerId: 'host' }));
+        await store.createGroup(sampleGroup(a.sdkAppId, 'r3', { ownerId: 'other' }));
+        await store.createGroup(sampleGroup(a.sdkAppId, 'r1', { ownerId: 'other' }));
+        await store.createGroup(sampleGroup(b.sdkAppId, 'r1', { ownerId: 'host' }));
+        expect(await store.countGroups(a.sdkAppId)).toBe(3);
+        expect(await store.countGroups(a.sdkAppId, 'host')).toBe(2);
+        expect(await store.countGroups(a.sdkAppId, 'other')).toBe(1);
+        expect(await store.countGroups(a.sdkAppId, 'nobody')).toBe(0);
+        expect(await store.countGroups(b.sdkAppId)).toBe(1);
+        await store.deleteGroup(a.sdkAppId, 'r1');
+        expect(await store.countGroups(a.sdkAppId)).toBe(2);
+        expect(await store.countGroups(a.sdkAppId, 'host')).toBe(1);
       });
 
       it('createGroup returns false on a duplicate ID and keeps the first', async () => {

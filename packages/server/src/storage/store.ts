@@ -31,6 +31,8 @@ export interface Store {
   getProfiles(sdkAppId: number, userIds: readonly string[]): Promise<Profile[]>;
   /** Insert or replace a profile. */
   putProfile(sdkAppId: number, profile: Profile): Promise<void>;
+  /** How many profiles the app stores (for the per-app profile quota). */
+  countProfiles(sdkAppId: number): Promise<number>;
 
   /**
    * Insert a group; returns false (and changes nothing) when the ID is taken in that app. The
@@ -44,6 +46,8 @@ export interface Store {
   deleteGroup(sdkAppId: number, groupId: string): Promise<boolean>;
   /** The app's groups, oldest first. */
   listGroups(sdkAppId: number): Promise<GroupRecord[]>;
+  /** How many groups the app holds now, or, with `ownerId`, how many of them that user owns (for the room quotas). */
+  countGroups(sdkAppId: number, ownerId?: string): Promise<number>;
 
   /**
    * Reserve `count` sequence numbers for a group ID in one atomic step: the ID's high-water mark

@@ -3,21 +3,62 @@
  * and answered with the new values; members are told the changed totals in one aggregate
  * frame per push interval, never one frame per tap.
  */
-import { StadiumError, utf8Length } from '@stadium/protocol';
+import { LIMITS, StadiumError, utf8Length } from '@stadium/protocol';
 import type { CountersRequest } from '@stadium/protocol';
+import { describe } from './describe.js';
 
 /** Most counters a room may have. */
-export const MAX_COUNTERS = 20;
-const MAX_KEY_BYTES = 128;
+export const MAX_COUNTERS = LIMITS.maxCounters;
 
 function checkKey(key: unknown): string {
-  if (typeof key !== 'string' || key === '' || utf8Length(key) > MAX_KEY_BYTES) throw new StadiumError('INVALID_COUNTER', `key ${JSON.stringify(key)}`);
+  if (typeof key !== 'string' || key === '' || utf8Length(key) > LIMITS.maxCounterKeyBytes) {
+    throw new StadiumError('INVALID_COUNTER', `key ${describe(key)} is not a string of 1–${LIMITS.maxCounterKeyBytes} bytes`);
+  }
   return key;
 }
 
 function checkValue(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new StadiumError('INVALID_COUNTER', `value ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new StadiumError('INVALID_COUNTER', `value ${describe(value)} is not an integer within ±(2^53−1)`);
   return value;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Check a client's `group.counters` body and build a fresh request holding only known fields,
+ * so nothing untrusted (deep structures, extra keys) travels to the authority.
+ */
+export function parseCountersRequest(body: Record<string, unknown>): CountersRequest {
+  const groupID = body.groupID as string;
+  switch (body.op) {
+    case 'get': {
+      const { keys } = body;
+      if (keys === undefined) return { groupID, op: 'get' };
+      if (!Array.isArray(keys) || keys.length > MAX_COUNTERS) throw new StadiumError('INVALID_COUNTER', `keys must be an array of at most ${MAX_COUNTERS} counter keys`);
+      return { groupID, op: 'get', keys: keys.map(checkKey) };
+    }
+    case 'set': {
+      const { counters } = body;
+      if (!isRecord(counters)) throw new StadiumError('INVALID_COUNTER', 'counters must be an object of key → integer');
+      const entries = Object.entries(counters);
+      if (entries.length > MAX_COUNTERS) throw new StadiumError('COUNTER_KEY_LIMIT', `${entries.length} keys in one set`);
+      // Object.fromEntries defines own properties, so a key like "__proto__" stays a counter.
+      return { groupID, op: 'set', counters: Object.fromEntries(entries.map(([k, v]) => [checkKey(k), checkValue(v)])) };
+    }
+    case 'increase':
+    case 'decrease':
+      return { groupID, op: body.op, key: checkKey(body.key), value: checkValue(body.value) };
+    case 'delete': {
+      const { keys } = body;
+      if (keys === undefined) return { groupID, op: 'delete' };
+      if (!Array.isArray(keys) || keys.length > MAX_COUNTERS) throw new StadiumError('INVALID_COUNTER', `keys must be an array of at most ${MAX_COUNTERS} counter keys`);
+      return { groupID, op: 'delete', keys: keys.map(checkKey) };
+    }
+    default:
+      throw new StadiumError('INVALID_PARAMETER', `op must be get, set, increase, decrease or delete, got ${describe(body.op)}`);
+  }
 }
 
 /** Counters of one room. */
@@ -39,18 +80,21 @@ export class RoomCounters {
     return Object.fromEntries(this.#values);
   }
 
+  // Results are built with Object.fromEntries (own properties), never `out[key] = …`, which
+  // would drop a counter named "__proto__".
+
   /** Apply a request; returns the counters it read or changed. Changes nothing if it fails. */
   apply(request: CountersRequest): Record<string, number> {
     switch (request.op) {
       case 'get': {
         if (request.keys === undefined || (Array.isArray(request.keys) && request.keys.length === 0)) return this.all();
         if (!Array.isArray(request.keys)) throw new StadiumError('INVALID_COUNTER', 'keys must be an array of counter keys');
-        const out: Record<string, number> = {};
+        const out: Array<[string, number]> = [];
         for (const key of request.keys) {
           const value = this.#values.get(checkKey(key));
-          if (value !== undefined) out[key] = value;
+          if (value !== undefined) out.push([key, value]);
         }
-        return out;
+        return Object.fromEntries(out);
       }
       case 'set': {
         if (typeof request.counters !== 'object' || request.counters === null || Array.isArray(request.counters)) throw new StadiumError('INVALID_COUNTER', 'counters must be an object');
@@ -68,7 +112,7 @@ export class RoomCounters {
         const next = (this.#values.get(key) ?? 0) + (request.op === 'increase' ? delta : -delta);
         checkValue(next);
         this.#set(key, next);
-        return { [key]: next };
+        return Object.fromEntries([[key, next]]);
       }
       case 'delete': {
         if (request.keys !== undefined && !Array.isArray(request.keys)) throw new StadiumError('INVALID_COUNTER', 'keys must be an array of counter keys');
@@ -88,8 +132,7 @@ export class RoomCounters {
 
   /** The counters changed since the last call, with their values now. */
   takeChanges(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const key of this.#dirty) out[key] = this.#values.get(key) ?? 0;
+    const out = Object.fromEntries([...this.#dirty].map((key) => [key, this.#values.get(key) ?? 0]));
     this.#dirty.clear();
     return out;
   }
