@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { StadiumError, type Priority } from '@stadium/protocol';
+import { type Priority } from '@stadium/protocol';
 import { AppCache } from '../apps/app-cache.js';
 import { authoritySubject, roomSubject, type Bus, type BusMessage } from '../bus/bus.js';
 import { LocalBus } from '../bus/local-bus.js';
@@ -13,6 +13,7 @@ import { sampleGroup } from '../storage/store.contract.js';
 import { DEFAULT_APP_SETTINGS } from '../storage/store.js';
 import type { AuthorityCommandName, AuthorityCommands, AuthorityRequest, UnsequencedMessage } from '../wire/authority-commands.js';
 import { AuthorityHost } from './authority-host.js';
+import { refusal } from '../testing/refusal.js';
 
 const owner: ActorStamp = { userId: 'o', kind: 'user', origin: 'ws', platform: 'Web', clientIp: '' };
 const member: ActorStamp = { userId: 'm', kind: 'user', origin: 'ws', platform: 'Web', clientIp: '' };
@@ -48,11 +49,6 @@ async function setup(): Promise<{ store: MemoryStore; app: AppRecord }> {
   return { store, app };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(StadiumError);
-  return (error as StadiumError).reason;
-}
 
 describe('AuthorityHost', () => {
   it('never reuses a sequence number after a crash, and leaves no gap after a clean unload', async () => {

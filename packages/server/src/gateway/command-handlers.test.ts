@@ -1,5 +1,5 @@
 import type { AddressInfo, Socket } from 'node:net';
-import { StadiumError, TIM_TYPES } from '@stadium/protocol';
+import { TIM_TYPES } from '@stadium/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { genUserSig } from '../auth/user-sig.js';
@@ -7,6 +7,7 @@ import { startTestEngine, type TestEngine } from '../testing/engine.js';
 import { actorOf, createCommandHandlers, type CommandHandlers } from './command-handlers.js';
 import { Connection } from './connection.js';
 import { SessionRegistry } from './session-registry.js';
+import { refusal } from '../testing/refusal.js';
 
 let engine: TestEngine;
 let wss: WebSocketServer | undefined;
@@ -42,11 +43,6 @@ function handlers(): CommandHandlers {
   return createCommandHandlers({ clock: engine.clock, metrics: engine.metrics, sessions: new SessionRegistry(), groups: engine.groups, messages: engine.messages, profiles: engine.profiles });
 }
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(StadiumError);
-  return (error as StadiumError).reason;
-}
 
 describe('gateway command handlers', () => {
   it('make the Actor from the connection: guest, user or the app admin, with platform and address', async () => {

@@ -1,12 +1,8 @@
-import { GROUP_SYSTEM_NOTICE, StadiumError, TIM_TYPES } from '@stadium/protocol';
+import { GROUP_SYSTEM_NOTICE, TIM_TYPES } from '@stadium/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../testing/engine.js';
+import { refusal } from '../testing/refusal.js';
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(StadiumError);
-  return (error as StadiumError).reason;
-}
 
 let engine: TestEngine;
 afterEach(async () => engine.close());

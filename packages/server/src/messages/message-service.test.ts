@@ -1,14 +1,10 @@
-import { StadiumError, TIM_TYPES } from '@stadium/protocol';
+import { TIM_TYPES } from '@stadium/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../testing/engine.js';
+import { refusal } from '../testing/refusal.js';
 
 const text = (id: string, body = id) => ({ id, type: 'TIMTextElem', payload: { text: body }, priority: 'Normal', random: 1 });
 
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(StadiumError);
-  return (error as StadiumError).reason;
-}
 
 let engine: TestEngine;
 afterEach(async () => engine.close());
