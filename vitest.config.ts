@@ -29,7 +29,13 @@ export default defineConfig({
         test: {
           name: 'cluster',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/fanout-encode-once.test.ts', 'test/multi-node-in-process.test.ts', 'test/docs-errors.test.ts', 'test/docs-configuration.test.ts', 'test/docs-permissions.test.ts'],
+          exclude: [
+            'test/fanout-encode-once.test.ts',
+            'test/multi-node-in-process.test.ts',
+            'test/docs-errors.test.ts',
+            'test/docs-configuration.test.ts',
+            'test/docs-permissions.test.ts',
+          ],
           env: { STADIUM_TEST_WORKERS: '2' },
         },
       },

@@ -46,7 +46,13 @@ const latencyData = {
 const capData = cap
   ? {
       labels: cap.runs.map((c) => (c.system === 'stadium' ? 'Stadium (1 process)' : 'Socket.IO 4.8')),
-      datasets: [{ label: 'capacity: deliveries/s with p99 ≤ 1 s, ≥ 99 % delivered', backgroundColor: cap.runs.map((c) => (c.system === 'stadium' ? '#1f77b4' : '#d62728')), data: cap.runs.map((c) => c.capacityPerSec) }],
+      datasets: [
+        {
+          label: 'capacity: deliveries/s with p99 ≤ 1 s, ≥ 99 % delivered',
+          backgroundColor: cap.runs.map((c) => (c.system === 'stadium' ? '#1f77b4' : '#d62728')),
+          data: cap.runs.map((c) => c.capacityPerSec),
+        },
+      ],
     }
   : null;
 
@@ -83,13 +89,23 @@ try {
             ...(logY ? { max: niceMax(data) } : {}),
             title: { display: true, text: yTitle },
             // on log axes label only 1, 2, 5 × 10^n so labels do not overlap
-            ticks: logY ? { callback: (v) => ([1, 2, 5].includes(Math.round(v / 10 ** Math.floor(Math.log10(v)))) && v / 10 ** Math.floor(Math.log10(v)) % 1 === 0 ? v.toLocaleString('en') : '') } : {},
+            ticks: logY
+              ? {
+                  callback: (v) =>
+                    [1, 2, 5].includes(Math.round(v / 10 ** Math.floor(Math.log10(v)))) && (v / 10 ** Math.floor(Math.log10(v))) % 1 === 0 ? v.toLocaleString('en') : '',
+                }
+              : {},
           },
         },
       });
       new Chart(document.getElementById('a'), { type: 'bar', data: fanoutData, options: common('Deliveries/s, one room at 40 msg/s', false, 'deliveries/s') });
       new Chart(document.getElementById('b'), { type: 'bar', data: latencyData, options: common('p99 publish→receive latency (log scale)', true, 'ms', latencyData) });
-      if (capData) new Chart(document.getElementById('c'), { type: 'bar', data: capData, options: common(`Capacity (${machine})${capRatio ? `: ${capRatio}×` : ''}`, true, 'deliveries/s', capData) });
+      if (capData)
+        new Chart(document.getElementById('c'), {
+          type: 'bar',
+          data: capData,
+          options: common(`Capacity (${machine})${capRatio ? `: ${capRatio}×` : ''}`, true, 'deliveries/s', capData),
+        });
     },
     { fanoutData, latencyData, capData, capRatio: cap?.ratio ?? null, machine: `${fan.machine.nproc} cores, ${fan.machine.cpuModel}, Node ${fan.machine.node}` },
   );

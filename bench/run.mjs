@@ -46,7 +46,13 @@ const { values, positionals } = parseArgs({
 });
 const scenario = positionals[0];
 if (values.help || !scenario) {
-  process.stdout.write((await import('node:fs')).readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0].replace(/^#!.*\n\/\*\*\n/, '').replace(/^ \* ?/gm, '') + '\n');
+  process.stdout.write(
+    (await import('node:fs'))
+      .readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('*/')[0]
+      .replace(/^#!.*\n\/\*\*\n/, '')
+      .replace(/^ \* ?/gm, '') + '\n',
+  );
   process.exit(scenario ? 0 : 2);
 }
 

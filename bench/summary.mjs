@@ -25,7 +25,19 @@ export function summaryMarkdown() {
     out.push(
       table(
         ['System', 'Members', 'Deliveries/s', 'Delivered', 'p50 ms', 'p99 ms', 'max ms', 'Server cores', 'Deliveries per server core-s', 'Server RSS MB', 'Other load (cores)'],
-        fan.runs.map((r) => [label(r), r.members, r.deliveriesPerSec, `${(r.deliveredRatio * 100).toFixed(2)} %`, r.p50ms, r.p99ms, r.maxMs, r.serverCores, r.deliveriesPerServerCore, r.serverRssPeakMB, r.otherCores]),
+        fan.runs.map((r) => [
+          label(r),
+          r.members,
+          r.deliveriesPerSec,
+          `${(r.deliveredRatio * 100).toFixed(2)} %`,
+          r.p50ms,
+          r.p99ms,
+          r.maxMs,
+          r.serverCores,
+          r.deliveriesPerServerCore,
+          r.serverRssPeakMB,
+          r.otherCores,
+        ]),
       ),
     );
     const by = (sys, n) => fan.runs.find((r) => r.system === sys && r.members === n && !r.workers);
@@ -34,7 +46,13 @@ export function summaryMarkdown() {
       const s = by('stadium', n);
       for (const peer of ['socketio', 'naive']) {
         const p = by(peer, n);
-        if (s && p) rows.push([`${fmt(n)} members, Stadium vs ${label(p)}`, ratio(s.deliveriesPerSec, p.deliveriesPerSec), ratio(p.p99ms, s.p99ms), ratio(p.deliveriesPerServerCore, s.deliveriesPerServerCore) === '—' ? '—' : ratio(s.deliveriesPerServerCore, p.deliveriesPerServerCore)]);
+        if (s && p)
+          rows.push([
+            `${fmt(n)} members, Stadium vs ${label(p)}`,
+            ratio(s.deliveriesPerSec, p.deliveriesPerSec),
+            ratio(p.p99ms, s.p99ms),
+            ratio(p.deliveriesPerServerCore, s.deliveriesPerServerCore) === '—' ? '—' : ratio(s.deliveriesPerServerCore, p.deliveriesPerServerCore),
+          ]);
       }
     }
     if (rows.length) {
@@ -58,7 +76,18 @@ export function summaryMarkdown() {
     out.push(
       table(
         ['Run', 'Members', 'Slow', 'Fast receivers: deliveries/s', 'Delivered (fast)', 'p50 ms', 'p99 ms', 'max ms', 'Closed by server', 'Server RSS MB'],
-        slow.runs.map((r) => [label(r), r.members, r.slowPaused ?? 0, r.deliveriesPerSec, `${(r.deliveredRatio * 100).toFixed(2)} %`, r.p50ms, r.p99ms, r.maxMs, r.closedDuringRun, r.serverRssPeakMB]),
+        slow.runs.map((r) => [
+          label(r),
+          r.members,
+          r.slowPaused ?? 0,
+          r.deliveriesPerSec,
+          `${(r.deliveredRatio * 100).toFixed(2)} %`,
+          r.p50ms,
+          r.p99ms,
+          r.maxMs,
+          r.closedDuringRun,
+          r.serverRssPeakMB,
+        ]),
       ),
     );
     out.push(`\np99 change with slow consumers: ${slow.p99ChangePct} %`);
@@ -69,14 +98,21 @@ export function summaryMarkdown() {
     out.push(
       table(
         ['System', 'Capacity (deliveries/s)', 'At', 'First failing step'],
-        cap.runs.map((c) => [c.system === 'stadium' ? 'Stadium' : 'Socket.IO 4.8', c.capacityPerSec, c.capacityAt ? `${fmt(c.capacityAt.members)} members × ${c.capacityAt.rate} msg/s, p99 ${c.capacityAt.p99ms} ms` : '—', c.firstFailure ? `${fmt(c.firstFailure.members)} × ${c.firstFailure.rate}/s` : 'none (search ended)']),
+        cap.runs.map((c) => [
+          c.system === 'stadium' ? 'Stadium' : 'Socket.IO 4.8',
+          c.capacityPerSec,
+          c.capacityAt ? `${fmt(c.capacityAt.members)} members × ${c.capacityAt.rate} msg/s, p99 ${c.capacityAt.p99ms} ms` : '—',
+          c.firstFailure ? `${fmt(c.firstFailure.members)} × ${c.firstFailure.rate}/s` : 'none (search ended)',
+        ]),
       ),
     );
     out.push(`\nStadium ÷ Socket.IO capacity: **${cap.ratio}×**\n`);
     out.push(
       table(
         ['System', 'Members', 'msg/s', 'Deliveries/s', 'Delivered', 'p99 ms', 'Server cores', 'Pass'],
-        cap.runs.flatMap((c) => c.runs.map((r) => [label(r), r.members, r.rate, r.deliveriesPerSec, `${(r.deliveredRatio * 100).toFixed(2)} %`, r.p99ms, r.serverCores, r.pass ? 'yes' : 'no'])),
+        cap.runs.flatMap((c) =>
+          c.runs.map((r) => [label(r), r.members, r.rate, r.deliveriesPerSec, `${(r.deliveredRatio * 100).toFixed(2)} %`, r.p99ms, r.serverCores, r.pass ? 'yes' : 'no']),
+        ),
       ),
     );
   }

@@ -23,7 +23,9 @@ describe('app settings on a running server', () => {
     await host.request('group.join', { groupID });
     const sendBurst = async (tag: string, n: number): Promise<number> => {
       const results = await Promise.all(
-        Array.from({ length: n }, (_, i) => host.request('msg.send', { groupID, message: { id: `${tag}${i}`, type: 'TIMTextElem', payload: { text: 'x' }, priority: 'High', random: i } })),
+        Array.from({ length: n }, (_, i) =>
+          host.request('msg.send', { groupID, message: { id: `${tag}${i}`, type: 'TIMTextElem', payload: { text: 'x' }, priority: 'High', random: i } }),
+        ),
       );
       return results.filter((r) => r.code === 0).length;
     };

@@ -31,34 +31,42 @@ describe('browser SDK bundle', () => {
       });
       expect(constants).toEqual({ ready: 'sdkStateReady', received: 'onMessageReceived', high: 'High', av: 'AVChatRoom' });
 
-      const status = await page.evaluate(async ({ SDKAppID, groupID }) => {
-        const T = (window as unknown as { TIM: typeof TIM }).TIM;
-        const tim = T.create({ SDKAppID });
-        tim.setLogLevel(4);
-        const w = window as unknown as { received: unknown[] };
-        w.received = [];
-        tim.on(T.EVENT.MESSAGE_RECEIVED, (e: { data: unknown[] }) => w.received.push(...e.data));
-        const res = await tim.joinGroup({ groupID, type: T.TYPES.GRP_AVCHATROOM });
-        return res.data.status;
-      }, { SDKAppID: t.app.sdkAppId, groupID });
+      const status = await page.evaluate(
+        async ({ SDKAppID, groupID }) => {
+          const T = (window as unknown as { TIM: typeof TIM }).TIM;
+          const tim = T.create({ SDKAppID });
+          tim.setLogLevel(4);
+          const w = window as unknown as { received: unknown[] };
+          w.received = [];
+          tim.on(T.EVENT.MESSAGE_RECEIVED, (e: { data: unknown[] }) => w.received.push(...e.data));
+          const res = await tim.joinGroup({ groupID, type: T.TYPES.GRP_AVCHATROOM });
+          return res.data.status;
+        },
+        { SDKAppID: t.app.sdkAppId, groupID },
+      );
       expect(status).toBe('JoinedSuccess');
 
       await host.sendMessage(host.createTextMessage({ to: groupID, conversationType: 'GROUP', payload: { text: 'hello browser' } }));
       await page.waitForFunction(() => (window as unknown as { received: Array<{ payload: { text?: string } }> }).received.some((m) => m.payload.text === 'hello browser'));
-      const seen = await page.evaluate(() => (window as unknown as { received: Array<Record<string, unknown>> }).received.find((m) => (m.payload as { text?: string }).text === 'hello browser'));
+      const seen = await page.evaluate(() =>
+        (window as unknown as { received: Array<Record<string, unknown>> }).received.find((m) => (m.payload as { text?: string }).text === 'hello browser'),
+      );
       expect(seen).toMatchObject({ type: 'TIMTextElem', from: 'host', nick: 'Host', flow: 'in', conversationID: `GROUP${groupID}` });
 
-      const refused = await page.evaluate(async ({ SDKAppID, groupID }) => {
-        const T = (window as unknown as { TIM: typeof TIM }).TIM;
-        const tim = T.create({ SDKAppID });
-        const msg = tim.createTextMessage({ to: groupID, conversationType: T.TYPES.CONV_GROUP, payload: { text: 'guest' } });
-        try {
-          await tim.sendMessage(msg);
-          return 0;
-        } catch (e) {
-          return (e as { code: number }).code;
-        }
-      }, { SDKAppID: t.app.sdkAppId, groupID });
+      const refused = await page.evaluate(
+        async ({ SDKAppID, groupID }) => {
+          const T = (window as unknown as { TIM: typeof TIM }).TIM;
+          const tim = T.create({ SDKAppID });
+          const msg = tim.createTextMessage({ to: groupID, conversationType: T.TYPES.CONV_GROUP, payload: { text: 'guest' } });
+          try {
+            await tim.sendMessage(msg);
+            return 0;
+          } catch (e) {
+            return (e as { code: number }).code;
+          }
+        },
+        { SDKAppID: t.app.sdkAppId, groupID },
+      );
       expect(refused).toBe(2999);
       expect(errors).toEqual([]);
       await host.destroy();

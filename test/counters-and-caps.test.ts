@@ -59,7 +59,10 @@ describe('downstream cap', () => {
     await viewer.request('group.join', { groupID });
 
     const send = (id: string, priority: string) =>
-      host.request('msg.send', { groupID, message: { id, type: 'TIMTextElem', payload: { text: id }, priority, random: 1 } }) as Promise<{ code: number; data: { seq: number; sampled?: boolean } }>;
+      host.request('msg.send', { groupID, message: { id, type: 'TIMTextElem', payload: { text: id }, priority, random: 1 } }) as Promise<{
+        code: number;
+        data: { seq: number; sampled?: boolean };
+      }>;
     const low = await Promise.all(Array.from({ length: 40 }, (_, i) => send(`low${i}`, 'Low')));
     const high = await Promise.all(Array.from({ length: 5 }, (_, i) => send(`high${i}`, 'High')));
     expect([...low, ...high].every((r) => r.code === 0)).toBe(true);
@@ -86,9 +89,7 @@ describe('downstream cap', () => {
     const { groupID } = (await host.createGroup({ name: 'big', type: 'AVChatRoom', settings: { rateLimitPerSec: 1000, memberTips: false, downstreamCapPerSec: 2 } })).data.group;
     await host.joinGroup({ groupID });
     const sent = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        host.sendMessage(host.createTextMessage({ to: groupID, conversationType: 'GROUP', priority: 'Low', payload: { text: `tap ${i}` } })),
-      ),
+      Array.from({ length: 20 }, (_, i) => host.sendMessage(host.createTextMessage({ to: groupID, conversationType: 'GROUP', priority: 'Low', payload: { text: `tap ${i}` } }))),
     );
     const sampled = sent.map((r) => r.data.message).filter((m) => m.isSampled);
     expect(sampled.length).toBeGreaterThanOrEqual(15);

@@ -19,7 +19,10 @@ function tableRows(markdown: string): Row[] {
     .split('\n')
     .filter((line) => line.startsWith('| `'))
     .map((line) => {
-      const cells = line.split('|').slice(1, -1).map((cell) => cell.trim());
+      const cells = line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim());
       return { name: (cells[0] ?? '').replace(/`/g, ''), code: cells[1] ?? '', http: cells[2] ?? '', close: cells[3] ?? '', side: cells[4] ?? '' };
     });
 }

@@ -7,7 +7,12 @@ describe('docs/permissions.md', () => {
   const rows = readFileSync(new URL('../docs/permissions.md', import.meta.url), 'utf8')
     .split('\n')
     .filter((line) => /^\| `[a-zA-Z.]+` \| [✓—]/.test(line))
-    .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim()));
+    .map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
 
   it('lists every operation once, in table order', () => {
     expect(rows.map((cells) => cells[0]!.replace(/`/g, ''))).toEqual(Object.keys(PERMISSIONS));

@@ -47,7 +47,15 @@ describe('profile limits', () => {
     const cases: Array<[Record<string, unknown>, string]> = [
       [{ profileCustomField: [{ key: 'k'.repeat(60_000), value: 'x' }] }, 'INVALID_PROFILE_CUSTOM_KEY'],
       [{ profileCustomField: [{ key: 'Tag_Profile_Custom_TooLong12', value: 'x' }] }, 'INVALID_PROFILE_CUSTOM_KEY'],
-      [{ profileCustomField: [{ key: 'Tag_Profile_Custom_A', value: '1' }, { key: 'Tag_Profile_Custom_A', value: '2' }] }, 'INVALID_PROFILE_CUSTOM_KEY'],
+      [
+        {
+          profileCustomField: [
+            { key: 'Tag_Profile_Custom_A', value: '1' },
+            { key: 'Tag_Profile_Custom_A', value: '2' },
+          ],
+        },
+        'INVALID_PROFILE_CUSTOM_KEY',
+      ],
       [{ profileCustomField: [{ key: 'Lvl', value: 'x' }] }, 'INVALID_PROFILE_CUSTOM_KEY'],
       [{ profileCustomField: [{ key: '__proto__', value: 'x' }] }, 'INVALID_PROFILE_CUSTOM_KEY'],
       [{ profileCustomField: custom(21) }, 'PROFILE_TOO_LARGE'],
@@ -128,7 +136,15 @@ describe('message ranges', () => {
     for (const index of [-5, 2 ** 31, 1.5, '3', 1e300]) expectRefused(await face(index), 'INVALID_PARAMETER');
     expect((await face(0)).code).toBe(0);
     expect((await face(2 ** 31 - 1)).code).toBe(0);
-    for (const [lng, lat] of [[181, 0], [-180.5, 0], [0, 90.1], [0, -91], [1e300, 0], ['1', 0]]) expectRefused(await place(lng, lat), 'INVALID_PARAMETER');
+    for (const [lng, lat] of [
+      [181, 0],
+      [-180.5, 0],
+      [0, 90.1],
+      [0, -91],
+      [1e300, 0],
+      ['1', 0],
+    ])
+      expectRefused(await place(lng, lat), 'INVALID_PARAMETER');
     expect((await place(-180, 90)).code).toBe(0);
     expect((await place(180, -90)).code).toBe(0);
     for (const random of [-1, 2 ** 32, 0.5, '7']) expectRefused(await send({ ...text, random }), 'INVALID_PARAMETER');
@@ -181,10 +197,16 @@ describe('counter limits', () => {
     host.sendRaw(`{"t":"req","id":500,"cmd":"group.counters","body":{"groupID":${JSON.stringify(groupID)},"op":"set","counters":{"__proto__":5,"constructor":2}}}`);
     const set = (await host.next((f) => f.t === 'res' && f.id === 500)) as Ok<{ counters: Record<string, number> }>;
     expect(set.code).toBe(0);
-    expect(Object.entries(set.data.counters)).toEqual([['__proto__', 5], ['constructor', 2]]);
+    expect(Object.entries(set.data.counters)).toEqual([
+      ['__proto__', 5],
+      ['constructor', 2],
+    ]);
     expect(Object.entries((await counters({ op: 'increase', key: '__proto__', value: 2 })).data.counters)).toEqual([['__proto__', 7]]);
     expect(Object.entries((await counters({ op: 'get', keys: ['__proto__'] })).data.counters)).toEqual([['__proto__', 7]]);
-    expect(Object.entries((await counters({ op: 'get' })).data.counters)).toEqual([['__proto__', 7], ['constructor', 2]]);
+    expect(Object.entries((await counters({ op: 'get' })).data.counters)).toEqual([
+      ['__proto__', 7],
+      ['constructor', 2],
+    ]);
   });
 
   it('refuses bad keys and values with the registry text once, changing nothing', async () => {

@@ -45,7 +45,9 @@ describe('three nodes over one in-memory bus', () => {
     const senders = [clients[0]!, clients[2]!, clients[4]!];
     for (const [i, c] of senders.entries()) expect((await c.request('login', { userID: `u${i}`, userSig: sig(`u${i}`) })).code).toBe(0);
 
-    const created = (await senders[0]!.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { rateLimitPerSec: 10, memberTips: false } })) as { data: { group: { groupID: string } } };
+    const created = (await senders[0]!.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { rateLimitPerSec: 10, memberTips: false } })) as {
+      data: { group: { groupID: string } };
+    };
     const groupID = created.data.group.groupID;
     for (const c of clients) expect((await c.request('group.join', { groupID })).code).toBe(0);
     for (const c of clients) expect(await c.request('group.online', { groupID })).toMatchObject({ code: 0, data: { memberCount: 6 } });
@@ -54,7 +56,9 @@ describe('three nodes over one in-memory bus', () => {
     // clock does not move, so exactly 10 get through and 20 are shed, wherever they were sent.
     const results = await Promise.all(
       senders.flatMap((c, s) =>
-        Array.from({ length: 10 }, (_, i) => c.request('msg.send', { groupID, message: { id: `s${s}m${i}`, type: 'TIMTextElem', payload: { text: 'x' }, priority: 'High', random: i } })),
+        Array.from({ length: 10 }, (_, i) =>
+          c.request('msg.send', { groupID, message: { id: `s${s}m${i}`, type: 'TIMTextElem', payload: { text: 'x' }, priority: 'High', random: i } }),
+        ),
       ),
     );
     const admitted = results.filter((r) => r.code === 0);

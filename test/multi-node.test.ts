@@ -19,7 +19,9 @@ describe('one room over several processes', () => {
 
     const senders = clients.slice(0, 4);
     await Promise.all(senders.map((c, i) => c.request('login', { userID: `u${i}`, userSig: t.sig(`u${i}`) })));
-    const created = (await senders[0]!.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { rateLimitPerSec: 20, memberTips: false } })) as { data: { group: { groupID: string } } };
+    const created = (await senders[0]!.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { rateLimitPerSec: 20, memberTips: false } })) as {
+      data: { group: { groupID: string } };
+    };
     const groupID = created.data.group.groupID;
     for (const c of clients) expect((await c.request('group.join', { groupID })).code).toBe(0);
     expect(await clients[7]!.request('group.online', { groupID })).toMatchObject({ code: 0, data: { memberCount: 8 } });
@@ -28,7 +30,9 @@ describe('one room over several processes', () => {
     const began = Date.now();
     const results = await Promise.all(
       senders.flatMap((c, s) =>
-        Array.from({ length: 10 }, (_, i) => c.request('msg.send', { groupID, message: { id: `s${s}m${i}`, type: 'TIMTextElem', payload: { text: 'x' }, priority: 'Normal', random: i } })),
+        Array.from({ length: 10 }, (_, i) =>
+          c.request('msg.send', { groupID, message: { id: `s${s}m${i}`, type: 'TIMTextElem', payload: { text: 'x' }, priority: 'Normal', random: i } }),
+        ),
       ),
     );
     const admitted = results.filter((r) => r.code === 0);

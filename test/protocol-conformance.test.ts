@@ -135,7 +135,11 @@ describe('userSig', () => {
       const doc = { 'TLS.ver': '2.0', 'TLS.identifier': 'alice', 'TLS.sdkappid': t.app.sdkAppId, 'TLS.time': now, 'TLS.expire': 3600, ...fields };
       const content = `TLS.identifier:${doc['TLS.identifier']}\nTLS.sdkappid:${doc['TLS.sdkappid']}\nTLS.time:${doc['TLS.time']}\nTLS.expire:${doc['TLS.expire']}\n`;
       const sig = createHmac('sha256', key).update(content).digest('base64');
-      return deflateSync(JSON.stringify({ ...doc, 'TLS.sig': sig })).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+      return deflateSync(JSON.stringify({ ...doc, 'TLS.sig': sig }))
+        .toString('base64')
+        .replace(/\+/g, '*')
+        .replace(/\//g, '-')
+        .replace(/=/g, '_');
     };
     const attempt = async (userSig: string) => c.request('login', { userID: 'alice', userSig });
     expect(await attempt('')).toMatchObject({ code: 70002, name: 'USERSIG_EMPTY' });
@@ -198,7 +202,7 @@ describe('rate limit and priority', () => {
 
   /** Wait until the server has taken `n` messages in, then end the window. */
   async function endWindow(t: TestStadium, clock: ManualClock, n: number, windowMs: number): Promise<void> {
-    const taken = async (): Promise<number> => ((await t.server.metrics!.messagesIn.get()).values.reduce((sum, v) => sum + v.value, 0));
+    const taken = async (): Promise<number> => (await t.server.metrics!.messagesIn.get()).values.reduce((sum, v) => sum + v.value, 0);
     await expect.poll(taken).toBe(n);
     clock.advance(windowMs);
   }
@@ -268,7 +272,10 @@ describe('group IDs', () => {
     await using t = await startTestStadium();
     const a = await loggedIn(t, 'alice');
     const b = await loggedIn(t, 'bob');
-    expect(await a.request('group.create', { name: 'mine', type: 'AVChatRoom', groupID: 'class-101' })).toMatchObject({ code: 0, data: { group: { groupID: 'class-101', ownerID: 'alice' } } });
+    expect(await a.request('group.create', { name: 'mine', type: 'AVChatRoom', groupID: 'class-101' })).toMatchObject({
+      code: 0,
+      data: { group: { groupID: 'class-101', ownerID: 'alice' } },
+    });
     expect(await a.request('group.create', { name: 'again', type: 'AVChatRoom', groupID: 'class-101' })).toMatchObject({ code: 10025, name: 'GROUP_ID_IN_USE' });
     expect(await b.request('group.create', { name: 'theirs', type: 'AVChatRoom', groupID: 'class-101' })).toMatchObject({ code: 10021, name: 'GROUP_ID_TAKEN' });
     expect(await a.request('group.create', { name: 'x', type: 'AVChatRoom', groupID: '@TGS#abc' })).toMatchObject({ code: 10015, name: 'INVALID_GROUP_ID' });

@@ -58,7 +58,7 @@ describe('REST calling convention', () => {
     expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Requested-With');
   });
 
-  it('limits each app\'s calls of a command per second', async () => {
+  it("limits each app's calls of a command per second", async () => {
     // In-process on a manual clock the bucket never refills: exactly the burst of 200 passes.
     // A multi-process node limits on each worker, so there at most the 60 above one burst.
     await using t = await startTestStadium({}, { clock: new ManualClock(Date.now()) });

@@ -19,7 +19,9 @@ describe('slow consumers', () => {
     const connect = async (): Promise<RawClient> => RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
     const host = await connect();
     expect((await host.request('login', { userID: 'host', userSig: t.sig('host') })).code).toBe(0);
-    const created = (await host.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { rateLimitPerSec: 100_000, memberTips: false } })) as { data: { group: { groupID: string } } };
+    const created = (await host.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { rateLimitPerSec: 100_000, memberTips: false } })) as {
+      data: { group: { groupID: string } };
+    };
     const groupID = created.data.group.groupID;
     const fast = await connect();
     const stalled = await connect();
@@ -31,7 +33,10 @@ describe('slow consumers', () => {
     let acked = 0;
     for (let start = 0; start < total; start += 250) {
       const burst = Array.from({ length: Math.min(250, total - start) }, (_, i) =>
-        host.request('msg.send', { groupID, message: { id: `m${start + i}`, type: 'TIMTextElem', payload: { text: body }, priority: (start + i) % 2 ? 'Low' : 'Normal', random: 1 } }),
+        host.request('msg.send', {
+          groupID,
+          message: { id: `m${start + i}`, type: 'TIMTextElem', payload: { text: body }, priority: (start + i) % 2 ? 'Low' : 'Normal', random: 1 },
+        }),
       );
       acked += (await Promise.all(burst)).filter((r) => r.code === 0).length;
       if (stalled.closeCode === null && (await metric(t.url, 'stadium_slow_consumer_closes_total')) > 0) break;

@@ -117,7 +117,10 @@ describe('walkthrough', () => {
     await expect(host.quitGroup(groupID)).rejects.toMatchObject({ code: 10009 });
     await expect(viewer.dismissGroup(groupID)).rejects.toMatchObject({ code: 10007 });
     await host.dismissGroup(groupID);
-    for (const [client, inbox] of [[viewer, viewerInbox], [guest, guestInbox]] as const) {
+    for (const [client, inbox] of [
+      [viewer, viewerInbox],
+      [guest, guestInbox],
+    ] as const) {
       const notice: Message = await waitForMessage(client, inbox, (m) => m.type === TIM.TYPES.MSG_GRP_SYS_NOTICE);
       expect(notice).toMatchObject({ conversationType: TIM.TYPES.CONV_SYSTEM, payload: { operationType: 5 } });
     }

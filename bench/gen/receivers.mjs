@@ -9,16 +9,7 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { connectRaw, sendText, PHASE } from '../lib/raw-ws.mjs';
-import {
-  messagesInFrame,
-  nowMs,
-  receiverControlReply,
-  receiverHeartbeat,
-  receiverOnHandshakeText,
-  receiverOnOpen,
-  receiverPath,
-  sendTimeOf,
-} from '../lib/wire.mjs';
+import { messagesInFrame, nowMs, receiverControlReply, receiverHeartbeat, receiverOnHandshakeText, receiverOnOpen, receiverPath, sendTimeOf } from '../lib/wire.mjs';
 
 process.on('disconnect', () => process.exit(0));
 
@@ -210,11 +201,12 @@ process.on('message', async (msg) => {
       return;
     case 'pause-slow': {
       let n = 0;
-      for (const c of conns) if (c.slow && c.phase === PHASE.joined) {
-        c.socket.pause();
-        c.paused = true;
-        n++;
-      }
+      for (const c of conns)
+        if (c.slow && c.phase === PHASE.joined) {
+          c.socket.pause();
+          c.paused = true;
+          n++;
+        }
       process.send({ op: 'paused', n });
       return;
     }

@@ -127,19 +127,22 @@ function runSend({ rate, durationMs, bytes }) {
   const periodMs = 1000 / rate;
   const t0 = nowMs();
   let k = 0;
-  const timer = setInterval(() => {
-    const now = nowMs();
-    if (now - t0 >= durationMs) {
-      clearInterval(timer);
-      process.send({ op: 'sent', ...stats });
-      return;
-    }
-    while (t0 + k * periodMs <= now) {
-      link.send(makeMessage(k, bytes, nowMs()));
-      stats.sent++;
-      k++;
-    }
-  }, Math.max(1, Math.min(10, periodMs / 2)));
+  const timer = setInterval(
+    () => {
+      const now = nowMs();
+      if (now - t0 >= durationMs) {
+        clearInterval(timer);
+        process.send({ op: 'sent', ...stats });
+        return;
+      }
+      while (t0 + k * periodMs <= now) {
+        link.send(makeMessage(k, bytes, nowMs()));
+        stats.sent++;
+        k++;
+      }
+    },
+    Math.max(1, Math.min(10, periodMs / 2)),
+  );
 }
 
 process.on('message', async (msg) => {

@@ -110,12 +110,26 @@ export async function fanoutRun(opts) {
     let sender = null;
     if (!o.idle) {
       sender = forkTracked(SENDER);
-      sender.send({ op: 'setup', cfg: { system: o.system, host: sys.host, port: sys.port, sdkAppId: sys.sdkAppId, userSig: sys.userSig, userId: sys.userId, rateLimitPerSec: Math.max(100, Math.ceil(o.rate * 4)) } });
+      sender.send({
+        op: 'setup',
+        cfg: {
+          system: o.system,
+          host: sys.host,
+          port: sys.port,
+          sdkAppId: sys.sdkAppId,
+          userSig: sys.userSig,
+          userId: sys.userId,
+          rateLimitPerSec: Math.max(100, Math.ceil(o.rate * 4)),
+        },
+      });
       await once(sender, 'ready', 20_000);
     } else if (o.system === 'stadium') {
       // idle receivers still join a room: create it with a short-lived sender
       sender = forkTracked(SENDER);
-      sender.send({ op: 'setup', cfg: { system: o.system, host: sys.host, port: sys.port, sdkAppId: sys.sdkAppId, userSig: sys.userSig, userId: sys.userId, rateLimitPerSec: 40 } });
+      sender.send({
+        op: 'setup',
+        cfg: { system: o.system, host: sys.host, port: sys.port, sdkAppId: sys.sdkAppId, userSig: sys.userSig, userId: sys.userId, rateLimitPerSec: 40 },
+      });
       await once(sender, 'ready', 20_000);
     }
 
@@ -132,7 +146,18 @@ export async function fanoutRun(opts) {
       const localAddresses = [1, 2, 3, 4].map((k) => `127.0.${i + 10}.${k}`);
       gen.send({
         op: 'start',
-        cfg: { system: o.system, host: sys.host, port: sys.port, sdkAppId: sys.sdkAppId, count, localAddresses, sampleEvery, slowEvery, concurrency: o.system === 'socketio' ? 64 : 128, offset: assigned },
+        cfg: {
+          system: o.system,
+          host: sys.host,
+          port: sys.port,
+          sdkAppId: sys.sdkAppId,
+          count,
+          localAddresses,
+          sampleEvery,
+          slowEvery,
+          concurrency: o.system === 'socketio' ? 64 : 128,
+          offset: assigned,
+        },
       });
       assigned += count;
       gens.push(gen);
@@ -198,7 +223,15 @@ export async function fanoutRun(opts) {
     }
 
     if (o.slowFraction > 0) {
-      const paused = await Promise.all(gens.map((gen) => new Promise((r) => { gen.once('message', (m) => m.op === 'paused' && r(m.n)); gen.send({ op: 'pause-slow' }); })));
+      const paused = await Promise.all(
+        gens.map(
+          (gen) =>
+            new Promise((r) => {
+              gen.once('message', (m) => m.op === 'paused' && r(m.n));
+              gen.send({ op: 'pause-slow' });
+            }),
+        ),
+      );
       result.slowPaused = paused.reduce((a, b) => a + b, 0);
     }
     const afterJoin = treeUsage([sys.pid]);

@@ -110,12 +110,8 @@ export async function suite(o, save) {
   save('fanout', { scenario: 'fanout', runs: fan });
   // (b) idle connections
   const idle = [];
-  for (const [system, members, workers] of [
-    ['stadium', 19_000, 0],
-    ['naive', 19_000, 0],
-    ['socketio', 19_000, 0],
-    ...(features.workers && !q ? [['stadium', 100_000, 6]] : []),
-  ]) idle.push(await fanoutRun({ ...base, system, members, workers, idle: true }));
+  for (const [system, members, workers] of [['stadium', 19_000, 0], ['naive', 19_000, 0], ['socketio', 19_000, 0], ...(features.workers && !q ? [['stadium', 100_000, 6]] : [])])
+    idle.push(await fanoutRun({ ...base, system, members, workers, idle: true }));
   save('idle', { scenario: 'idle', runs: idle });
   // (c) slow consumers
   save('slow', await slowPair({ ...base, system: 'stadium', members: 10_000, slowFraction: 0.1 }));

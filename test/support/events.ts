@@ -2,7 +2,7 @@
 import type { Message } from '@stadium/sdk';
 import TIM from '@stadium/sdk';
 
-import type { Client } from "@stadium/sdk";
+import type { Client } from '@stadium/sdk';
 
 /** Wait for the next `event` whose data matches. */
 export function nextEvent<T = unknown>(client: Client, event: string, match: (data: T) => boolean = () => true, timeoutMs = 10_000): Promise<T> {

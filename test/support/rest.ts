@@ -8,10 +8,17 @@ import type { TestStadium } from './stadium.js';
 export type RestAnswer = { ActionStatus: 'OK' | 'FAIL'; ErrorCode: number; ErrorInfo: string } & Record<string, unknown>;
 
 /** Call `path` with `body` (an object, or raw text) as `identifier` (default: the app admin). */
-export async function rest(t: TestStadium, path: string, body: unknown, options: { identifier?: string; usersig?: string; query?: string; contentType?: string } = {}): Promise<RestAnswer & { httpStatus: number; headers: Headers }> {
+export async function rest(
+  t: TestStadium,
+  path: string,
+  body: unknown,
+  options: { identifier?: string; usersig?: string; query?: string; contentType?: string } = {},
+): Promise<RestAnswer & { httpStatus: number; headers: Headers }> {
   const identifier = options.identifier ?? t.app.adminUserId;
   const usersig = options.usersig ?? t.sig(identifier);
-  const query = options.query ?? `sdkappid=${t.app.sdkAppId}&identifier=${encodeURIComponent(identifier)}&usersig=${encodeURIComponent(usersig)}&random=${Math.floor(Math.random() * 0xffffffff)}&contenttype=json`;
+  const query =
+    options.query ??
+    `sdkappid=${t.app.sdkAppId}&identifier=${encodeURIComponent(identifier)}&usersig=${encodeURIComponent(usersig)}&random=${Math.floor(Math.random() * 0xffffffff)}&contenttype=json`;
   const response = await fetch(`${t.url}/v4/${path}?${query}`, {
     method: 'POST',
     headers: { 'content-type': options.contentType ?? 'application/json' },

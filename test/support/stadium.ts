@@ -60,7 +60,22 @@ async function startCluster(options: Partial<ServerOptions>, workers: number): P
   await writeFile(config, JSON.stringify(rest));
   const child: ChildProcess = spawn(
     process.execPath,
-    [BIN, 'start', '--workers', String(workers), '--port', String(port), '--host', host, '--data', dataDir, '--config', config, '--log-level', process.env.STADIUM_TEST_LOG ?? 'silent'],
+    [
+      BIN,
+      'start',
+      '--workers',
+      String(workers),
+      '--port',
+      String(port),
+      '--host',
+      host,
+      '--data',
+      dataDir,
+      '--config',
+      config,
+      '--log-level',
+      process.env.STADIUM_TEST_LOG ?? 'silent',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STADIUM_WORKERS: '' } },
   );
   let out = '';
@@ -111,8 +126,7 @@ export async function startTestStadium(options: Partial<ServerOptions> = {}, dep
     url: '',
     app,
     dataDir,
-    sig: (userId, expireSec = 3600) =>
-      genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, userId, expireSec, nowSec: Math.floor((deps.clock?.now() ?? Date.now()) / 1000) }),
+    sig: (userId, expireSec = 3600) => genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, userId, expireSec, nowSec: Math.floor((deps.clock?.now() ?? Date.now()) / 1000) }),
     async restart() {
       await t.server.close();
       t.server = await start({ ...full, port: t.server.port });

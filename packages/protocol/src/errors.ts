@@ -113,7 +113,7 @@ export const ERRORS = {
   REST_BAD_JSON: {
     code: 60003,
     http: 400,
-    message: 'The request body is not a JSON object; send a JSON object (at least {}) with the command\'s fields.',
+    message: "The request body is not a JSON object; send a JSON object (at least {}) with the command's fields.",
   },
   REST_BODY_TOO_LARGE: {
     code: 60008,
@@ -128,7 +128,7 @@ export const ERRORS = {
   REST_RATE_LIMITED: {
     code: 60007,
     http: 429,
-    message: 'Too many REST calls of this command for this app; slow down and retry (see docs/rest-api.md for each command\'s rate).',
+    message: "Too many REST calls of this command for this app; slow down and retry (see docs/rest-api.md for each command's rate).",
   },
   // ── Apps and accounts ────────────────────────────────────────────────────
   UNKNOWN_APP: {
@@ -192,7 +192,7 @@ export const ERRORS = {
   USERSIG_BAD_SIGNATURE: {
     code: 70009,
     http: 401,
-    message: 'The userSig signature does not match; it was made with another key. Use this app\'s secret key.',
+    message: "The userSig signature does not match; it was made with another key. Use this app's secret key.",
   },
   USERSIG_USER_MISMATCH: {
     code: 70013,
@@ -202,7 +202,7 @@ export const ERRORS = {
   USERSIG_APP_MISMATCH: {
     code: 70014,
     http: 401,
-    message: 'The userSig was made for another SDKAppID; generate one with this app\'s SDKAppID and key.',
+    message: "The userSig was made for another SDKAppID; generate one with this app's SDKAppID and key.",
   },
   // ── Profiles ─────────────────────────────────────────────────────────────
   PROFILE_VALUE_TOO_LONG: {

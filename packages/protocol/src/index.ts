@@ -5,16 +5,7 @@ export { CLOSE_CODES, shouldReconnect } from './close-codes.js';
 export type { CloseCode } from './close-codes.js';
 export { ERRORS, StadiumError, errorSpec, isErrorName } from './errors.js';
 export type { ErrorSpec, ErrorName } from './errors.js';
-export {
-  LIMITS,
-  AUTO_GROUP_ID_PREFIX,
-  utf8Length,
-  isValidUserId,
-  isValidCustomGroupId,
-  isValidGroupId,
-  isValidProfileCustomKey,
-  PROFILE_CUSTOM_PREFIX,
-} from './limits.js';
+export { LIMITS, AUTO_GROUP_ID_PREFIX, utf8Length, isValidUserId, isValidCustomGroupId, isValidGroupId, isValidProfileCustomKey, PROFILE_CUSTOM_PREFIX } from './limits.js';
 export { SENDABLE_MESSAGE_TYPES } from './messages.js';
 export { emptyProfile } from './profile.js';
 export type {

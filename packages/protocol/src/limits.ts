@@ -73,21 +73,10 @@ export function isValidUserId(value: unknown): value is string {
 
 /** A caller-chosen groupID: 1–48 bytes of printable ASCII, not starting with `@TGS#`. */
 export function isValidCustomGroupId(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= LIMITS.maxGroupIdBytes &&
-    /^[\x20-\x7e]+$/.test(value) &&
-    !value.startsWith(AUTO_GROUP_ID_PREFIX)
-  );
+  return typeof value === 'string' && value.length > 0 && value.length <= LIMITS.maxGroupIdBytes && /^[\x20-\x7e]+$/.test(value) && !value.startsWith(AUTO_GROUP_ID_PREFIX);
 }
 
 /** Any groupID the server may hold: a custom one or an auto-assigned `@TGS#…` one. */
 export function isValidGroupId(value: unknown): value is string {
-  return (
-    typeof value === 'string' &&
-    value.length > 0 &&
-    value.length <= LIMITS.maxGroupIdBytes &&
-    /^[\x20-\x7e]+$/.test(value)
-  );
+  return typeof value === 'string' && value.length > 0 && value.length <= LIMITS.maxGroupIdBytes && /^[\x20-\x7e]+$/.test(value);
 }

@@ -52,11 +52,7 @@ describe('login', () => {
     expect(server.sockets).toHaveLength(0);
     const result = await tim.login({ userID: 'alice', userSig: 'sig' });
     expect(result).toEqual({ code: 0, data: { actionStatus: 'OK', errorCode: 0, errorInfo: '', repeatLogin: false } });
-    expect(events).toEqual([
-      { name: 'netStateChange', data: { state: 'connecting' } },
-      { name: 'netStateChange', data: { state: 'connected' } },
-      { name: 'sdkStateReady' },
-    ]);
+    expect(events).toEqual([{ name: 'netStateChange', data: { state: 'connecting' } }, { name: 'netStateChange', data: { state: 'connected' } }, { name: 'sdkStateReady' }]);
     expect(server.urls[0]).toBe(`/ws?sdkappid=${APP}&v=1&platform=Web`);
     expect((await tim.login({ userID: 'alice', userSig: 'sig' })).data.repeatLogin).toBe(true);
     expect(server.requestsOf('login')).toHaveLength(1);
@@ -166,7 +162,10 @@ describe('rooms and messages', () => {
     expect(sent.data.message).toBe(message);
     expect(message).toMatchObject({ status: 'success', sequence: 1, time: 1_700_000_000, from: 'alice', flow: 'out', nick: 'nick-alice', priority: 'High' });
     const sentFrame = server.requestsOf('msg.send')[0]!;
-    expect(sentFrame.body).toMatchObject({ groupID: 'room1', message: { id: message.ID, type: 'TIMTextElem', payload: { text: 'hello' }, priority: 'High', random: message.random } });
+    expect(sentFrame.body).toMatchObject({
+      groupID: 'room1',
+      message: { id: message.ID, type: 'TIMTextElem', payload: { text: 'hello' }, priority: 'High', random: message.random },
+    });
 
     const event = await seen;
     expect(event.data?.map((m) => [m.ID, m.from, m.flow])).toEqual([[message.ID, 'alice', 'in']]);
@@ -245,11 +244,7 @@ describe('connection', () => {
     socket.close(4011, 'kicked');
     await down;
     await new Promise((resolve) => setTimeout(resolve, 60));
-    expect(events).toEqual([
-      { name: 'kickedOut', data: { type: 'multipleAccount' } },
-      { name: 'sdkStateNotReady' },
-      { name: 'netStateChange', data: { state: 'disconnected' } },
-    ]);
+    expect(events).toEqual([{ name: 'kickedOut', data: { type: 'multipleAccount' } }, { name: 'sdkStateNotReady' }, { name: 'netStateChange', data: { state: 'disconnected' } }]);
     expect(server.sockets).toHaveLength(1);
     expect((await catchError(tim.getMyProfile())).code).toBe(2999);
   });

@@ -8,14 +8,7 @@
  * {@link RoomResume} (rejoin after a reconnect), {@link MessageSender} (create, send,
  * revoke), {@link UserProfiles} and {@link PushDispatcher} (pushed frames → events).
  */
-import {
-  CLOSE_CODES,
-  TIM_EVENT,
-  type GroupInfo,
-  type Profile,
-  type ProfileUpdate,
-  type RoomSettings,
-} from '@stadium/protocol';
+import { CLOSE_CODES, TIM_EVENT, type GroupInfo, type Profile, type ProfileUpdate, type RoomSettings } from '@stadium/protocol';
 import { defaultWebSocket } from '#websocket';
 import { resolveClientEnvironment, type ClientEnvironment } from './client-environment.js';
 import type { CreateGroupOptions, IMResponse, LoginData, UpdateRoomSettingsOptions } from './client-types.js';
@@ -215,7 +208,10 @@ export class Client {
   }
 
   /** Live rooms keep no history for this call: always an empty, completed list. */
-  getMessageList(_options?: { conversationID: string; nextReqMessageID?: string }): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
+  getMessageList(_options?: {
+    conversationID: string;
+    nextReqMessageID?: string;
+  }): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
     return this.sender.messageList();
   }
 

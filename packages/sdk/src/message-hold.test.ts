@@ -2,7 +2,11 @@ import type { MessagesFrame } from '@stadium/protocol';
 import { describe, expect, it } from 'vitest';
 import { MessageHold } from './message-hold.js';
 
-const frame = (g: string, seq: number): MessagesFrame => ({ t: 'msgs', g, m: [{ id: `${g}-${seq}`, seq, type: 'TIMTextElem', payload: { text: 'x' }, from: 'a', time: 1, priority: 'Normal' }] });
+const frame = (g: string, seq: number): MessagesFrame => ({
+  t: 'msgs',
+  g,
+  m: [{ id: `${g}-${seq}`, seq, type: 'TIMTextElem', payload: { text: 'x' }, from: 'a', time: 1, priority: 'Normal' }],
+});
 
 describe('MessageHold', () => {
   it('keeps frames of held rooms only, and releases them once in arrival order', () => {

@@ -87,7 +87,11 @@ describe('messageFromWire', () => {
   });
 
   it('builds group tips in the group conversation with groupProfile and memberCount', () => {
-    const message = messageFromWire('room1', wire({ type: 'TIMGroupTipElem', from: 'carol', payload: { operationType: 1, operatorID: 'carol', userIDList: ['carol'], memberNum: 12 } }), 'alice');
+    const message = messageFromWire(
+      'room1',
+      wire({ type: 'TIMGroupTipElem', from: 'carol', payload: { operationType: 1, operatorID: 'carol', userIDList: ['carol'], memberNum: 12 } }),
+      'alice',
+    );
     expect(message.conversationType).toBe('GROUP');
     expect(message.conversationID).toBe('GROUProom1');
     expect(message.payload).toMatchObject({ operationType: 1, userIDList: ['carol'], memberNum: 12, memberCount: 12, groupProfile: { groupID: 'room1' } });

@@ -89,7 +89,22 @@ export class Message {
 /** Fields a {@link Message} is made from (the rest have defaults or are derived). */
 export type MessageInit = Pick<
   Message,
-  'ID' | 'type' | 'payload' | 'conversationType' | 'to' | 'from' | 'flow' | 'time' | 'status' | 'priority' | 'nick' | 'avatar' | 'sequence' | 'random' | 'cloudCustomData' | 'clientTime'
+  | 'ID'
+  | 'type'
+  | 'payload'
+  | 'conversationType'
+  | 'to'
+  | 'from'
+  | 'flow'
+  | 'time'
+  | 'status'
+  | 'priority'
+  | 'nick'
+  | 'avatar'
+  | 'sequence'
+  | 'random'
+  | 'cloudCustomData'
+  | 'clientTime'
 >;
 
 /** Options of `createTextMessage`. */

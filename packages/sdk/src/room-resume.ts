@@ -25,8 +25,7 @@ import { isServerRejection } from './server-error.js';
  * room's numbering (the room was created again, say), so the range is unknown.
  */
 export type GroupMessagesMissed =
-  | { groupID: string; fromSeq: number; toSeq: number; reason: 'expired' }
-  | { groupID: string; fromSeq: null; toSeq: null; reason: 'unknown-position' };
+  { groupID: string; fromSeq: number; toSeq: number; reason: 'expired' } | { groupID: string; fromSeq: null; toSeq: null; reason: 'unknown-position' };
 
 /** What a {@link RoomResume} needs. */
 export interface RoomResumeDeps {

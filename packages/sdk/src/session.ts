@@ -20,10 +20,7 @@ import { isServerRejection } from './server-error.js';
 
 /** States of the login session. */
 export type SessionState =
-  | { kind: 'guest' }
-  | { kind: 'loggingIn'; userID: string; promise: Promise<IMResponse<LoginData>> }
-  | { kind: 'ready'; userID: string; userSig: string }
-  | { kind: 'destroyed' };
+  { kind: 'guest' } | { kind: 'loggingIn'; userID: string; promise: Promise<IMResponse<LoginData>> } | { kind: 'ready'; userID: string; userSig: string } | { kind: 'destroyed' };
 
 /** The part of the logged-in user's profile that goes on outgoing messages. */
 export type SessionProfile = Pick<Profile, 'nick' | 'avatar'>;

@@ -39,13 +39,7 @@ export interface VerifyUserSigInput {
 }
 
 /** Why a userSig was refused; each is a name in the protocol error registry. */
-export type UserSigFailure =
-  | 'USERSIG_EMPTY'
-  | 'USERSIG_INVALID'
-  | 'USERSIG_EXPIRED'
-  | 'USERSIG_BAD_SIGNATURE'
-  | 'USERSIG_USER_MISMATCH'
-  | 'USERSIG_APP_MISMATCH';
+export type UserSigFailure = 'USERSIG_EMPTY' | 'USERSIG_INVALID' | 'USERSIG_EXPIRED' | 'USERSIG_BAD_SIGNATURE' | 'USERSIG_USER_MISMATCH' | 'USERSIG_APP_MISMATCH';
 
 /** Result of {@link verifyUserSig}: `expiresAt` is in UNIX seconds. */
 export type UserSigVerdict = { ok: true; expiresAt: number } | { ok: false; reason: UserSigFailure };
@@ -95,7 +89,11 @@ export function genUserSig({ sdkAppId, key, userId, expireSec, nowSec }: GenUser
     'TLS.expire': expireSec,
     'TLS.sig': hmac(key, contentToSign(userId, sdkAppId, nowSec, expireSec, undefined)).toString('base64'),
   };
-  return deflateSync(Buffer.from(JSON.stringify(doc))).toString('base64').replace(/\+/g, '*').replace(/\//g, '-').replace(/=/g, '_');
+  return deflateSync(Buffer.from(JSON.stringify(doc)))
+    .toString('base64')
+    .replace(/\+/g, '*')
+    .replace(/\//g, '-')
+    .replace(/=/g, '_');
 }
 
 /** Decode a userSig into its document; undefined when it is not a well-formed TLSSigAPIv2 ticket. */

@@ -25,7 +25,11 @@ const text = (id: string, from = 'm', priority: Priority = 'Normal'): Unsequence
 /** Ask the authority of `room` over the bus, as a node's router would. */
 class Caller {
   constructor(readonly bus: Bus) {}
-  async call<C extends AuthorityCommandName>(room: { sdkAppId: number; groupId: string; authority: string }, cmd: C, body: AuthorityCommands[C]['req']): Promise<AuthorityCommands[C]['res']> {
+  async call<C extends AuthorityCommandName>(
+    room: { sdkAppId: number; groupId: string; authority: string },
+    cmd: C,
+    body: AuthorityCommands[C]['req'],
+  ): Promise<AuthorityCommands[C]['res']> {
     const request = { cmd, sdkAppId: room.sdkAppId, groupId: room.groupId, body } as AuthorityRequest;
     return (await this.bus.request(authoritySubject(room.authority), request)) as AuthorityCommands[C]['res'];
   }
@@ -35,7 +39,18 @@ function node(store: MemoryStore, bus = new LocalBus()) {
   const clock = new ManualClock();
   const host = new AuthorityHost(
     { store, bus, clock, metrics: new Metrics({ defaultMetrics: false }), logger: pino({ level: 'silent' }), apps: new AppCache(store, clock) },
-    { nodeId: 'n1', idleUnloadMs: 300_000, batchWindowMs: 0, batchWindowMaxMs: 0, fanoutWritesPerSec: 100_000, downstreamCapPerSec: 20, downstreamCapMinMembers: 1000, memberTipsPerSec: 10, resumeBufferSize: 10, seqReserve: 100 },
+    {
+      nodeId: 'n1',
+      idleUnloadMs: 300_000,
+      batchWindowMs: 0,
+      batchWindowMaxMs: 0,
+      fanoutWritesPerSec: 100_000,
+      downstreamCapPerSec: 20,
+      downstreamCapMinMembers: 1000,
+      memberTipsPerSec: 10,
+      resumeBufferSize: 10,
+      seqReserve: 100,
+    },
   );
   host.start();
   const router = new Caller(bus);
@@ -48,7 +63,6 @@ async function setup(): Promise<{ store: MemoryStore; app: AppRecord }> {
   await store.createGroup(sampleGroup(app.sdkAppId, 'g', { ownerId: 'o', settings: { rateLimitPerSec: 100_000 } }));
   return { store, app };
 }
-
 
 describe('AuthorityHost', () => {
   it('never reuses a sequence number after a crash, and leaves no gap after a clean unload', async () => {
@@ -127,14 +141,16 @@ describe('AuthorityHost', () => {
     await n.host.close();
   });
 
-  it('decides owner-only commands from its own record, not the caller\'s copy', async () => {
+  it("decides owner-only commands from its own record, not the caller's copy", async () => {
     const { store, app } = await setup();
     const n = node(store);
     const room = { sdkAppId: app.sdkAppId, groupId: 'g', authority: 'n1' };
     expect(await refusal(n.router.call(room, 'settings', { actor: member, settings: { rateLimitPerSec: 5 } }))).toBe('NO_PERMISSION');
     expect(await refusal(n.router.call(room, 'dismiss', { actor: member }))).toBe('NO_PERMISSION');
     expect(await refusal(n.router.call(room, 'counters', { actor: guest, joined: true, request: { groupID: 'g', op: 'increase', key: 'likes', value: 1 } }))).toBe('NOT_LOGGED_IN');
-    expect(await refusal(n.router.call(room, 'counters', { actor: member, joined: false, request: { groupID: 'g', op: 'increase', key: 'likes', value: 1 } }))).toBe('NOT_GROUP_MEMBER');
+    expect(await refusal(n.router.call(room, 'counters', { actor: member, joined: false, request: { groupID: 'g', op: 'increase', key: 'likes', value: 1 } }))).toBe(
+      'NOT_GROUP_MEMBER',
+    );
     expect((await n.router.call(room, 'settings', { actor: owner, settings: { rateLimitPerSec: 5 } })).settings.rateLimitPerSec).toBe(5);
     expect((await n.router.call(room, 'settings', { actor: admin, settings: { memberTips: false } })).settings.memberTips).toBe(false);
     await n.host.close();
@@ -160,10 +176,25 @@ describe('AuthorityHost', () => {
     let release: () => void = () => undefined;
     const host = new AuthorityHost(
       {
-        store, bus, clock, metrics: new Metrics({ defaultMetrics: false }), logger: pino({ level: 'silent' }), apps: new AppCache(store, clock),
+        store,
+        bus,
+        clock,
+        metrics: new Metrics({ defaultMetrics: false }),
+        logger: pino({ level: 'silent' }),
+        apps: new AppCache(store, clock),
         admissionSteps: [{ name: 'slow-for-a', timeoutMs: 2000, run: (ctx) => (ctx.message.from === 'a' ? new Promise<void>((r) => (release = r)) : undefined) }],
       },
-      { nodeId: 'n1', idleUnloadMs: 300_000, batchWindowMs: 0, batchWindowMaxMs: 0, fanoutWritesPerSec: 100_000, downstreamCapPerSec: 20, downstreamCapMinMembers: 1000, memberTipsPerSec: 10, resumeBufferSize: 10 },
+      {
+        nodeId: 'n1',
+        idleUnloadMs: 300_000,
+        batchWindowMs: 0,
+        batchWindowMaxMs: 0,
+        fanoutWritesPerSec: 100_000,
+        downstreamCapPerSec: 20,
+        downstreamCapMinMembers: 1000,
+        memberTipsPerSec: 10,
+        resumeBufferSize: 10,
+      },
     );
     host.start();
     const router = new Caller(bus);
@@ -178,7 +209,10 @@ describe('AuthorityHost', () => {
     await new Promise((r) => setImmediate(r));
     clock.advance(1999);
     let settled = false;
-    void stuck.then(() => (settled = true), () => (settled = true));
+    void stuck.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
     await new Promise((r) => setImmediate(r));
     expect(settled).toBe(false);
     clock.advance(1);

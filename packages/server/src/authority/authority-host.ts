@@ -289,12 +289,15 @@ export class AuthorityHost {
   }
 
   #scheduleSweep(): void {
-    this.#sweep = this.#d.clock.setTimeout(() => {
-      const now = this.#d.clock.now();
-      for (const room of [...this.#rooms.values()]) {
-        if (room.memberCount === 0 && now - room.idleSince > this.#o.idleUnloadMs) void this.#unload(room);
-      }
-      this.#scheduleSweep();
-    }, Math.max(1000, this.#o.idleUnloadMs / 2));
+    this.#sweep = this.#d.clock.setTimeout(
+      () => {
+        const now = this.#d.clock.now();
+        for (const room of [...this.#rooms.values()]) {
+          if (room.memberCount === 0 && now - room.idleSince > this.#o.idleUnloadMs) void this.#unload(room);
+        }
+        this.#scheduleSweep();
+      },
+      Math.max(1000, this.#o.idleUnloadMs / 2),
+    );
   }
 }

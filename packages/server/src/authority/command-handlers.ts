@@ -76,7 +76,6 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     },
 
     async members(room, { node, count, sinceSeq, tip }) {
-
       room.setCount(node, count);
       const result: AuthorityCommands['members']['res'] = { memberCount: room.memberCount, lastSeq: room.sequencer.lastSeq };
       if (sinceSeq !== undefined) result.resume = room.sequencer.since(sinceSeq);

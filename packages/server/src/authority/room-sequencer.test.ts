@@ -143,7 +143,7 @@ describe('RoomSequencer', () => {
 
   it('gives every sender the same chance under the cap, whatever the arrival order', () => {
     let state = 42;
-    const random = (): number => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const clock = new ManualClock();
     const bus = new LocalBus();
     const delivered = new Map<string, number>();
@@ -188,5 +188,4 @@ describe('RoomSequencer', () => {
     void seq.submit(msg('g', 'High')); // the last pass was long ago: the window ends now
     expect(ids()).toEqual([['n'], ['h', 'm'], ['g', 'o']]);
   });
-
 });

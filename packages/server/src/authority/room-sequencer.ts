@@ -308,10 +308,11 @@ export class RoomSequencer {
     if (this.#downstream === null || this.#downstream.ratePerSec !== cap) this.#downstream = new RateLimiter(cap, now);
     const bucket = this.#downstream;
     const keep = new Set<Candidate>();
-    for (const c of admitted) if (c.rank === 0 || c.kind === 'notice') {
-      keep.add(c);
-      bucket.tryTake(0, now);
-    }
+    for (const c of admitted)
+      if (c.rank === 0 || c.kind === 'notice') {
+        keep.add(c);
+        bucket.tryTake(0, now);
+      }
     for (let rank = 1; rank <= 3; rank++) {
       const pool = admitted.filter((c) => c.rank === rank && !keep.has(c));
       // Fisher–Yates over the pool, taking from the front while the budget lasts.
@@ -334,5 +335,4 @@ export class RoomSequencer {
     }
     return delivered;
   }
-
 }

@@ -129,7 +129,10 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
   });
   if (!app) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${sdkAppId}`);
   if (flags.json) io.stdout.write(`${JSON.stringify(appJson(app))}\n`);
-  else io.stdout.write(`Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}.\n`);
+  else
+    io.stdout.write(
+      `Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}.\n`,
+    );
   return EXIT.OK;
 }
 

@@ -42,7 +42,7 @@ describe('stadium (main)', () => {
     expect(noValue.stderr()).toContain("'--name");
   });
 
-  it('prints each command\'s own usage for --help', async () => {
+  it("prints each command's own usage for --help", async () => {
     for (const [argv, text] of [
       [['start', '--help'], 'Usage: stadium start'],
       [['app', '--help'], 'stadium app create'],

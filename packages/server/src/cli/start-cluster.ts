@@ -36,12 +36,8 @@ export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Pro
   });
   const clusterMetrics = new ClusterMetricsClient({ registry: metrics.registry });
   // The write budget is the machine's cores': with more workers than cores, each gets a share.
-  const fanoutWritesPerSec =
-    options.fanoutWritesPerSec ?? Math.round(DEFAULT_SERVER_OPTIONS.fanoutWritesPerSec * Math.min(1, availableParallelism() / count));
-  const server = await startStadium(
-    { ...options, nodeId: nodes[index]!, fanoutWritesPerSec },
-    { bus, metrics, nodes, metricsText: () => clusterMetrics.text() },
-  );
+  const fanoutWritesPerSec = options.fanoutWritesPerSec ?? Math.round(DEFAULT_SERVER_OPTIONS.fanoutWritesPerSec * Math.min(1, availableParallelism() / count));
+  const server = await startStadium({ ...options, nodeId: nodes[index]!, fanoutWritesPerSec }, { bus, metrics, nodes, metricsText: () => clusterMetrics.text() });
   process.send?.({ t: 'stadium:ready', url: server.url, node: nodes[index]! });
   // Ctrl-C reaches the whole process group; the primary stops the workers (with SIGTERM) in
   // order, so a worker ignores SIGINT rather than exiting under the primary's feet.

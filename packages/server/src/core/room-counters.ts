@@ -97,7 +97,8 @@ export class RoomCounters {
         return Object.fromEntries(out);
       }
       case 'set': {
-        if (typeof request.counters !== 'object' || request.counters === null || Array.isArray(request.counters)) throw new StadiumError('INVALID_COUNTER', 'counters must be an object');
+        if (typeof request.counters !== 'object' || request.counters === null || Array.isArray(request.counters))
+          throw new StadiumError('INVALID_COUNTER', 'counters must be an object');
         const entries = Object.entries(request.counters).map(([k, v]) => [checkKey(k), checkValue(v)] as const);
         const added = entries.filter(([k]) => !this.#values.has(k)).length;
         if (this.#values.size + added > MAX_COUNTERS) throw new StadiumError('COUNTER_KEY_LIMIT');

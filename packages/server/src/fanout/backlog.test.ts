@@ -9,11 +9,19 @@ describe('Backlog', () => {
     const b = new Backlog(0);
     const r1 = b.push('g', [entry(1, 3), entry(2, 2), entry(3, 1), entry(4, 0)], 1000);
     expect(r1).toEqual({ dropped: [0, 0, 0, 0], overflow: false });
-    const r2 = b.push('g', Array.from({ length: 8 }, (_, i) => entry(5 + i, 1)), 1000);
+    const r2 = b.push(
+      'g',
+      Array.from({ length: 8 }, (_, i) => entry(5 + i, 1)),
+      1000,
+    );
     expect(r2.dropped).toEqual([0, 0, 1, 1]);
     expect(r2.overflow).toBe(false);
     expect(b.bytes).toBeLessThanOrEqual(1000);
-    const r3 = b.push('g', Array.from({ length: 20 }, (_, i) => entry(20 + i, 0)), 1000);
+    const r3 = b.push(
+      'g',
+      Array.from({ length: 20 }, (_, i) => entry(20 + i, 0)),
+      1000,
+    );
     expect(r3.overflow).toBe(true);
     expect(r3.dropped[0]).toBe(0);
   });

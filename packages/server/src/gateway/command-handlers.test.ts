@@ -40,9 +40,15 @@ async function connection(): Promise<Connection> {
 }
 
 function handlers(): CommandHandlers {
-  return createCommandHandlers({ clock: engine.clock, metrics: engine.metrics, sessions: new SessionRegistry(), groups: engine.groups, messages: engine.messages, profiles: engine.profiles });
+  return createCommandHandlers({
+    clock: engine.clock,
+    metrics: engine.metrics,
+    sessions: new SessionRegistry(),
+    groups: engine.groups,
+    messages: engine.messages,
+    profiles: engine.profiles,
+  });
 }
-
 
 describe('gateway command handlers', () => {
   it('make the Actor from the connection: guest, user or the app admin, with platform and address', async () => {
@@ -50,7 +56,8 @@ describe('gateway command handlers', () => {
     const conn = await connection();
     expect(actorOf(conn)).toMatchObject({ userId: null, kind: 'guest', origin: 'ws', platform: 'Web', clientIp: '127.0.0.1' });
     const h = handlers();
-    const sig = (user: string) => genUserSig({ sdkAppId: engine.app.sdkAppId, key: engine.app.secretKey, userId: user, expireSec: 600, nowSec: Math.floor(engine.clock.now() / 1000) });
+    const sig = (user: string) =>
+      genUserSig({ sdkAppId: engine.app.sdkAppId, key: engine.app.secretKey, userId: user, expireSec: 600, nowSec: Math.floor(engine.clock.now() / 1000) });
     await h.login(conn, { userID: 'viewer', userSig: sig('viewer') });
     expect(actorOf(conn)).toMatchObject({ userId: 'viewer', kind: 'user' });
     const admin = await connection();

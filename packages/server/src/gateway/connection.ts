@@ -87,7 +87,11 @@ export class Connection implements Recipient, MemberHandle {
     const r = this.#rooms;
     if (r === null) this.#rooms = room;
     else if (r instanceof Map) r.set(room.groupId, room);
-    else if (r.groupId !== room.groupId) this.#rooms = new Map([[r.groupId, r], [room.groupId, room]]);
+    else if (r.groupId !== room.groupId)
+      this.#rooms = new Map([
+        [r.groupId, r],
+        [room.groupId, room],
+      ]);
     else this.#rooms = room;
   }
 

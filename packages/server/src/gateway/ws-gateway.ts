@@ -8,17 +8,7 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
-import {
-  ERRORS,
-  LIMITS,
-  PLATFORMS,
-  PROTOCOL_VERSION,
-  StadiumError,
-  SUPPORTED_PROTOCOL_VERSIONS,
-  WS_PATH,
-  isCommandName,
-  type ErrorName,
-} from '@stadium/protocol';
+import { ERRORS, LIMITS, PLATFORMS, PROTOCOL_VERSION, StadiumError, SUPPORTED_PROTOCOL_VERSIONS, WS_PATH, isCommandName, type ErrorName } from '@stadium/protocol';
 import type { AppCache } from '../apps/app-cache.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { GroupService } from '../groups/group-service.js';
@@ -125,11 +115,14 @@ export class WsGateway {
     this.#stopping = true;
     if (this.#sweepTimer) this.#d.clock.clearTimeout(this.#sweepTimer);
     const conns = [...this.#d.sessions.all];
-    const closed = conns.map((conn) => new Promise<void>((resolve) => {
-      if (conn.ws.readyState === conn.ws.CLOSED) return resolve();
-      conn.ws.once('close', () => resolve());
-      conn.closeWith('SERVER_SHUTTING_DOWN');
-    }));
+    const closed = conns.map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          if (conn.ws.readyState === conn.ws.CLOSED) return resolve();
+          conn.ws.once('close', () => resolve());
+          conn.closeWith('SERVER_SHUTTING_DOWN');
+        }),
+    );
     await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     for (const conn of conns) if (conn.ws.readyState !== conn.ws.CLOSED) conn.ws.terminate();
     this.#wss.close();
@@ -155,7 +148,8 @@ export class WsGateway {
       return;
     }
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return this.#refuse(ws, 'UNSUPPORTED_VERSION', `version ${version}; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
+      if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version))
+        return this.#refuse(ws, 'UNSUPPORTED_VERSION', `version ${version}; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
       if (!app) return this.#refuse(ws, 'UNKNOWN_APP', `SDKAppID ${url.searchParams.get('sdkappid') ?? '(missing)'}`);
       this.#onConnection(ws, (ws as unknown as { _socket: Socket })._socket, app, platform);
     });

@@ -3,7 +3,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTestEngine, type TestEngine } from '../testing/engine.js';
 import { refusal } from '../testing/refusal.js';
 
-
 let engine: TestEngine;
 afterEach(async () => engine.close());
 

@@ -75,7 +75,12 @@ export class GroupService {
   }
 
   /** Create a live room owned by `ownerId` (the actor unless an app admin names another owner). */
-  async create(actor: Actor, req: CreateGroupRequest, ownerId: string | null = actor.userId, customFields: Array<{ key: string; value: string }> = []): Promise<{ group: GroupInfo }> {
+  async create(
+    actor: Actor,
+    req: CreateGroupRequest,
+    ownerId: string | null = actor.userId,
+    customFields: Array<{ key: string; value: string }> = [],
+  ): Promise<{ group: GroupInfo }> {
     authorize('room.create', roleOf(actor, null));
     if (ownerId === null) throw new StadiumError('NOT_LOGGED_IN');
     if (req.type !== TIM_TYPES.GRP_AVCHATROOM) throw new StadiumError('GROUP_TYPE_NOT_SUPPORTED', `got ${describe(req.type)}`);

@@ -53,7 +53,12 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
   void app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Stadium REST API', version: '1', description: 'The compatible REST API of Stadium: POST /v4/<service>/<command>?sdkappid=&identifier=&usersig=&random=&contenttype=json. Every answer is HTTP 200 with ActionStatus / ErrorCode / ErrorInfo.' },
+      info: {
+        title: 'Stadium REST API',
+        version: '1',
+        description:
+          'The compatible REST API of Stadium: POST /v4/<service>/<command>?sdkappid=&identifier=&usersig=&random=&contenttype=json. Every answer is HTTP 200 with ActionStatus / ErrorCode / ErrorInfo.',
+      },
     },
   });
   registerRest(app, { ...deps.rest, logger: deps.logger });

@@ -5,7 +5,6 @@ import { refusal } from '../testing/refusal.js';
 
 const text = (id: string, body = id) => ({ id, type: 'TIMTextElem', payload: { text: body }, priority: 'Normal', random: 1 });
 
-
 let engine: TestEngine;
 afterEach(async () => engine.close());
 

@@ -66,7 +66,11 @@ export class MessageService {
       random: message.random,
     };
     if (message.cloudCustomData !== undefined) outgoing.cloudCustomData = message.cloudCustomData;
-    const admitted = await this.#router.call(room, 'submit', { actor: stampOf(actor), message: outgoing, ...(options.dedupeKey !== undefined ? { dedupeKey: options.dedupeKey } : {}) });
+    const admitted = await this.#router.call(room, 'submit', {
+      actor: stampOf(actor),
+      message: outgoing,
+      ...(options.dedupeKey !== undefined ? { dedupeKey: options.dedupeKey } : {}),
+    });
     return admitted.sampled ? { seq: 0, time: admitted.time, sampled: true } : { seq: admitted.seq, time: admitted.time };
   }
 }

@@ -10,7 +10,7 @@ import { StadiumError, type OutgoingMessage, type WireMessage } from '@stadium/p
 export const MsgElement = Type.Object(
   {
     MsgType: Type.String({ minLength: 1, maxLength: 32, description: 'TIMTextElem, TIMCustomElem, TIMFaceElem or TIMLocationElem' }),
-    MsgContent: Type.Object({}, { additionalProperties: true, description: 'The element\'s fields, as the compatible service defines them' }),
+    MsgContent: Type.Object({}, { additionalProperties: true, description: "The element's fields, as the compatible service defines them" }),
   },
   { additionalProperties: false },
 );

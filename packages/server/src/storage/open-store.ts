@@ -35,7 +35,5 @@ export async function openStore({ db, dataDir }: OpenStoreInput): Promise<Store>
     await mkdir(dirname(resolve(file)), { recursive: true });
     return SqliteStore.open(resolve(file));
   }
-  throw new TypeError(
-    `db "${db}" is not supported; use "" (default: <data>/${DEFAULT_SQLITE_FILE}), "sqlite:<file>" or "memory:"`,
-  );
+  throw new TypeError(`db "${db}" is not supported; use "" (default: <data>/${DEFAULT_SQLITE_FILE}), "sqlite:<file>" or "memory:"`);
 }

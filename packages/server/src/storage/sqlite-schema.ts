@@ -113,7 +113,10 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
   },
   '0002_group_counters': {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('groups').addColumn('counters', 'text', (c) => c.notNull().defaultTo('{}')).execute();
+      await db.schema
+        .alterTable('groups')
+        .addColumn('counters', 'text', (c) => c.notNull().defaultTo('{}'))
+        .execute();
     },
   },
   '0003_group_seqs': {
@@ -127,7 +130,10 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .modifyEnd(sql`without rowid`)
         .execute();
       await sql`insert into group_seqs (sdk_app_id, group_id, next_seq) select sdk_app_id, group_id, next_seq from groups`.execute(db);
-      await db.schema.alterTable('groups').addColumn('first_seq', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema
+        .alterTable('groups')
+        .addColumn('first_seq', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
     },
   },
 });

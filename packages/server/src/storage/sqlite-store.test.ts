@@ -47,8 +47,7 @@ describe('SqliteStore file', () => {
     const db = new Database(file, { readonly: true });
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
-      const pk = (table: string) =>
-        (db.prepare(`select name, pk from pragma_table_info(?) where pk > 0 order by pk`).all(table) as Array<{ name: string }>).map((r) => r.name);
+      const pk = (table: string) => (db.prepare(`select name, pk from pragma_table_info(?) where pk > 0 order by pk`).all(table) as Array<{ name: string }>).map((r) => r.name);
       expect(pk('apps')).toEqual(['sdk_app_id']);
       expect(pk('profiles')).toEqual(['sdk_app_id', 'user_id']);
       expect(pk('groups')).toEqual(['sdk_app_id', 'group_id']);
@@ -71,7 +70,7 @@ describe('SqliteStore file', () => {
     }
   });
 
-  it('lets two handles on one file see each other\'s writes (CLI beside a running server)', async () => {
+  it("lets two handles on one file see each other's writes (CLI beside a running server)", async () => {
     const file = await tempFile();
     const server = await SqliteStore.open(file);
     const cli = await SqliteStore.open(file);

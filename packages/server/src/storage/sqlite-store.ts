@@ -56,7 +56,10 @@ export class SqliteStore implements Store {
 
   async createApp(app: NewApp): Promise<AppRecord> {
     return this.#db.transaction().execute(async (trx) => {
-      const { count } = await trx.selectFrom('apps').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+      const { count } = await trx
+        .selectFrom('apps')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .executeTakeFirstOrThrow();
       assertBelowAppLimit(Number(count));
       const sdkAppId = await chooseSdkAppId(app.sdkAppId, async (id) => (await findApp(trx, id)) !== undefined);
       const row: AppsTable = {
@@ -106,12 +109,7 @@ export class SqliteStore implements Store {
   }
 
   async getProfile(sdkAppId: number, userId: string): Promise<Profile | undefined> {
-    const row = await this.#db
-      .selectFrom('profiles')
-      .select('data')
-      .where('sdk_app_id', '=', sdkAppId)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await this.#db.selectFrom('profiles').select('data').where('sdk_app_id', '=', sdkAppId).where('user_id', '=', userId).executeTakeFirst();
     return row && (JSON.parse(row.data) as Profile);
   }
 
@@ -143,7 +141,11 @@ export class SqliteStore implements Store {
   }
 
   async countProfiles(sdkAppId: number): Promise<number> {
-    const row = await this.#db.selectFrom('profiles').select((eb) => eb.fn.countAll<number>().as('n')).where('sdk_app_id', '=', sdkAppId).executeTakeFirstOrThrow();
+    const row = await this.#db
+      .selectFrom('profiles')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sdk_app_id', '=', sdkAppId)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -186,7 +188,10 @@ export class SqliteStore implements Store {
   }
 
   async countGroups(sdkAppId: number, ownerId?: string): Promise<number> {
-    let query = this.#db.selectFrom('groups').select((eb) => eb.fn.countAll<number>().as('n')).where('sdk_app_id', '=', sdkAppId);
+    let query = this.#db
+      .selectFrom('groups')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('sdk_app_id', '=', sdkAppId);
     if (ownerId !== undefined) query = query.where('owner_id', '=', ownerId);
     const row = await query.executeTakeFirstOrThrow();
     return Number(row.n);

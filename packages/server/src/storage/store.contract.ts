@@ -234,7 +234,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listGroups(app.sdkAppId)).toEqual([g1]);
       });
 
-      it('countGroups counts an app\'s live groups, all or one owner\'s', async () => {
+      it("countGroups counts an app's live groups, all or one owner's", async () => {
         const store = await fresh();
         const a = await store.createApp(sampleApp());
         const b = await store.createApp(sampleApp());
@@ -339,7 +339,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.releaseSeq(app.sdkAppId, 'nothing-reserved', 10, 5)).toBe(false);
       });
 
-      it('never restarts a group ID\'s numbering: a re-created room starts above the old one', async () => {
+      it("never restarts a group ID's numbering: a re-created room starts above the old one", async () => {
         const store = await fresh();
         const app = await store.createApp(sampleApp());
         expect(await store.createGroup(sampleGroup(app.sdkAppId, 'room', { firstSeq: 999 }))).toBe(true);

@@ -77,7 +77,16 @@ export async function startTestEngine(options: { batchWindowMs?: number } = {}):
   );
   authorities.start();
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: 300_000 });
-  const groups = new GroupService({ store, rooms, router, clock, logger, nodeId: 'n1', maxRoomsPerConnection: 10, quotas: { maxRoomsCreatedPerUserPerHour: 100, maxRoomsPerUser: 1000, maxRoomsPerApp: 100_000 } });
+  const groups = new GroupService({
+    store,
+    rooms,
+    router,
+    clock,
+    logger,
+    nodeId: 'n1',
+    maxRoomsPerConnection: 10,
+    quotas: { maxRoomsCreatedPerUserPerHour: 100, maxRoomsPerUser: 1000, maxRoomsPerApp: 100_000 },
+  });
   const messages = new MessageService({ router, groups });
   const profiles = new ProfileService({ store, maxProfilesPerApp: 1_000_000 });
   return {

@@ -49,7 +49,8 @@ function checkCustomFields(custom: unknown): Array<{ key: string; value: string 
   if (custom.length > LIMITS.maxProfileCustomFields) throw new StadiumError('PROFILE_TOO_LARGE', `${custom.length} custom fields`);
   const seen = new Set<string>();
   return custom.map((entry: unknown, i) => {
-    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new StadiumError('INVALID_PARAMETER', `profileCustomField[${i}] must be a { key, value } object`);
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+      throw new StadiumError('INVALID_PARAMETER', `profileCustomField[${i}] must be a { key, value } object`);
     const { key, value } = entry as Record<string, unknown>;
     if (typeof key !== 'string' || typeof value !== 'string') throw new StadiumError('INVALID_PARAMETER', `profileCustomField[${i}] key and value must be strings`);
     if (!isValidProfileCustomKey(key)) throw new StadiumError('INVALID_PROFILE_CUSTOM_KEY', `got ${describe(key)}`);

@@ -32,10 +32,5 @@ export type ToWorker =
 
 /** True for messages of this protocol (other libraries share the IPC channel). */
 export function isStadiumIpc(message: unknown): message is ToPrimary | ToWorker {
-  return (
-    typeof message === 'object' &&
-    message !== null &&
-    typeof (message as { t?: unknown }).t === 'string' &&
-    (message as { t: string }).t.startsWith('stadium:')
-  );
+  return typeof message === 'object' && message !== null && typeof (message as { t?: unknown }).t === 'string' && (message as { t: string }).t.startsWith('stadium:');
 }

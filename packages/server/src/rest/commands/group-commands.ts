@@ -9,7 +9,7 @@ import { LIMITS, StadiumError, TIM_TYPES, type GroupInfo } from '@stadium/protoc
 import { fromMsgBody, MsgBody } from '../msg-body.js';
 import { defineCommand, type AnyRestCommand, type RestContext } from '../rest-command.js';
 
-const GroupId = Type.String({ minLength: 1, maxLength: LIMITS.maxGroupIdBytes, description: 'The room\'s group ID' });
+const GroupId = Type.String({ minLength: 1, maxLength: LIMITS.maxGroupIdBytes, description: "The room's group ID" });
 const Account = Type.String({ minLength: 1, maxLength: LIMITS.maxUserIdBytes });
 const KeyValue = Type.Object({ Key: Type.String({ minLength: 1, maxLength: 64 }), Value: Type.String({ maxLength: 4096 }) });
 const OnOff = Type.Union([Type.Literal('On'), Type.Literal('Off')]);
@@ -33,7 +33,8 @@ export const createGroup = defineCommand({
   }),
   response: Type.Object({ GroupId: Type.String() }),
   async handle({ actor, deps }, body) {
-    if (body.MemberList !== undefined && body.MemberList.length > 0) throw new StadiumError('NO_PERMISSION', 'live rooms are created without members (MemberList); members join with the SDK');
+    if (body.MemberList !== undefined && body.MemberList.length > 0)
+      throw new StadiumError('NO_PERMISSION', 'live rooms are created without members (MemberList); members join with the SDK');
     const { group } = await deps.groups.create(
       actor,
       {
@@ -123,14 +124,18 @@ export const getGroupInfo = defineCommand({
 /** `get_appid_group_list`. */
 export const getAppidGroupList = defineCommand({
   path: 'group_open_http_svc/get_appid_group_list',
-  summary: 'The app\'s live rooms, oldest first, paged with Limit and Next.',
+  summary: "The app's live rooms, oldest first, paged with Limit and Next.",
   ratePerSec: 1,
   body: Type.Object({
     Limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, description: 'Default 10000' })),
     Next: Type.Optional(Type.Integer({ minimum: 0, description: 'From the previous answer; 0 or absent for the first page' })),
     GroupType: Type.Optional(Type.String({ maxLength: 32 })),
   }),
-  response: Type.Object({ TotalCount: Type.Integer(), GroupIdList: Type.Array(Type.Object({ GroupId: Type.String() })), Next: Type.Integer({ description: '0 when there are no more' }) }),
+  response: Type.Object({
+    TotalCount: Type.Integer(),
+    GroupIdList: Type.Array(Type.Object({ GroupId: Type.String() })),
+    Next: Type.Integer({ description: '0 when there are no more' }),
+  }),
   async handle({ actor, deps }, body) {
     if (body.GroupType !== undefined && body.GroupType !== 'AVChatRoom') return { TotalCount: 0, GroupIdList: [], Next: 0 };
     const page = await deps.groups.list(actor, body.Limit ?? 10_000, body.Next ?? 0);
@@ -189,9 +194,13 @@ const SendFields = {
 /** `send_group_msg`. */
 export const sendGroupMsg = defineCommand({
   path: 'group_open_http_svc/send_group_msg',
-  summary: 'Send a message to a live room as From_Account (default: the admin), through the room\'s rules; answers MsgSeq and MsgTime.',
+  summary: "Send a message to a live room as From_Account (default: the admin), through the room's rules; answers MsgSeq and MsgTime.",
   body: Type.Object({ GroupId, ...SendFields }),
-  response: Type.Object({ MsgSeq: Type.Integer(), MsgTime: Type.Integer(), MsgDropReason: Type.String({ description: '"MsgFreqCtrl" when the room\'s downstream cap sampled it away (accepted, delivered to nobody)' }) }),
+  response: Type.Object({
+    MsgSeq: Type.Integer(),
+    MsgTime: Type.Integer(),
+    MsgDropReason: Type.String({ description: '"MsgFreqCtrl" when the room\'s downstream cap sampled it away (accepted, delivered to nobody)' }),
+  }),
   async handle(ctx, body) {
     const sender = await senderOf(ctx, body.From_Account);
     const message = {
@@ -239,13 +248,23 @@ export const sendBroadcastMsg = defineCommand({
   summary: 'Send one message to every live room of the app (each room numbers it in its own sequence).',
   ratePerSec: 1,
   body: Type.Object(SendFields),
-  response: Type.Object({ MsgSeq: Type.Integer({ description: '0: each room gives the message its own sequence number' }), GroupCount: Type.Integer(), FailedGroupIdList: Type.Array(Type.Object({ GroupId: Type.String(), ErrorCode: Type.Integer() })) }),
+  response: Type.Object({
+    MsgSeq: Type.Integer({ description: '0: each room gives the message its own sequence number' }),
+    GroupCount: Type.Integer(),
+    FailedGroupIdList: Type.Array(Type.Object({ GroupId: Type.String(), ErrorCode: Type.Integer() })),
+  }),
   async handle(ctx, body) {
     const sender = await senderOf(ctx, body.From_Account);
     const { groupIds } = await ctx.deps.groups.list(ctx.actor, Number.MAX_SAFE_INTEGER, 0);
     const failed: Array<{ GroupId: string; ErrorCode: number }> = [];
     for (const groupId of groupIds) {
-      const message = { id: `rest-${randomUUID()}`, ...fromMsgBody(body.MsgBody), priority: body.MsgPriority ?? 'Normal', random: body.Random, ...(body.CloudCustomData !== undefined ? { cloudCustomData: body.CloudCustomData } : {}) };
+      const message = {
+        id: `rest-${randomUUID()}`,
+        ...fromMsgBody(body.MsgBody),
+        priority: body.MsgPriority ?? 'Normal',
+        random: body.Random,
+        ...(body.CloudCustomData !== undefined ? { cloudCustomData: body.CloudCustomData } : {}),
+      };
       try {
         await ctx.deps.messages.send(ctx.actor, groupId, message, undefined, sender, { dedupeKey: `${sender.userId}\u0000${body.Random}` });
       } catch (error) {
@@ -264,7 +283,7 @@ const toList = (counters: Record<string, number>): Array<{ Key: string; Value: n
 /** `get_group_counter`. */
 export const getGroupCounter = defineCommand({
   path: 'group_open_http_svc/get_group_counter',
-  summary: 'A room\'s counters (all when GroupCounterKeys is absent).',
+  summary: "A room's counters (all when GroupCounterKeys is absent).",
   body: Type.Object({ GroupId, GroupCounterKeys: CounterKeys }),
   response: Type.Object({ GroupCounter: CounterList }),
   async handle({ actor, deps }, body) {
@@ -276,10 +295,13 @@ export const getGroupCounter = defineCommand({
 /** `update_group_counter`. */
 export const updateGroupCounter = defineCommand({
   path: 'group_open_http_svc/update_group_counter',
-  summary: 'Set, increase or decrease a room\'s counters (Mode, default Set); members get the totals within a second.',
+  summary: "Set, increase or decrease a room's counters (Mode, default Set); members get the totals within a second.",
   body: Type.Object({
     GroupId,
-    GroupCounter: Type.Array(Type.Object({ Key: Type.String({ minLength: 1, maxLength: 128 }), Value: Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }) }), { minItems: 1, maxItems: 20 }),
+    GroupCounter: Type.Array(
+      Type.Object({ Key: Type.String({ minLength: 1, maxLength: 128 }), Value: Type.Integer({ minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER }) }),
+      { minItems: 1, maxItems: 20 },
+    ),
     Mode: Type.Optional(Type.Union([Type.Literal('Set'), Type.Literal('Increase'), Type.Literal('Decrease')])),
   }),
   response: Type.Object({ GroupCounter: CounterList }),
@@ -301,7 +323,7 @@ export const updateGroupCounter = defineCommand({
 /** `delete_group_counter`. */
 export const deleteGroupCounter = defineCommand({
   path: 'group_open_http_svc/delete_group_counter',
-  summary: 'Delete a room\'s counters (all when GroupCounterKeys is absent).',
+  summary: "Delete a room's counters (all when GroupCounterKeys is absent).",
   body: Type.Object({ GroupId, GroupCounterKeys: CounterKeys }),
   response: Type.Object({}),
   async handle({ actor, deps }, body) {
