@@ -38,8 +38,17 @@ describe('RateLimiter', () => {
       if (t % 100 === 0 && limiter.tryTake(0, t)) highAdmitted++;
     }
     expect(highAdmitted).toBe(100);
-    expect(normalAdmitted).toBeLessThanOrEqual(40 * 10 + 40);
+    // The burst down to Normal's reserve (36), plus the refill until the last step at 9,990 ms
+    // (399.6 tokens), less the 100 High took: every token Normal could spend, and no more.
+    expect(normalAdmitted).toBe(36 + 399 - 100);
     expect(normalAdmitted + highAdmitted).toBeLessThanOrEqual(40 * 10 + 40);
+  });
+
+  it('never holds more than one second of burst, however long it was idle', () => {
+    const limiter = new RateLimiter(40, 0);
+    let admitted = 0;
+    for (let i = 0; i < 100; i++) if (limiter.tryTake(0, 60_000)) admitted++;
+    expect(admitted).toBe(40);
   });
 
   it('changes rate keeping the fill fraction', () => {
