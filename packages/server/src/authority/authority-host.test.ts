@@ -141,6 +141,37 @@ describe('AuthorityHost', () => {
     await n.host.close();
   });
 
+  it('changes the room profile for its owner, stores it and tips the members with exactly the new values', async () => {
+    const { store, app } = await setup();
+    const n = node(store);
+    const payloads: unknown[] = [];
+    n.bus.subscribe(roomSubject(app.sdkAppId, 'g'), (m: BusMessage) => {
+      if (m.kind === 'batch') for (const e of m.entries) payloads.push((JSON.parse(e.json) as { payload: unknown }).payload);
+    });
+    const room = { sdkAppId: app.sdkAppId, groupId: 'g', authority: 'n1' };
+    expect(await refusal(n.router.call(room, 'profile', { actor: member, patch: { name: 'taken' } }))).toBe('NO_PERMISSION');
+    const { record } = await n.router.call(room, 'profile', {
+      actor: owner,
+      patch: { name: 'Show', faceUrl: 'https://example.com/f.png', muteAll: true, customFields: [{ key: 'k', value: 'v' }] },
+    });
+    // Custom fields merge: the sample room's own field stays.
+    expect(record).toMatchObject({
+      name: 'Show',
+      faceUrl: 'https://example.com/f.png',
+      muteAll: true,
+      customFields: [
+        { key: 'topic', value: 'cooking' },
+        { key: 'k', value: 'v' },
+      ],
+    });
+    expect(await store.getGroup(app.sdkAppId, 'g')).toMatchObject({ name: 'Show', faceUrl: 'https://example.com/f.png', muteAll: true });
+    await new Promise((r) => setImmediate(r));
+    expect(payloads).toHaveLength(1);
+    expect(payloads[0]).toMatchObject({ operationType: 6, operatorID: 'o', newGroupProfile: { name: 'Show', avatar: 'https://example.com/f.png', muteAllMembers: true } });
+    expect(Object.keys((payloads[0] as { newGroupProfile: object }).newGroupProfile).sort()).toEqual(['avatar', 'groupCustomField', 'muteAllMembers', 'name']);
+    await n.host.close();
+  });
+
   it("decides owner-only commands from its own record, not the caller's copy", async () => {
     const { store, app } = await setup();
     const n = node(store);

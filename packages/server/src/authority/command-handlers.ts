@@ -13,10 +13,19 @@ import type { Clock } from '../clock/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Store } from '../storage/store.js';
 import type { GroupPatch } from '../storage/store.js';
-import type { Admitted, AuthorityCommandName, AuthorityCommands, UnsequencedMessage } from '../wire/authority-commands.js';
+import type { Admitted, AuthorityCommandName, AuthorityCommands, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { encodeMessage } from '../wire/batch-entry.js';
 import type { Admission } from './admission.js';
 import type { RoomAuthority } from './room-authority.js';
+
+/** Each plain profile field of a patch (stored under the same name) and its name in the profile-updated tip. */
+const PROFILE_TIP_NAMES = [
+  ['name', 'name'],
+  ['introduction', 'introduction'],
+  ['notification', 'notification'],
+  ['faceUrl', 'avatar'],
+  ['muteAll', 'muteAllMembers'],
+] as const satisfies ReadonlyArray<readonly [Exclude<keyof RoomProfilePatch, 'customFields'> & keyof GroupPatch, string]>;
 
 /** A handler: the room it is about, and the request body. */
 type Handler<C extends AuthorityCommandName> = (room: RoomAuthority, body: AuthorityCommands[C]['req']) => Promise<AuthorityCommands[C]['res']>;
@@ -132,25 +141,11 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       const now = clock.now();
       const changes: GroupPatch = { lastInfoAt: now };
       const shown: Record<string, unknown> = {};
-      if (patch.name !== undefined) {
-        changes.name = patch.name;
-        shown.name = patch.name;
-      }
-      if (patch.introduction !== undefined) {
-        changes.introduction = patch.introduction;
-        shown.introduction = patch.introduction;
-      }
-      if (patch.notification !== undefined) {
-        changes.notification = patch.notification;
-        shown.notification = patch.notification;
-      }
-      if (patch.faceUrl !== undefined) {
-        changes.faceUrl = patch.faceUrl;
-        shown.avatar = patch.faceUrl;
-      }
-      if (patch.muteAll !== undefined) {
-        changes.muteAll = patch.muteAll;
-        shown.muteAllMembers = patch.muteAll;
+      for (const [field, tipName] of PROFILE_TIP_NAMES) {
+        const value = patch[field];
+        if (value === undefined) continue;
+        Object.assign(changes, { [field]: value });
+        shown[tipName] = value;
       }
       if (patch.customFields !== undefined) {
         const fields = new Map(room.record.customFields.map((f) => [f.key, f.value]));
