@@ -128,6 +128,12 @@ export class Connection implements Recipient, MemberHandle {
     this.ws.send(JSON.stringify(frame));
   }
 
+  /** Send a frame already encoded as JSON text (shared by every connection it goes to). */
+  sendText(text: string): void {
+    if (this.closing) return;
+    this.ws.send(text);
+  }
+
   /** Answer request `id` with a registry error. */
   sendError(id: number, name: ErrorName, message: string): void {
     this.send({ t: 'res', id, code: ERRORS[name].code, name, message });

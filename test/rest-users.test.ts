@@ -1,0 +1,165 @@
+/**
+ * The user-level REST commands against a real server, observed by real SDK clients:
+ * `openim/sendmsg` reaches every connection of the recipient as a C2C message (and the
+ * sender's own with SyncOtherMachine 1) and nobody else; `im_open_login_svc/kick` ends every
+ * session of the user with KICKED_OUT REST_API_Kick and close 4011; account imports and
+ * `profile/portrait_set` / `portrait_get` are the same profile operation as the SDK's.
+ */
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import TIM, { type Client, type Message } from '@stadium/sdk';
+import { genUserSig } from '../packages/server/src/auth/user-sig.js';
+import { createApp } from '../packages/server/src/apps/create-app.js';
+import { LocalBus } from '../packages/server/src/bus/local-bus.js';
+import { LocalHub } from '../packages/server/src/bus/local-hub.js';
+import { systemClock } from '../packages/server/src/clock/clock.js';
+import { startStadium, type StadiumServer } from '../packages/server/src/server.js';
+import { MemoryStore } from '../packages/server/src/storage/memory-store.js';
+import { collectMessages, nextEvent, waitForMessage } from './support/events.js';
+import { RawClient } from './support/raw-client.js';
+import { rest } from './support/rest.js';
+import { startTestStadium, type TestStadium } from './support/stadium.js';
+
+const clients: Client[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.destroy()));
+});
+
+async function loggedIn(t: Pick<TestStadium, 'url' | 'sig'> & { app: { sdkAppId: number } }, userID: string): Promise<Client> {
+  const client = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
+  client.setLogLevel(4);
+  clients.push(client);
+  await client.login({ userID, userSig: t.sig(userID) });
+  return client;
+}
+
+const text = (Text: string) => [{ MsgType: 'TIMTextElem', MsgContent: { Text } }];
+
+describe('openim/sendmsg', () => {
+  it('reaches every connection of To_Account as a C2C message, and nobody else', async () => {
+    await using t = await startTestStadium();
+    const [bob1, bob2, alice] = [await loggedIn(t, 'bob'), await loggedIn(t, 'bob'), await loggedIn(t, 'alice')];
+    const guest = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
+    guest.setLogLevel(4);
+    clients.push(guest);
+    const inboxes = [bob1, bob2, alice, guest].map(collectMessages);
+    const answer = await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 7, MsgSeq: 99, MsgBody: text('quit-sync'), CloudCustomData: 'hidden' });
+    expect(answer).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, MsgKey: `99_7_${answer.MsgTime as number}` });
+    expect(Math.abs((answer.MsgTime as number) - Date.now() / 1000)).toBeLessThan(5);
+    for (const [i, bob] of [bob1, bob2].entries()) {
+      const got = await waitForMessage(bob, inboxes[i]!, (m) => m.conversationType === TIM.TYPES.CONV_C2C);
+      expect(got).toMatchObject({
+        type: TIM.TYPES.MSG_TEXT,
+        payload: { text: 'quit-sync' },
+        conversationID: `C2C${t.app.adminUserId}`,
+        from: t.app.adminUserId,
+        to: 'bob',
+        flow: 'in',
+        sequence: 99,
+        random: 7,
+        cloudCustomData: 'hidden',
+      });
+    }
+    // A marker to alice proves she was connected and got nothing before it; the guest gets nothing.
+    await rest(t, 'openim/sendmsg', { To_Account: 'alice', MsgRandom: 8, MsgBody: text('marker') });
+    await waitForMessage(alice, inboxes[2]!, (m) => m.payload.text === 'marker');
+    expect(inboxes[2]!.map((m) => m.payload.text)).toEqual(['marker']);
+    expect(inboxes[3]).toEqual([]);
+    expect(inboxes[0]).toHaveLength(1);
+  });
+
+  it("with SyncOtherMachine 1 also reaches the sender's own connections as flow out, with its nick", async () => {
+    await using t = await startTestStadium();
+    const [host, bob] = [await loggedIn(t, 'host'), await loggedIn(t, 'bob')];
+    expect(await rest(t, 'profile/portrait_set', { From_Account: 'host', ProfileItem: [{ Tag: 'Tag_Profile_IM_Nick', Value: 'The Host' }] })).toMatchObject({ ErrorCode: 0 });
+    const [hostInbox, bobInbox] = [collectMessages(host), collectMessages(bob)];
+    const body = {
+      From_Account: 'host',
+      To_Account: 'bob',
+      SyncOtherMachine: 1,
+      MsgRandom: 1,
+      MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'quit', Desc: 'd', Ext: 'e' } }],
+    };
+    expect(await rest(t, 'openim/sendmsg', body)).toMatchObject({ ErrorCode: 0 });
+    const mine = await waitForMessage(host, hostInbox, () => true);
+    expect(mine).toMatchObject({ conversationID: 'C2Cbob', flow: 'out', from: 'host', to: 'bob', nick: 'The Host', payload: { data: 'quit', description: 'd', extension: 'e' } });
+    const theirs = await waitForMessage(bob, bobInbox, () => true);
+    expect(theirs).toMatchObject({ conversationID: 'C2Chost', flow: 'in', nick: 'The Host' });
+    // SyncOtherMachine 2: the sender's connections get nothing (the marker arrives alone).
+    expect(await rest(t, 'openim/sendmsg', { ...body, SyncOtherMachine: 2, MsgRandom: 2 })).toMatchObject({ ErrorCode: 0 });
+    await waitForMessage(bob, bobInbox, (m) => m.random === 2);
+    await rest(t, 'openim/sendmsg', { To_Account: 'host', MsgRandom: 3, MsgBody: text('marker') });
+    await waitForMessage(host, hostInbox, (m) => m.random === 3);
+    expect(hostInbox.map((m) => m.random)).toEqual([1, 3]);
+  });
+
+  it('refuses bad bodies with the compatible codes, naming the field', async () => {
+    await using t = await startTestStadium();
+    const missing = await rest(t, 'openim/sendmsg', { MsgRandom: 1, MsgBody: text('x') });
+    expect(missing).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 20001 });
+    expect(missing.ErrorInfo).toMatch(/^To_Account: is required/);
+    expect((await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgBody: text('x') })).ErrorInfo).toMatch(/^MsgRandom: is required/);
+    expect((await rest(t, 'openim/sendmsg', { To_Account: 'b o b', MsgRandom: 1, MsgBody: text('x') })).ErrorInfo).toMatch(/^To_Account: must match pattern/);
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgLifeTime: 604_801, MsgBody: text('x') })).toMatchObject({ ErrorCode: 20001 });
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, SyncOtherMachine: 3, MsgBody: text('x') })).toMatchObject({ ErrorCode: 20001 });
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: {} }] })).toMatchObject({ ErrorCode: 10004 });
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('') })).toMatchObject({ ErrorCode: 10004 });
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x'.repeat(12_001)) })).toMatchObject({ ErrorCode: 80002 });
+  });
+});
+
+describe('im_open_login_svc/kick', () => {
+  it('ends every session of the user with KICKED_OUT REST_API_Kick and close 4011; others stay', async () => {
+    await using t = await startTestStadium();
+    const [bob1, bob2, alice] = [await loggedIn(t, 'bob'), await loggedIn(t, 'bob'), await loggedIn(t, 'alice')];
+    const raw = await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
+    expect((await raw.request('login', { userID: 'bob', userSig: t.sig('bob') })).code).toBe(0);
+    const kicked = [bob1, bob2].map((c) => nextEvent<{ type: string }>(c, TIM.EVENT.KICKED_OUT));
+    expect(await rest(t, 'im_open_login_svc/kick', { UserID: 'bob' })).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
+    for (const event of await Promise.all(kicked)) expect(event.type).toBe(TIM.TYPES.KICKED_OUT_REST_API);
+    await raw.closed();
+    expect(raw.closeCode).toBe(4011);
+    expect(raw.frames.find((f) => f.t === 'kick')).toMatchObject({ type: 'REST_API_Kick', code: 3006, name: 'KICKED_BY_ADMIN' });
+    // alice is still logged in and reachable.
+    const inbox = collectMessages(alice);
+    await rest(t, 'openim/sendmsg', { To_Account: 'alice', MsgRandom: 1, MsgBody: text('still here') });
+    await waitForMessage(alice, inbox, () => true);
+    // The legacy field name works too; a body with neither names the field.
+    expect(await rest(t, 'im_open_login_svc/kick', { Identifier: 'alice' })).toMatchObject({ ErrorCode: 0 });
+    const neither = await rest(t, 'im_open_login_svc/kick', {});
+    expect(neither).toMatchObject({ ErrorCode: 70402 });
+    expect(neither.ErrorInfo).toMatch(/^UserID: is required/);
+  });
+});
+
+describe('two nodes', () => {
+  const running: StadiumServer[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.close()));
+  });
+
+  it('deliver sendmsg and kick to the connections of the user on every node', async () => {
+    const store = new MemoryStore();
+    const hub = new LocalHub();
+    const nodes = ['n0', 'n1'];
+    const app = await createApp(store, { name: 'two' }, systemClock);
+    for (const nodeId of nodes) {
+      running.push(
+        await startStadium(
+          { port: 0, host: '127.0.0.1', nodeId, logLevel: 'silent' },
+          { store, bus: new LocalBus({ hub, clock: systemClock }), nodes, logger: pino({ level: 'silent' }) },
+        ),
+      );
+    }
+    const sig = (userId: string): string => genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, userId, expireSec: 3600, nowSec: Math.floor(Date.now() / 1000) });
+    const bobs = await Promise.all(running.map((s) => loggedIn({ url: s.url, sig, app }, 'bob')));
+    const inboxes = bobs.map(collectMessages);
+    const t0 = { url: running[0]!.url, app, sig } as unknown as TestStadium;
+    expect(await rest(t0, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 5, MsgBody: text('hi') })).toMatchObject({ ErrorCode: 0 });
+    const got: Message[] = await Promise.all(bobs.map((b, i) => waitForMessage(b, inboxes[i]!, () => true)));
+    expect(got.map((m) => m.payload.text)).toEqual(['hi', 'hi']);
+    const kicked = bobs.map((c) => nextEvent<{ type: string }>(c, TIM.EVENT.KICKED_OUT));
+    expect(await rest(t0, 'im_open_login_svc/kick', { UserID: 'bob' })).toMatchObject({ ErrorCode: 0 });
+    expect((await Promise.all(kicked)).map((e) => e.type)).toEqual(['REST_API_Kick', 'REST_API_Kick']);
+  });
+});
