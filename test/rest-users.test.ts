@@ -163,3 +163,125 @@ describe('two nodes', () => {
     expect((await Promise.all(kicked)).map((e) => e.type)).toEqual(['REST_API_Kick', 'REST_API_Kick']);
   });
 });
+
+describe('accounts and profiles', () => {
+  it('account_import stores nick and face URL that the SDK and portrait_get read; re-import updates; legacy Identifier', async () => {
+    await using t = await startTestStadium();
+    expect(await rest(t, 'im_open_login_svc/account_import', { UserID: 'vi', Nick: 'Vi', FaceUrl: 'https://example.com/vi.png' })).toMatchObject({
+      ActionStatus: 'OK',
+      ErrorCode: 0,
+    });
+    const reader = await loggedIn(t, 'reader');
+    expect((await reader.getUserProfile({ userIDList: ['vi'] })).data).toMatchObject([{ userID: 'vi', nick: 'Vi', avatar: 'https://example.com/vi.png' }]);
+    // Re-importing with only Nick keeps the face URL.
+    expect(await rest(t, 'im_open_login_svc/account_import', { Identifier: 'vi', Type: 0, Nick: 'Vivi' })).toMatchObject({ ErrorCode: 0 });
+    const got = await rest(t, 'profile/portrait_get', { To_Account: ['vi'], TagList: ['Tag_Profile_IM_Nick', 'Tag_Profile_IM_Image'] });
+    expect(got).toMatchObject({
+      ActionStatus: 'OK',
+      ErrorDisplay: '',
+      UserProfileItem: [
+        {
+          To_Account: 'vi',
+          ResultCode: 0,
+          ProfileItem: [
+            { Tag: 'Tag_Profile_IM_Nick', Value: 'Vivi' },
+            { Tag: 'Tag_Profile_IM_Image', Value: 'https://example.com/vi.png' },
+          ],
+        },
+      ],
+    });
+    expect(got.Fail_Account).toBeUndefined();
+    // Bad bodies: named field, compatible code, nothing stored.
+    const neither = await rest(t, 'im_open_login_svc/account_import', { Nick: 'x' });
+    expect(neither).toMatchObject({ ErrorCode: 70402 });
+    expect(neither.ErrorInfo).toMatch(/^UserID: is required/);
+    expect((await rest(t, 'im_open_login_svc/account_import', { UserID: 'x'.repeat(33) })).ErrorInfo).toMatch(/^UserID: must NOT have more than 32 characters/);
+    expect(await rest(t, 'im_open_login_svc/account_import', { UserID: 'long', Nick: '中'.repeat(200) })).toMatchObject({ ErrorCode: 40601 });
+    expect((await rest(t, 'profile/portrait_get', { To_Account: ['long'], TagList: ['Tag_Profile_IM_Nick'] })).UserProfileItem).toMatchObject([{ ResultCode: 40003 }]);
+  });
+
+  it('multiaccount_import makes accounts known, leaves existing ones alone and reports what the quota refused', async () => {
+    await using t = await startTestStadium({ maxProfilesPerApp: 3 });
+    expect(await rest(t, 'im_open_login_svc/account_import', { UserID: 'a', Nick: 'A' })).toMatchObject({ ErrorCode: 0 });
+    const answer = await rest(t, 'im_open_login_svc/multiaccount_import', { Accounts: ['a', 'b', 'c', 'd', 'b'] });
+    expect(answer).toMatchObject({ ActionStatus: 'OK', FailAccounts: ['d'] });
+    const got = await rest(t, 'profile/portrait_get', { To_Account: ['a', 'b', 'c', 'd'], TagList: ['Tag_Profile_IM_Nick'] });
+    expect((got.UserProfileItem as Array<{ ResultCode: number; ProfileItem: unknown[] }>).map((i) => i.ResultCode)).toEqual([0, 0, 0, 40003]);
+    expect((got.UserProfileItem as Array<{ ProfileItem: unknown[] }>)[0]!.ProfileItem).toEqual([{ Tag: 'Tag_Profile_IM_Nick', Value: 'A' }]);
+    expect(got.Fail_Account).toEqual(['d']);
+    expect(await rest(t, 'im_open_login_svc/multiaccount_import', { Accounts: [] })).toMatchObject({ ErrorCode: 70402 });
+    expect(await rest(t, 'im_open_login_svc/multiaccount_import', { Accounts: Array.from({ length: 101 }, (_, i) => `u${i}`) })).toMatchObject({ ErrorCode: 70402 });
+  });
+
+  it('portrait_set is updateMyProfile: live sessions stamp the new nick, the same bounds, unknown tags and wrong types refused', async () => {
+    await using t = await startTestStadium();
+    const [vi, reader] = [await loggedIn(t, 'vi'), await loggedIn(t, 'reader')];
+    const items = [
+      { Tag: 'Tag_Profile_IM_Nick', Value: 'Vi' },
+      { Tag: 'Tag_Profile_IM_Image', Value: 'https://example.com/vi.png' },
+      { Tag: 'Tag_Profile_IM_Gender', Value: 'Gender_Type_Female' },
+      { Tag: 'Tag_Profile_IM_Level', Value: 3 },
+      { Tag: 'Tag_Profile_Custom_vip', Value: 'gold' },
+    ];
+    expect(await rest(t, 'profile/portrait_set', { From_Account: 'vi', ProfileItem: items })).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, ErrorDisplay: '' });
+    // A second custom tag keeps the first.
+    expect(await rest(t, 'profile/portrait_set', { From_Account: 'vi', ProfileItem: [{ Tag: 'Tag_Profile_Custom_seat', Value: 'A1' }] })).toMatchObject({ ErrorCode: 0 });
+    expect((await vi.getMyProfile()).data).toMatchObject({
+      nick: 'Vi',
+      avatar: 'https://example.com/vi.png',
+      gender: 'Gender_Type_Female',
+      level: 3,
+      profileCustomField: [
+        { key: 'Tag_Profile_Custom_vip', value: 'gold' },
+        { key: 'Tag_Profile_Custom_seat', value: 'A1' },
+      ],
+    });
+    // The live session picked up the nick: its next room message carries it.
+    const { data } = await vi.createGroup({ name: 'r', type: TIM.TYPES.GRP_AVCHATROOM });
+    await vi.joinGroup({ groupID: data.group.groupID });
+    await reader.joinGroup({ groupID: data.group.groupID });
+    const inbox = collectMessages(reader);
+    await vi.sendMessage(vi.createTextMessage({ to: data.group.groupID, conversationType: TIM.TYPES.CONV_GROUP, payload: { text: 'hello' } }));
+    expect(await waitForMessage(reader, inbox, (m) => m.type === TIM.TYPES.MSG_TEXT)).toMatchObject({ nick: 'Vi', avatar: 'https://example.com/vi.png' });
+
+    const got = await rest(t, 'profile/portrait_get', { To_Account: ['vi'], TagList: ['Tag_Profile_IM_Level', 'Tag_Profile_Custom_seat', 'Tag_Profile_Custom_none'] });
+    expect((got.UserProfileItem as Array<{ ProfileItem: unknown[] }>)[0]!.ProfileItem).toEqual([
+      { Tag: 'Tag_Profile_IM_Level', Value: 3 },
+      { Tag: 'Tag_Profile_Custom_seat', Value: 'A1' },
+    ]);
+
+    // Refusals change nothing.
+    const refusals: Array<[unknown, number]> = [
+      [
+        [
+          { Tag: 'Tag_Profile_IM_Nick', Value: 'Changed' },
+          { Tag: 'Tag_Profile_IM_Unknown', Value: 'x' },
+        ],
+        40009,
+      ],
+      [
+        [
+          { Tag: 'Tag_Profile_IM_Nick', Value: 'Changed' },
+          { Tag: 'Tag_Profile_IM_Level', Value: 'high' },
+        ],
+        40610,
+      ],
+      [[{ Tag: 'Tag_Profile_IM_Nick', Value: 7 }], 40610],
+      [
+        [
+          { Tag: 'Tag_Profile_IM_Nick', Value: 'Changed' },
+          { Tag: 'Tag_Profile_IM_Gender', Value: 'Gender_Type_Robot' },
+        ],
+        40605,
+      ],
+      [[{ Tag: 'Tag_Profile_IM_Nick', Value: '中'.repeat(200) }], 40601],
+      [[], 40001],
+    ];
+    for (const [ProfileItem, code] of refusals)
+      expect(await rest(t, 'profile/portrait_set', { From_Account: 'vi', ProfileItem }), JSON.stringify(ProfileItem)).toMatchObject({ ErrorCode: code });
+    expect((await rest(t, 'profile/portrait_set', { ProfileItem: items })).ErrorInfo).toMatch(/^From_Account: is required/);
+    expect((await vi.getMyProfile()).data).toMatchObject({ nick: 'Vi', gender: 'Gender_Type_Female' });
+    expect(await rest(t, 'profile/portrait_get', { To_Account: ['vi'], TagList: ['Tag_Profile_IM_Bogus'] })).toMatchObject({ ErrorCode: 40009 });
+    expect(await rest(t, 'profile/portrait_get', { To_Account: [], TagList: ['Tag_Profile_IM_Nick'] })).toMatchObject({ ErrorCode: 40001 });
+  });
+});
