@@ -5,6 +5,7 @@
  * session of the user with KICKED_OUT REST_API_Kick and close 4011; account imports and
  * `profile/portrait_set` / `portrait_get` are the same profile operation as the SDK's.
  */
+import type { Socket } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import TIM, { type Client, type Message } from '@stadium/sdk';
@@ -107,6 +108,36 @@ describe('openim/sendmsg', () => {
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x'.repeat(12_001)) })).toMatchObject({ ErrorCode: 80002 });
   });
 });
+
+describe('openim/sendmsg to a stalled connection', () => {
+  it('closes it as a slow consumer (4008) instead of buffering without bound; the user’s other connection gets everything', async () => {
+    await using t = await startTestStadium({ maxPendingBytes: 65_536 });
+    const [stalled, fast] = [await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`), await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`)];
+    for (const c of [stalled, fast]) expect((await c.request('login', { userID: 'bob', userSig: t.sig('bob') })).code).toBe(0);
+    (stalled.ws as unknown as { _socket: Socket })._socket.pause();
+    const big = 'x'.repeat(11_000);
+    let sent = 0;
+    // Until the stalled socket's unsent bytes pass maxPendingBytes (the kernel buffers fill first).
+    for (let burst = 0; burst < 40 && stalled.closeCode === null; burst++) {
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: sent + i, MsgBody: text(big) })));
+      sent += answers.filter((a) => a.ErrorCode === 0).length;
+      if ((await metric(t.url, 'stadium_slow_consumer_closes_total')) > 0) break;
+    }
+    await expect.poll(() => metric(t.url, 'stadium_slow_consumer_closes_total'), { timeout: 10_000 }).toBe(1);
+    await fast.next((f) => f.t === 'c2c' && f.m.random === sent - 1);
+    expect(fast.frames.filter((f) => f.t === 'c2c')).toHaveLength(sent);
+    (stalled.ws as unknown as { _socket: Socket })._socket.resume();
+    await stalled.closed();
+    expect(stalled.closeCode).toBe(4008);
+    await fast.close();
+  });
+});
+
+async function metric(url: string, name: string): Promise<number> {
+  const body = await (await fetch(`${url}/metrics`)).text();
+  const line = body.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.split(' ')[1]) : 0;
+}
 
 describe('im_open_login_svc/kick', () => {
   it('ends every session of the user with KICKED_OUT REST_API_Kick and close 4011; others stay', async () => {
