@@ -173,6 +173,17 @@ export const ERRORS = {
     message: 'The server ended this session (for example, its userSig expired); log in again with a fresh userSig.',
     close: CLOSE_CODES.KICKED,
   },
+  KICKED_BY_ADMIN: {
+    code: 3006,
+    http: 401,
+    message: "The app's backend ended this user's sessions (REST im_open_login_svc/kick); log in again to start a new one.",
+    close: CLOSE_CODES.KICKED,
+  },
+  ACCOUNT_BAD_REQUEST: {
+    code: 70402,
+    http: 400,
+    message: 'The account request is missing a field or has one of the wrong type; check it against docs/rest-api.md (UserID: 1–32 bytes of printable ASCII).',
+  },
   // ── userSig ──────────────────────────────────────────────────────────────
   USERSIG_EXPIRED: {
     code: 70001,
@@ -230,6 +241,26 @@ export const ERRORS = {
     code: 19015,
     http: 429,
     message: 'This application stores as many profiles as the server allows (maxProfilesPerApp); ask the operator to raise the limit.',
+  },
+  PROFILE_BAD_REQUEST: {
+    code: 40001,
+    http: 400,
+    message: 'The profile request is missing a field or has one of the wrong type; check it against docs/rest-api.md.',
+  },
+  PROFILE_UNKNOWN_TAG: {
+    code: 40009,
+    http: 400,
+    message: 'Unknown profile tag: use a Tag_Profile_IM_* tag listed in docs/rest-api.md or Tag_Profile_Custom_<1–8 letters, digits or _>.',
+  },
+  PROFILE_VALUE_TYPE: {
+    code: 40610,
+    http: 400,
+    message: 'A profile tag has a value of the wrong type: string tags take a string, number tags an integer (see docs/rest-api.md).',
+  },
+  ACCOUNT_NOT_FOUND: {
+    code: 40003,
+    http: 404,
+    message: 'No profile is stored for this account; import it (im_open_login_svc/account_import) or set its profile first.',
   },
   // ── Groups ───────────────────────────────────────────────────────────────
   GROUP_NOT_FOUND: {
@@ -342,6 +373,11 @@ export const ERRORS = {
     code: 10035,
     http: 405,
     message: 'Messages in live-broadcast groups cannot be recalled; send a correction instead.',
+  },
+  C2C_BAD_REQUEST: {
+    code: 20001,
+    http: 400,
+    message: 'The one-to-one message request is missing a field or has one of the wrong type; check it against docs/rest-api.md (openim/sendmsg).',
   },
   // ── SDK-side (raised by @stadium/sdk without a server round trip) ────────
   SDK_NO_SDKAPPID: {

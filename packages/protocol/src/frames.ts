@@ -246,6 +246,19 @@ export interface CountersFrame {
   c: Record<string, number>;
 }
 
+/**
+ * Server → client: a one-to-one message for this connection's user (REST `openim/sendmsg`), or,
+ * with the sender's other connections, the sender's own copy. Online only: a connection that is
+ * not logged in as `to` or `m.from` never receives it, and nothing is kept for later.
+ */
+export interface C2CFrame {
+  t: 'c2c';
+  /** The recipient's userID. */
+  to: string;
+  /** The message; `seq` is the request's `MsgSeq` (outside every room's numbering). */
+  m: WireMessage;
+}
+
 /** Server → client: answer to `ping`. */
 export interface PongFrame {
   t: 'pong';
@@ -271,4 +284,4 @@ export interface KickFrame {
 }
 
 /** Any frame a server sends. */
-export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | CountersFrame | PongFrame | ErrorFrame | KickFrame;
+export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | C2CFrame | CountersFrame | PongFrame | ErrorFrame | KickFrame;

@@ -42,5 +42,6 @@ export type {
   PongFrame,
   ErrorFrame,
   KickFrame,
+  C2CFrame,
   ServerFrame,
 } from './frames.js';

@@ -20,6 +20,7 @@ import {
   type ErrorFrame,
   type ErrorName,
   type KickFrame,
+  type C2CFrame,
   type CountersFrame,
   type MessagesFrame,
   type ServerFrame,
@@ -36,7 +37,7 @@ export type NetState = 'disconnected' | 'connecting' | 'connected';
 export type Requester = <C extends CommandName>(cmd: C, body: Commands[C]['req']) => Promise<Commands[C]['res']>;
 
 /** Pushed frames the connection hands to its owner. */
-export type PushFrame = MessagesFrame | CountersFrame | ErrorFrame | KickFrame;
+export type PushFrame = MessagesFrame | C2CFrame | CountersFrame | ErrorFrame | KickFrame;
 
 /** What the connection tells its owner. */
 export interface ConnectionHandlers {
@@ -262,6 +263,7 @@ export class Connection {
         this.handlers.push(frame);
         return;
       case 'msgs':
+      case 'c2c':
       case 'counters':
       case 'err':
         this.handlers.push(frame);

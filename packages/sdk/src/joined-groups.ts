@@ -42,6 +42,8 @@ export class JoinedGroups {
   accept(groupID: string, seq: number): boolean {
     const entry = this.groups.get(groupID);
     if (!entry) return false;
+    // seq 0: a notice for some members only, outside the room's numbering (never a duplicate).
+    if (seq === 0) return true;
     if (seq <= entry.lastSeq) return false;
     entry.lastSeq = seq;
     return true;

@@ -16,8 +16,8 @@ import {
   type WireMessage,
 } from '@stadium/protocol';
 
-/** `'GROUP'` for room messages and tips, `'@TIM#SYSTEM'` for group system notices. */
-export type ConversationType = typeof TIM_TYPES.CONV_GROUP | typeof TIM_TYPES.CONV_SYSTEM;
+/** `'GROUP'` for room messages and tips, `'@TIM#SYSTEM'` for group system notices, `'C2C'` for one-to-one messages. */
+export type ConversationType = typeof TIM_TYPES.CONV_GROUP | typeof TIM_TYPES.CONV_SYSTEM | typeof TIM_TYPES.CONV_C2C;
 /** Sending state of a message. */
 export type MessageStatus = 'unSend' | 'success' | 'fail';
 
@@ -29,10 +29,10 @@ export class Message {
   type: WireMessage['type'];
   /** Type-specific content (`{ text }`, `{ data, description, extension }`, …). */
   payload: Record<string, unknown>;
-  /** `'GROUP' + groupID`, or `'@TIM#SYSTEM'` for group system notices. */
+  /** `'GROUP' + groupID`, `'@TIM#SYSTEM'` for group system notices, `'C2C' + the other user's ID` for one-to-one messages. */
   conversationID: string;
   conversationType: ConversationType;
-  /** The groupID. */
+  /** The groupID (for a one-to-one message, the recipient's userID). */
   to: string;
   /** Sender userID (for tips the member concerned, for notices the operator). */
   from: string;
@@ -70,7 +70,12 @@ export class Message {
     this.type = init.type;
     this.payload = init.payload;
     this.conversationType = init.conversationType;
-    this.conversationID = init.conversationType === TIM_TYPES.CONV_SYSTEM ? TIM_TYPES.CONV_SYSTEM : `GROUP${init.to}`;
+    this.conversationID =
+      init.conversationType === TIM_TYPES.CONV_SYSTEM
+        ? TIM_TYPES.CONV_SYSTEM
+        : init.conversationType === TIM_TYPES.CONV_C2C
+          ? `C2C${init.flow === 'out' ? init.to : init.from}`
+          : `GROUP${init.to}`;
     this.to = init.to;
     this.from = init.from;
     this.flow = init.flow;
@@ -215,6 +220,31 @@ export function messageFromWire(groupID: string, wire: WireMessage, myUserID: st
     random: wire.random ?? 0,
     cloudCustomData: wire.cloudCustomData ?? '',
     clientTime: time,
+  });
+}
+
+/**
+ * Build the received `Message` of a `c2c` frame (REST `openim/sendmsg`): conversationType
+ * `'C2C'`, `flow` `'out'` on the sender's own connections.
+ */
+export function messageFromC2C(to: string, wire: WireMessage, myUserID: string): Message {
+  return new Message({
+    ID: wire.id,
+    type: wire.type,
+    payload: { ...(wire.payload as unknown as Record<string, unknown>) },
+    conversationType: TIM_TYPES.CONV_C2C,
+    to,
+    from: wire.from,
+    flow: wire.from === myUserID && to !== myUserID ? 'out' : 'in',
+    time: wire.time,
+    status: 'success',
+    priority: wire.priority,
+    nick: wire.nick ?? '',
+    avatar: wire.avatar ?? '',
+    sequence: wire.seq,
+    random: wire.random ?? 0,
+    cloudCustomData: wire.cloudCustomData ?? '',
+    clientTime: wire.time,
   });
 }
 

@@ -48,6 +48,27 @@ describe('PushDispatcher', () => {
     expect(events.map((e) => (e.name === TIM.EVENT.ERROR ? e.data : (e.data as Message[]).map((m) => m.ID)))).toEqual([{ code: 10023, message: 'slow down (test)' }, ['here']]);
   });
 
+  it('emits c2c frames for the logged-in user as C2C messages, and ignores them otherwise', async () => {
+    bed = await TestBed.start();
+    const tim = bed.instance();
+    await tim.joinGroup({ groupID: 'room1' });
+    const events = record(tim, TIM.EVENT.MESSAGE_RECEIVED);
+    const socket = bed.server.sockets[0]!;
+    bed.server.send(socket, { t: 'c2c', to: 'alice', m: wire(5, 'as-guest') });
+    await handled(tim);
+    expect(events).toEqual([]);
+    await tim.login({ userID: 'alice', userSig: 'sig' });
+    bed.server.send(socket, { t: 'c2c', to: 'carol', m: wire(6, 'not-mine') });
+    bed.server.send(socket, { t: 'c2c', to: 'alice', m: wire(7, 'to-me') });
+    bed.server.send(socket, { t: 'c2c', to: 'bob', m: { ...wire(8, 'my-copy'), from: 'alice' } });
+    await handled(tim);
+    const got = events.flatMap((e) => e.data as Message[]);
+    expect(got.map((m) => [m.ID, m.conversationType, m.conversationID, m.flow, m.to, m.sequence])).toEqual([
+      ['to-me', 'C2C', 'C2Cbob', 'in', 'alice', 7],
+      ['my-copy', 'C2C', 'C2Cbob', 'out', 'bob', 8],
+    ]);
+  });
+
   it('on a kick frame emits KICKED_OUT, leaves every room and ends the session', async () => {
     bed = await TestBed.start();
     const tim = bed.instance();

@@ -1,5 +1,5 @@
 /**
- * Turns the frames the server pushes (`msgs`, `counters`, `err`, `kick`) into the instance's
+ * Turns the frames the server pushes (`msgs`, `c2c`, `counters`, `err`, `kick`) into the instance's
  * events and state changes.
  */
 import { TIM_EVENT, type MessagesFrame } from '@stadium/protocol';
@@ -7,6 +7,7 @@ import type { PushFrame } from './connection.js';
 import type { CounterTotals } from './counters.js';
 import type { Emitter } from './emitter.js';
 import { receiveMessages } from './inbox.js';
+import { messageFromC2C } from './message.js';
 import type { JoinedGroups } from './joined-groups.js';
 import type { Logger } from './logger.js';
 import type { MessageHold } from './message-hold.js';
@@ -36,6 +37,13 @@ export class PushDispatcher {
       case 'msgs':
         if (!this.deps.hold.offer(frame)) this.deliver(frame);
         return;
+      case 'c2c': {
+        // One-to-one messages are for the logged-in user (or its own copy as the sender).
+        const me = this.deps.session.userID;
+        if (me === '' || (frame.to !== me && frame.m?.from !== me)) return;
+        emitter.emit(TIM_EVENT.MESSAGE_RECEIVED, [messageFromC2C(frame.to, frame.m, me)]);
+        return;
+      }
       case 'counters':
         if (!this.deps.joined.has(frame.g)) return;
         for (const data of this.deps.counterTotals.changes(frame.g, frame.c)) emitter.emit(TIM_EVENT.GROUP_COUNTER_UPDATED, data);

@@ -8,7 +8,7 @@ import { pino, type Logger } from 'pino';
 import { AppCache } from './apps/app-cache.js';
 import { AppWatcher } from './apps/app-watcher.js';
 import { AuthorityHost } from './authority/authority-host.js';
-import { CONTROL_SUBJECT, type Bus } from './bus/bus.js';
+import { CONTROL_SUBJECT, USERS_SUBJECT, type Bus } from './bus/bus.js';
 import { openBus } from './bus/open-bus.js';
 import { systemClock, type Clock } from './clock/clock.js';
 import { resolveServerOptions, type ServerOptions } from './config/options.js';
@@ -19,12 +19,14 @@ import { GroupService } from './groups/group-service.js';
 import { RoomRegistry } from './groups/room-registry.js';
 import { RoomRouter } from './groups/room-router.js';
 import { createHttpApp } from './http/http-app.js';
+import { DirectMessageService } from './messages/direct-message-service.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics/metrics.js';
 import { openStore } from './storage/open-store.js';
 import type { Store } from './storage/store.js';
 import { REST_COMMANDS } from './rest/commands/index.js';
 import { ProfileService } from './users/profile-service.js';
+import { UserSessions } from './users/user-sessions.js';
 
 /** Adapters a caller may inject (tests); anything missing is built from the options. */
 export interface StadiumDeps {
@@ -111,6 +113,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     },
   });
   const messages = new MessageService({ router, groups });
+  const directMessages = new DirectMessageService({ bus, clock });
+  const userSessions = new UserSessions({ bus });
   const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles });
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
     if (message.kind !== 'node-reset') return;
@@ -131,6 +135,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     },
     { clock, logger, metrics, apps: appCache, sessions, groups, handlers },
   );
+  const unsubscribeUsers = bus.subscribe(USERS_SUBJECT, (message) => gateway.onUserEvent(message));
   const appWatcher = new AppWatcher(store, clock, o.appRefreshMs, {
     recordsInUse: () => [...appCache.cached(), ...rooms.appRecords(), ...authorities.appRecords()],
     onChanged: (app) => {
@@ -152,7 +157,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     nodeId,
     sdkBundleDir: o.sdkBundlePath,
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
-    rest: { commands: REST_COMMANDS, deps: { clock, store, groups, messages, profiles }, apps: appCache, clock, maxBodyBytes: o.restMaxBodyBytes },
+    rest: { commands: REST_COMMANDS, deps: { clock, store, groups, messages, profiles, directMessages, userSessions }, apps: appCache, clock, maxBodyBytes: o.restMaxBodyBytes },
   });
   gateway.attach(http.server);
   appWatcher.start();
@@ -171,6 +176,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       rooms.closeAll();
       await authorities.close();
       unsubscribeControl();
+      unsubscribeUsers();
       if (!deps.bus) await bus.close();
       if (!deps.store) await store.close();
       logger.info('stadium stopped');

@@ -27,6 +27,13 @@ export type BusMessage =
   /** Messages of a room for some of its members only (seq 0: outside the room's numbering). */
   | { kind: 'direct'; sdkAppId: number; groupId: string; userIds: readonly string[]; entries: readonly BatchEntry[] }
   /**
+   * A one-to-one message for every connection of `userIds` in the app (REST `openim/sendmsg`),
+   * as the text of the whole `c2c` frame, encoded once where it was sent.
+   */
+  | { kind: 'user-message'; sdkAppId: number; userIds: readonly string[]; frame: string }
+  /** End every session of `userId` in the app (REST `im_open_login_svc/kick`). */
+  | { kind: 'user-kick'; sdkAppId: number; userId: string }
+  /**
    * `node`'s member counts are void: it (re)started or died. Authorities forget its counts;
    * nodes with members of rooms whose authority it is report them again.
    */
@@ -70,6 +77,9 @@ export function roomSubject(sdkAppId: number, groupId: string): string {
 export function authoritySubject(node: string): string {
   return `authority.${node}`;
 }
+
+/** Subject of traffic for users rather than rooms (one-to-one messages, kicks); every node subscribes. */
+export const USERS_SUBJECT = 'users';
 
 /** Subject of deployment-wide events (node restarts). */
 export const CONTROL_SUBJECT = 'control';

@@ -30,7 +30,9 @@ export type Operation =
   | 'message.send'
   | 'message.sendWhileMutedAll'
   | 'profile.read'
-  | 'profile.update';
+  | 'profile.update'
+  | 'user.message'
+  | 'user.kick';
 
 interface Rule {
   /** Roles allowed. */
@@ -63,6 +65,8 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'message.sendWhileMutedAll': { roles: MODERATORS, joined: true, summary: 'send while the room is muted for all' },
   'profile.read': { roles: USERS, summary: 'read user profiles' },
   'profile.update': { roles: USERS, summary: "update one's own profile" },
+  'user.message': { roles: ['appAdmin'], summary: "send a one-to-one message to a user's online connections" },
+  'user.kick': { roles: ['appAdmin'], summary: 'end every session of a user' },
 });
 
 /** The role of `actor` in the room `record` (null: no room, e.g. profile operations). */

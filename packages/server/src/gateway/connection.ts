@@ -128,6 +128,21 @@ export class Connection implements Recipient, MemberHandle {
     this.ws.send(JSON.stringify(frame));
   }
 
+  /**
+   * Send a frame already encoded as JSON text (shared by every connection it goes to): a
+   * one-to-one message. It is not held in the backlog; a connection whose socket already
+   * holds more than `maxPendingBytes` unsent is closed as a slow consumer (4008) instead, so
+   * these frames cannot grow a stalled connection's memory without bound.
+   */
+  sendText(text: string): void {
+    if (this.closing) return;
+    if (this.socket.writableLength > this.#policy.maxPendingBytes) {
+      this.#policy.onSlow(this);
+      return;
+    }
+    this.ws.send(text);
+  }
+
   /** Answer request `id` with a registry error. */
   sendError(id: number, name: ErrorName, message: string): void {
     this.send({ t: 'res', id, code: ERRORS[name].code, name, message });

@@ -10,6 +10,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ERRORS, LIMITS, PLATFORMS, PROTOCOL_VERSION, StadiumError, SUPPORTED_PROTOCOL_VERSIONS, WS_PATH, isCommandName, type ErrorName } from '@stadium/protocol';
 import type { AppCache } from '../apps/app-cache.js';
+import type { BusMessage } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { GroupService } from '../groups/group-service.js';
 import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
@@ -107,6 +108,26 @@ export class WsGateway {
       if (conn.app.sdkAppId !== sdkAppId || conn.closing) continue;
       conn.send({ t: 'kick', type: 'REST_API_Kick', code: ERRORS.UNKNOWN_APP.code, name: 'UNKNOWN_APP', message: `SDKAppID ${sdkAppId} was deleted` });
       conn.closeWith('KICKED');
+    }
+  }
+
+  /**
+   * Traffic for users of this node (the users subject): a one-to-one message goes to each of
+   * the named users' connections here; a kick ends each of the user's sessions here with a
+   * `kick` frame (`REST_API_Kick`) and close 4011.
+   */
+  onUserEvent(message: BusMessage): void {
+    const { sessions } = this.#d;
+    if (message.kind === 'user-message') {
+      for (const userId of message.userIds) for (const conn of sessions.connectionsOf(message.sdkAppId, userId)) conn.sendText(message.frame);
+      return;
+    }
+    if (message.kind !== 'user-kick') return;
+    const spec = ERRORS.KICKED_BY_ADMIN;
+    for (const conn of [...sessions.connectionsOf(message.sdkAppId, message.userId)]) {
+      if (conn.closing) continue;
+      conn.send({ t: 'kick', type: 'REST_API_Kick', code: spec.code, name: 'KICKED_BY_ADMIN', message: spec.message });
+      conn.closeWith('KICKED_BY_ADMIN');
     }
   }
 

@@ -1,8 +1,10 @@
 import type { Clock } from '../clock/clock.js';
 import type { GroupService } from '../groups/group-service.js';
+import type { DirectMessageService } from '../messages/direct-message-service.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { Store } from '../storage/store.js';
 import type { ProfileService } from '../users/profile-service.js';
+import type { UserSessions } from '../users/user-sessions.js';
 
 /** What REST commands call: the same operations as the WebSocket front door. */
 export interface RestDeps {
@@ -11,4 +13,6 @@ export interface RestDeps {
   groups: GroupService;
   messages: MessageService;
   profiles: ProfileService;
+  directMessages: DirectMessageService;
+  userSessions: UserSessions;
 }

@@ -97,6 +97,20 @@ export class ProfileService {
     return { profiles: userIds.map((id: string) => byId.get(id) ?? emptyProfile(id)) };
   }
 
+  /**
+   * The stored profiles among `userIds` (as `getMany` reads them) and the IDs that have none:
+   * Stadium keeps no other account list, so an account is known once a profile is stored for
+   * it (imported, set by REST or by `updateMyProfile`).
+   */
+  async find(actor: Actor, userIds: readonly string[]): Promise<{ found: Map<string, Profile>; missing: string[] }> {
+    authorize('profile.read', roleOf(actor, null));
+    if (userIds.length === 0 || userIds.length > LIMITS.maxProfileGetIds || !userIds.every(isValidUserId)) {
+      throw new StadiumError('INVALID_PARAMETER', 'userIDList must be an array of 1–100 userIDs');
+    }
+    const found = new Map((await this.#store.getProfiles(actor.app.sdkAppId, userIds)).map((p) => [p.userID, p]));
+    return { found, missing: userIds.filter((id) => !found.has(id)) };
+  }
+
   /** Update the actor's own profile (or, for an app admin, `userId`'s). */
   async update(actor: Actor, patch: unknown, userId: string | null = actor.userId): Promise<Profile> {
     authorize('profile.update', roleOf(actor, null));

@@ -1,9 +1,12 @@
 /**
- * Every REST command, in the order docs/rest-api.md lists them. test/rest-commands.test.ts
+ * Every REST command, in the order docs/rest-api.md lists them. test/rest-commands-meta.test.ts
  * fails when a command here has no schema, no doc entry or no test.
  */
 import type { AnyRestCommand } from '../rest-command.js';
+import { ACCOUNT_COMMANDS } from './account-commands.js';
+import { C2C_COMMANDS } from './c2c-commands.js';
 import { GROUP_COMMANDS } from './group-commands.js';
+import { PROFILE_COMMANDS } from './profile-commands.js';
 
 /** The REST API. */
-export const REST_COMMANDS: readonly AnyRestCommand[] = [...GROUP_COMMANDS];
+export const REST_COMMANDS: readonly AnyRestCommand[] = [...GROUP_COMMANDS, ...C2C_COMMANDS, ...ACCOUNT_COMMANDS, ...PROFILE_COMMANDS];
