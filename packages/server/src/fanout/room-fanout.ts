@@ -101,6 +101,10 @@ export class RoomFanout {
       case 'node-reset':
         this.onEvent?.(message);
         return;
+      case 'user-message':
+      case 'user-kick':
+        // Published on the users subject, never on a room's.
+        return;
     }
   }
 }

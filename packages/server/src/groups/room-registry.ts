@@ -152,6 +152,8 @@ export class RoomRegistry {
       case 'batch':
       case 'counters':
       case 'node-reset':
+      case 'user-message':
+      case 'user-kick':
       default:
         return;
     }
