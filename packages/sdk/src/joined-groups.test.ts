@@ -12,6 +12,15 @@ describe('JoinedGroups', () => {
     expect(joined.accept('other', 1)).toBe(false);
   });
 
+  it('accepts seq 0 (outside the numbering, e.g. a ban notice) without moving the position', () => {
+    const joined = new JoinedGroups();
+    joined.confirm('room1', 3);
+    expect(joined.accept('room1', 0)).toBe(true);
+    expect(joined.accept('room1', 0)).toBe(true);
+    expect(joined.lastSeq('room1')).toBe(3);
+    expect(joined.accept('other', 0)).toBe(false);
+  });
+
   it('rewind moves the position back only, so a restarted numbering is delivered again', () => {
     const joined = new JoinedGroups();
     joined.confirm('room1', 5);

@@ -13,6 +13,7 @@ import type { TimerHandle } from '../clock/clock.js';
 import type { Admitted } from '../wire/authority-commands.js';
 import { RoomCounters } from '../core/room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
+import { RoomModeration } from './room-moderation.js';
 
 /** Sends with the same key within this long are one message (the compatible REST `Random` rule). */
 export const DEDUPE_WINDOW_MS = 5 * 60_000;
@@ -25,6 +26,8 @@ export class RoomAuthority {
   record: GroupRecord;
   readonly sequencer: RoomSequencer;
   readonly counters: RoomCounters;
+  /** Admins, timed mutes and bans (stored; see room-moderation.ts). */
+  readonly moderation: RoomModeration;
   readonly #counts = new Map<string, number>();
   #total = 0;
   closed = false;
@@ -39,11 +42,12 @@ export class RoomAuthority {
   /** Recent de-duplicated sends by key, oldest first (bounded; see {@link rememberSend}). */
   readonly #recent = new Map<string, { at: number; result: Promise<Admitted> }>();
 
-  constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, reservedEnd: number, now: number) {
+  constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, reservedEnd: number, now: number, moderation = new RoomModeration()) {
     this.app = app;
     this.record = record;
     this.sequencer = sequencer;
     this.counters = new RoomCounters(record.counters);
+    this.moderation = moderation;
     this.reservedEnd = reservedEnd;
     this.idleSince = now;
   }
@@ -73,9 +77,9 @@ export class RoomAuthority {
     return max;
   }
 
-  /** The actor's role in this room, from the current record. */
-  roleOf(actor: ActorStamp): RoomRole {
-    return roleOf(actor, this.record);
+  /** The actor's role in this room, from the current record and admins. */
+  roleOf(actor: Pick<ActorStamp, 'userId' | 'kind'>): RoomRole {
+    return roleOf(actor, this.record, (userId) => this.moderation.isAdmin(userId));
   }
 
   /** The answer of a send with `key` made within the de-duplication window, if any. */

@@ -27,6 +27,11 @@ export type BusMessage =
   /** Messages of a room for some of its members only (seq 0: outside the room's numbering). */
   | { kind: 'direct'; sdkAppId: number; groupId: string; userIds: readonly string[]; entries: readonly BatchEntry[] }
   /**
+   * Members removed from a room (banned): each node delivers `entries` (the ban notice, seq 0)
+   * to the named users' connections, then removes those connections from the room.
+   */
+  | { kind: 'members-removed'; sdkAppId: number; groupId: string; userIds: readonly string[]; entries: readonly BatchEntry[] }
+  /**
    * `node`'s member counts are void: it (re)started or died. Authorities forget its counts;
    * nodes with members of rooms whose authority it is report them again.
    */

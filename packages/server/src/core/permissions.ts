@@ -4,7 +4,7 @@
  * own, current record. docs/permissions.md is this table in prose, and a test keeps the two
  * in step.
  */
-import { StadiumError } from '@stadium/protocol';
+import { StadiumError, type ErrorName } from '@stadium/protocol';
 import type { ActorStamp } from './actor.js';
 import type { GroupRecord } from './records.js';
 
@@ -29,6 +29,10 @@ export type Operation =
   | 'counters.write'
   | 'message.send'
   | 'message.sendWhileMutedAll'
+  | 'member.role'
+  | 'member.mute'
+  | 'member.ban'
+  | 'moderation.read'
   | 'profile.read'
   | 'profile.update';
 
@@ -39,6 +43,8 @@ interface Rule {
   readonly joined?: true;
   /** What docs/permissions.md says about it. */
   readonly summary: string;
+  /** The refusal for a logged-in caller without the role. @default 'NO_PERMISSION' */
+  readonly refusal?: ErrorName;
 }
 
 const EVERYONE: readonly RoomRole[] = ROOM_ROLES;
@@ -61,16 +67,29 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'counters.write': { roles: USERS, joined: true, summary: "set, increase or decrease a room's counters" },
   'message.send': { roles: USERS, joined: true, summary: 'send a message to a room' },
   'message.sendWhileMutedAll': { roles: MODERATORS, joined: true, summary: 'send while the room is muted for all' },
+  'member.role': { roles: MANAGERS, refusal: 'NOT_GROUP_OWNER', summary: 'set or unset a room admin' },
+  'member.mute': { roles: MODERATORS, summary: 'mute a member for a time, or lift the mute' },
+  'member.ban': { roles: MODERATORS, summary: 'remove members and ban them for a time' },
+  'moderation.read': { roles: MODERATORS, summary: "list a room's muted and banned members" },
   'profile.read': { roles: USERS, summary: 'read user profiles' },
   'profile.update': { roles: USERS, summary: "update one's own profile" },
 });
 
-/** The role of `actor` in the room `record` (null: no room, e.g. profile operations). */
-export function roleOf(actor: Pick<ActorStamp, 'userId' | 'kind'>, record: Pick<GroupRecord, 'ownerId'> | null): RoomRole {
+/**
+ * The role of `actor` in the room `record` (null: no room, e.g. profile operations). Admins are
+ * known only at the room's authority, which passes `isAdmin`.
+ */
+export function roleOf(actor: Pick<ActorStamp, 'userId' | 'kind'>, record: Pick<GroupRecord, 'ownerId'> | null, isAdmin?: (userId: string) => boolean): RoomRole {
   if (actor.kind === 'app-admin') return 'appAdmin';
   if (actor.userId === null || actor.kind === 'guest') return 'guest';
   if (record !== null && actor.userId === record.ownerId) return 'owner';
+  if (isAdmin?.(actor.userId)) return 'admin';
   return 'member';
+}
+
+/** Whether `role` ranks above `other` (app admin > owner > admin > member > guest). */
+export function outranks(role: RoomRole, other: RoomRole): boolean {
+  return ROOM_ROLES.indexOf(role) < ROOM_ROLES.indexOf(other);
 }
 
 /** Whether `role` may perform `operation`. */
@@ -86,5 +105,5 @@ export function authorize(operation: Operation, role: RoomRole, what = ''): void
   if (allows(operation, role)) return;
   const rule = PERMISSIONS[operation];
   if (role === 'guest' && rule.roles.some((r) => r !== 'appAdmin')) throw new StadiumError('NOT_LOGGED_IN', what || undefined);
-  throw new StadiumError('NO_PERMISSION', `${role} may not ${rule.summary}${what ? ` (${what})` : ''}`);
+  throw new StadiumError(rule.refusal ?? 'NO_PERMISSION', `${role} may not ${rule.summary}${what ? ` (${what})` : ''}`);
 }

@@ -4,6 +4,7 @@
  */
 import type { AnyRestCommand } from '../rest-command.js';
 import { GROUP_COMMANDS } from './group-commands.js';
+import { MODERATION_COMMANDS } from './moderation-commands.js';
 
 /** The REST API. */
-export const REST_COMMANDS: readonly AnyRestCommand[] = [...GROUP_COMMANDS];
+export const REST_COMMANDS: readonly AnyRestCommand[] = [...GROUP_COMMANDS, ...MODERATION_COMMANDS];
