@@ -208,4 +208,39 @@ describe.skipIf(TEST_WORKERS > 1)('moderation with the SDK', () => {
     expect(await rest(t, 'group_open_http_svc/ban_group_member', { GroupId: groupID, Members_Account: ['x'], Duration: 0 })).toMatchObject({ ErrorCode: 10004 });
     for (const c of [host, mod, fan, fanPhone]) await c.destroy();
   });
+
+  it('slow mode: a member waits the interval between messages, with the seconds left; owner and admins are exempt', async () => {
+    const clock = new ManualClock(Date.now());
+    await using t = await startTestStadium({ batchWindowMs: 0 }, { clock });
+    const host = await user(t, 'host');
+    const mod = await user(t, 'mod');
+    const fan = await user(t, 'fan');
+    const other = await user(t, 'other');
+    const { group } = (await host.createGroup({ name: 'r', type: TIM.TYPES.GRP_AVCHATROOM })).data;
+    const groupID = group.groupID;
+    await host.setGroupMemberRole({ groupID, userID: 'mod', role: TIM.TYPES.GRP_MBR_ROLE_ADMIN });
+    for (const c of [host, mod, fan, other]) await c.joinGroup({ groupID });
+    expect(await code(host.updateRoomSettings({ groupID, slowModeSec: 3601 }))).toBe(10004);
+    expect(await code(fan.updateRoomSettings({ groupID, slowModeSec: 10 }))).toBe(10007);
+    expect((await host.updateRoomSettings({ groupID, slowModeSec: 10 })).data.settings).toMatchObject({ slowModeSec: 10 });
+
+    await expect(send(fan, groupID, 'one')).resolves.toMatchObject({ code: 0 });
+    clock.advance(4_000);
+    const refused = (await send(fan, groupID, 'two').catch((e: unknown) => e)) as { code: number; message: string };
+    expect(refused.code).toBe(19018);
+    expect(refused.message).toContain('wait 6 more seconds');
+    // Per member: another member is not held up; owner and admins never wait.
+    await expect(send(other, groupID, 'mine')).resolves.toMatchObject({ code: 0 });
+    for (let i = 0; i < 3; i++) {
+      await expect(send(host, groupID, `h${i}`)).resolves.toMatchObject({ code: 0 });
+      await expect(send(mod, groupID, `m${i}`)).resolves.toMatchObject({ code: 0 });
+    }
+    // A refused send does not restart the wait.
+    clock.advance(6_000);
+    await expect(send(fan, groupID, 'three')).resolves.toMatchObject({ code: 0 });
+    // Off again.
+    await host.updateRoomSettings({ groupID, slowModeSec: 0 });
+    await expect(send(fan, groupID, 'four')).resolves.toMatchObject({ code: 0 });
+    for (const c of [host, mod, fan, other]) await c.destroy();
+  });
 });

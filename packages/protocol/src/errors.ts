@@ -388,6 +388,11 @@ export const ERRORS = {
     http: 403,
     message: 'You are muted in this room for the seconds given; wait for the mute to end, or ask the owner or an admin to lift it.',
   },
+  SLOW_MODE: {
+    code: 19018,
+    http: 429,
+    message: 'The room is in slow mode: wait the seconds given before sending your next message (owners and admins are exempt).',
+  },
   RATE_LIMITED: {
     code: 10023,
     http: 429,

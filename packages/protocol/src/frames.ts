@@ -47,6 +47,11 @@ export interface RoomSettings {
    * null = the server's automatic cap, which applies once the room is big.
    */
   downstreamCapPerSec: number | null;
+  /**
+   * Slow mode: the fewest seconds between two messages of one member (0 = off, at most 3600);
+   * owners, admins and the app admin are exempt.
+   */
+  slowModeSec: number;
 }
 
 /** A live room's profile, in the compatible SDK's `Group` shape. */

@@ -1,6 +1,6 @@
 /**
  * Admission: the ordered checks a message passes at its room's authority before the rate
- * limiter and the sequencer see it — mute-all, member mutes and bans today; slow mode, the
+ * limiter and the sequencer see it — mute-all, member mutes, bans and slow mode today; the
  * word filter and the before-send callback as they are added, in that order. Each step may be
  * asynchronous and has a timeout on the injected clock. A step refuses by throwing a
  * StadiumError and may rewrite the message (mask words, apply a callback's new body).
@@ -72,8 +72,20 @@ export const banStep: AdmissionStep = {
   },
 };
 
-/** The default steps, in order: mute-all, member mute, ban. */
-export const DEFAULT_ADMISSION_STEPS: readonly AdmissionStep[] = [muteAllStep, memberMuteStep, banStep];
+/** Slow mode: a member waits the room's `slowModeSec` between messages (owners, admins and the app admin are exempt). */
+export const slowModeStep: AdmissionStep = {
+  name: 'slow-mode',
+  run(ctx) {
+    const sec = ctx.room.settings.slowModeSec;
+    const userId = ctx.actor.userId;
+    if (sec === 0 || userId === null || allows('message.skipSlowMode', ctx.role)) return;
+    const wait = ctx.room.slowModeWait(userId, ctx.now, sec * 1000);
+    if (wait > 0) throw new StadiumError('SLOW_MODE', `wait ${Math.ceil(wait / 1000)} more seconds (slow mode: one message per ${sec} s)`);
+  },
+};
+
+/** The default steps, in order: mute-all, member mute, ban, slow mode. */
+export const DEFAULT_ADMISSION_STEPS: readonly AdmissionStep[] = [muteAllStep, memberMuteStep, banStep, slowModeStep];
 
 /** Runs a message through the steps. */
 export class Admission {

@@ -20,6 +20,9 @@ export const DEDUPE_WINDOW_MS = 5 * 60_000;
 /** Most de-duplication keys a room remembers; past it the oldest are forgotten. */
 export const DEDUPE_MAX_KEYS = 10_000;
 
+/** Most senders a room's slow mode remembers at once. */
+export const SLOW_MODE_MAX_SENDERS = 100_000;
+
 /** Authority-side state of one room. */
 export class RoomAuthority {
   app: AppRecord;
@@ -39,6 +42,8 @@ export class RoomAuthority {
   renewing = false;
   /** Last request (for idle unload). */
   idleSince: number;
+  /** Slow mode: when each member last sent (ms), oldest first (bounded; see {@link slowModeWait}). */
+  readonly #lastSends = new Map<string, number>();
   /** Recent de-duplicated sends by key, oldest first (bounded; see {@link rememberSend}). */
   readonly #recent = new Map<string, { at: number; result: Promise<Admitted> }>();
 
@@ -103,6 +108,23 @@ export class RoomAuthority {
       if (now - sent.at < DEDUPE_WINDOW_MS) break;
       this.#recent.delete(key);
     }
+  }
+
+  /**
+   * Slow mode: how many ms `userId` must still wait before sending at `now` with an interval of
+   * `intervalMs` (0: may send, and the send is recorded). At most {@link SLOW_MODE_MAX_SENDERS}
+   * senders are remembered; past it the oldest are forgotten.
+   */
+  slowModeWait(userId: string, now: number, intervalMs: number): number {
+    const last = this.#lastSends.get(userId);
+    if (last !== undefined && now - last < intervalMs) return intervalMs - (now - last);
+    for (const [user, at] of this.#lastSends) {
+      if (now - at < intervalMs && this.#lastSends.size < SLOW_MODE_MAX_SENDERS) break;
+      this.#lastSends.delete(user);
+    }
+    this.#lastSends.delete(userId);
+    this.#lastSends.set(userId, now);
+    return 0;
   }
 
   /** Record how many members `node` holds now. */

@@ -29,6 +29,7 @@ export type Operation =
   | 'counters.write'
   | 'message.send'
   | 'message.sendWhileMutedAll'
+  | 'message.skipSlowMode'
   | 'member.role'
   | 'member.mute'
   | 'member.ban'
@@ -59,7 +60,7 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'room.quit': { roles: ['appAdmin', 'admin', 'member', 'guest'], summary: 'quit a joined room (the owner dismisses instead)' },
   'room.read': { roles: EVERYONE, summary: "read a room's profile and online count" },
   'room.dismiss': { roles: MANAGERS, summary: 'dismiss a room; every member is told' },
-  'room.settings': { roles: MANAGERS, summary: "change a room's rate limit, join/quit tips and downstream cap" },
+  'room.settings': { roles: MANAGERS, summary: "change a room's rate limit, join/quit tips, downstream cap and slow mode" },
   'room.profile': { roles: MODERATORS, summary: "change a room's name, introduction, notification, avatar, mute-all and custom fields" },
   'room.notice': { roles: ['appAdmin'], summary: "send a group system notice to a room's online members" },
   'room.list': { roles: ['appAdmin'], summary: 'list every room of the app' },
@@ -67,6 +68,7 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'counters.write': { roles: USERS, joined: true, summary: "set, increase or decrease a room's counters" },
   'message.send': { roles: USERS, joined: true, summary: 'send a message to a room' },
   'message.sendWhileMutedAll': { roles: MODERATORS, joined: true, summary: 'send while the room is muted for all' },
+  'message.skipSlowMode': { roles: MODERATORS, joined: true, summary: "send without waiting for the room's slow-mode interval" },
   'member.role': { roles: MANAGERS, refusal: 'NOT_GROUP_OWNER', summary: 'set or unset a room admin' },
   'member.mute': { roles: MODERATORS, summary: 'mute a member for a time, or lift the mute' },
   'member.ban': { roles: MODERATORS, summary: 'remove members and ban them for a time' },
