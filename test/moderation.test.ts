@@ -159,7 +159,10 @@ describe.skipIf(TEST_WORKERS > 1)('moderation with the SDK', () => {
     const { group } = (await host.createGroup({ name: 'r', type: TIM.TYPES.GRP_AVCHATROOM })).data;
     const groupID = group.groupID;
     await host.setGroupMemberRole({ groupID, userID: 'mod', role: TIM.TYPES.GRP_MBR_ROLE_ADMIN });
-    for (const c of [host, mod, fan, fanPhone]) await c.joinGroup({ groupID });
+    const roles = [];
+    for (const c of [host, mod, fan, fanPhone]) roles.push((await c.joinGroup({ groupID })).data.group.selfInfo?.role);
+    // The role as the room's authority knows it.
+    expect(roles).toEqual(['Owner', 'Admin', 'Member', 'Member']);
     expect((await host.getGroupOnlineMemberCount(groupID)).data.memberCount).toBe(4);
     const hostInbox = collectMessages(host);
 

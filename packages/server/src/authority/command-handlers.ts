@@ -88,6 +88,10 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       }
       room.setCount(node, count);
       const result: AuthorityCommands['members']['res'] = { memberCount: room.memberCount, lastSeq: room.sequencer.lastSeq };
+      if (joining) {
+        const role = room.roleOf(joining);
+        result.role = role === 'owner' ? 'Owner' : role === 'admin' ? 'Admin' : 'Member';
+      }
       if (sinceSeq !== undefined) result.resume = room.sequencer.since(sinceSeq);
       if (tip && room.settings.memberTips) {
         (tip.payload as GroupTipPayload).memberNum = room.memberCount;

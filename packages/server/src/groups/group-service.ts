@@ -177,6 +177,7 @@ export class GroupService {
     const tip = typeof sinceSeq !== 'number' && actor.userId !== null && room.settings.memberTips ? this.#tip(room, actor, member, TIM_TYPES.GRP_TIP_MBR_JOIN, now) : undefined;
     room.pendingJoins++;
     this.#d.rooms.touch(room);
+    const removalsBefore = room.removals;
     let reply;
     try {
       reply = await this.#d.router.call(room, 'members', {
@@ -193,11 +194,16 @@ export class GroupService {
       this.#report(room);
       throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
     }
+    // Banned while the join was in flight: the removal passed before this member was added.
+    if (actor.userId !== null && room.removedSince(removalsBefore, actor.userId)) {
+      this.#report(room);
+      throw new StadiumError('BANNED_FROM_GROUP', `${actor.userId} was banned from ${room.groupId}`);
+    }
     // Nothing below awaits: the member is added and caught up in one turn of the event loop,
     // and batches published after the authority answered arrive after its answer.
     room.fanout.add(member);
     member.addRoom(room);
-    const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq };
+    const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };
     const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
     if (reply.resume) {
       member.deliverOwn(room.groupId, reply.resume.entries);

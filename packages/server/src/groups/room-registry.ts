@@ -152,6 +152,7 @@ export class RoomRegistry {
         return;
       case 'members-removed': {
         const wanted = new Set(message.userIds);
+        room.noteRemoved(message.userIds);
         const removed: MemberHandle[] = [];
         for (const recipient of room.fanout.members()) {
           const member = recipient as MemberHandle;

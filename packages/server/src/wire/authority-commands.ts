@@ -61,7 +61,8 @@ export interface AuthorityCommands {
   members: {
     /** `joining`: the logged-in user whose join this report carries (refused while banned). */
     req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp };
-    res: RoomLive & { resume?: ResumeResult };
+    /** `role`: the joining user's role in the room, when `joining` was given. */
+    res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member' };
   };
   /** The room's live state and its current record. */
   info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings } };
