@@ -328,6 +328,56 @@ export const ERRORS = {
     http: 403,
     message: 'The owner cannot quit a live-broadcast group; dismiss it instead.',
   },
+  BANNED_FROM_GROUP: {
+    code: 10007,
+    http: 403,
+    message: 'You are banned from this room until the time given; wait for the ban to end, or ask the app admin to lift it (REST unban_group_member).',
+  },
+  NOT_GROUP_OWNER: {
+    code: 2681,
+    http: 403,
+    message: "Only the room's owner (or the app admin) may set or unset admins.",
+  },
+  INVALID_MEMBER_ROLE: {
+    code: 2683,
+    http: 400,
+    message: 'role must be TIM.TYPES.GRP_MBR_ROLE_ADMIN ("Admin") or TIM.TYPES.GRP_MBR_ROLE_MEMBER ("Member"); the owner\'s role cannot change.',
+  },
+  CANNOT_SET_SELF_ROLE: {
+    code: 2684,
+    http: 400,
+    message: 'You cannot change your own role; the owner sets and unsets admins.',
+  },
+  CANNOT_MUTE_SELF: {
+    code: 2685,
+    http: 400,
+    message: 'You cannot mute yourself; name another member.',
+  },
+  BAN_DURATION_INVALID: {
+    code: 2686,
+    http: 400,
+    message: 'A ban needs duration: its length in seconds, an integer from 1 to 4294967295.',
+  },
+  TOO_MANY_ACCOUNTS: {
+    code: 10005,
+    http: 400,
+    message: 'Too many accounts in one request: at most 20 per ban or unban and 500 per mute; split the list.',
+  },
+  OUTRANKED: {
+    code: 10007,
+    http: 403,
+    message: 'You may only mute or ban members below your role: admins act on members, the owner on admins and members; nobody acts on the owner or the app admin.',
+  },
+  ADMIN_LIMIT_REACHED: {
+    code: 19016,
+    http: 409,
+    message: 'The room has as many admins as the server allows (maxAdminsPerRoom, default 50); unset one first.',
+  },
+  MODERATION_LIST_FULL: {
+    code: 19017,
+    http: 409,
+    message: 'The room holds as many muted and banned members as the server allows (10,000); lift some mutes or bans first (expired ones are dropped by themselves).',
+  },
   COUNTER_KEY_LIMIT: {
     code: 10063,
     http: 409,
@@ -363,6 +413,16 @@ export const ERRORS = {
     code: 10017,
     http: 403,
     message: 'The room is muted for all members: only its owner and admins may speak until mute-all is lifted.',
+  },
+  MEMBER_MUTED: {
+    code: 10017,
+    http: 403,
+    message: 'You are muted in this room for the seconds given; wait for the mute to end, or ask the owner or an admin to lift it.',
+  },
+  SLOW_MODE: {
+    code: 19018,
+    http: 429,
+    message: 'The room is in slow mode: wait the seconds given before sending your next message (owners and admins are exempt).',
   },
   RATE_LIMITED: {
     code: 10023,

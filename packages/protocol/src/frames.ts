@@ -47,6 +47,11 @@ export interface RoomSettings {
    * null = the server's automatic cap, which applies once the room is big.
    */
   downstreamCapPerSec: number | null;
+  /**
+   * Slow mode: the fewest seconds between two messages of one member (0 = off, at most 3600);
+   * owners, admins and the app admin are exempt.
+   */
+  slowModeSec: number;
 }
 
 /** A live room's profile, in the compatible SDK's `Group` shape. */
@@ -124,6 +129,14 @@ export type CountersRequest = { groupID: string } & (
   | { op: 'delete'; keys?: string[] }
 );
 
+/** A room member as the moderation commands answer (the compatible SDK's `GroupMember`, the fields a live room has). */
+export interface GroupMemberInfo {
+  userID: string;
+  role: 'Owner' | 'Admin' | 'Member';
+  /** Muted until this time (UNIX seconds); 0 when not muted, 4294967295 when muted for ever. */
+  muteUntil: number;
+}
+
 /** Every command: its request body and its result. */
 export interface Commands {
   login: { req: { userID: string; userSig: string }; res: LoginResult };
@@ -142,6 +155,12 @@ export interface Commands {
    * `sampled: true` (and `seq: 0`) when the room accepted the message but its downstream cap
    * kept it from being broadcast (only in big rooms with a cap; High is never sampled away).
    */
+  /** Set (`Admin`) or unset (`Member`) a room admin: the owner (or the app admin) only. */
+  'group.role': { req: { groupID: string; userID: string; role: 'Admin' | 'Member' }; res: { group: GroupInfo; member: GroupMemberInfo } };
+  /** Mute a member for `muteTime` seconds (0 unmutes, 4294967295 for ever): owner and admins. */
+  'group.mute': { req: { groupID: string; userID: string; muteTime: number }; res: { group: GroupInfo; member: GroupMemberInfo } };
+  /** Remove members and ban them from rejoining for `duration` seconds: owner and admins. */
+  'group.ban': { req: { groupID: string; userIDList: string[]; duration: number; reason?: string }; res: { group: GroupInfo; userIDList: string[] } };
   'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
 }
@@ -163,6 +182,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.online',
   'group.settings',
   'group.counters',
+  'group.role',
+  'group.mute',
+  'group.ban',
   'msg.send',
   'msg.revoke',
 ];

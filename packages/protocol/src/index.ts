@@ -25,6 +25,7 @@ export type {
   ProfileUpdate,
   RoomSettings,
   GroupInfo,
+  GroupMemberInfo,
   CreateGroupRequest,
   CountersRequest,
   CountersFrame,

@@ -50,6 +50,8 @@ export interface GroupSystemNoticePayload {
   operatorID: string;
   /** The text of a custom notice (REST `Content`). */
   userDefinedField?: string;
+  /** Why (a ban's reason, REST `Description`). */
+  handleMessage?: string;
 }
 
 /** Message types a client may send to a live room. */

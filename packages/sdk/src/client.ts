@@ -8,7 +8,7 @@
  * {@link RoomResume} (rejoin after a reconnect), {@link MessageSender} (create, send,
  * revoke), {@link UserProfiles} and {@link PushDispatcher} (pushed frames → events).
  */
-import { CLOSE_CODES, TIM_EVENT, type GroupInfo, type Profile, type ProfileUpdate, type RoomSettings } from '@stadium/protocol';
+import { CLOSE_CODES, TIM_EVENT, type GroupInfo, type GroupMemberInfo, type Profile, type ProfileUpdate, type RoomSettings } from '@stadium/protocol';
 import { defaultWebSocket } from '#websocket';
 import { resolveClientEnvironment, type ClientEnvironment } from './client-environment.js';
 import type { CreateGroupOptions, IMResponse, LoginData, UpdateRoomSettingsOptions } from './client-types.js';
@@ -205,6 +205,27 @@ export class Client {
   /** Read group counters (all when `keyList` is empty); guests may read. */
   getGroupCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
     return this.rooms.getCounters(options);
+  }
+
+  /**
+   * Set (`TIM.TYPES.GRP_MBR_ROLE_ADMIN`) or unset (`GRP_MBR_ROLE_MEMBER`) a room admin: the
+   * owner only (others get 2681). The room gets a set-admin / canceled-admin tip.
+   */
+  setGroupMemberRole(options: { groupID: string; userID: string; role: string }): Promise<IMResponse<{ group: GroupInfo; member: GroupMemberInfo }>> {
+    return this.rooms.setMemberRole(options);
+  }
+
+  /** Mute a member for `muteTime` seconds (0 unmutes): owner and admins. The mute lifts by itself. */
+  setGroupMemberMuteTime(options: { groupID: string; userID: string; muteTime: number }): Promise<IMResponse<{ group: GroupInfo; member: GroupMemberInfo }>> {
+    return this.rooms.setMemberMuteTime(options);
+  }
+
+  /**
+   * Live rooms: remove members and ban them from rejoining for `duration` seconds (owner and
+   * admins). Each banned client gets a group system notice (operationType 21) and leaves the room.
+   */
+  deleteGroupMember(options: { groupID: string; userIDList: string[]; duration?: number; reason?: string }): Promise<IMResponse<{ group: GroupInfo; userIDList: string[] }>> {
+    return this.rooms.deleteMember(options);
   }
 
   /** Live rooms keep no history for this call: always an empty, completed list. */

@@ -12,7 +12,7 @@ describe('JoinedGroups', () => {
     expect(joined.accept('other', 1)).toBe(false);
   });
 
-  it('accepts seq 0 (a notice for some members, outside the numbering) without moving the position', () => {
+  it('accepts seq 0 (outside the numbering: a notice for some members, a ban notice) without moving the position', () => {
     const joined = new JoinedGroups();
     joined.confirm('room1', 3);
     expect(joined.accept('room1', 0)).toBe(true);

@@ -38,11 +38,15 @@ export class JoinedGroups {
     return this.groups.get(groupID)?.confirmed === true;
   }
 
-  /** Record message `seq` of the room; false when it is not newer than what was delivered (a duplicate). */
+  /**
+   * Record message `seq` of the room; false when it is not newer than what was delivered (a
+   * duplicate). Seq 0 is outside the room's numbering (a notice for some members only, such as
+   * a ban notice): accepted whenever the room is joined, and the position does not move.
+   */
   accept(groupID: string, seq: number): boolean {
     const entry = this.groups.get(groupID);
     if (!entry) return false;
-    // seq 0: a notice for some members only, outside the room's numbering (never a duplicate).
+    // seq 0: outside the room's numbering (a notice for some members, a ban notice): never a duplicate.
     if (seq === 0) return true;
     if (seq <= entry.lastSeq) return false;
     entry.lastSeq = seq;

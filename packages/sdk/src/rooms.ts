@@ -2,7 +2,7 @@
  * Room calls of the instance: create, join, quit, dismiss, room profile, online count,
  * settings and counters. Guests may join, quit and read; changes need a login.
  */
-import { StadiumError, TIM_TYPES, type GroupInfo, type RoomSettings } from '@stadium/protocol';
+import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type RoomSettings } from '@stadium/protocol';
 import type { CreateGroupOptions, IMResponse, UpdateRoomSettingsOptions } from './client-types.js';
 import type { NetState, Requester } from './connection.js';
 import { GroupCounters, type CounterChange, type CounterTotals } from './counters.js';
@@ -111,5 +111,30 @@ export class Rooms {
   async getCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
     this.deps.session.requireAlive();
     return ok(await this.counters.get(options));
+  }
+
+  /** Set (`TIM.TYPES.GRP_MBR_ROLE_ADMIN`) or unset (`GRP_MBR_ROLE_MEMBER`) a room admin: the owner only. */
+  async setMemberRole(options: { groupID: string; userID: string; role: string }): Promise<IMResponse<{ group: GroupInfo; member: GroupMemberInfo }>> {
+    this.deps.session.requireReady();
+    const { groupID, userID, role } = options ?? {};
+    if (role !== TIM_TYPES.GRP_MBR_ROLE_ADMIN && role !== TIM_TYPES.GRP_MBR_ROLE_MEMBER) throw new StadiumError('INVALID_MEMBER_ROLE');
+    if (userID === this.deps.session.userID) throw new StadiumError('CANNOT_SET_SELF_ROLE');
+    return ok(await this.deps.request('group.role', { groupID, userID, role }));
+  }
+
+  /** Mute a member for `muteTime` seconds (0 unmutes): owner and admins. */
+  async setMemberMuteTime(options: { groupID: string; userID: string; muteTime: number }): Promise<IMResponse<{ group: GroupInfo; member: GroupMemberInfo }>> {
+    this.deps.session.requireReady();
+    const { groupID, userID, muteTime } = options ?? {};
+    if (userID === this.deps.session.userID) throw new StadiumError('CANNOT_MUTE_SELF');
+    return ok(await this.deps.request('group.mute', { groupID, userID, muteTime }));
+  }
+
+  /** Remove members from a live room and ban them for `duration` seconds (> 0): owner and admins. */
+  async deleteMember(options: { groupID: string; userIDList: string[]; duration?: number; reason?: string }): Promise<IMResponse<{ group: GroupInfo; userIDList: string[] }>> {
+    this.deps.session.requireReady();
+    const { groupID, userIDList, duration, reason } = options ?? {};
+    if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 1 || duration > 0xffffffff) throw new StadiumError('BAN_DURATION_INVALID');
+    return ok(await this.deps.request('group.ban', { groupID, userIDList, duration, ...(reason !== undefined ? { reason } : {}) }));
   }
 }

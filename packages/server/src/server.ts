@@ -89,6 +89,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       memberTipsPerSec: o.memberTipsPerSec,
       resumeBufferSize: o.resumeBufferSize,
       idleUnloadMs: o.idleUnloadMs,
+      maxAdminsPerRoom: o.maxAdminsPerRoom,
     },
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });
@@ -102,6 +103,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     maxRoomsPerConnection: o.maxRoomsPerConnection,
     quotas: { maxRoomsCreatedPerUserPerHour: o.maxRoomsCreatedPerUserPerHour, maxRoomsPerUser: o.maxRoomsPerUser, maxRoomsPerApp: o.maxRoomsPerApp },
   });
+  rooms.onMembersRemoved = (room) => groups.removed(room);
   const profiles = new ProfileService({
     store,
     maxProfilesPerApp: o.maxProfilesPerApp,

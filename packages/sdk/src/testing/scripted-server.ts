@@ -159,6 +159,9 @@ export class ScriptedServer {
       case 'group.dismiss':
       case 'group.get':
       case 'group.settings':
+      case 'group.role':
+      case 'group.mute':
+      case 'group.ban':
       case 'profile.get':
       case 'profile.update':
         return error(10003, 'UNKNOWN_COMMAND', `${frame.cmd} is not scripted (test)`);
@@ -196,6 +199,6 @@ export function group(groupID: string): GroupInfo {
     muteAllMembers: false,
     joinOption: 'FreeAccess',
     groupCustomField: [],
-    settings: { rateLimitPerSec: 40, memberTips: true, downstreamCapPerSec: null },
+    settings: { rateLimitPerSec: 40, memberTips: true, downstreamCapPerSec: null, slowModeSec: 0 },
   };
 }

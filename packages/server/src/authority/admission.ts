@@ -1,7 +1,7 @@
 /**
  * Admission: the ordered checks a message passes at its room's authority before the rate
- * limiter and the sequencer see it — room state such as mute-all today; member mutes, bans,
- * slow mode, the word filter and the before-send callback as they are added. Each step may be
+ * limiter and the sequencer see it — mute-all, member mutes, bans and slow mode today; the
+ * word filter and the before-send callback as they are added, in that order. Each step may be
  * asynchronous and has a timeout on the injected clock. A step refuses by throwing a
  * StadiumError and may rewrite the message (mask words, apply a callback's new body).
  *
@@ -20,6 +20,8 @@ export interface AdmissionContext {
   readonly room: RoomAuthority;
   readonly actor: ActorStamp;
   readonly role: RoomRole;
+  /** When the message arrived at the authority (the injected clock, ms). */
+  readonly now: number;
   message: UnsequencedMessage;
 }
 
@@ -43,8 +45,47 @@ export const muteAllStep: AdmissionStep = {
   },
 };
 
-/** The default steps, in order. */
-export const DEFAULT_ADMISSION_STEPS: readonly AdmissionStep[] = [muteAllStep];
+/** Seconds from `now` to `until` (ms), at least 1. */
+function secondsLeft(until: number, now: number): number {
+  return Math.max(1, Math.ceil((until - now) / 1000));
+}
+
+/** Member mute: a muted member's sends fail (MEMBER_MUTED, 10017) with the seconds left, until the mute ends by itself. */
+export const memberMuteStep: AdmissionStep = {
+  name: 'member-mute',
+  run(ctx) {
+    const userId = ctx.actor.userId;
+    if (userId === null) return;
+    const until = ctx.room.moderation.mutedUntil(userId, ctx.now);
+    if (until !== 0) throw new StadiumError('MEMBER_MUTED', `${userId} is muted in ${ctx.room.groupId} for ${secondsLeft(until, ctx.now)} more seconds`);
+  },
+};
+
+/** Ban: a banned user cannot send either (e.g. as REST From_Account) until the ban ends. */
+export const banStep: AdmissionStep = {
+  name: 'ban',
+  run(ctx) {
+    const userId = ctx.actor.userId;
+    if (userId === null) return;
+    const until = ctx.room.moderation.bannedUntil(userId, ctx.now);
+    if (until !== 0) throw new StadiumError('BANNED_FROM_GROUP', `${userId} is banned from ${ctx.room.groupId} for ${secondsLeft(until, ctx.now)} more seconds`);
+  },
+};
+
+/** Slow mode: a member waits the room's `slowModeSec` between messages (owners, admins and the app admin are exempt). */
+export const slowModeStep: AdmissionStep = {
+  name: 'slow-mode',
+  run(ctx) {
+    const sec = ctx.room.settings.slowModeSec;
+    const userId = ctx.actor.userId;
+    if (sec === 0 || userId === null || allows('message.skipSlowMode', ctx.role)) return;
+    const wait = ctx.room.slowModeWait(userId, ctx.now, sec * 1000);
+    if (wait > 0) throw new StadiumError('SLOW_MODE', `wait ${Math.ceil(wait / 1000)} more seconds (slow mode: one message per ${sec} s)`);
+  },
+};
+
+/** The default steps, in order: mute-all, member mute, ban, slow mode. */
+export const DEFAULT_ADMISSION_STEPS: readonly AdmissionStep[] = [muteAllStep, memberMuteStep, banStep, slowModeStep];
 
 /** Runs a message through the steps. */
 export class Admission {

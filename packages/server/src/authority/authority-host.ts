@@ -24,6 +24,7 @@ import { Admission, DEFAULT_ADMISSION_STEPS, type AdmissionStep } from './admiss
 import { createAuthorityHandlers, type AuthorityHandlers } from './command-handlers.js';
 import { RoomAuthority } from './room-authority.js';
 import { RoomSequencer, type Published } from './room-sequencer.js';
+import { RoomModeration } from './room-moderation.js';
 
 /** What the host needs. */
 export interface AuthorityHostDeps {
@@ -54,6 +55,8 @@ export interface AuthorityHostOptions {
   idleUnloadMs: number;
   /** Sequence numbers reserved in the store ahead of use. @default 10000 */
   seqReserve?: number;
+  /** Most admins a room may have. @default 50 */
+  maxAdminsPerRoom?: number;
 }
 
 /** A message published by one of this node's rooms (after-send event). */
@@ -76,7 +79,7 @@ export class AuthorityHost {
 
   constructor(deps: AuthorityHostDeps, options: AuthorityHostOptions) {
     this.#d = deps;
-    this.#o = { seqReserve: 10_000, counterPushMs: 1000, ...options };
+    this.#o = { seqReserve: 10_000, counterPushMs: 1000, maxAdminsPerRoom: 50, ...options };
     this.#handlers = createAuthorityHandlers({
       store: deps.store,
       bus: deps.bus,
@@ -84,6 +87,7 @@ export class AuthorityHost {
       logger: deps.logger,
       metrics: deps.metrics,
       admission: new Admission(deps.admissionSteps ?? DEFAULT_ADMISSION_STEPS, deps.clock),
+      maxAdminsPerRoom: this.#o.maxAdminsPerRoom,
       schedulePush: (room) => this.#schedulePush(room),
       drop: (room) => this.#drop(room),
     });
@@ -161,6 +165,16 @@ export class AuthorityHost {
         return h.profile(room, request.body);
       case 'notice':
         return h.notice(room, request.body);
+      case 'role':
+        return h.role(room, request.body);
+      case 'mute':
+        return h.mute(room, request.body);
+      case 'ban':
+        return h.ban(room, request.body);
+      case 'unban':
+        return h.unban(room, request.body);
+      case 'moderation':
+        return h.moderation(room, request.body);
     }
   }
 
@@ -178,7 +192,7 @@ export class AuthorityHost {
 
   async #load(sdkAppId: number, groupId: string, key: string): Promise<RoomAuthority | undefined> {
     const { store, bus, clock, metrics, apps } = this.#d;
-    const [app, record] = await Promise.all([apps.get(sdkAppId), store.getGroup(sdkAppId, groupId)]);
+    const [app, record, memberStates] = await Promise.all([apps.get(sdkAppId), store.getGroup(sdkAppId, groupId), store.listMemberStates(sdkAppId, groupId)]);
     if (!app || !record) return undefined;
     const first = await store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve);
     const settings = effectiveSettings(app, record);
@@ -208,7 +222,7 @@ export class AuthorityHost {
         },
       },
     );
-    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, clock.now());
+    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, clock.now(), new RoomModeration(memberStates));
     holder.room = room;
     this.#rooms.set(key, room);
     metrics.authorities.set(this.#rooms.size);

@@ -16,6 +16,7 @@ import type { GroupPatch } from '../storage/store.js';
 import type { Admitted, AuthorityCommandName, AuthorityCommands, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { encodeMessage } from '../wire/batch-entry.js';
 import type { Admission } from './admission.js';
+import { createModerationHandlers } from './moderation-handlers.js';
 import type { RoomAuthority } from './room-authority.js';
 
 /** Each plain profile field of a patch (stored under the same name) and its name in the profile-updated tip. */
@@ -41,6 +42,8 @@ export interface AuthorityHandlerDeps {
   logger: Logger;
   metrics: Metrics;
   admission: Admission;
+  /** Most admins a room may have (option `maxAdminsPerRoom`). */
+  maxAdminsPerRoom: number;
   /** Push the room's counters to members within the push interval. */
   schedulePush(room: RoomAuthority): void;
   /** Forget the room at once (it was dismissed). */
@@ -61,7 +64,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
   async function admitAndSubmit(room: RoomAuthority, actor: ActorStamp, role: RoomRole, message: UnsequencedMessage): Promise<Admitted> {
     let admitted;
     try {
-      admitted = await admission.admit({ room, actor, role, message });
+      admitted = await admission.admit({ room, actor, role, message, now: clock.now() });
     } catch (error) {
       if (error instanceof StadiumError) metrics.admissionRefusals.inc({ name: error.reason });
       throw error;
@@ -71,6 +74,8 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
   }
 
   return {
+    ...createModerationHandlers({ store, bus, clock, maxAdminsPerRoom: deps.maxAdminsPerRoom }),
+
     async submit(room, { actor, message, dedupeKey }) {
       const role = room.roleOf(actor);
       authorize('message.send', role, room.groupId);
@@ -84,9 +89,18 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       return admitAndSubmit(room, actor, role, message);
     },
 
-    async members(room, { node, count, sinceSeq, tip }) {
+    async members(room, { node, count, sinceSeq, tip, joining }) {
+      if (joining?.userId) {
+        const now = clock.now();
+        const until = room.moderation.bannedUntil(joining.userId, now);
+        if (until !== 0) throw new StadiumError('BANNED_FROM_GROUP', `${joining.userId} is banned from ${room.groupId} for ${Math.ceil((until - now) / 1000)} more seconds`);
+      }
       room.setCount(node, count);
       const result: AuthorityCommands['members']['res'] = { memberCount: room.memberCount, lastSeq: room.sequencer.lastSeq };
+      if (joining) {
+        const role = room.roleOf(joining);
+        result.role = role === 'owner' ? 'Owner' : role === 'admin' ? 'Admin' : 'Member';
+      }
       if (sinceSeq !== undefined) result.resume = room.sequencer.since(sinceSeq);
       if (tip && room.settings.memberTips) {
         (tip.payload as GroupTipPayload).memberNum = room.memberCount;

@@ -13,11 +13,15 @@ import type { TimerHandle } from '../clock/clock.js';
 import type { Admitted } from '../wire/authority-commands.js';
 import { RoomCounters } from '../core/room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
+import { RoomModeration } from './room-moderation.js';
 
 /** Sends with the same key within this long are one message (the compatible REST `Random` rule). */
 export const DEDUPE_WINDOW_MS = 5 * 60_000;
 /** Most de-duplication keys a room remembers; past it the oldest are forgotten. */
 export const DEDUPE_MAX_KEYS = 10_000;
+
+/** Most senders a room's slow mode remembers at once. */
+export const SLOW_MODE_MAX_SENDERS = 100_000;
 
 /** Authority-side state of one room. */
 export class RoomAuthority {
@@ -25,6 +29,8 @@ export class RoomAuthority {
   record: GroupRecord;
   readonly sequencer: RoomSequencer;
   readonly counters: RoomCounters;
+  /** Admins, timed mutes and bans (stored; see room-moderation.ts). */
+  readonly moderation: RoomModeration;
   readonly #counts = new Map<string, number>();
   #total = 0;
   closed = false;
@@ -36,14 +42,17 @@ export class RoomAuthority {
   renewing = false;
   /** Last request (for idle unload). */
   idleSince: number;
+  /** Slow mode: when each member last sent (ms), oldest first (bounded; see {@link slowModeWait}). */
+  readonly #lastSends = new Map<string, number>();
   /** Recent de-duplicated sends by key, oldest first (bounded; see {@link rememberSend}). */
   readonly #recent = new Map<string, { at: number; result: Promise<Admitted> }>();
 
-  constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, reservedEnd: number, now: number) {
+  constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, reservedEnd: number, now: number, moderation = new RoomModeration()) {
     this.app = app;
     this.record = record;
     this.sequencer = sequencer;
     this.counters = new RoomCounters(record.counters);
+    this.moderation = moderation;
     this.reservedEnd = reservedEnd;
     this.idleSince = now;
   }
@@ -73,9 +82,9 @@ export class RoomAuthority {
     return max;
   }
 
-  /** The actor's role in this room, from the current record. */
-  roleOf(actor: ActorStamp): RoomRole {
-    return roleOf(actor, this.record);
+  /** The actor's role in this room, from the current record and admins. */
+  roleOf(actor: Pick<ActorStamp, 'userId' | 'kind'>): RoomRole {
+    return roleOf(actor, this.record, (userId) => this.moderation.isAdmin(userId));
   }
 
   /** The answer of a send with `key` made within the de-duplication window, if any. */
@@ -99,6 +108,23 @@ export class RoomAuthority {
       if (now - sent.at < DEDUPE_WINDOW_MS) break;
       this.#recent.delete(key);
     }
+  }
+
+  /**
+   * Slow mode: how many ms `userId` must still wait before sending at `now` with an interval of
+   * `intervalMs` (0: may send, and the send is recorded). At most {@link SLOW_MODE_MAX_SENDERS}
+   * senders are remembered; past it the oldest are forgotten.
+   */
+  slowModeWait(userId: string, now: number, intervalMs: number): number {
+    const last = this.#lastSends.get(userId);
+    if (last !== undefined && now - last < intervalMs) return intervalMs - (now - last);
+    for (const [user, at] of this.#lastSends) {
+      if (now - at < intervalMs && this.#lastSends.size < SLOW_MODE_MAX_SENDERS) break;
+      this.#lastSends.delete(user);
+    }
+    this.#lastSends.delete(userId);
+    this.#lastSends.set(userId, now);
+    return 0;
   }
 
   /** Record how many members `node` holds now. */

@@ -34,6 +34,11 @@ export type BusMessage =
   /** End every session of `userId` in the app (REST `im_open_login_svc/kick`). */
   | { kind: 'user-kick'; sdkAppId: number; userId: string }
   /**
+   * Members removed from a room (banned): each node delivers `entries` (the ban notice, seq 0)
+   * to the named users' connections, then removes those connections from the room.
+   */
+  | { kind: 'members-removed'; sdkAppId: number; groupId: string; userIds: readonly string[]; entries: readonly BatchEntry[] }
+  /**
    * `node`'s member counts are void: it (re)started or died. Authorities forget its counts;
    * nodes with members of rooms whose authority it is report them again.
    */

@@ -78,6 +78,8 @@ export interface ServerOptions {
   maxRoomsPerApp: number;
   /** Profiles one app may store (each at most 8,192 bytes of strings); existing ones stay writable. @default 1000000 */
   maxProfilesPerApp: number;
+  /** Admins one room may have (set by its owner with setGroupMemberRole). @default 50 */
+  maxAdminsPerRoom: number;
 }
 
 /** Defaults of {@link ServerOptions}. */
@@ -114,6 +116,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxRoomsPerUser: 1000,
   maxRoomsPerApp: 100_000,
   maxProfilesPerApp: 1_000_000,
+  maxAdminsPerRoom: 50,
 });
 
 /** Merge `partial` over the defaults and check every value. Throws a TypeError that says what to fix. */
@@ -145,6 +148,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxRoomsPerUser',
     'maxRoomsPerApp',
     'maxProfilesPerApp',
+    'maxAdminsPerRoom',
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }

@@ -18,7 +18,7 @@ describe('permission table', () => {
           expect(error, `${op} ${role}`).toBeInstanceOf(StadiumError);
           // A guest is told to log in where a logged-in user could act; app-admin-only operations are NO_PERMISSION for everyone.
           const userCould = PERMISSIONS[op].roles.some((r) => r !== 'appAdmin');
-          expect((error as StadiumError).reason, `${op} ${role}`).toBe(role === 'guest' && userCould ? 'NOT_LOGGED_IN' : 'NO_PERMISSION');
+          expect((error as StadiumError).reason, `${op} ${role}`).toBe(role === 'guest' && userCould ? 'NOT_LOGGED_IN' : (PERMISSIONS[op].refusal ?? 'NO_PERMISSION'));
         }
       }
     }
@@ -28,6 +28,9 @@ describe('permission table', () => {
     const record = { ownerId: 'host' };
     expect(roleOf({ userId: 'administrator', kind: 'app-admin' }, record)).toBe('appAdmin');
     expect(roleOf({ userId: 'host', kind: 'user' }, record)).toBe('owner');
+    expect(roleOf({ userId: 'mod', kind: 'user' }, record, (u) => u === 'mod')).toBe('admin');
+    expect(roleOf({ userId: 'host', kind: 'user' }, record, () => true)).toBe('owner');
+    expect(roleOf({ userId: 'fan', kind: 'user' }, record, (u) => u === 'mod')).toBe('member');
     expect(roleOf({ userId: 'viewer', kind: 'user' }, record)).toBe('member');
     expect(roleOf({ userId: null, kind: 'guest' }, record)).toBe('guest');
     expect(roleOf({ userId: 'host', kind: 'user' }, null)).toBe('member');

@@ -4,7 +4,7 @@
  * own, current record. docs/permissions.md is this table in prose, and a test keeps the two
  * in step.
  */
-import { StadiumError } from '@stadium/protocol';
+import { StadiumError, type ErrorName } from '@stadium/protocol';
 import type { ActorStamp } from './actor.js';
 import type { GroupRecord } from './records.js';
 
@@ -29,6 +29,11 @@ export type Operation =
   | 'counters.write'
   | 'message.send'
   | 'message.sendWhileMutedAll'
+  | 'message.skipSlowMode'
+  | 'member.role'
+  | 'member.mute'
+  | 'member.ban'
+  | 'moderation.read'
   | 'profile.read'
   | 'profile.update'
   | 'user.message'
@@ -41,6 +46,8 @@ interface Rule {
   readonly joined?: true;
   /** What docs/permissions.md says about it. */
   readonly summary: string;
+  /** The refusal for a logged-in caller without the role. @default 'NO_PERMISSION' */
+  readonly refusal?: ErrorName;
 }
 
 const EVERYONE: readonly RoomRole[] = ROOM_ROLES;
@@ -55,7 +62,7 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'room.quit': { roles: ['appAdmin', 'admin', 'member', 'guest'], summary: 'quit a joined room (the owner dismisses instead)' },
   'room.read': { roles: EVERYONE, summary: "read a room's profile and online count" },
   'room.dismiss': { roles: MANAGERS, summary: 'dismiss a room; every member is told' },
-  'room.settings': { roles: MANAGERS, summary: "change a room's rate limit, join/quit tips and downstream cap" },
+  'room.settings': { roles: MANAGERS, summary: "change a room's rate limit, join/quit tips, downstream cap and slow mode" },
   'room.profile': { roles: MODERATORS, summary: "change a room's name, introduction, notification, avatar, mute-all and custom fields" },
   'room.notice': { roles: ['appAdmin'], summary: "send a group system notice to a room's online members" },
   'room.list': { roles: ['appAdmin'], summary: 'list every room of the app' },
@@ -63,18 +70,32 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'counters.write': { roles: USERS, joined: true, summary: "set, increase or decrease a room's counters" },
   'message.send': { roles: USERS, joined: true, summary: 'send a message to a room' },
   'message.sendWhileMutedAll': { roles: MODERATORS, joined: true, summary: 'send while the room is muted for all' },
+  'message.skipSlowMode': { roles: MODERATORS, joined: true, summary: "send without waiting for the room's slow-mode interval" },
+  'member.role': { roles: MANAGERS, refusal: 'NOT_GROUP_OWNER', summary: 'set or unset a room admin' },
+  'member.mute': { roles: MODERATORS, summary: 'mute a member for a time, or lift the mute' },
+  'member.ban': { roles: MODERATORS, summary: 'remove members and ban them for a time' },
+  'moderation.read': { roles: MODERATORS, summary: "list a room's muted and banned members" },
   'profile.read': { roles: USERS, summary: 'read user profiles' },
   'profile.update': { roles: USERS, summary: "update one's own profile" },
   'user.message': { roles: ['appAdmin'], summary: "send a one-to-one message to a user's online connections" },
   'user.kick': { roles: ['appAdmin'], summary: 'end every session of a user' },
 });
 
-/** The role of `actor` in the room `record` (null: no room, e.g. profile operations). */
-export function roleOf(actor: Pick<ActorStamp, 'userId' | 'kind'>, record: Pick<GroupRecord, 'ownerId'> | null): RoomRole {
+/**
+ * The role of `actor` in the room `record` (null: no room, e.g. profile operations). Admins are
+ * known only at the room's authority, which passes `isAdmin`.
+ */
+export function roleOf(actor: Pick<ActorStamp, 'userId' | 'kind'>, record: Pick<GroupRecord, 'ownerId'> | null, isAdmin?: (userId: string) => boolean): RoomRole {
   if (actor.kind === 'app-admin') return 'appAdmin';
   if (actor.userId === null || actor.kind === 'guest') return 'guest';
   if (record !== null && actor.userId === record.ownerId) return 'owner';
+  if (isAdmin?.(actor.userId)) return 'admin';
   return 'member';
+}
+
+/** Whether `role` ranks above `other` (app admin > owner > admin > member > guest). */
+export function outranks(role: RoomRole, other: RoomRole): boolean {
+  return ROOM_ROLES.indexOf(role) < ROOM_ROLES.indexOf(other);
 }
 
 /** Whether `role` may perform `operation`. */
@@ -90,5 +111,5 @@ export function authorize(operation: Operation, role: RoomRole, what = ''): void
   if (allows(operation, role)) return;
   const rule = PERMISSIONS[operation];
   if (role === 'guest' && rule.roles.some((r) => r !== 'appAdmin')) throw new StadiumError('NOT_LOGGED_IN', what || undefined);
-  throw new StadiumError('NO_PERMISSION', `${role} may not ${rule.summary}${what ? ` (${what})` : ''}`);
+  throw new StadiumError(rule.refusal ?? 'NO_PERMISSION', `${role} may not ${rule.summary}${what ? ` (${what})` : ''}`);
 }

@@ -65,3 +65,14 @@ export interface GroupRecord {
   /** Group counters (likes, viewers, …), as last stored by the room's authority. */
   counters: Record<string, number>;
 }
+
+/**
+ * One member's moderation state in a room, as stored (one row per member that has any): admin
+ * or not, muted until, banned until (epoch ms; 0 = not). A row with none of them is deleted.
+ */
+export interface MemberState {
+  userId: string;
+  admin: boolean;
+  mutedUntil: number;
+  bannedUntil: number;
+}

@@ -7,6 +7,7 @@ export function effectiveSettings(app: AppRecord, record: GroupRecord): RoomSett
     rateLimitPerSec: record.settings.rateLimitPerSec ?? app.settings.roomRateLimitPerSec,
     memberTips: record.settings.memberTips ?? app.settings.memberTips,
     downstreamCapPerSec: record.settings.downstreamCapPerSec ?? null,
+    slowModeSec: record.settings.slowModeSec ?? 0,
   };
 }
 

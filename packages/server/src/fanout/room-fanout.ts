@@ -96,6 +96,18 @@ export class RoomFanout {
         this.#metrics.deliveries.inc(n * message.entries.length);
         return;
       }
+      case 'members-removed': {
+        // Rare (a ban): tell the named users' connections first, then let the registry remove them.
+        const wanted = new Set(message.userIds);
+        let wsFrame: Buffer | null = null;
+        for (const member of this.#members) {
+          if (member.userId === null || !wanted.has(member.userId)) continue;
+          wsFrame ??= buildMessagesFrame(message.groupId, message.entries);
+          member.deliver(message.groupId, wsFrame, message.entries);
+        }
+        this.onEvent?.(message);
+        return;
+      }
       case 'room-updated':
       case 'room-closed':
       case 'node-reset':

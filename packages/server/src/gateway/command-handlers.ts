@@ -100,6 +100,12 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     'group.online': (conn, body) => groups.onlineCount(actorOf(conn), body.groupID),
     'group.settings': (conn, body) => groups.updateSettings(actorOf(conn), body),
     'group.counters': (conn, body) => groups.counters(actorOf(conn), body, conn),
+    'group.role': (conn, body) => groups.setMemberRole(actorOf(conn), body),
+    'group.mute': async (conn, body) => {
+      const { group, members } = await groups.mute(actorOf(conn), body.groupID, [body.userID], body.muteTime);
+      return { group, member: members[0]! };
+    },
+    'group.ban': (conn, body) => groups.ban(actorOf(conn), body.groupID, body.userIDList, body.duration, body.reason),
     'msg.send': async (conn, body) => {
       const { seq, time, sampled } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
       return sampled ? { seq, time, sampled } : { seq, time };

@@ -5,6 +5,8 @@ import type { Room } from './room.js';
 export interface RoomLiveState {
   memberCount: number;
   lastSeq: number;
+  /** The user's role as the authority knows it (admins are known only there). */
+  role?: 'Owner' | 'Admin' | 'Member';
 }
 
 /** A room's profile in the compatible SDK's `Group` shape, as `userId` sees it. */
@@ -30,7 +32,7 @@ export function toGroupInfo(room: Room, live: RoomLiveState, userId: string | nu
   };
   if (joinedAt !== undefined) {
     info.selfInfo = {
-      role: userId !== null && userId === r.ownerId ? 'Owner' : 'Member',
+      role: live.role ?? (userId !== null && userId === r.ownerId ? 'Owner' : 'Member'),
       joinTime: Math.floor(joinedAt / 1000),
       messageRemindType: 'AcceptAndNotify',
     };

@@ -5,8 +5,8 @@
  * needs the room's current state (roles, settings, counters, dismissal) is decided by the
  * room's authority; this side validates input, keeps local membership and reports counts.
  */
-import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, utf8Length } from '@stadium/protocol';
-import type { CreateGroupRequest, GroupInfo, JoinResult, RoomSettings } from '@stadium/protocol';
+import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, isValidUserId, utf8Length } from '@stadium/protocol';
+import type { CreateGroupRequest, GroupInfo, GroupMemberInfo, JoinResult, RoomSettings } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { stampOf, type Actor } from '../core/actor.js';
@@ -14,7 +14,7 @@ import { describe } from '../core/describe.js';
 import { authorize, roleOf } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import type { Store } from '../storage/store.js';
-import type { RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
+import type { ModeratedMember, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { parseCountersRequest } from '../core/room-counters.js';
 import { newAutoGroupId } from './group-id.js';
 import { toGroupInfo } from './group-info.js';
@@ -54,6 +54,29 @@ function bytesAtMost(value: unknown, max: number, field: string): string {
   if (typeof value !== 'string') throw new StadiumError('INVALID_PARAMETER', `${field} must be a string`);
   if (utf8Length(value) > max) throw new StadiumError('INVALID_GROUP_FIELD', `${field} is longer than ${max} bytes`);
   return value;
+}
+
+/** Most accounts per mute request (compatible `forbid_send_msg`). */
+export const MAX_MUTE_ACCOUNTS = 500;
+/** Most accounts per ban or unban request (compatible `ban_group_member`). */
+export const MAX_BAN_ACCOUNTS = 20;
+/** Longest ban reason (compatible `Description`). */
+export const MAX_BAN_REASON_BYTES = 1000;
+
+function checkUserId(value: unknown, field: string): string {
+  if (!isValidUserId(value)) throw new StadiumError('INVALID_USER_ID', `${field}: got ${describe(value)}`);
+  return value;
+}
+
+/** A non-empty list of valid, distinct user IDs, at most `max`. */
+function checkUserIds(value: unknown, max: number): string[] {
+  if (!Array.isArray(value) || value.length === 0) throw new StadiumError('INVALID_PARAMETER', 'userIDList must be a non-empty array of userIDs');
+  if (value.length > max) throw new StadiumError('TOO_MANY_ACCOUNTS', `${value.length} accounts, at most ${max}`);
+  return [...new Set(value.map((v, i) => checkUserId(v, `userIDList[${i}]`)))];
+}
+
+function memberInfo(member: ModeratedMember): GroupMemberInfo {
+  return { userID: member.userId, role: member.role, muteUntil: member.mutedUntil };
 }
 
 /** Room operations. */
@@ -154,6 +177,7 @@ export class GroupService {
     const tip = typeof sinceSeq !== 'number' && actor.userId !== null && room.settings.memberTips ? this.#tip(room, actor, member, TIM_TYPES.GRP_TIP_MBR_JOIN, now) : undefined;
     room.pendingJoins++;
     this.#d.rooms.touch(room);
+    const removalsBefore = room.removals;
     let reply;
     try {
       reply = await this.#d.router.call(room, 'members', {
@@ -161,6 +185,7 @@ export class GroupService {
         count: room.localCount,
         ...(typeof sinceSeq === 'number' ? { sinceSeq } : {}),
         ...(tip ? { tip } : {}),
+        ...(actor.userId !== null && actor.kind !== 'app-admin' ? { joining: stampOf(actor) } : {}),
       });
     } finally {
       room.pendingJoins--;
@@ -169,11 +194,16 @@ export class GroupService {
       this.#report(room);
       throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
     }
+    // Banned while the join was in flight: the removal passed before this member was added.
+    if (actor.userId !== null && room.removedSince(removalsBefore, actor.userId)) {
+      this.#report(room);
+      throw new StadiumError('BANNED_FROM_GROUP', `${actor.userId} was banned from ${room.groupId}`);
+    }
     // Nothing below awaits: the member is added and caught up in one turn of the event loop,
     // and batches published after the authority answered arrive after its answer.
     room.fanout.add(member);
     member.addRoom(room);
-    const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq };
+    const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };
     const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
     if (reply.resume) {
       member.deliverOwn(room.groupId, reply.resume.entries);
@@ -271,6 +301,74 @@ export class GroupService {
     const page = all.slice(next, next + limit);
     const after = next + page.length;
     return { total: all.length, groupIds: page.map((g) => g.groupId), next: after < all.length ? after : 0 };
+  }
+
+  /**
+   * Set (`Admin`) or unset (`Member`) a room admin: the owner or the app admin, decided at the
+   * authority; the room gets a tip with the member's nick and avatar.
+   */
+  async setMemberRole(actor: Actor, body: Record<string, unknown>): Promise<{ group: GroupInfo; member: GroupMemberInfo }> {
+    const room = await this.room(actor.app, body.groupID);
+    const userId = checkUserId(body.userID, 'userID');
+    const { role } = body;
+    if (role !== TIM_TYPES.GRP_MBR_ROLE_ADMIN && role !== TIM_TYPES.GRP_MBR_ROLE_MEMBER) throw new StadiumError('INVALID_MEMBER_ROLE', `got ${describe(role)}`);
+    if (userId === actor.userId) throw new StadiumError('CANNOT_SET_SELF_ROLE');
+    const profile = await this.#d.store.getProfile(actor.app.sdkAppId, userId);
+    const { member } = await this.#d.router.call(room, 'role', {
+      actor: stampOf(actor),
+      member: { userId, nick: profile?.nick ?? '', avatar: profile?.avatar ?? '' },
+      admin: role === TIM_TYPES.GRP_MBR_ROLE_ADMIN,
+    });
+    return { group: await this.#info(room, actor), member: memberInfo(member) };
+  }
+
+  /** Mute members for `seconds` (0 unmutes, 4294967295 for ever): owner and admins, decided at the authority. */
+  async mute(actor: Actor, groupId: unknown, userIds: unknown, seconds: unknown): Promise<{ group: GroupInfo; members: GroupMemberInfo[] }> {
+    const room = await this.room(actor.app, groupId);
+    const ids = checkUserIds(userIds, MAX_MUTE_ACCOUNTS);
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 0 || seconds > 0xffffffff) {
+      throw new StadiumError('INVALID_PARAMETER', 'muteTime must be an integer number of seconds from 0 (unmute) to 4294967295 (for ever)');
+    }
+    if (actor.userId !== null && ids.includes(actor.userId)) throw new StadiumError('CANNOT_MUTE_SELF');
+    const { members } = await this.#d.router.call(room, 'mute', { actor: stampOf(actor), userIds: ids, seconds });
+    return { group: await this.#info(room, actor), members: members.map(memberInfo) };
+  }
+
+  /**
+   * Remove members and ban them for `seconds` (owner and admins, decided at the authority):
+   * every node removes their connections at once and tells them; they cannot rejoin until it ends.
+   */
+  async ban(actor: Actor, groupId: unknown, userIds: unknown, seconds: unknown, reason: unknown = ''): Promise<{ group: GroupInfo; userIDList: string[] }> {
+    const room = await this.room(actor.app, groupId);
+    const ids = checkUserIds(userIds, MAX_BAN_ACCOUNTS);
+    if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1 || seconds > 0xffffffff)
+      throw new StadiumError('BAN_DURATION_INVALID', `got ${describe(seconds)}`);
+    const why = bytesAtMost(reason, MAX_BAN_REASON_BYTES, 'reason');
+    await this.#d.router.call(room, 'ban', { actor: stampOf(actor), userIds: ids, seconds, reason: why });
+    return { group: await this.#info(room, actor), userIDList: ids };
+  }
+
+  /** Lift bans (owner, admins, app admin). */
+  async unban(actor: Actor, groupId: unknown, userIds: unknown): Promise<void> {
+    const room = await this.room(actor.app, groupId);
+    await this.#d.router.call(room, 'unban', { actor: stampOf(actor), userIds: checkUserIds(userIds, MAX_BAN_ACCOUNTS) });
+  }
+
+  /** Members muted and banned now, with their end times (UNIX seconds). */
+  async moderated(actor: Actor, groupId: unknown): Promise<{ muted: Array<{ userId: string; until: number }>; banned: Array<{ userId: string; until: number }> }> {
+    const room = await this.room(actor.app, groupId);
+    return this.#d.router.call(room, 'moderation', { actor: stampOf(actor) });
+  }
+
+  /** Connections of a room removed here by a ban (already out of the fan-out): tell the authority the new count. */
+  removed(room: Room): void {
+    if (!room.closed) this.#report(room);
+  }
+
+  async #info(room: Room, actor: Actor): Promise<GroupInfo> {
+    const live = await this.#d.router.call(room, 'info', {});
+    room.record = live.record;
+    return toGroupInfo(room, live, actor.userId);
   }
 
   /** Report this node's member counts again to the rooms whose authority is `node` (it was reset). */

@@ -2,7 +2,7 @@
  * The rooms this node holds members of. A room is loaded from the store the first time a
  * local client touches it and subscribed to its bus subject; it is unloaded once it has had
  * no local members for `idleUnloadMs`. Dismissals and settings changes made anywhere reach
- * it as `room-closed` / `room-updated` events.
+ * it as `room-closed` / `room-updated` events, bans as `members-removed`.
  */
 import type { Logger } from 'pino';
 import type { Bus, BusMessage } from '../bus/bus.js';
@@ -40,6 +40,8 @@ export class RoomRegistry {
   readonly #rooms = new Map<string, Room>();
   readonly #loading = new Map<string, Promise<Room | undefined>>();
   readonly #idleTimers = new Map<string, TimerHandle>();
+  /** Told when members of a room were removed here by a ban made anywhere (to report the new count). */
+  onMembersRemoved: ((room: Room, members: MemberHandle[]) => void) | null = null;
 
   constructor(deps: RoomRegistryDeps, options: RoomRegistryOptions) {
     this.#d = deps;
@@ -148,6 +150,23 @@ export class RoomRegistry {
       case 'room-updated':
         room.record = message.record;
         return;
+      case 'members-removed': {
+        const wanted = new Set(message.userIds);
+        room.noteRemoved(message.userIds);
+        const removed: MemberHandle[] = [];
+        for (const recipient of room.fanout.members()) {
+          const member = recipient as MemberHandle;
+          if (member.userId === null || !wanted.has(member.userId)) continue;
+          room.fanout.remove(member);
+          member.removeRoom(room.groupId);
+          removed.push(member);
+        }
+        if (removed.length > 0) {
+          this.touch(room);
+          this.onMembersRemoved?.(room, removed);
+        }
+        return;
+      }
       case 'direct':
       case 'batch':
       case 'counters':

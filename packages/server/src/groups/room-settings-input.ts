@@ -7,6 +7,8 @@ import type { RoomSettings } from '@stadium/protocol';
 
 /** Largest per-room rate a room may be given. */
 export const MAX_RATE_PER_SEC = 100_000;
+/** Longest slow-mode interval, seconds. */
+export const MAX_SLOW_MODE_SEC = 3600;
 
 /** Check a settings patch; returns only the keys given. */
 export function validateRoomSettings(input: unknown): Partial<RoomSettings> {
@@ -26,6 +28,13 @@ export function validateRoomSettings(input: unknown): Partial<RoomSettings> {
       throw new StadiumError('INVALID_PARAMETER', `downstreamCapPerSec must be null (automatic), 0 (off) or an integer 1–${MAX_RATE_PER_SEC}`);
     }
     out.downstreamCapPerSec = cap;
+  }
+  if (fields.slowModeSec !== undefined) {
+    const sec = fields.slowModeSec;
+    if (typeof sec !== 'number' || !Number.isInteger(sec) || sec < 0 || sec > MAX_SLOW_MODE_SEC) {
+      throw new StadiumError('INVALID_PARAMETER', `slowModeSec must be an integer 0 (off)–${MAX_SLOW_MODE_SEC}`);
+    }
+    out.slowModeSec = sec;
   }
   if (fields.memberTips !== undefined) {
     if (typeof fields.memberTips !== 'boolean') throw new StadiumError('INVALID_PARAMETER', 'memberTips must be a boolean');

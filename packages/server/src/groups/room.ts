@@ -9,6 +9,9 @@ import { effectiveSettings, roomKey } from '../core/room-settings.js';
 import type { RoomFanout } from '../fanout/room-fanout.js';
 import type { RoutedRoom } from './room-router.js';
 
+/** Bans a room remembers for joins in flight. */
+export const RECENT_REMOVALS = 64;
+
 /** A room loaded on this node. */
 export class Room implements RoutedRoom {
   /** The app as last read (refreshed when it changes elsewhere). */
@@ -22,6 +25,28 @@ export class Room implements RoutedRoom {
   pendingJoins = 0;
   /** Set once the room is dismissed or unloaded; a closed room accepts nothing. */
   closed = false;
+  /** Bans seen on this node (members-removed events), counted; see {@link removedSince}. */
+  removals = 0;
+  /** The users of the last {@link RECENT_REMOVALS} removals, with the count at each. */
+  readonly #recentRemovals: Array<{ at: number; userIds: readonly string[] }> = [];
+
+  /** Note a ban's removal of `userIds` here. */
+  noteRemoved(userIds: readonly string[]): void {
+    this.removals++;
+    this.#recentRemovals.push({ at: this.removals, userIds });
+    if (this.#recentRemovals.length > RECENT_REMOVALS) this.#recentRemovals.shift();
+  }
+
+  /**
+   * Whether `userId` was removed by a ban after the count was `since` (a join in flight while
+   * the ban passed). Unknown when more than {@link RECENT_REMOVALS} bans passed: then true.
+   */
+  removedSince(since: number, userId: string): boolean {
+    if (this.removals === since) return false;
+    const oldest = this.#recentRemovals[0];
+    if (oldest === undefined || oldest.at > since + 1) return true;
+    return this.#recentRemovals.some((r) => r.at > since && r.userIds.includes(userId));
+  }
 
   constructor(app: AppRecord, record: GroupRecord, fanout: RoomFanout, authority: string) {
     this.app = app;

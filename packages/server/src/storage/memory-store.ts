@@ -4,7 +4,7 @@
  */
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
-import type { AppRecord, GroupPatch, GroupRecord, NewApp, Store } from './store.js';
+import type { AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store } from './store.js';
 
 /** A {@link Store} in memory. */
 export class MemoryStore implements Store {
@@ -13,6 +13,8 @@ export class MemoryStore implements Store {
   readonly #groups = new Map<number, Map<string, GroupRecord>>();
   /** Sequence high-water marks by app, then group ID (outlive the groups). */
   readonly #seqs = new Map<number, Map<string, number>>();
+  /** Moderation states by app, then group ID, then user ID. */
+  readonly #members = new Map<number, Map<string, Map<string, MemberState>>>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -53,6 +55,7 @@ export class MemoryStore implements Store {
     this.#profiles.delete(sdkAppId);
     this.#groups.delete(sdkAppId);
     this.#seqs.delete(sdkAppId);
+    this.#members.delete(sdkAppId);
     return existed;
   }
 
@@ -106,7 +109,23 @@ export class MemoryStore implements Store {
   }
 
   async deleteGroup(sdkAppId: number, groupId: string): Promise<boolean> {
+    this.#members.get(sdkAppId)?.delete(groupId);
     return this.#groups.get(sdkAppId)?.delete(groupId) ?? false;
+  }
+
+  async listMemberStates(sdkAppId: number, groupId: string): Promise<MemberState[]> {
+    const states = this.#members.get(sdkAppId)?.get(groupId);
+    if (!states) return [];
+    return [...states.values()].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0)).map((m) => ({ ...m }));
+  }
+
+  async putMemberState(sdkAppId: number, groupId: string, state: MemberState, now: number): Promise<void> {
+    let groups = this.#members.get(sdkAppId);
+    if (!groups) this.#members.set(sdkAppId, (groups = new Map<string, Map<string, MemberState>>()));
+    let states = groups.get(groupId);
+    if (!states) groups.set(groupId, (states = new Map<string, MemberState>()));
+    if (!state.admin && state.mutedUntil <= now && state.bannedUntil <= now) states.delete(state.userId);
+    else states.set(state.userId, { ...state });
   }
 
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {

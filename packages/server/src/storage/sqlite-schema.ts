@@ -58,12 +58,24 @@ export interface GroupSeqsTable {
   next_seq: number;
 }
 
+/** Row of `group_members`: one member's moderation state in a room (0004). Times in epoch ms, 0 = none. */
+export interface GroupMembersTable {
+  sdk_app_id: number;
+  group_id: string;
+  user_id: string;
+  /** 0 or 1. */
+  admin: number;
+  muted_until: number;
+  banned_until: number;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
   profiles: ProfilesTable;
   groups: GroupsTable;
   group_seqs: GroupSeqsTable;
+  group_members: GroupMembersTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -133,6 +145,21 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
       await db.schema
         .alterTable('groups')
         .addColumn('first_seq', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+    },
+  },
+  '0004_moderation': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('group_members')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('admin', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('muted_until', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('banned_until', 'integer', (c) => c.notNull().defaultTo(0))
+        .addPrimaryKeyConstraint('group_members_pk', ['sdk_app_id', 'group_id', 'user_id'])
+        .modifyEnd(sql`without rowid`)
         .execute();
     },
   },

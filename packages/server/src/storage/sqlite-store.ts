@@ -8,7 +8,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type Selectable, type 
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
-import type { AppRecord, GroupPatch, GroupRecord, NewApp, Store } from './store.js';
+import type { AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store } from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -102,6 +102,7 @@ export class SqliteStore implements Store {
     return this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('group_seqs').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
       const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
       return result.numDeletedRows > 0n;
@@ -178,8 +179,30 @@ export class SqliteStore implements Store {
   }
 
   async deleteGroup(sdkAppId: number, groupId: string): Promise<boolean> {
-    const result = await this.#db.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return this.#db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
+      const result = await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    });
+  }
+
+  async listMemberStates(sdkAppId: number, groupId: string): Promise<MemberState[]> {
+    const rows = await this.#db.selectFrom('group_members').selectAll().where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).orderBy('user_id').execute();
+    return rows.map((r) => ({ userId: r.user_id, admin: r.admin === 1, mutedUntil: r.muted_until, bannedUntil: r.banned_until }));
+  }
+
+  async putMemberState(sdkAppId: number, groupId: string, state: MemberState, now: number): Promise<void> {
+    const key = this.#db.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).where('user_id', '=', state.userId);
+    if (!state.admin && state.mutedUntil <= now && state.bannedUntil <= now) {
+      await key.execute();
+      return;
+    }
+    const row = { admin: state.admin ? 1 : 0, muted_until: state.mutedUntil, banned_until: state.bannedUntil };
+    await this.#db
+      .insertInto('group_members')
+      .values({ sdk_app_id: sdkAppId, group_id: groupId, user_id: state.userId, ...row })
+      .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id', 'user_id']).doUpdateSet(row))
+      .execute();
   }
 
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {

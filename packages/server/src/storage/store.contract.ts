@@ -356,6 +356,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('member moderation states', () => {
+      it('puts, replaces, lists in user order and deletes a state with nothing left', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+        const now = 1_700_000_000_000;
+        await store.putMemberState(app.sdkAppId, 'room', { userId: 'zed', admin: true, mutedUntil: 0, bannedUntil: 0 }, now);
+        await store.putMemberState(app.sdkAppId, 'room', { userId: 'amy', admin: false, mutedUntil: now + 60_000, bannedUntil: 0 }, now);
+        await store.putMemberState(app.sdkAppId, 'other', { userId: 'amy', admin: false, mutedUntil: 0, bannedUntil: now + 1 }, now);
+        expect(await store.listMemberStates(app.sdkAppId, 'room')).toEqual([
+          { userId: 'amy', admin: false, mutedUntil: now + 60_000, bannedUntil: 0 },
+          { userId: 'zed', admin: true, mutedUntil: 0, bannedUntil: 0 },
+        ]);
+        await store.putMemberState(app.sdkAppId, 'room', { userId: 'zed', admin: true, mutedUntil: 0, bannedUntil: now + 5000 }, now);
+        // Nothing left (the mute ended): the row goes.
+        await store.putMemberState(app.sdkAppId, 'room', { userId: 'amy', admin: false, mutedUntil: now, bannedUntil: 0 }, now);
+        expect(await store.listMemberStates(app.sdkAppId, 'room')).toEqual([{ userId: 'zed', admin: true, mutedUntil: 0, bannedUntil: now + 5000 }]);
+        expect(await store.listMemberStates(app.sdkAppId, 'other')).toHaveLength(1);
+      });
+
+      it('deleteGroup and deleteApp delete the states', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+        await store.putMemberState(app.sdkAppId, 'room', { userId: 'amy', admin: true, mutedUntil: 0, bannedUntil: 0 }, 0);
+        await store.putMemberState(app.sdkAppId, 'room2', { userId: 'amy', admin: true, mutedUntil: 0, bannedUntil: 0 }, 0);
+        await store.deleteGroup(app.sdkAppId, 'room');
+        expect(await store.listMemberStates(app.sdkAppId, 'room')).toEqual([]);
+        expect(await store.listMemberStates(app.sdkAppId, 'room2')).toHaveLength(1);
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.listMemberStates(app.sdkAppId, 'room2')).toEqual([]);
+      });
+    });
+
     describe('deleteApp', () => {
       it("removes the app's groups and profiles and leaves other apps alone", async () => {
         const store = await fresh();
@@ -390,6 +424,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.createGroup(group);
         expect(await store.reserveSeq(app.sdkAppId, 'room', 76)).toBe(1);
         await store.putProfile(app.sdkAppId, sampleProfile('alice'));
+        await store.putMemberState(app.sdkAppId, 'room', { userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }, 0);
         await store.close();
 
         const reopened = await reopen(store);
@@ -398,6 +433,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await reopened.getGroup(app.sdkAppId, 'room')).toEqual(group);
         expect(await reopened.reserveSeq(app.sdkAppId, 'room', 1)).toBe(77);
         expect(await reopened.getProfile(app.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
+        expect(await reopened.listMemberStates(app.sdkAppId, 'room')).toEqual([{ userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }]);
       });
     }
   });

@@ -8,9 +8,9 @@
  */
 import type { Profile } from '@stadium/protocol';
 
-import type { AppRecord, AppSettings, GroupRecord, NewApp } from '../core/records.js';
+import type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
 
-export type { AppRecord, AppSettings, GroupRecord, NewApp } from '../core/records.js';
+export type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
 
 /** Fields of a group that {@link Store.updateGroup} may change. */
 export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'type' | 'createdAt' | 'firstSeq'>>;
@@ -23,7 +23,7 @@ export interface Store {
   /** Every app, oldest first. */
   listApps(): Promise<AppRecord[]>;
   updateApp(sdkAppId: number, patch: Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'settings'>>): Promise<AppRecord | undefined>;
-  /** Delete an app and everything that belongs to it (groups, profiles). False if unknown. */
+  /** Delete an app and everything that belongs to it (groups, their moderation states, profiles). False if unknown. */
   deleteApp(sdkAppId: number): Promise<boolean>;
 
   getProfile(sdkAppId: number, userId: string): Promise<Profile | undefined>;
@@ -62,6 +62,14 @@ export interface Store {
    * did.
    */
   releaseSeq(sdkAppId: number, groupId: string, reservedEnd: number, nextSeq: number): Promise<boolean>;
+
+  /** A room's moderation states (admins, mutes, bans), one per member that has any, in user ID order. */
+  listMemberStates(sdkAppId: number, groupId: string): Promise<MemberState[]>;
+  /**
+   * Insert or replace one member's moderation state; a state with nothing left (not admin, not
+   * muted or banned after `now`) deletes the row. deleteGroup and deleteApp delete the rows too.
+   */
+  putMemberState(sdkAppId: number, groupId: string, state: MemberState, now: number): Promise<void>;
 
   /** Release connections and files. */
   close(): Promise<void>;

@@ -59,8 +59,10 @@ export interface AuthorityCommands {
   };
   /** A node's member count of the room now, with an optional resume and a join / quit tip. */
   members: {
-    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage };
-    res: RoomLive & { resume?: ResumeResult };
+    /** `joining`: the logged-in user whose join this report carries (refused while banned). */
+    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp };
+    /** `role`: the joining user's role in the room, when `joining` was given. */
+    res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member' };
   };
   /** The room's live state and its current record. */
   info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings } };
@@ -74,6 +76,38 @@ export interface AuthorityCommands {
    * online, guests included, or only to `userIds`. Never rate-limited.
    */
   notice: { req: { actor: ActorStamp; content: string; userIds?: string[] }; res: Record<string, never> };
+  /** Set or unset an admin (owner or app admin); the room gets a set-admin / canceled-admin tip with the member's nick and avatar. */
+  role: { req: { actor: ActorStamp; member: MemberStamp; admin: boolean }; res: { member: ModeratedMember } };
+  /**
+   * Mute members for `seconds` (0 unmutes; 4294967295 for ever), owner and admins; the room
+   * gets a member-profile-updated tip carrying the mute time.
+   */
+  mute: { req: { actor: ActorStamp; userIds: string[]; seconds: number }; res: { members: ModeratedMember[] } };
+  /**
+   * Ban members for `seconds` (owner and admins): they are removed on every node at once, told
+   * with a group system notice (operationType 21), and may not rejoin until the ban ends; the
+   * room gets a ban tip.
+   */
+  ban: { req: { actor: ActorStamp; userIds: string[]; seconds: number; reason: string }; res: Record<string, never> };
+  /** Lift bans; the room gets an unban tip for those that were banned. */
+  unban: { req: { actor: ActorStamp; userIds: string[] }; res: Record<string, never> };
+  /** Members muted and banned now, with their end times (UNIX seconds). */
+  moderation: { req: { actor: ActorStamp }; res: { muted: Array<{ userId: string; until: number }>; banned: Array<{ userId: string; until: number }> } };
+}
+
+/** A member a moderation command is about, with what the tip shows of them. */
+export interface MemberStamp {
+  userId: string;
+  nick: string;
+  avatar: string;
+}
+
+/** A member's standing after a moderation command. */
+export interface ModeratedMember {
+  userId: string;
+  role: 'Owner' | 'Admin' | 'Member';
+  /** UNIX seconds; 0 when not muted. */
+  mutedUntil: number;
 }
 
 /** What a room profile change may set. `customFields` entries with an empty value delete the key. */
@@ -90,7 +124,21 @@ export interface RoomProfilePatch {
 export type AuthorityCommandName = keyof AuthorityCommands;
 
 /** Every command name, for exhaustive handler maps. */
-export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = ['submit', 'members', 'info', 'counters', 'settings', 'dismiss', 'profile', 'notice'];
+export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = [
+  'submit',
+  'members',
+  'info',
+  'counters',
+  'settings',
+  'dismiss',
+  'profile',
+  'notice',
+  'role',
+  'mute',
+  'ban',
+  'unban',
+  'moderation',
+];
 
 /** A request to a room's authority: the command, its room and its body. */
 export type AuthorityRequest = {
