@@ -8,7 +8,7 @@ import type { AppCache } from '../apps/app-cache.js';
 import { verifyUserSig } from '../auth/user-sig.js';
 import type { Clock } from '../clock/clock.js';
 import type { Actor } from '../core/actor.js';
-import { parseSdkAppId } from '../core/sdk-app-id.js';
+import { parseSdkAppId } from '../core/parse-sdk-app-id.js';
 
 /** The query string of a REST call. */
 export interface RestQuery {
