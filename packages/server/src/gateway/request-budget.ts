@@ -30,7 +30,7 @@ export class RequestBudget {
   #refilledAt: number;
   #inFlight = 0;
   #refused = 0;
-  #refusedSince = 0;
+  #refusedSince = Number.NEGATIVE_INFINITY;
 
   constructor(options: RequestBudgetOptions, nowMs: number) {
     this.#o = options;

@@ -262,6 +262,7 @@ export class WsGateway {
   #refuseRequest(conn: Connection, id: number | undefined, name: 'REQUESTS_RATE_LIMITED' | 'TOO_MANY_REQUESTS_IN_FLIGHT', now: number): void {
     this.#d.metrics.requestErrors.inc({ name });
     if (conn.budget.refused(now)) {
+      this.#d.metrics.floodCloses.inc();
       this.#d.logger.info({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId }, 'closing a connection that floods requests');
       this.#closeNow(conn, 'REQUEST_FLOOD', `more than ${this.#o.maxRefusedRequestsPerMinute} requests refused within a minute`);
       return;
