@@ -6,8 +6,10 @@
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { ServerFrame } from '@stadium/protocol';
+import type { ServerFrame, StadiumError } from '@stadium/protocol';
+import TIM from '@stadium/sdk';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
+import { nextEvent } from './support/events.js';
 import { RawClient } from './support/raw-client.js';
 import { TEST_WORKERS, startTestStadium, type TestStadium } from './support/stadium.js';
 
@@ -261,5 +263,33 @@ describe('frame level', () => {
     await missing.closed();
     expect((missing.frames[0] as { message: string }).message).toMatch(/^the sdkappid query parameter is missing/);
     await ok.close();
+  });
+});
+
+describe('the SDK', () => {
+  it('rejects the refused call with 2996 REQUESTS_RATE_LIMITED, reports a 4029 close as ERROR and comes back', async () => {
+    await using t = await startTestStadium({ requestsPerSec: 1, requestBurst: 20, maxRefusedRequestsPerMinute: 3 });
+    const host = await loggedIn(t, 'host');
+    const created = (await host.request('group.create', { name: 'live', type: 'AVChatRoom' })) as Res & { data: { group: { groupID: string } } };
+    const groupID = created.data.group.groupID;
+    const tim = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url, reconnectBaseMs: 20, reconnectMaxMs: 200 });
+    tim.setLogLevel(4);
+    await tim.login({ userID: 'viewer', userSig: t.sig('viewer') });
+    await tim.joinGroup({ groupID });
+    const flood = nextEvent<{ code: number }>(tim, TIM.EVENT.ERROR, (e) => e.code === 19020);
+    const back = nextEvent<{ state: string }>(tim, TIM.EVENT.NET_STATE_CHANGE, (d) => d.state === TIM.TYPES.NET_STATE_CONNECTED);
+    // 13 tokens are left after login (5) and join (2): 30 calls at once are too many.
+    const results = await Promise.allSettled(Array.from({ length: 30 }, () => tim.getGroupOnlineMemberCount(groupID)));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as StadiumError] : []));
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(13);
+    const limited = errors.filter((e) => e.code === 2996);
+    expect(limited.length).toBeGreaterThanOrEqual(3);
+    expect(limited[0]).toMatchObject({ reason: 'REQUESTS_RATE_LIMITED' });
+    // The 4th refusal closed the connection: the SDK says why, reconnects, logs in, rejoins.
+    expect(await flood).toMatchObject({ code: 19020 });
+    await back;
+    await expect.poll(async () => (await tim.getGroupOnlineMemberCount(groupID).catch((e: StadiumError) => e)).code, { timeout: 5000 }).toBe(0);
+    await tim.destroy();
+    await host.close();
   });
 });
