@@ -243,6 +243,17 @@ describe('frame level', () => {
     expect(c.frames.at(-1)).toMatchObject({ t: 'err', code: 60008, name: 'FRAME_TOO_LARGE' });
   });
 
+  it('sends an err frame before the WebSocket layer closes on invalid framing (1002)', async () => {
+    await using t = await startTestStadium();
+    const c = await connect(t);
+    // A client frame without a mask: text "hi", written under ws's framing.
+    (c.ws as unknown as { _socket: Socket })._socket.write(Buffer.from([0x81, 0x02, 0x68, 0x69]));
+    await c.closed();
+    expect(c.closeCode).toBe(1002);
+    expect(c.frames.at(-1)).toMatchObject({ t: 'err', code: 60003, name: 'WEBSOCKET_PROTOCOL_ERROR' });
+    expect((c.frames.at(-1) as { message: string }).message).toMatch(/^WS_ERR_EXPECTED_MASK: /);
+  });
+
   it('refuses a loosely written sdkappid on upgrade with a clear err and 4004', async () => {
     await using t = await startTestStadium();
     // Number() would read most of these as a number (16, 1000, 1, 1, 1, 1, 0, …).

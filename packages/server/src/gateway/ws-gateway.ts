@@ -68,7 +68,8 @@ export class WsGateway {
   readonly #listeners: {
     message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
     error: (this: WebSocket, error: Error) => void;
-    framingError: (this: WebSocket, error: Error) => void;
+    /** Called with `this` = ws's Receiver, which carries the Connection under {@link CONN} too. */
+    framingError: (this: object, error: Error) => void;
     close: (this: WebSocket) => void;
   };
   #stopping = false;
@@ -107,7 +108,7 @@ export class WsGateway {
       },
       framingError(error) {
         // Runs before ws closes the connection (1009 or 1002), so the client gets an `err` first.
-        const conn = connOf(this);
+        const conn = (this as { [CONN]: Connection })[CONN];
         deps.metrics.badFrames.inc();
         const code = (error as { code?: string }).code;
         const name = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'FRAME_TOO_LARGE' : 'WEBSOCKET_PROTOCOL_ERROR';
@@ -201,9 +202,11 @@ export class WsGateway {
     ws.on('error', this.#listeners.error);
     // ws's Receiver reports framing errors (too large, bad opcode, unmasked, …) to the socket's
     // own listener, which closes at once; a listener put in front of it may still send.
-    const receiver = (ws as unknown as { _receiver?: { prependListener(event: 'error', fn: (error: Error) => void): void } })._receiver;
-    const framingError = this.#listeners.framingError;
-    receiver?.prependListener('error', (error) => framingError.call(ws, error));
+    const receiver = (ws as unknown as { _receiver?: { [CONN]?: Connection; prependListener(event: 'error', fn: (error: Error) => void): void } })._receiver;
+    if (receiver) {
+      receiver[CONN] = conn;
+      receiver.prependListener('error', this.#listeners.framingError);
+    }
     ws.on('close', this.#listeners.close);
     logger.debug({ app: app.sdkAppId, conn: conn.id, platform }, 'connection opened');
     conn.send({ t: 'hello', v: PROTOCOL_VERSION, node: this.#o.nodeId, heartbeatMs: this.#o.heartbeatMs, maxMessageBytes: LIMITS.maxMessageBytes, time: clock.now() });
