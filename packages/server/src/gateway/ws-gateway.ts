@@ -222,6 +222,8 @@ export class WsGateway {
   }
 
   #onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
+    // Once closing, what the client still sends does no work (ws parses until the close handshake ends).
+    if (conn.closing) return;
     const now = this.#d.clock.now();
     conn.lastSeenAt = now;
     if (isBinary) return this.#badFrame(conn, undefined, 'BAD_FRAME', 'binary frame; send JSON text');
@@ -316,6 +318,8 @@ export class WsGateway {
   /** Close, and terminate a second later: a client that does not read will not complete the close handshake. */
   #closeNow(conn: Connection, name: ErrorName, detail: string): void {
     conn.closeWith(name, detail);
+    // Read nothing more from it: what it already sent would only be parsed to be ignored.
+    conn.ws.pause();
     this.#d.clock.setTimeout(() => conn.ws.terminate(), 1000);
   }
 
