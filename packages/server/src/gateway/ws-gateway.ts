@@ -317,9 +317,9 @@ export class WsGateway {
 
   /** Close, and terminate a second later: a client that does not read will not complete the close handshake. */
   #closeNow(conn: Connection, name: ErrorName, detail: string): void {
+    // Reading goes on (frames are ignored once closing), so a client that reads completes the
+    // close handshake and sees the close code.
     conn.closeWith(name, detail);
-    // Read nothing more from it: what it already sent would only be parsed to be ignored.
-    conn.ws.pause();
     this.#d.clock.setTimeout(() => conn.ws.terminate(), 1000);
   }
 
