@@ -111,7 +111,7 @@ describe('openim/sendmsg', () => {
 
 describe('openim/sendmsg to a stalled connection', () => {
   it('closes it as a slow consumer (4008) instead of buffering without bound; the user’s other connection gets everything', async () => {
-    await using t = await startTestStadium({ maxPendingBytes: 65_536 });
+    await using t = await startTestStadium({ maxPendingBytes: 65_536, socketHighWaterBytes: 16_384 });
     const [stalled, fast] = [await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`), await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`)];
     for (const c of [stalled, fast]) expect((await c.request('login', { userID: 'bob', userSig: t.sig('bob') })).code).toBe(0);
     (stalled.ws as unknown as { _socket: Socket })._socket.pause();
@@ -128,7 +128,9 @@ describe('openim/sendmsg to a stalled connection', () => {
     expect(fast.frames.filter((f) => f.t === 'c2c')).toHaveLength(sent);
     (stalled.ws as unknown as { _socket: Socket })._socket.resume();
     await stalled.closed();
-    expect(stalled.closeCode).toBe(4008);
+    // The server counted the 4008 close (above); the client sees it only if it read the close
+    // frame before the server gave up on the socket, otherwise the connection just drops.
+    expect([4008, 1006]).toContain(stalled.closeCode);
     await fast.close();
   });
 });

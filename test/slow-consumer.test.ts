@@ -15,6 +15,10 @@ describe('slow consumers', () => {
       maxPendingBytes: 65_536,
       slowConsumerTimeoutMs: 1000,
       batchWindowMs: 5,
+      // The host sends far faster than any real client; its request budget is not under test here.
+      requestsPerSec: 1_000_000,
+      requestBurst: 1_000_000,
+      maxRequestsInFlight: 1000,
     });
     const connect = async (): Promise<RawClient> => RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
     const host = await connect();

@@ -7,6 +7,8 @@ export const CLOSE_CODES = {
   NORMAL: 1000,
   /** The server is shutting down or restarting: reconnect (to another node if there is one). */
   GOING_AWAY: 1001,
+  /** The WebSocket framing was invalid (unmasked client frame, bad opcode, reserved bits, …). */
+  PROTOCOL_ERROR: 1002,
   /** A frame was larger than the server accepts. */
   FRAME_TOO_LARGE: 1009,
   /** The server hit an internal error on this connection. */
@@ -23,6 +25,8 @@ export const CLOSE_CODES = {
   HEARTBEAT_TIMEOUT: 4010,
   /** The server ended this session on purpose (kicked, userSig revoked). */
   KICKED: 4011,
+  /** The client kept sending requests past its request budget after being refused. */
+  REQUEST_FLOOD: 4029,
 } as const;
 
 /** Any value of {@link CLOSE_CODES}. */

@@ -39,6 +39,17 @@ export const ERRORS = {
     message: 'The frame is larger than the server accepts (maxFrameBytes); keep messages under 12,000 bytes.',
     close: CLOSE_CODES.FRAME_TOO_LARGE,
   },
+  INVALID_UTF8: {
+    code: 60003,
+    http: 400,
+    message: 'A text frame is not valid UTF-8; send JSON text encoded as UTF-8.',
+  },
+  WEBSOCKET_PROTOCOL_ERROR: {
+    code: 60003,
+    http: 400,
+    message: 'The WebSocket framing was invalid (for example an unmasked client frame or a reserved opcode); use a conforming WebSocket client.',
+    close: CLOSE_CODES.PROTOCOL_ERROR,
+  },
   UNKNOWN_COMMAND: {
     code: 10003,
     http: 404,
@@ -72,6 +83,22 @@ export const ERRORS = {
     http: 429,
     message: 'The client did not read messages fast enough and its backlog passed the server limit; it may reconnect.',
     close: CLOSE_CODES.SLOW_CONSUMER,
+  },
+  REQUESTS_RATE_LIMITED: {
+    code: 2996,
+    http: 429,
+    message: 'This connection is over its request budget (requestsPerSec, requestBurst; some commands cost more, see docs/protocol.md); wait a moment and retry.',
+  },
+  TOO_MANY_REQUESTS_IN_FLIGHT: {
+    code: 60018,
+    http: 429,
+    message: 'This connection has as many requests awaiting an answer as the server allows (maxRequestsInFlight); wait for answers before sending more.',
+  },
+  REQUEST_FLOOD: {
+    code: 19020,
+    http: 429,
+    message: 'The connection kept sending requests after they were refused for its request budget (maxRefusedRequestsPerMinute) and was closed; slow down before reconnecting.',
+    close: CLOSE_CODES.REQUEST_FLOOD,
   },
   SERVER_SHUTTING_DOWN: {
     code: 19005,

@@ -87,7 +87,14 @@ export class Client {
     this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals });
     const hold = new MessageHold();
     const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, emitter, logger, hold }));
-    this.resume = new RoomResume({ joined, hold, emitter, logger, deliver: (frame) => push.deliver(frame) });
+    this.resume = new RoomResume({
+      joined,
+      hold,
+      emitter,
+      logger,
+      deliver: (frame) => push.deliver(frame),
+      wait: (ms) => new Promise<void>((resolve) => void env.setTimeout(resolve, ms)),
+    });
     this.sender = new MessageSender({ request, session, joined, sentIds, environment: env });
     this.profiles = new UserProfiles(request, session);
   }

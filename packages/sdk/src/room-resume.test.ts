@@ -113,4 +113,18 @@ describe('resume after a reconnect', () => {
     await handled(tim);
     expect(timeline(events).slice(5)).toEqual([{ groupID: 'room1', fromSeq: null, toSeq: null, reason: 'unknown-position' }, ['new-3']]);
   });
+
+  it('retries a rejoin refused for the request budget instead of leaving the room', async () => {
+    const { server, tim, events } = await joinedAfter(2);
+    const joinsBefore = server.requestsOf('group.join').length;
+    server.failures.set('group.join', { code: 2996, name: 'REQUESTS_RATE_LIMITED', message: 'over the budget (test)' });
+    const back = reconnect(server, tim, () => server.publish('room1', { id: 'away-3' }));
+    await server.until(() => server.requestsOf('group.join').length === joinsBefore + 2);
+    server.failures.delete('group.join');
+    await back;
+    expect(server.requestsOf('group.join')).toHaveLength(joinsBefore + 3);
+    server.publish('room1', { id: 'live-4' });
+    await handled(tim);
+    expect(delivered(events)).toEqual(['old-1', 'old-2', 'away-3', 'live-4']);
+  });
 });

@@ -9,8 +9,12 @@
  * created again and its numbering restarted) it moves its position back to `lastSeq`, so the
  * room's new messages are delivered rather than taken for duplicates. The room's `msgs`
  * frames wait in a {@link MessageHold} until the answer has been applied.
+ *
+ * A rejoin refused for the connection's request budget (`REQUESTS_RATE_LIMITED`,
+ * `TOO_MANY_REQUESTS_IN_FLIGHT`) is not a refusal of the room: it is tried again after
+ * {@link BUDGET_RETRY_MS}, doubling, {@link BUDGET_RETRIES} times before the room is left.
  */
-import { TIM_EVENT, type JoinResult, type MessagesFrame } from '@stadium/protocol';
+import { StadiumError, TIM_EVENT, type JoinResult, type MessagesFrame } from '@stadium/protocol';
 import type { Requester } from './connection.js';
 import type { Emitter } from './emitter.js';
 import type { JoinedGroups } from './joined-groups.js';
@@ -35,6 +39,18 @@ export interface RoomResumeDeps {
   logger: Logger;
   /** Deliver a `msgs` frame that was held during the rejoin. */
   deliver: (frame: MessagesFrame) => void;
+  /** Resolve after `ms` (the instance's timers). */
+  wait: (ms: number) => Promise<void>;
+}
+
+/** First wait before a rejoin refused for the request budget is tried again (doubling each time). */
+export const BUDGET_RETRY_MS = 250;
+/** Retries of a rejoin refused for the request budget. */
+export const BUDGET_RETRIES = 5;
+
+/** A refusal for the connection's request budget: worth retrying after a moment. */
+function isBudgetRefusal(error: unknown): boolean {
+  return error instanceof StadiumError && (error.reason === 'REQUESTS_RATE_LIMITED' || error.reason === 'TOO_MANY_REQUESTS_IN_FLIGHT');
 }
 
 /** Rejoins the instance's rooms on a new connection. */
@@ -48,7 +64,7 @@ export class RoomResume {
       hold.start(groupID);
       let answered = false;
       try {
-        const result = await request('group.join', { groupID, sinceSeq: lastSeq });
+        const result = await this.join(request, groupID, lastSeq);
         this.apply(groupID, result);
         answered = true;
       } catch (error) {
@@ -58,6 +74,19 @@ export class RoomResume {
       } finally {
         const held = hold.release(groupID);
         if (answered) for (const frame of held) this.deps.deliver(frame);
+      }
+    }
+  }
+
+  /** One rejoin, retried while the connection's request budget refuses it. */
+  private async join(request: Requester, groupID: string, sinceSeq: number): Promise<JoinResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request('group.join', { groupID, sinceSeq });
+      } catch (error) {
+        if (!isBudgetRefusal(error) || attempt >= BUDGET_RETRIES) throw error;
+        this.deps.logger.warn(`rejoining ${groupID}: over the request budget; retrying`);
+        await this.deps.wait(BUDGET_RETRY_MS * 2 ** attempt);
       }
     }
   }

@@ -134,6 +134,10 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       socketHighWaterBytes: o.socketHighWaterBytes,
       maxPendingBytes: o.maxPendingBytes,
       slowConsumerTimeoutMs: o.slowConsumerTimeoutMs,
+      requestsPerSec: o.requestsPerSec,
+      requestBurst: o.requestBurst,
+      maxRequestsInFlight: o.maxRequestsInFlight,
+      maxRefusedRequestsPerMinute: o.maxRefusedRequestsPerMinute,
     },
     { clock, logger, metrics, apps: appCache, sessions, groups, handlers },
   );

@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { StadiumError } from '@stadium/protocol';
 import type { CliIo } from './io.js';
+import { parseSdkAppId } from '../core/parse-sdk-app-id.js';
 
 /** A mistake in the command line: printed with the usage text, exit code 2. */
 export class UsageError extends Error {
@@ -70,9 +71,12 @@ export function parseIntegerFlag(value: string, what: string, min: number, max: 
   return n;
 }
 
-/** The required `--sdkappid` flag as a 32-bit SDKAppID. */
+/** The required `--sdkappid` flag, parsed as the WebSocket and REST front doors parse it (decimal digits, 1–4294967295). */
 export function sdkAppIdFlag(value: string | undefined, usage: string): number {
-  return parseIntegerFlag(required(value, '--sdkappid', usage), '--sdkappid', 1, 0xffff_ffff, usage);
+  const text = required(value, '--sdkappid', usage);
+  const id = parseSdkAppId(text);
+  if (id === undefined) throw new UsageError(`--sdkappid must be an integer 1–4294967295 in decimal digits (no sign, spaces or leading zeros), got "${text}"`, usage);
+  return id;
 }
 
 /** Throw a UsageError when a required flag is missing. */

@@ -36,6 +36,8 @@ describe('stadium usersig', () => {
       [['usersig', '--sdkappid', '1400000001', '--user', 'u'], 'missing --key'],
       [['usersig', '--sdkappid', '1400000001', '--key', 'k'], 'missing --user'],
       [['usersig', '--sdkappid', 'abc', '--key', 'k', '--user', 'u'], '--sdkappid must be an integer'],
+      [['usersig', '--sdkappid', '0x10', '--key', 'k', '--user', 'u'], '--sdkappid must be an integer'],
+      [['usersig', '--sdkappid', '01400000001', '--key', 'k', '--user', 'u'], '--sdkappid must be an integer'],
       [['usersig', '--sdkappid', '1400000001', '--key', 'k', '--user', 'u', '--expire', '0'], '--expire must be an integer'],
     ] as const) {
       const t = testIo();

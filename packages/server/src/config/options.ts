@@ -39,12 +39,29 @@ export interface ServerOptions {
    * @default 100000
    */
   fanoutWritesPerSec: number;
-  /** Bytes a socket may have buffered before the connection counts as slow. @default 262144 */
+  /**
+   * Bytes a socket may have buffered before the connection is behind: the server stops reading
+   * its frames and holds its room messages until the socket drains below half of this. At
+   * least 16384 (the socket's own buffer mark). @default 262144
+   */
   socketHighWaterBytes: number;
-  /** Bytes of messages held for a slow connection; past this the lowest priority is dropped. @default 1048576 */
+  /**
+   * The one outbound budget of a connection: bytes queued for it in all (socket buffer —
+   * responses, pushes, pongs, errors — plus held room messages). Past it held messages are
+   * dropped, lowest priority first; a connection that is behind and still over it is closed
+   * with 4008. Must be at least socketHighWaterBytes. @default 1048576
+   */
   maxPendingBytes: number;
-  /** A connection that stays slow this long is closed with 4008. @default 5000 */
+  /** A connection that stays behind this long is closed with 4008. @default 5000 */
   slowConsumerTimeoutMs: number;
+  /** Request tokens a connection gets per second (a request takes its command's cost; ping costs 1). @default 100 */
+  requestsPerSec: number;
+  /** Request tokens a connection may save up (and starts with): its largest burst. @default 300 */
+  requestBurst: number;
+  /** Requests of one connection awaiting an answer at once; more are refused with 60018. @default 128 */
+  maxRequestsInFlight: number;
+  /** Refused requests (over the budget) a connection may send per minute before it is closed with 4029. @default 100 */
+  maxRefusedRequestsPerMinute: number;
   /**
    * Messages per second each member of a big room receives at most, unless the room sets its
    * own cap; what exceeds it is sampled away, lowest priority first (High never). @default 20
@@ -82,6 +99,11 @@ export interface ServerOptions {
   maxAdminsPerRoom: number;
 }
 
+/** Node's default socket buffer mark: below it a socket emits no 'drain', so the high-water mark cannot be lower. */
+const MIN_SOCKET_HIGH_WATER_BYTES = 16_384;
+/** The costliest request (profile.get of 100 users, see gateway/request-cost.ts); a burst must fit it. */
+const MAX_REQUEST_COST = 11;
+
 /** Defaults of {@link ServerOptions}. */
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   port: 8080,
@@ -101,6 +123,10 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   socketHighWaterBytes: 262_144,
   maxPendingBytes: 1_048_576,
   slowConsumerTimeoutMs: 5000,
+  requestsPerSec: 100,
+  requestBurst: 300,
+  maxRequestsInFlight: 128,
+  maxRefusedRequestsPerMinute: 100,
   downstreamCapPerSec: 20,
   downstreamCapMinMembers: 1000,
   counterPushMs: 1000,
@@ -133,6 +159,10 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'socketHighWaterBytes',
     'maxPendingBytes',
     'slowConsumerTimeoutMs',
+    'requestsPerSec',
+    'requestBurst',
+    'maxRequestsInFlight',
+    'maxRefusedRequestsPerMinute',
     'memberTipsPerSec',
     'downstreamCapPerSec',
     'downstreamCapMinMembers',
@@ -152,6 +182,12 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }
+  if (o.socketHighWaterBytes < MIN_SOCKET_HIGH_WATER_BYTES) {
+    throw new TypeError(`socketHighWaterBytes must be at least ${MIN_SOCKET_HIGH_WATER_BYTES} (the socket's own buffer mark), got ${o.socketHighWaterBytes}`);
+  }
+  if (o.maxPendingBytes < o.socketHighWaterBytes)
+    throw new TypeError(`maxPendingBytes must be at least socketHighWaterBytes (${o.socketHighWaterBytes}), got ${o.maxPendingBytes}`);
+  if (o.requestBurst < MAX_REQUEST_COST) throw new TypeError(`requestBurst must be at least ${MAX_REQUEST_COST} (the costliest request), got ${o.requestBurst}`);
   if (!Number.isFinite(o.batchWindowMs) || o.batchWindowMs < 0) throw new TypeError(`batchWindowMs must be ≥ 0, got ${String(o.batchWindowMs)}`);
   if (partial.batchWindowMaxMs === undefined) o.batchWindowMaxMs = Math.max(o.batchWindowMs, DEFAULT_SERVER_OPTIONS.batchWindowMaxMs);
   if (!Number.isFinite(o.batchWindowMaxMs) || o.batchWindowMaxMs < o.batchWindowMs) {

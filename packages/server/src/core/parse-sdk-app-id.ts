@@ -1,7 +1,8 @@
 /**
  * The one parser of an SDKAppID given as text (the `sdkappid` query parameter of the
  * WebSocket upgrade and of REST calls, CLI flags). `Number()` alone takes `0x10`, `1e9`,
- * ` 7 `, `+7` and `''` (as 0); an SDKAppID is written in decimal digits only.
+ * ` 7 `, `+7` and `''` (as 0); an SDKAppID is written in decimal digits only, and is a
+ * uint32 like the compatible service's.
  */
 
 /** Largest SDKAppID accepted from outside (32-bit unsigned). */

@@ -37,4 +37,14 @@ describe('Backlog', () => {
     expect(frames[1]).toBe('{"t":"msgs","g":"g2","m":[{"seq":7}]}');
     expect(b.length).toBe(0);
   });
+
+  it('trims to what the socket leaves of the budget; a negative bound drops all it can and overflows', () => {
+    const b = new Backlog(0);
+    b.push('g', [entry(1, 3), entry(2, 1), entry(3, 0)], 1000);
+    expect(b.trim(250)).toEqual({ dropped: [0, 0, 0, 1], overflow: false });
+    expect(b.trim(150)).toEqual({ dropped: [0, 1, 0, 0], overflow: false });
+    expect(b.bytes).toBe(100);
+    expect(b.trim(-1)).toEqual({ dropped: [0, 0, 0, 0], overflow: true });
+    expect(b.length).toBe(1);
+  });
 });

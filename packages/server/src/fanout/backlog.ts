@@ -16,7 +16,7 @@ interface Held {
 export interface PushResult {
   /** Dropped messages by rank (index 0 High … 3 Lowest). */
   dropped: [number, number, number, number];
-  /** True when the backlog is still over its bound after every droppable message went. */
+  /** True when the backlog is still over its bound after every droppable message went (always, for a negative bound). */
   overflow: boolean;
 }
 
@@ -47,6 +47,14 @@ export class Backlog {
       this.#items.push({ groupId, entry });
       this.#bytes += entry.json.length + 1;
     }
+    return this.trim(maxBytes);
+  }
+
+  /**
+   * Drop held messages, lowest priority and oldest first, until at most `maxBytes` are held
+   * (`maxBytes` may be negative when the socket buffer alone is over the connection's budget).
+   */
+  trim(maxBytes: number): PushResult {
     const dropped: [number, number, number, number] = [0, 0, 0, 0];
     for (let rank = 3; rank >= 1 && this.#bytes > maxBytes; rank--) {
       const kept: Held[] = [];

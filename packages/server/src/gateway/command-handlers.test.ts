@@ -6,6 +6,7 @@ import { genUserSig } from '../auth/user-sig.js';
 import { startTestEngine, type TestEngine } from '../testing/engine.js';
 import { actorOf, createCommandHandlers, type CommandHandlers } from './command-handlers.js';
 import { Connection } from './connection.js';
+import { RequestBudget } from './request-budget.js';
 import { SessionRegistry } from './session-registry.js';
 import { refusal } from '../testing/refusal.js';
 
@@ -29,14 +30,22 @@ async function connection(): Promise<Connection> {
   await new Promise<void>((resolve, reject) => client.once('open', () => resolve()).once('error', reject));
   const ws = await accepted;
   const socket = (ws as unknown as { _socket: Socket })._socket;
-  return new Connection(1, ws, socket, engine.app, 'Web', {
-    socketHighWaterBytes: 1 << 20,
-    maxPendingBytes: 1 << 20,
-    slowConsumerTimeoutMs: 5000,
-    now: () => engine.clock.now(),
-    onDropped: () => undefined,
-    onSlow: () => undefined,
-  });
+  return new Connection(
+    1,
+    ws,
+    socket,
+    engine.app,
+    'Web',
+    {
+      socketHighWaterBytes: 1 << 20,
+      maxPendingBytes: 1 << 20,
+      slowConsumerTimeoutMs: 5000,
+      now: () => engine.clock.now(),
+      onDropped: () => undefined,
+      onSlow: () => undefined,
+    },
+    new RequestBudget({ requestsPerSec: 100, requestBurst: 300, maxRequestsInFlight: 128, maxRefusedRequestsPerMinute: 100 }, engine.clock.now()),
+  );
 }
 
 function handlers(): CommandHandlers {

@@ -3,6 +3,14 @@
  * exist only while needed. Room batches arrive through {@link Connection.deliver}, which
  * writes the shared frame straight to the socket while the socket keeps up and holds the
  * messages in a bounded {@link Backlog} when it does not.
+ *
+ * Everything queued for the client counts against one budget, `maxPendingBytes`: the socket
+ * buffer (responses, pushes, `pong`, `err`, frames written) plus the held messages. Once the
+ * socket buffer reaches `socketHighWaterBytes` the connection is *behind*: the server stops
+ * reading its frames (backpressure, so a client that does not read cannot make the server
+ * work) and holds room messages, and it resumes once the socket drains below half the mark.
+ * A connection behind for longer than `slowConsumerTimeoutMs`, or over its budget with
+ * nothing left to drop, is closed as a slow consumer.
  */
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
@@ -14,10 +22,13 @@ import { buildMessagesFrame } from '../fanout/ws-frames.js';
 import type { Recipient } from '../fanout/recipient.js';
 import type { MemberHandle } from '../groups/member.js';
 import type { Room } from '../groups/room.js';
+import type { RequestBudget } from './request-budget.js';
 
 /** Limits a connection enforces on its own delivery. */
 export interface DeliveryPolicy {
+  /** Socket buffer at which the connection is behind: reading stops, room messages are held. */
   socketHighWaterBytes: number;
+  /** Everything queued for the connection (socket buffer + held messages) may not pass this. */
   maxPendingBytes: number;
   slowConsumerTimeoutMs: number;
   now(): number;
@@ -51,9 +62,14 @@ export class Connection implements Recipient, MemberHandle {
   closing = false;
   #backlog: Backlog | null = null;
   #draining = false;
+  /** Since when the connection is behind (reading paused), 0 while it keeps up. */
+  #behindSince = 0;
+  /** The connection's request budget (set by the gateway). */
+  readonly budget: RequestBudget;
 
-  constructor(id: number, ws: WebSocket, socket: Socket, app: AppRecord, platform: string, policy: DeliveryPolicy) {
+  constructor(id: number, ws: WebSocket, socket: Socket, app: AppRecord, platform: string, policy: DeliveryPolicy, budget: RequestBudget) {
     this.id = id;
+    this.budget = budget;
     this.ws = ws;
     this.socket = socket;
     this.app = app;
@@ -117,30 +133,34 @@ export class Connection implements Recipient, MemberHandle {
     return this.#backlog?.bytes ?? 0;
   }
 
-  /** Since when the connection has been backlogged (0 if it is not). */
-  get slowSince(): number {
-    return this.#backlog?.since ?? 0;
+  /** Everything queued for this connection: the socket buffer and the held messages. */
+  get outboundBytes(): number {
+    return this.socket.writableLength + (this.#backlog?.bytes ?? 0);
   }
 
-  /** Send one frame now (responses, pongs). */
+  /** Since when the connection has been behind (0 if it keeps up). */
+  get slowSince(): number {
+    return this.#behindSince;
+  }
+
+  /** Send one frame now (responses, pongs, errors); it counts against the connection's budget. */
   send(frame: ServerFrame): void {
     if (this.closing) return;
+    const wasBehind = this.#behindSince !== 0;
     this.ws.send(JSON.stringify(frame));
+    this.#afterWrite(wasBehind);
   }
 
   /**
    * Send a frame already encoded as JSON text (shared by every connection it goes to): a
-   * one-to-one message. It is not held in the backlog; a connection whose socket already
-   * holds more than `maxPendingBytes` unsent is closed as a slow consumer (4008) instead, so
-   * these frames cannot grow a stalled connection's memory without bound.
+   * one-to-one message. Like {@link send}, it counts against the connection's one budget, so a
+   * stalled connection is closed as a slow consumer (4008) instead of growing without bound.
    */
   sendText(text: string): void {
     if (this.closing) return;
-    if (this.socket.writableLength > this.#policy.maxPendingBytes) {
-      this.#policy.onSlow(this);
-      return;
-    }
+    const wasBehind = this.#behindSince !== 0;
     this.ws.send(text);
+    this.#afterWrite(wasBehind);
   }
 
   /** Answer request `id` with a registry error. */
@@ -152,6 +172,7 @@ export class Connection implements Recipient, MemberHandle {
     if (this.closing) return;
     if (this.#backlog === null && this.socket.writableLength < this.#policy.socketHighWaterBytes) {
       this.socket.write(wsFrame);
+      this.#afterWrite(false);
       return;
     }
     this.#hold(groupId, entries);
@@ -162,29 +183,45 @@ export class Connection implements Recipient, MemberHandle {
     if (entries.length === 0 || this.closing) return;
     if (this.#backlog === null && this.socket.writableLength < this.#policy.socketHighWaterBytes) {
       this.socket.write(buildMessagesFrame(groupId, entries));
+      this.#afterWrite(false);
       return;
     }
     this.#hold(groupId, entries);
   }
 
-  /** Close with the registry error's close code and message as the reason. */
-  closeWith(name: ErrorName): void {
+  /**
+   * Close with the registry error's close code and message as the reason. Unless the close
+   * has a frame of its own (`kick` before KICKED) or is a planned restart (GOING_AWAY), an
+   * `err` frame with the error goes first, so the client learns why (if it still reads).
+   */
+  closeWith(name: ErrorName, detail?: string): void {
     if (this.closing) return;
     this.closing = true;
     const spec = ERRORS[name];
+    if (name !== 'KICKED' && name !== 'SERVER_SHUTTING_DOWN') {
+      this.ws.send(JSON.stringify({ t: 'err', code: spec.code, name, message: detail ? `${detail}: ${spec.message}` : spec.message }));
+    }
     const reason = Buffer.byteLength(spec.message) > 120 ? name : spec.message;
     this.ws.close('close' in spec ? spec.close : 1000, reason);
     this.#backlog = null;
   }
 
-  #hold(groupId: string, entries: readonly BatchEntry[]): void {
+  /** After a write: fall behind at the high-water mark; a connection that was already behind must stay within its budget. */
+  #afterWrite(wasBehind: boolean): void {
+    if (this.socket.writableLength < this.#policy.socketHighWaterBytes) return;
+    this.#fallBehind();
+    if (!wasBehind) return;
     const policy = this.#policy;
-    if (this.#backlog === null) this.#backlog = new Backlog(policy.now());
-    const result = this.#backlog.push(groupId, entries, policy.maxPendingBytes);
-    if (result.dropped[1] + result.dropped[2] + result.dropped[3] > 0) policy.onDropped(result.dropped);
-    if (result.overflow || policy.now() - this.#backlog.since > policy.slowConsumerTimeoutMs) {
-      policy.onSlow(this);
-      return;
+    const room = policy.maxPendingBytes - this.socket.writableLength;
+    if (this.#backlog !== null) this.#report(this.#backlog.trim(room).dropped);
+    if (this.outboundBytes > policy.maxPendingBytes || policy.now() - this.#behindSince > policy.slowConsumerTimeoutMs) policy.onSlow(this);
+  }
+
+  /** Stop reading the client's frames until the socket drains. */
+  #fallBehind(): void {
+    if (this.#behindSince === 0) {
+      this.#behindSince = this.#policy.now() || 1;
+      this.ws.pause();
     }
     if (!this.#draining) {
       this.#draining = true;
@@ -192,11 +229,32 @@ export class Connection implements Recipient, MemberHandle {
     }
   }
 
+  #hold(groupId: string, entries: readonly BatchEntry[]): void {
+    const policy = this.#policy;
+    this.#fallBehind();
+    if (this.#backlog === null) this.#backlog = new Backlog(policy.now());
+    const result = this.#backlog.push(groupId, entries, policy.maxPendingBytes - this.socket.writableLength);
+    this.#report(result.dropped);
+    if (result.overflow || policy.now() - this.#behindSince > policy.slowConsumerTimeoutMs) policy.onSlow(this);
+  }
+
+  #report(dropped: readonly [number, number, number, number]): void {
+    if (dropped[1] + dropped[2] + dropped[3] > 0) this.#policy.onDropped(dropped);
+  }
+
   #onDrain(): void {
     this.#draining = false;
+    if (this.closing) return;
     const backlog = this.#backlog;
-    if (backlog === null || this.closing) return;
     this.#backlog = null;
-    for (const frame of backlog.takeFrames()) this.socket.write(frame);
+    if (backlog !== null) for (const frame of backlog.takeFrames()) this.socket.write(frame);
+    // Below half the mark (or below the socket's own mark, after which no 'drain' would come): read again.
+    if (this.socket.writableLength < this.#policy.socketHighWaterBytes / 2 || !this.socket.writableNeedDrain) {
+      this.#behindSince = 0;
+      this.ws.resume();
+    } else {
+      this.#draining = true;
+      this.socket.once('drain', () => this.#onDrain());
+    }
   }
 }

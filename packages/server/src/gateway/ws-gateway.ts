@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
+import { isUtf8 } from 'node:buffer';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from 'pino';
 import { ERRORS, LIMITS, PLATFORMS, PROTOCOL_VERSION, StadiumError, SUPPORTED_PROTOCOL_VERSIONS, WS_PATH, isCommandName, type ErrorName } from '@stadium/protocol';
@@ -14,8 +15,12 @@ import type { BusMessage } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { GroupService } from '../groups/group-service.js';
 import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
+import { parseSdkAppId } from '../core/parse-sdk-app-id.js';
+import { describe } from '../core/describe.js';
 import type { CommandHandlers } from './command-handlers.js';
 import { Connection, type DeliveryPolicy } from './connection.js';
+import { RequestBudget, type RequestBudgetOptions } from './request-budget.js';
+import { PING_COST, requestCost } from './request-cost.js';
 import type { SessionRegistry } from './session-registry.js';
 
 /** Gateway settings (from ServerOptions). */
@@ -28,6 +33,10 @@ export interface GatewayOptions {
   socketHighWaterBytes: number;
   maxPendingBytes: number;
   slowConsumerTimeoutMs: number;
+  requestsPerSec: number;
+  requestBurst: number;
+  maxRequestsInFlight: number;
+  maxRefusedRequestsPerMinute: number;
 }
 
 /** What the gateway needs. */
@@ -50,6 +59,7 @@ export class WsGateway {
   readonly #d: GatewayDeps;
   readonly #wss: WebSocketServer;
   readonly #policy: DeliveryPolicy;
+  readonly #budget: RequestBudgetOptions;
   #nextId = 1;
   #sweepTimer: TimerHandle | null = null;
   /**
@@ -59,6 +69,8 @@ export class WsGateway {
   readonly #listeners: {
     message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
     error: (this: WebSocket, error: Error) => void;
+    /** Called with `this` = ws's Receiver, which carries the Connection under {@link CONN} too. */
+    framingError: (this: object, error: Error) => void;
     close: (this: WebSocket) => void;
   };
   #stopping = false;
@@ -66,7 +78,15 @@ export class WsGateway {
   constructor(options: GatewayOptions, deps: GatewayDeps) {
     this.#o = options;
     this.#d = deps;
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+    // UTF-8 is checked in #onFrame, so that bad text gets an `err` frame and counts as a bad frame
+    // (ws would close with 1007 without a word).
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false, skipUTF8Validation: true });
+    this.#budget = {
+      requestsPerSec: options.requestsPerSec,
+      requestBurst: options.requestBurst,
+      maxRequestsInFlight: options.maxRequestsInFlight,
+      maxRefusedRequestsPerMinute: options.maxRefusedRequestsPerMinute,
+    };
     this.#policy = {
       socketHighWaterBytes: options.socketHighWaterBytes,
       maxPendingBytes: options.maxPendingBytes,
@@ -85,8 +105,15 @@ export class WsGateway {
       },
       error(error) {
         const conn = connOf(this);
-        if ((error as { code?: string }).code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') deps.metrics.badFrames.inc();
         deps.logger.debug({ app: conn.app.sdkAppId, conn: conn.id, err: error }, 'websocket error');
+      },
+      framingError(error) {
+        // Runs before ws closes the connection (1009 or 1002), so the client gets an `err` first.
+        const conn = (this as { [CONN]: Connection })[CONN];
+        deps.metrics.badFrames.inc();
+        const code = (error as { code?: string }).code;
+        const name = code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' ? 'FRAME_TOO_LARGE' : 'WEBSOCKET_PROTOCOL_ERROR';
+        conn.send({ t: 'err', code: ERRORS[name].code, name, message: `${code ?? 'framing error'}: ${ERRORS[name].message}` });
       },
       close() {
         gateway.#onClose(connOf(this));
@@ -155,14 +182,15 @@ export class WsGateway {
       socket.end(`HTTP/1.1 ${this.#stopping ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    const sdkAppId = Number(url.searchParams.get('sdkappid'));
+    const sdkAppIdText = url.searchParams.get('sdkappid');
+    const sdkAppId = parseSdkAppId(sdkAppIdText);
     const version = Number(url.searchParams.get('v') ?? PROTOCOL_VERSION);
     const platformParam = url.searchParams.get('platform') ?? 'Web';
     // The canonical constant, so connections share one string.
     const platform = PLATFORMS.find((p) => p === platformParam) ?? 'Unknown';
     let app;
     try {
-      app = Number.isSafeInteger(sdkAppId) && sdkAppId > 0 ? await this.#d.apps.get(sdkAppId) : undefined;
+      app = sdkAppId !== undefined ? await this.#d.apps.get(sdkAppId) : undefined;
     } catch (error) {
       this.#d.logger.error({ err: error }, 'app lookup failed');
       socket.end('HTTP/1.1 500 Internal Server Error\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -171,7 +199,10 @@ export class WsGateway {
     this.#wss.handleUpgrade(req, socket, head, (ws) => {
       if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version))
         return this.#refuse(ws, 'UNSUPPORTED_VERSION', `version ${version}; this server speaks ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
-      if (!app) return this.#refuse(ws, 'UNKNOWN_APP', `SDKAppID ${url.searchParams.get('sdkappid') ?? '(missing)'}`);
+      if (sdkAppIdText === null) return this.#refuse(ws, 'UNKNOWN_APP', 'the sdkappid query parameter is missing');
+      if (sdkAppId === undefined)
+        return this.#refuse(ws, 'UNKNOWN_APP', `sdkappid ${describe(sdkAppIdText)} is not an SDKAppID (decimal digits, 1–4294967295, no sign, spaces or leading zeros)`);
+      if (!app) return this.#refuse(ws, 'UNKNOWN_APP', `SDKAppID ${sdkAppId}`);
       this.#onConnection(ws, (ws as unknown as { _socket: Socket })._socket, app, platform);
     });
   }
@@ -184,12 +215,19 @@ export class WsGateway {
 
   #onConnection(ws: WebSocket, socket: Socket, app: Connection['app'], platform: string): void {
     const { clock, logger, metrics, sessions } = this.#d;
-    const conn = new Connection(this.#nextId++, ws, socket, app, platform, this.#policy);
+    const conn = new Connection(this.#nextId++, ws, socket, app, platform, this.#policy, new RequestBudget(this.#budget, clock.now()));
     sessions.add(conn);
     metrics.connections.inc();
     (ws as WebSocket & { [CONN]?: Connection })[CONN] = conn;
     ws.on('message', this.#listeners.message);
     ws.on('error', this.#listeners.error);
+    // ws's Receiver reports framing errors (too large, bad opcode, unmasked, …) to the socket's
+    // own listener, which closes at once; a listener put in front of it may still send.
+    const receiver = (ws as unknown as { _receiver?: { [CONN]?: Connection; prependListener(event: 'error', fn: (error: Error) => void): void } })._receiver;
+    if (receiver) {
+      receiver[CONN] = conn;
+      receiver.prependListener('error', this.#listeners.framingError);
+    }
     ws.on('close', this.#listeners.close);
     logger.debug({ app: app.sdkAppId, conn: conn.id, platform }, 'connection opened');
     conn.send({ t: 'hello', v: PROTOCOL_VERSION, node: this.#o.nodeId, heartbeatMs: this.#o.heartbeatMs, maxMessageBytes: LIMITS.maxMessageBytes, time: clock.now() });
@@ -205,27 +243,63 @@ export class WsGateway {
   }
 
   #onFrame(conn: Connection, data: RawData, isBinary: boolean): void {
-    conn.lastSeenAt = this.#d.clock.now();
+    // Once closing, what the client still sends does no work (ws parses until the close handshake ends).
+    if (conn.closing) return;
+    const now = this.#d.clock.now();
+    conn.lastSeenAt = now;
+    if (isBinary) return this.#badFrame(conn, undefined, 'BAD_FRAME', 'binary frame; send JSON text');
+    // With skipUTF8Validation, ws hands over the raw bytes of a text frame (a Buffer without fragments).
+    const bytes = data as Buffer;
+    if (!isUtf8(bytes)) return this.#badFrame(conn, undefined, 'INVALID_UTF8', `text frame of ${bytes.length} bytes`);
     let frame: unknown;
     try {
-      if (isBinary) throw new Error('binary');
-      frame = JSON.parse(data.toString());
+      frame = JSON.parse(bytes.toString());
     } catch {
       return this.#badFrame(conn, undefined, 'BAD_FRAME', 'not JSON text');
     }
     if (typeof frame !== 'object' || frame === null) return this.#badFrame(conn, undefined, 'BAD_FRAME', 'not an object');
     const { t, id, cmd, body } = frame as Record<string, unknown>;
-    if (t === 'ping') return conn.send({ t: 'pong', time: this.#d.clock.now() });
+    if (t === 'ping') {
+      const refusal = conn.budget.admit(PING_COST, now, false);
+      if (refusal !== null) return this.#refuseRequest(conn, undefined, refusal, now);
+      return conn.send({ t: 'pong', time: now });
+    }
     const reqId = typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
     if (t !== 'req' || reqId === undefined) return this.#badFrame(conn, reqId, 'BAD_FRAME', 'expected {"t":"req","id":<integer>,…} or {"t":"ping"}');
-    if (!isCommandName(cmd)) return this.#badFrame(conn, reqId, 'UNKNOWN_COMMAND', `got ${JSON.stringify(cmd)}`);
+    if (!isCommandName(cmd)) return this.#badFrame(conn, reqId, 'UNKNOWN_COMMAND', `got ${describe(cmd)}`);
     if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
       return this.#badFrame(conn, reqId, 'INVALID_PARAMETER', 'body must be an object');
     }
+    const refusal = conn.budget.admit(requestCost(cmd, body as Record<string, unknown> | undefined), now, true);
+    if (refusal !== null) return this.#refuseRequest(conn, reqId, refusal, now);
     this.#d.handlers[cmd](conn, (body ?? {}) as Record<string, unknown>).then(
-      (result) => conn.send({ t: 'res', id: reqId, code: 0, data: result }),
-      (error: unknown) => this.#fail(conn, reqId, cmd, error),
+      (result) => {
+        conn.budget.settled();
+        conn.send({ t: 'res', id: reqId, code: 0, data: result });
+      },
+      (error: unknown) => {
+        conn.budget.settled();
+        this.#fail(conn, reqId, cmd, error);
+      },
     );
+  }
+
+  /** Refuse a request over the connection's budget; close the connection when it keeps on. */
+  #refuseRequest(conn: Connection, id: number | undefined, name: 'REQUESTS_RATE_LIMITED' | 'TOO_MANY_REQUESTS_IN_FLIGHT', now: number): void {
+    this.#d.metrics.requestErrors.inc({ name });
+    if (conn.budget.refused(now)) {
+      this.#d.metrics.floodCloses.inc();
+      this.#d.logger.info({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId }, 'closing a connection that floods requests');
+      this.#closeNow(conn, 'REQUEST_FLOOD', `more than ${this.#o.maxRefusedRequestsPerMinute} requests refused within a minute`);
+      return;
+    }
+    const detail =
+      name === 'REQUESTS_RATE_LIMITED'
+        ? `${conn.budget.tokens(now).toFixed(1)} of ${this.#o.requestBurst} tokens left, ${this.#o.requestsPerSec} added per second`
+        : `${conn.budget.inFlight} requests await an answer`;
+    const message = `${detail}: ${ERRORS[name].message}`;
+    if (id === undefined) conn.send({ t: 'err', code: ERRORS[name].code, name, message });
+    else conn.sendError(id, name, message);
   }
 
   #fail(conn: Connection, id: number, cmd: string, error: unknown): void {
@@ -247,7 +321,7 @@ export class WsGateway {
       conn.badFrames = 0;
     }
     if (++conn.badFrames > this.#o.maxBadFramesPerMinute) {
-      conn.closeWith('TOO_MANY_BAD_FRAMES');
+      conn.closeWith('TOO_MANY_BAD_FRAMES', `${name}: ${detail}`);
       return;
     }
     const message = `${detail}: ${ERRORS[name].message}`;
@@ -259,8 +333,14 @@ export class WsGateway {
     if (conn.closing) return;
     this.#d.metrics.slowCloses.inc();
     this.#d.logger.info({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId, backlogBytes: conn.backlogBytes }, 'closing slow consumer');
-    conn.closeWith('SLOW_CONSUMER');
-    // A socket that does not drain will not complete a close handshake either.
+    this.#closeNow(conn, 'SLOW_CONSUMER', `${conn.outboundBytes} bytes queued`);
+  }
+
+  /** Close, and terminate a second later: a client that does not read will not complete the close handshake. */
+  #closeNow(conn: Connection, name: ErrorName, detail: string): void {
+    // Reading goes on (frames are ignored once closing), so a client that reads completes the
+    // close handshake and sees the close code.
+    conn.closeWith(name, detail);
     this.#d.clock.setTimeout(() => conn.ws.terminate(), 1000);
   }
 
@@ -277,7 +357,7 @@ export class WsGateway {
     const now = this.#d.clock.now();
     for (const conn of this.#d.sessions.all) {
       if (conn.closing) continue;
-      if (now - conn.lastSeenAt > this.#o.heartbeatTimeoutMs) conn.closeWith('HEARTBEAT_TIMEOUT');
+      if (now - conn.lastSeenAt > this.#o.heartbeatTimeoutMs) conn.closeWith('HEARTBEAT_TIMEOUT', `no frame for ${now - conn.lastSeenAt} ms`);
       else if (conn.slowSince !== 0 && now - conn.slowSince > this.#o.slowConsumerTimeoutMs) this.#closeSlow(conn);
       else if (conn.sigExpiresAt !== 0 && now > conn.sigExpiresAt) {
         conn.send({ t: 'kick', type: 'userSigExpired', code: ERRORS.USERSIG_EXPIRED.code, name: 'USERSIG_EXPIRED', message: ERRORS.USERSIG_EXPIRED.message });

@@ -46,6 +46,11 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly slowCloses = new Counter({ name: 'stadium_slow_consumer_closes_total', help: 'Connections closed as slow consumers', registers: [this.registry] });
+  readonly floodCloses = new Counter({
+    name: 'stadium_request_flood_closes_total',
+    help: 'Connections closed for flooding requests past their budget',
+    registers: [this.registry],
+  });
   readonly authFailures = new Counter({
     name: 'stadium_auth_failures_total',
     help: 'Failed logins, by reason',
