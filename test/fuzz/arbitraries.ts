@@ -50,6 +50,16 @@ const size = (max: number): fc.Arbitrary<number> =>
     { arbitrary: fc.integer({ min: 0, max }), weight: 1 },
   );
 
+/**
+ * A list of up to `max` items: mostly short, sometimes right at a limit (fast-check's default
+ * size keeps arrays to about ten items, which would never reach a limit of 20 or 100).
+ */
+const list = <T>(item: fc.Arbitrary<T>, max: number): fc.Arbitrary<T[]> =>
+  fc.oneof(
+    { arbitrary: fc.array(item, { maxLength: Math.min(max, 10) }), weight: 3 },
+    { arbitrary: fc.array(item, { minLength: Math.max(0, max - 3), maxLength: max, size: 'max' }), weight: 1 },
+  );
+
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 
 /** Strings: ordinary, any code unit, lone surrogates, control characters, prototype names, huge. */
@@ -97,7 +107,7 @@ export const hostile: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: fc.constantFrom(null, true, false, [], {}), weight: 2 },
   { arbitrary: protoObject, weight: 2 },
   { arbitrary: fc.anything({ maxDepth: 3, maxKeys: 4, key: fc.oneof(protoKey, fc.string({ maxLength: 6 })) }), weight: 2 },
-  { arbitrary: fc.array(weirdString, { maxLength: 130 }), weight: 1 },
+  { arbitrary: list(weirdString, 130), weight: 1 },
   { arbitrary: deepValue, weight: 1 },
 );
 
@@ -111,118 +121,152 @@ export interface FuzzContext {
   sigs: readonly string[];
 }
 
-/** A field: absent (undefined), plausible, or hostile. */
-function field(plausible: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  return fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: plausible, weight: 3 }, { arbitrary: hostile, weight: 3 });
+/**
+ * A record of plausible fields in which at most one field is hostile or missing: it gets past
+ * the first checks and tests the later ones (most of the time the whole record is valid or
+ * nearly so). `wild` records, where every field may be hostile, test the first checks.
+ */
+function nearly(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
+  const names = Object.keys(fields);
+  const valid = fc.record(fields);
+  if (names.length === 0) return valid;
+  const mutated = fc
+    .tuple(valid, fc.constantFrom(...names), fc.oneof({ arbitrary: hostile, weight: 4 }, { arbitrary: fc.constant(undefined), weight: 1 }))
+    .map(([r, name, bad]) => own(Object.entries({ ...r, [name]: bad })));
+  const sparse = fc.record(fields, { requiredKeys: [] });
+  return fc.oneof({ arbitrary: mutated, weight: 5 }, { arbitrary: sparse, weight: 2 }, { arbitrary: valid, weight: 1 });
 }
 
-const smallInt = fc.oneof(fc.integer({ min: -2, max: 100 }), fc.constantFrom(0, 1, 2 ** 32 - 1, 100_000, 100_001));
-const shortString = (max: number): fc.Arbitrary<string> =>
-  fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('x'.repeat(max), 'x'.repeat(max + 1), '名'.repeat(Math.ceil(max / 3))));
+/** A record where each field is absent, plausible or hostile. */
+function wild(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
+  const each = Object.fromEntries(
+    Object.entries(fields).map(([k, a]) => [k, fc.oneof({ arbitrary: fc.constant(undefined), weight: 2 }, { arbitrary: a, weight: 3 }, { arbitrary: hostile, weight: 3 })]),
+  );
+  return fc.record(each, { requiredKeys: [] });
+}
 
-/** Plausible values of each field of each command: close to valid, often right. */
+const smallInt = fc.oneof({ arbitrary: fc.integer({ min: 0, max: 100 }), weight: 4 }, { arbitrary: fc.constantFrom(-1, 0, 1, 2 ** 32 - 1, 2 ** 32, 100_000, 100_001), weight: 1 });
+/** A string: mostly short and valid, sometimes at or just over `max` bytes. */
+const shortString = (max: number): fc.Arbitrary<string> =>
+  fc.oneof(
+    { arbitrary: fc.string({ minLength: 1, maxLength: Math.min(8, max) }), weight: 4 },
+    { arbitrary: fc.constantFrom('x'.repeat(max), 'x'.repeat(max + 1), '名'.repeat(Math.floor(max / 3)), '名'.repeat(Math.floor(max / 3) + 1)), weight: 1 },
+  );
+
+/** Plausible values of each field of each command: valid most of the time. */
 function fieldsOf(cmd: CommandName, ctx: FuzzContext): Record<string, fc.Arbitrary<unknown>> {
-  const groupID = fc.oneof(fc.constantFrom(...ctx.groupIds), fc.constantFrom('fz-new-1', 'fz-new-2', '@TGS#nope', ''), fc.string({ maxLength: 50 }));
-  const userID = fc.oneof(fc.constantFrom(...ctx.userIds), fc.string({ maxLength: 33 }));
-  const customField = fc.record(
-    {
-      key: fc.oneof(fc.constantFrom('Tag_Profile_Custom_A', 'Tag_Profile_Custom_12345678', 'Tag_Profile_Custom_123456789', 'Tag_Profile_Custom___proto__'), weirdString),
-      value: fc.oneof(shortString(500), hostile),
-    },
-    { requiredKeys: [] },
+  const groupID = fc.oneof(
+    { arbitrary: fc.constantFrom(...ctx.groupIds), weight: 6 },
+    { arbitrary: fc.constantFrom('fz-new-1', 'fz-new-2', '@TGS#nope', ''), weight: 2 },
+    { arbitrary: fc.string({ maxLength: 50 }), weight: 1 },
   );
-  const counterKey = fc.oneof(protoKey, fc.constantFrom('likes', 'k'.repeat(128), 'k'.repeat(129), ''), weirdString);
-  const payload = fc.record(
-    {
-      text: fc.oneof(shortString(12_000), hostile),
-      data: fc.oneof(shortString(100), hostile),
-      description: fc.oneof(shortString(100), hostile),
-      extension: fc.oneof(shortString(100), hostile),
-      index: fc.oneof(fc.integer({ min: -1, max: 2 ** 31 }), weirdNumber),
-      longitude: fc.oneof(fc.double({ min: -181, max: 181 }), weirdNumber),
-      latitude: fc.oneof(fc.double({ min: -91, max: 91 }), weirdNumber),
-    },
-    { requiredKeys: [] },
-  );
-  const message = fc.oneof(
-    fc.record(
-      {
-        id: fc.oneof(fc.uuid(), fc.constantFrom('', 'i'.repeat(128), 'i'.repeat(129)), hostile),
-        type: fc.oneof(fc.constantFrom('TIMTextElem', 'TIMCustomElem', 'TIMFaceElem', 'TIMLocationElem', 'TIMImageElem', 'TIMGroupTipElem'), hostile),
-        payload: fc.oneof({ arbitrary: payload, weight: 4 }, { arbitrary: hostile, weight: 1 }),
-        priority: field(fc.constantFrom('High', 'Normal', 'Low', 'Lowest', 'high', 'Urgent')),
-        random: field(fc.oneof(fc.integer({ min: -1, max: 2 ** 32 }), weirdNumber)),
-        cloudCustomData: field(shortString(12_000)),
-      },
-      { requiredKeys: [] },
+  const userID = fc.oneof({ arbitrary: fc.constantFrom(...ctx.userIds), weight: 4 }, { arbitrary: fc.string({ maxLength: 33 }), weight: 1 });
+  const customField = nearly({
+    key: fc.oneof(
+      { arbitrary: fc.constantFrom('Tag_Profile_Custom_A', 'Tag_Profile_Custom_B', 'Tag_Profile_Custom_12345678'), weight: 4 },
+      { arbitrary: fc.constantFrom('Tag_Profile_Custom_123456789', 'Tag_Profile_Custom___proto__', 'Tag_Profile_Custom_', '__proto__'), weight: 1 },
     ),
-    hostile,
+    value: shortString(500),
+  });
+  const counterKey = fc.oneof(
+    { arbitrary: fc.constantFrom('likes', 'gifts', ...PROTOTYPE_KEYS), weight: 4 },
+    { arbitrary: fc.constantFrom('k'.repeat(128), 'k'.repeat(129), ''), weight: 1 },
   );
+  const counterValue = fc.oneof({ arbitrary: fc.integer({ min: -5, max: 5 }), weight: 4 }, { arbitrary: fc.constantFrom(2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 0.5), weight: 1 });
+  const payload = nearly({
+    text: shortString(12_000),
+    data: shortString(100),
+    description: shortString(100),
+    extension: shortString(100),
+    index: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 200 }), weight: 4 }, { arbitrary: fc.constantFrom(-1, 2 ** 31 - 1, 2 ** 31), weight: 1 }),
+    longitude: fc.double({ min: -181, max: 181, noNaN: true }),
+    latitude: fc.double({ min: -91, max: 91, noNaN: true }),
+  });
+  const message = nearly({
+    id: fc.oneof({ arbitrary: fc.uuid(), weight: 4 }, { arbitrary: fc.constantFrom('', 'i'.repeat(128), 'i'.repeat(129)), weight: 1 }),
+    type: fc.oneof(
+      { arbitrary: fc.constantFrom('TIMTextElem', 'TIMCustomElem', 'TIMFaceElem', 'TIMLocationElem'), weight: 4 },
+      { arbitrary: fc.constantFrom('TIMImageElem', 'TIMGroupTipElem'), weight: 1 },
+    ),
+    payload,
+    priority: fc.constantFrom('High', 'Normal', 'Low', 'Lowest', 'high', 'Urgent'),
+    random: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 2 ** 32 - 1 }), weight: 4 }, { arbitrary: fc.constantFrom(-1, 2 ** 32), weight: 1 }),
+    cloudCustomData: shortString(12_000),
+  });
+  const settings = {
+    rateLimitPerSec: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.constantFrom(0, 100_001)),
+    downstreamCapPerSec: fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.constantFrom(null, -1, 100_001)),
+    memberTips: fc.boolean(),
+  };
   switch (cmd) {
     case 'login':
-      return { userID: field(userID), userSig: field(fc.oneof(fc.constantFrom(...ctx.sigs), weirdString)) };
+      return { userID, userSig: fc.oneof({ arbitrary: fc.constantFrom(...ctx.sigs), weight: 3 }, { arbitrary: weirdString, weight: 1 }) };
     case 'logout':
       return {};
     case 'profile.update':
       return {
-        nick: field(shortString(500)),
-        avatar: field(shortString(500)),
-        selfSignature: field(shortString(500)),
-        location: field(shortString(16)),
-        gender: field(fc.constantFrom('Gender_Type_Unknown', 'Gender_Type_Female', 'Gender_Type_Male', 'robot')),
-        allowType: field(fc.constantFrom('AllowType_Type_AllowAny', 'AllowType_Type_NeedConfirm', 'AllowType_Type_DenyAny', 'x')),
-        adminForbidType: field(fc.constantFrom('AdminForbid_Type_None', 'AdminForbid_Type_SendOut', '')),
-        birthday: field(smallInt),
-        language: field(smallInt),
-        level: field(smallInt),
-        role: field(smallInt),
-        messageSettings: field(smallInt),
-        profileCustomField: field(fc.array(fc.oneof(customField, hostile), { maxLength: 22 })),
+        nick: shortString(500),
+        avatar: shortString(500),
+        selfSignature: shortString(500),
+        location: shortString(16),
+        gender: fc.constantFrom('Gender_Type_Unknown', 'Gender_Type_Female', 'Gender_Type_Male', 'robot'),
+        allowType: fc.constantFrom('AllowType_Type_AllowAny', 'AllowType_Type_NeedConfirm', 'AllowType_Type_DenyAny', 'x'),
+        adminForbidType: fc.constantFrom('AdminForbid_Type_None', 'AdminForbid_Type_SendOut', ''),
+        birthday: smallInt,
+        language: smallInt,
+        level: smallInt,
+        role: smallInt,
+        messageSettings: smallInt,
+        profileCustomField: list(customField, 22),
       };
     case 'profile.get':
-      return { userIDList: field(fc.array(fc.oneof(userID, hostile), { minLength: 0, maxLength: 102 })) };
+      return { userIDList: list(userID, 102) };
     case 'group.create':
       return {
-        name: field(shortString(30)),
-        type: field(fc.constantFrom('AVChatRoom', 'Public', 'ChatRoom', 'avchatroom')),
-        groupID: field(groupID),
-        introduction: field(shortString(240)),
-        notification: field(shortString(300)),
-        avatar: field(shortString(100)),
-        settings: field(
-          fc.record({ rateLimitPerSec: field(smallInt), downstreamCapPerSec: field(fc.oneof(smallInt, fc.constant(null))), memberTips: field(fc.boolean()) }, { requiredKeys: [] }),
-        ),
+        name: shortString(30),
+        type: fc.oneof({ arbitrary: fc.constant('AVChatRoom'), weight: 4 }, { arbitrary: fc.constantFrom('Public', 'ChatRoom', 'avchatroom'), weight: 1 }),
+        groupID,
+        introduction: shortString(240),
+        notification: shortString(300),
+        avatar: shortString(100),
+        settings: nearly(settings),
       };
     case 'group.join':
-      return { groupID: field(groupID), sinceSeq: field(fc.oneof(fc.integer({ min: -1, max: 100 }), weirdNumber)) };
+      return { groupID, sinceSeq: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.constantFrom(-1, 2 ** 53 - 1, 2 ** 53)) };
     case 'group.quit':
     case 'group.dismiss':
     case 'group.get':
     case 'group.online':
-      return { groupID: field(groupID) };
+      return { groupID };
     case 'group.settings':
-      return { groupID: field(groupID), rateLimitPerSec: field(smallInt), downstreamCapPerSec: field(fc.oneof(smallInt, fc.constant(null))), memberTips: field(fc.boolean()) };
+      return { groupID, ...settings };
     case 'group.counters':
       return {
-        groupID: field(groupID),
-        op: field(fc.constantFrom('get', 'set', 'increase', 'decrease', 'delete', 'GET', 'explode')),
-        keys: field(fc.array(counterKey, { maxLength: 22 })),
-        counters: field(fc.array(fc.tuple(counterKey, fc.oneof(fc.integer(), weirdNumber)), { maxLength: 22 }).map(own)),
-        key: field(counterKey),
-        value: field(fc.oneof(fc.integer({ min: -5, max: 5 }), weirdNumber)),
+        groupID,
+        op: fc.oneof({ arbitrary: fc.constantFrom('get', 'set', 'increase', 'decrease', 'delete'), weight: 5 }, { arbitrary: fc.constantFrom('GET', 'explode'), weight: 1 }),
+        keys: list(counterKey, 22),
+        counters: list(fc.tuple(counterKey, counterValue), 22).map(own),
+        key: counterKey,
+        value: counterValue,
       };
     case 'msg.send':
-      return { groupID: field(groupID), message: field(message) };
+      return { groupID, message };
     case 'msg.revoke':
-      return { groupID: field(groupID), id: field(weirdString) };
+      return { groupID, id: fc.uuid() };
   }
 }
 
-/** A body for `cmd`: its fields (each absent, plausible or hostile), sometimes prototype keys, sometimes not an object at all. */
+/**
+ * A body for `cmd`: nearly valid (one field hostile or missing), wild (any field hostile),
+ * with prototype keys added sometimes, or not an object at all.
+ */
 export function bodyOf(cmd: CommandName, ctx: FuzzContext): fc.Arbitrary<unknown> {
   const fields = fieldsOf(cmd, ctx);
-  const record = fc.record(fields, { requiredKeys: [] });
-  const extra = fc.array(fc.tuple(fc.oneof(protoKey, fc.string({ maxLength: 6 })), hostile), { maxLength: 2 });
+  const record = fc.oneof({ arbitrary: nearly(fields), weight: 3 }, { arbitrary: wild(fields), weight: 1 });
+  const extra = fc.oneof(
+    { arbitrary: fc.constant([]), weight: 3 },
+    { arbitrary: fc.array(fc.tuple(fc.oneof(protoKey, fc.string({ maxLength: 6 })), hostile), { minLength: 1, maxLength: 2 }), weight: 1 },
+  );
   const object = fc.tuple(record, extra).map(([r, e]) => own([...Object.entries(r), ...e]));
   return fc.oneof({ arbitrary: object, weight: 12 }, { arbitrary: hostile, weight: 1 }, { arbitrary: fc.constant(undefined), weight: 1 });
 }
