@@ -24,7 +24,8 @@ export default defineConfig({
       },
       {
         // The integration suite again, against `stadium start --workers 2` (a multi-process node).
-        // encode-once counts encoder calls inside the server process, so it runs in-process only.
+        // encode-once counts encoder calls inside the server process, so it runs in-process only;
+        // the fuzz properties and the fault tests read the server's log, so they do too.
         extends: true,
         test: {
           name: 'cluster',
@@ -35,6 +36,8 @@ export default defineConfig({
             'test/docs-errors.test.ts',
             'test/docs-configuration.test.ts',
             'test/docs-permissions.test.ts',
+            'test/fuzz/**',
+            'test/internal-errors.test.ts',
           ],
           env: { STADIUM_TEST_WORKERS: '2' },
         },

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { genUserSig } from '../../packages/server/src/auth/user-sig.js';
 import { createApp } from '../../packages/server/src/apps/create-app.js';
 import { systemClock, type Clock } from '../../packages/server/src/clock/clock.js';
@@ -49,8 +49,8 @@ export interface TestStadium {
 
 const BIN = fileURLToPath(new URL('../../packages/server/bin/stadium.js', import.meta.url));
 
-async function startInProcess(options: Partial<ServerOptions>, clock?: Clock): Promise<RunningServer> {
-  const server = await startStadium(options, { logger: pino({ level: process.env.STADIUM_TEST_LOG ?? 'silent' }), ...(clock ? { clock } : {}) });
+async function startInProcess(options: Partial<ServerOptions>, clock?: Clock, logger?: Logger): Promise<RunningServer> {
+  const server = await startStadium(options, { logger: logger ?? pino({ level: process.env.STADIUM_TEST_LOG ?? 'silent' }), ...(clock ? { clock } : {}) });
   return { url: server.url, port: server.port, metrics: server.metrics, close: () => server.close() };
 }
 
@@ -111,6 +111,8 @@ async function startCluster(options: Partial<ServerOptions>, workers: number): P
 export interface TestDeps {
   /** Drive the server's time by hand (in-process servers only; ignored for a multi-process one). */
   clock?: ManualClock;
+  /** The server's logger (in-process servers only), e.g. to collect what it logs. */
+  logger?: Logger;
 }
 
 /** Start a server (options merged over quiet test defaults) and create an app in it. */
@@ -120,7 +122,7 @@ export async function startTestStadium(options: Partial<ServerOptions> = {}, dep
   const app = await createApp(store, { name: 'test' }, systemClock);
   await store.close();
   const full: Partial<ServerOptions> = { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options };
-  const start = (o: Partial<ServerOptions>): Promise<RunningServer> => (TEST_WORKERS > 1 ? startCluster(o, TEST_WORKERS) : startInProcess(o, deps.clock));
+  const start = (o: Partial<ServerOptions>): Promise<RunningServer> => (TEST_WORKERS > 1 ? startCluster(o, TEST_WORKERS) : startInProcess(o, deps.clock, deps.logger));
   const t: TestStadium = {
     server: await start(full),
     url: '',

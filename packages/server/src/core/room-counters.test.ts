@@ -23,4 +23,14 @@ describe('RoomCounters', () => {
     expect(c.changed).toBe(false);
     expect(c.all().k0).toBe(0);
   });
+
+  it('deletes a counter named "__proto__" and answers it like any other key', () => {
+    // Object.defineProperty, so the initial value really holds an own "__proto__" key.
+    const initial = Object.defineProperty({ likes: 1 }, '__proto__', { value: 5, enumerable: true, writable: true, configurable: true });
+    const c = new RoomCounters(initial);
+    expect(Object.entries(c.apply({ groupID: 'g', op: 'delete', keys: ['__proto__'] }))).toEqual([['__proto__', 0]]);
+    expect(Object.entries(c.all())).toEqual([['likes', 1]]);
+    expect(Object.entries(c.takeChanges())).toEqual([['__proto__', 0]]);
+    expect(Object.entries(c.apply({ groupID: 'g', op: 'delete' }))).toEqual([['likes', 0]]);
+  });
 });

@@ -118,13 +118,13 @@ export class RoomCounters {
       case 'delete': {
         if (request.keys !== undefined && !Array.isArray(request.keys)) throw new StadiumError('INVALID_COUNTER', 'keys must be an array of counter keys');
         const keys = request.keys === undefined || request.keys.length === 0 ? [...this.#values.keys()] : request.keys.map(checkKey);
-        const out: Record<string, number> = {};
+        const out: Array<[string, number]> = [];
         for (const key of keys) {
           if (!this.#values.delete(key)) continue;
-          out[key] = 0;
+          out.push([key, 0]);
           this.#dirty.add(key);
         }
-        return out;
+        return Object.fromEntries(out);
       }
       default:
         throw new StadiumError('INVALID_PARAMETER', 'op must be get, set, increase, decrease or delete');

@@ -51,6 +51,16 @@ describe('the send pipeline', () => {
     expect(viewer.received).toEqual([]);
   });
 
+  // Found by test/fuzz: a 3,000-surrogate groupID came back whole in NOT_GROUP_MEMBER.
+  it('refuses a groupID that no room can have with INVALID_GROUP_ID and a short message, not by echoing it', async () => {
+    const { host } = await roomWithMember();
+    for (const groupID of ['\ud800'.repeat(5000), 'x'.repeat(49), '', 'tab\there']) {
+      const error = await engine.messages.send(engine.actor('host'), groupID, text('g'), host).catch((e: unknown) => e as Error & { reason: string });
+      expect((error as { reason: string }).reason).toBe('INVALID_GROUP_ID');
+      expect((error as Error).message.length).toBeLessThan(600);
+    }
+  });
+
   it('is refused at the authority while the room is muted for all, except for the owner', async () => {
     const { groupID, host, viewer } = await roomWithMember();
     const speaker = engine.member();

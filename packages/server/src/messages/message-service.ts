@@ -4,8 +4,9 @@
  * mutes, bans, slow mode, the word filter, the before-send callback), the rate limiter and the
  * sequencer decide once for the whole room (authority/). Nothing here decides a room rule.
  */
-import { StadiumError } from '@stadium/protocol';
+import { StadiumError, isValidGroupId } from '@stadium/protocol';
 import { stampOf, type Actor } from '../core/actor.js';
+import { describe } from '../core/describe.js';
 import { authorize, roleOf } from '../core/permissions.js';
 import type { GroupService } from '../groups/group-service.js';
 import type { MemberHandle } from '../groups/member.js';
@@ -45,6 +46,8 @@ export class MessageService {
   async send(actor: Actor, groupId: unknown, input: unknown, member?: MemberHandle, sender?: Sender, options: SendOptions = {}): Promise<Admitted> {
     authorize('message.send', roleOf(actor, null));
     if (typeof groupId !== 'string') throw new StadiumError('INVALID_PARAMETER', 'groupID must be a string');
+    // Checked before it is named in any refusal: an unchecked ID would be echoed at any length.
+    if (!isValidGroupId(groupId)) throw new StadiumError('INVALID_GROUP_ID', `got ${describe(groupId)}`);
     let room: Room;
     if (member !== undefined) {
       const joined = member.joined(groupId);
