@@ -249,6 +249,17 @@ function fieldsOf(cmd: CommandName, ctx: FuzzContext): Record<string, fc.Arbitra
         key: counterKey,
         value: counterValue,
       };
+    case 'group.role':
+      return { groupID, userID, role: fc.oneof({ arbitrary: fc.constantFrom('Admin', 'Member'), weight: 4 }, { arbitrary: fc.constantFrom('Owner', 'admin', ''), weight: 1 }) };
+    case 'group.mute':
+      return { groupID, userID, muteTime: fc.oneof(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 0.5, 2 ** 32 - 1, 2 ** 32, 2 ** 53)) };
+    case 'group.ban':
+      return {
+        groupID,
+        userIDList: list(userID, 502),
+        duration: fc.oneof(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 0.5, 2 ** 32 - 1, 2 ** 32)),
+        reason: shortString(300),
+      };
     case 'msg.send':
       return { groupID, message };
     case 'msg.revoke':

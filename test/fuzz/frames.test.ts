@@ -126,8 +126,8 @@ it('every malformed frame gets one registry error and counts toward the limit; t
 // A `cmd` that is not a short string (a 20,000-deep array, a 60 KB string) is named in
 // UNKNOWN_COMMAND with JSON.stringify in gateway/ws-gateway.ts: a deep one throws a RangeError
 // out of the socket's message listener (an uncaught exception), a long one comes back whole.
-// The `conn` branch names it with describe() instead; remove `.skip` when that lands.
-it.skip('an unknown command of any shape (deep, huge) gets a short UNKNOWN_COMMAND (conn branch)', async () => {
+// The gateway names it with describe() (bounded depth and length).
+it('an unknown command of any shape (deep, huge) gets a short UNKNOWN_COMMAND', async () => {
   await assertProperty(
     'unknown commands of any shape',
     fc.asyncProperty(fc.oneof(hostile, deepValue), async (cmd) => {
@@ -153,11 +153,9 @@ it('a frame over maxFrameBytes closes only its connection, with 1009 from the cl
   expectNoLoggedErrors(fz);
 });
 
-// Invalid UTF-8 in a text frame is the gateway's to answer (an `err` frame, then a close code
-// from the table, counted as a bad frame). That work is on the `conn` branch (gateway/
-// ws-gateway.ts, gateway/connection.ts); today the socket closes with 1007 and no `err` frame,
-// so this property is skipped until that lands — then remove `.skip`.
-it.skip('a text frame of invalid UTF-8 gets an err frame, then a close code from the table (conn branch)', async () => {
+// Invalid UTF-8 in a text frame gets an `err` frame (INVALID_UTF8) and counts as a bad frame;
+// the connection stays open (the bad-frame limit closes it, with 4002, after enough of them).
+it('a text frame of invalid UTF-8 gets an INVALID_UTF8 err frame and leaves the connection usable', async () => {
   const invalidUtf8 = fc.oneof(
     fc.constantFrom(Buffer.from([0xff]), Buffer.from([0xc0, 0xaf]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xe2, 0x82]), Buffer.from([0xf5, 0x80, 0x80, 0x80])),
     fc
@@ -170,9 +168,11 @@ it.skip('a text frame of invalid UTF-8 gets an err frame, then a close code from
       const c = await fz.connect();
       c.clearOther();
       c.sendRaw(bytes, false);
-      await c.closed();
-      if (!c.other.some((f) => f.t === 'err' && f.name === 'BAD_FRAME')) throw new Error(`no err frame before the close (${c.closeCode})`);
-      if (!(Object.values(CLOSE_CODES) as number[]).includes(c.closeCode!)) throw new Error(`close code ${c.closeCode} is not in the close-code table`);
+      await c.next((f) => f.t === 'err' && f.name === 'INVALID_UTF8');
+      const after = await c.request('group.get', { groupID: 'nope' });
+      if (after.code !== ERRORS.GROUP_NOT_FOUND.code) throw new Error(`the connection broke after invalid UTF-8: ${JSON.stringify(after)}`);
+      await c.close();
+      expectNoLoggedErrors(fz);
     }),
     fuzzParameters(20),
   );
