@@ -338,6 +338,16 @@ export const ERRORS = {
     http: 429,
     message: 'The room is over its message rate limit and this message was shed (lowest priority goes first); retry later or send with a higher priority.',
   },
+  CALLBACK_REJECTED: {
+    code: 10016,
+    http: 403,
+    message: "The app's before-send callback refused this message; the callback's reason follows. Change the message or ask the app's backend.",
+  },
+  CALLBACK_FAILED: {
+    code: 80003,
+    http: 502,
+    message: "The app's before-send callback failed or did not answer in time, and the app refuses messages then (fail policy reject); retry later.",
+  },
   REVOKE_NOT_SUPPORTED: {
     code: 10035,
     http: 405,

@@ -21,6 +21,10 @@ export interface AdmissionContext {
   readonly actor: ActorStamp;
   readonly role: RoomRole;
   message: UnsequencedMessage;
+  /** The sender asked for no before-send callback (REST ForbidBeforeSendMsgCallback). */
+  readonly skipBeforeSendCallback?: boolean;
+  /** Set by a step to drop the message silently: nothing is published and the sender is told it succeeded. */
+  discard?: boolean;
 }
 
 /** One admission step. */
@@ -59,6 +63,7 @@ export class Admission {
   /** Run every step in order; resolves with the message to publish, rejects with the first refusal. */
   async admit(ctx: AdmissionContext): Promise<UnsequencedMessage> {
     for (const step of this.#steps) {
+      if (ctx.discard) break;
       const pending = step.run(ctx);
       if (pending !== undefined) await this.#within(step, pending);
     }

@@ -78,6 +78,14 @@ export interface ServerOptions {
   maxRoomsPerApp: number;
   /** Profiles one app may store (each at most 8,192 bytes of strings); existing ones stay writable. @default 1000000 */
   maxProfilesPerApp: number;
+  /** After-event callbacks one node holds (waiting, in flight or to retry); past it new ones are dropped and counted. @default 10000 */
+  callbackQueueMax: number;
+  /** Attempts per after-event callback, the first included. @default 4 */
+  callbackMaxAttempts: number;
+  /** Wait before the first retry of a failed after-event callback; doubles with each retry. @default 1000 */
+  callbackRetryBaseMs: number;
+  /** Callback requests one node has in flight at once (after-events; before-send callbacks are not limited). @default 32 */
+  callbackConcurrency: number;
 }
 
 /** Defaults of {@link ServerOptions}. */
@@ -114,6 +122,10 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxRoomsPerUser: 1000,
   maxRoomsPerApp: 100_000,
   maxProfilesPerApp: 1_000_000,
+  callbackQueueMax: 10_000,
+  callbackMaxAttempts: 4,
+  callbackRetryBaseMs: 1000,
+  callbackConcurrency: 32,
 });
 
 /** Merge `partial` over the defaults and check every value. Throws a TypeError that says what to fix. */
@@ -145,6 +157,10 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxRoomsPerUser',
     'maxRoomsPerApp',
     'maxProfilesPerApp',
+    'callbackQueueMax',
+    'callbackMaxAttempts',
+    'callbackRetryBaseMs',
+    'callbackConcurrency',
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }

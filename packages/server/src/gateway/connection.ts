@@ -33,6 +33,8 @@ export class Connection implements Recipient, MemberHandle {
   readonly socket: Socket;
   readonly app: AppRecord;
   readonly platform: string;
+  /** The client's address, read once at connect (it is gone once the socket closes). */
+  readonly clientIp: string;
   readonly #policy: DeliveryPolicy;
   /** Logged-in user, or null for a guest. */
   userId: string | null = null;
@@ -49,6 +51,8 @@ export class Connection implements Recipient, MemberHandle {
   badFrames = 0;
   badFramesSince = 0;
   closing = false;
+  /** Why the server closed the connection, if it did. */
+  closedFor: ErrorName | null = null;
   #backlog: Backlog | null = null;
   #draining = false;
 
@@ -58,6 +62,7 @@ export class Connection implements Recipient, MemberHandle {
     this.socket = socket;
     this.app = app;
     this.platform = platform;
+    this.clientIp = socket.remoteAddress ?? '';
     this.#policy = policy;
     this.lastSeenAt = policy.now();
   }
@@ -156,6 +161,7 @@ export class Connection implements Recipient, MemberHandle {
   closeWith(name: ErrorName): void {
     if (this.closing) return;
     this.closing = true;
+    this.closedFor = name;
     const spec = ERRORS[name];
     const reason = Buffer.byteLength(spec.message) > 120 ? name : spec.message;
     this.ws.close('close' in spec ? spec.close : 1000, reason);

@@ -15,6 +15,7 @@ import type { GroupService } from '../groups/group-service.js';
 import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
 import type { CommandHandlers } from './command-handlers.js';
 import { Connection, type DeliveryPolicy } from './connection.js';
+import type { SessionListener } from './session-event.js';
 import type { SessionRegistry } from './session-registry.js';
 
 /** Gateway settings (from ServerOptions). */
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   sessions: SessionRegistry;
   groups: GroupService;
   handlers: CommandHandlers;
+  /** Told when a logged-in user's connection closes (callbacks). @default none */
+  onSession?: SessionListener;
 }
 
 /** Where a socket keeps its Connection, so one set of listeners serves every socket. */
@@ -179,6 +182,10 @@ export class WsGateway {
     const { logger, metrics, sessions, groups } = this.#d;
     logger.debug({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId, code: conn.ws.readyState }, 'connection closed');
     for (const room of conn.joinedRooms()) groups.leave(conn, room);
+    if (conn.userId !== null) {
+      const reason = conn.closedFor === 'HEARTBEAT_TIMEOUT' ? 'TimeOut' : 'LinkClose';
+      this.#d.onSession?.({ action: 'Disconnect', reason, app: conn.app, userId: conn.userId, platform: conn.platform, clientIp: conn.clientIp });
+    }
     sessions.remove(conn);
     metrics.connections.dec();
   }

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import type { AppRecord } from '../core/records.js';
 import type { GroupService } from '../groups/group-service.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { Store } from '../storage/store.js';
@@ -11,4 +12,6 @@ export interface RestDeps {
   groups: GroupService;
   messages: MessageService;
   profiles: ProfileService;
+  /** An app's record changed through the REST API: apply it on this node at once (others follow within appRefreshMs). @default none */
+  appChanged?: (app: AppRecord) => void;
 }

@@ -3,6 +3,7 @@
  * it. Migrations only ever get appended; each runs once per database file.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
+import { allCallbacks } from '../core/app-callbacks.js';
 
 /** Row of `apps`. */
 export interface AppsTable {
@@ -11,6 +12,8 @@ export interface AppsTable {
   secret_key: string;
   admin_user_id: string;
   callback_url: string | null;
+  /** JSON of AppCallbacks ('' = none enabled). */
+  callbacks: string;
   created_at: number;
   /** JSON of AppSettings. */
   settings: string;
@@ -134,6 +137,16 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .alterTable('groups')
         .addColumn('first_seq', 'integer', (c) => c.notNull().defaultTo(1))
         .execute();
+    },
+  },
+  '0005_app_callbacks': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('apps')
+        .addColumn('callbacks', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      // Apps created with a callback URL before callbacks were sent get every command (as `app create --callback-url` does now).
+      await sql`update apps set callbacks = ${JSON.stringify(allCallbacks())} where callback_url is not null`.execute(db);
     },
   },
 });
