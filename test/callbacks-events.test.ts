@@ -11,6 +11,14 @@ import { type CallbackReply } from './support/callback-receiver.js';
 import { createRoom, member, metricValue, startCallbackFixture, text } from './support/callback-setup.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS } from './support/stadium.js';
+import { main } from '../packages/server/src/cli/main.js';
+import { testIo } from '../packages/server/src/cli/test-io.js';
+
+/** Wait (without the server's clock moving) until `check` holds. */
+async function until(check: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 400 && !(await check()); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(await check()).toBe(true);
+}
 
 describe.skipIf(TEST_WORKERS > 1)('after-event callbacks', () => {
   it('sends joins, exits, profile changes, dismissal and login state with the compatible bodies', async () => {
@@ -151,6 +159,23 @@ describe.skipIf(TEST_WORKERS > 1)('after-event callbacks', () => {
     expect(await rest(t, 'stadium_admin/set_callback_config', { TimeoutMs: 50 })).toMatchObject({ ErrorCode: 10004, ErrorInfo: expect.stringMatching(/^TimeoutMs/) });
     expect(await rest(t, 'stadium_admin/set_callback_config', { CallbackUrl: 'ftp://example.com' })).toMatchObject({ ErrorCode: 10004 });
     expect(await rest(t, 'stadium_admin/get_callback_config', {})).toMatchObject({ CallbackUrl: '', Commands: ['Group.CallbackAfterSendMsg'], TimeoutMs: 2000 });
+    await alice.close();
+  });
+
+  it('a change made with `stadium app update` reaches the running server within appRefreshMs', async () => {
+    await using f = await startCallbackFixture({ Commands: [] }, { appRefreshMs: 1000 });
+    const { t, receiver, clock } = f;
+    await createRoom(t, 'live-cli');
+    const alice = await member(t, 'alice', 'live-cli');
+    expect(await alice.request('msg.send', { groupID: 'live-cli', message: text('c1', 'before', 'Normal', 1) })).toMatchObject({ code: 0 });
+    const io = testIo({});
+    expect(await main(['app', 'update', String(t.app.sdkAppId), '--data', t.dataDir, '--callbacks', 'Group.CallbackBeforeSendMsg,Group.CallbackAfterSendMsg'], io.io)).toBe(0);
+    clock.advance(1000);
+    await until(async () => {
+      await alice.request('msg.send', { groupID: 'live-cli', message: text(`c${Date.now()}`, 'probe', 'Normal', 2) });
+      return receiver.of('Group.CallbackAfterSendMsg').length > 0;
+    });
+    expect(receiver.of('Group.CallbackBeforeSendMsg').every((cb) => cb.body.Random === 2)).toBe(true);
     await alice.close();
   });
 

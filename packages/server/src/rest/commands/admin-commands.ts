@@ -57,9 +57,11 @@ export const setCallbackConfig = defineCommand({
     if (body.CallbackUrl !== undefined && body.CallbackUrl !== '') assertValidCallbackUrl(body.CallbackUrl);
     const current = await deps.store.getApp(actor.app.sdkAppId);
     if (!current) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${actor.app.sdkAppId}`);
+    // A URL given to an app that had none receives every command unless Commands says otherwise (as `app create --callback-url`).
+    const firstUrl = body.CallbackUrl !== undefined && body.CallbackUrl !== '' && current.callbackUrl === null;
     const callbacks: AppCallbacks = {
       // In the registry's order, each once.
-      commands: body.Commands === undefined ? current.callbacks.commands : CALLBACK_COMMANDS.filter((c) => body.Commands!.includes(c)),
+      commands: body.Commands !== undefined ? CALLBACK_COMMANDS.filter((c) => body.Commands!.includes(c)) : firstUrl ? [...CALLBACK_COMMANDS] : current.callbacks.commands,
       timeoutMs: body.TimeoutMs ?? current.callbacks.timeoutMs,
       failPolicy: body.FailPolicy ?? current.callbacks.failPolicy,
     };
