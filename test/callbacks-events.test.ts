@@ -159,6 +159,10 @@ describe.skipIf(TEST_WORKERS > 1)('after-event callbacks', () => {
     expect(await rest(t, 'stadium_admin/set_callback_config', { TimeoutMs: 50 })).toMatchObject({ ErrorCode: 10004, ErrorInfo: expect.stringMatching(/^TimeoutMs/) });
     expect(await rest(t, 'stadium_admin/set_callback_config', { CallbackUrl: 'ftp://example.com' })).toMatchObject({ ErrorCode: 10004 });
     expect(await rest(t, 'stadium_admin/get_callback_config', {})).toMatchObject({ CallbackUrl: '', Commands: ['Group.CallbackAfterSendMsg'], TimeoutMs: 2000 });
+    // Both admin commands are in the OpenAPI document, from the schemas that validate them.
+    const doc = (await (await fetch(`${t.url}/v4/openapi.json`)).json()) as { paths: Record<string, { post?: { requestBody?: unknown } }> };
+    expect(doc.paths['/v4/stadium_admin/set_callback_config']?.post?.requestBody).toBeDefined();
+    expect(doc.paths['/v4/stadium_admin/get_callback_config']?.post).toBeDefined();
     await alice.close();
   });
 

@@ -197,3 +197,24 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
     await bob.close();
   });
 });
+
+describe('send callbacks on any node', () => {
+  // Runs in both projects: with --workers 2 the room's authority may be another worker than the
+  // one that took the settings, which applies them within appRefreshMs.
+  it('a REST message reaches the receiver as before-send and after-send, signed', async () => {
+    await using f = await startCallbackFixture({ Commands: [BEFORE, AFTER] }, { appRefreshMs: 200 });
+    const { t, receiver } = f;
+    await createRoom(t, 'anywhere');
+    for (let random = 1; receiver.of(AFTER).length === 0 && random < 200; random++) {
+      const sent = await rest(t, 'group_open_http_svc/send_group_msg', { GroupId: 'anywhere', Random: random, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] });
+      expect(sent).toMatchObject({ ErrorCode: 0 });
+      if (receiver.of(AFTER).length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const after = await receiver.next((cb) => cb.command === AFTER);
+    const before = await receiver.next((cb) => cb.command === BEFORE && cb.body.Random === after.body.Random);
+    expect(before.body).toMatchObject({ GroupId: 'anywhere', From_Account: 'administrator', MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] });
+    expect(after.body.MsgSeq).toBeGreaterThan(0);
+    for (const cb of [before, after])
+      expect(verifyCallbackSignature(cb.headers['x-stadium-signature'] as string, cb.raw, t.app.secretKey, Math.floor(Date.now() / 1000))).toBe(true);
+  });
+});
