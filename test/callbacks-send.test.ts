@@ -93,7 +93,10 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
       message: expect.stringContaining('not today'),
     });
     const custom = await alice.request('msg.send', { groupID: 'live-2', message: text('a3', 'custom') });
-    expect(custom).toMatchObject({ code: 10016, name: 'CALLBACK_REJECTED', message: expect.stringContaining('ErrorCode 10123, links are not allowed') });
+    // A code of the app's own reaches the sender (name CALLBACK_REJECTED, code 10123), over WebSocket and REST.
+    expect(custom).toMatchObject({ code: 10123, name: 'CALLBACK_REJECTED', message: expect.stringContaining('links are not allowed') });
+    const restCustom = await rest(t, 'group_open_http_svc/send_group_msg', { GroupId: 'live-2', Random: 5, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'custom' } }] });
+    expect(restCustom).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10123, ErrorInfo: expect.stringContaining('links are not allowed') });
     const dropped = await alice.request('msg.send', { groupID: 'live-2', message: text('a4', 'drop') });
     expect(dropped).toMatchObject({ code: 0, data: { seq: 0, sampled: true } });
     expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a5', 'rewrite') })).toMatchObject({ code: 0 });

@@ -454,3 +454,13 @@ export class StadiumError extends Error {
     this.data = data;
   }
 }
+
+/**
+ * `error` with a numeric code other than its registry entry's (a before-send callback may
+ * refuse with a code of its own, 10100–10200, which the sender receives). The name and the
+ * message stay the registry's.
+ */
+export function withCode(error: StadiumError, code: number): StadiumError {
+  if (code !== error.code) Object.defineProperty(error, 'code', { value: code, enumerable: true });
+  return error;
+}

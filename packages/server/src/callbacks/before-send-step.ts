@@ -7,7 +7,7 @@
  * The answer's `ErrorCode` decides: 0 delivers (with `MsgBody` / `CloudCustomData` from the
  * answer when present, validated like any message), 1 refuses with CALLBACK_REJECTED (10016),
  * 2 drops the message silently (the sender is told it succeeded), 10100–10200 refuses with
- * CALLBACK_REJECTED carrying that code and the answer's `ErrorInfo`, anything else refuses like 1.
+ * CALLBACK_REJECTED under that numeric code with the answer's `ErrorInfo`, anything else refuses like 1.
  * No answer within the app's timeout, or a failure (HTTP status, not JSON, a rewrite that is
  * not a valid message): the app's fail policy delivers the message (`allow`) or refuses it with
  * CALLBACK_FAILED, 80003 (`reject`).
@@ -15,7 +15,7 @@
  * Each message waits for its own callback only: other messages of the room, and other rooms,
  * are admitted meanwhile.
  */
-import { StadiumError } from '@stadium/protocol';
+import { StadiumError, withCode } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { AdmissionStep } from '../authority/admission.js';
 import type { Clock } from '../clock/clock.js';
@@ -84,7 +84,8 @@ export function createBeforeSendStep(deps: { client: CallbackClient; clock: Cloc
         return;
       }
       if (typeof code === 'number' && Number.isInteger(code) && code >= 10100 && code <= 10200) {
-        throw new StadiumError('CALLBACK_REJECTED', `ErrorCode ${code}${reason ? `, ${reason}` : ''}`, { callbackErrorCode: code });
+        // The app's own code reaches the sender (as the compatible service passes it on).
+        throw withCode(new StadiumError('CALLBACK_REJECTED', reason), code);
       }
       throw new StadiumError('CALLBACK_REJECTED', reason);
     },

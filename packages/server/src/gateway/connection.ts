@@ -134,8 +134,8 @@ export class Connection implements Recipient, MemberHandle {
   }
 
   /** Answer request `id` with a registry error. */
-  sendError(id: number, name: ErrorName, message: string): void {
-    this.send({ t: 'res', id, code: ERRORS[name].code, name, message });
+  sendError(id: number, name: ErrorName, message: string, code: number = ERRORS[name].code): void {
+    this.send({ t: 'res', id, code, name, message });
   }
 
   deliver(groupId: string, wsFrame: Uint8Array, entries: readonly BatchEntry[]): void {

@@ -217,7 +217,7 @@ export class WsGateway {
   #fail(conn: Connection, id: number, cmd: string, error: unknown): void {
     if (error instanceof StadiumError) {
       this.#d.metrics.requestErrors.inc({ name: error.reason });
-      conn.sendError(id, error.reason, error.message);
+      conn.sendError(id, error.reason, error.message, error.code);
       return;
     }
     this.#d.metrics.requestErrors.inc({ name: 'INTERNAL_ERROR' });
