@@ -16,6 +16,7 @@ import { genUserSig } from '../../packages/server/src/auth/user-sig.js';
 import { createApp } from '../../packages/server/src/apps/create-app.js';
 import { systemClock, type Clock } from '../../packages/server/src/clock/clock.js';
 import type { ManualClock } from '../../packages/server/src/clock/manual-clock.js';
+import type { CallbackDispatcher } from '../../packages/server/src/callbacks/callback-dispatcher.js';
 import type { Metrics } from '../../packages/server/src/metrics/metrics.js';
 import type { ServerOptions } from '../../packages/server/src/config/options.js';
 import { startStadium } from '../../packages/server/src/server.js';
@@ -31,6 +32,8 @@ export interface RunningServer {
   port: number;
   /** The server's metrics, when it runs in this process. */
   metrics?: Metrics;
+  /** The server's callbacks (after-event queue), when it runs in this process. */
+  callbacks?: CallbackDispatcher;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ const BIN = fileURLToPath(new URL('../../packages/server/bin/stadium.js', import
 
 async function startInProcess(options: Partial<ServerOptions>, clock?: Clock, logger?: Logger): Promise<RunningServer> {
   const server = await startStadium(options, { logger: logger ?? pino({ level: process.env.STADIUM_TEST_LOG ?? 'silent' }), ...(clock ? { clock } : {}) });
-  return { url: server.url, port: server.port, metrics: server.metrics, close: () => server.close() };
+  return { url: server.url, port: server.port, metrics: server.metrics, callbacks: server.callbacks, close: () => server.close() };
 }
 
 async function startCluster(options: Partial<ServerOptions>, workers: number): Promise<RunningServer> {

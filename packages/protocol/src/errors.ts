@@ -456,6 +456,16 @@ export const ERRORS = {
     http: 429,
     message: 'The room is over its message rate limit and this message was shed (lowest priority goes first); retry later or send with a higher priority.',
   },
+  CALLBACK_REJECTED: {
+    code: 10016,
+    http: 403,
+    message: "The app's before-send callback refused this message; the callback's reason follows. Change the message or ask the app's backend.",
+  },
+  CALLBACK_FAILED: {
+    code: 80003,
+    http: 502,
+    message: "The app's before-send callback failed or did not answer in time, and the app refuses messages then (fail policy reject); retry later.",
+  },
   REVOKE_NOT_SUPPORTED: {
     code: 10035,
     http: 405,
@@ -566,4 +576,14 @@ export class StadiumError extends Error {
     this.detail = detail || undefined;
     this.data = data;
   }
+}
+
+/**
+ * `error` with a numeric code other than its registry entry's (a before-send callback may
+ * refuse with a code of its own, 10100–10200, which the sender receives). The name and the
+ * message stay the registry's.
+ */
+export function withCode(error: StadiumError, code: number): StadiumError {
+  if (code !== error.code) Object.defineProperty(error, 'code', { value: code, enumerable: true });
+  return error;
 }

@@ -3,7 +3,7 @@ export { TIM_EVENT, TIM_TYPES, PRIORITIES, GROUP_SYSTEM_NOTICE, PLATFORMS, prior
 export type { TimEventName, Priority, Platform } from './tim-constants.js';
 export { CLOSE_CODES, shouldReconnect } from './close-codes.js';
 export type { CloseCode } from './close-codes.js';
-export { ERRORS, StadiumError, errorSpec, isErrorName } from './errors.js';
+export { ERRORS, StadiumError, errorSpec, isErrorName, withCode } from './errors.js';
 export type { ErrorSpec, ErrorName } from './errors.js';
 export { LIMITS, AUTO_GROUP_ID_PREFIX, utf8Length, isValidUserId, isValidCustomGroupId, isValidGroupId, isValidProfileCustomKey, PROFILE_CUSTOM_PREFIX } from './limits.js';
 export { SENDABLE_MESSAGE_TYPES } from './messages.js';

@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { AppCache } from './apps/app-cache.js';
 import { AppWatcher } from './apps/app-watcher.js';
+import { DEFAULT_ADMISSION_STEPS } from './authority/admission.js';
 import { AuthorityHost } from './authority/authority-host.js';
+import { CallbackDispatcher } from './callbacks/callback-dispatcher.js';
+import { UndiciCallbackTransport, type CallbackTransport } from './callbacks/callback-transport.js';
 import { CONTROL_SUBJECT, USERS_SUBJECT, type Bus } from './bus/bus.js';
 import { openBus } from './bus/open-bus.js';
 import { systemClock, type Clock } from './clock/clock.js';
@@ -23,7 +26,7 @@ import { DirectMessageService } from './messages/direct-message-service.js';
 import { MessageService } from './messages/message-service.js';
 import { Metrics } from './metrics/metrics.js';
 import { openStore } from './storage/open-store.js';
-import type { Store } from './storage/store.js';
+import type { AppRecord, Store } from './storage/store.js';
 import { REST_COMMANDS } from './rest/commands/index.js';
 import { ProfileService } from './users/profile-service.js';
 import { UserSessions } from './users/user-sessions.js';
@@ -39,6 +42,8 @@ export interface StadiumDeps {
   nodes: readonly string[];
   /** The text of /metrics (a worker of a multi-process node serves the whole node's). @default this process's registry */
   metricsText: () => Promise<string>;
+  /** How callback requests are sent. @default pooled undici */
+  callbackTransport: CallbackTransport;
 }
 
 /** A running server. */
@@ -52,6 +57,8 @@ export interface StadiumServer {
   metrics: Metrics;
   /** The rooms this node is the authority for (after-send events). */
   authorities: AuthorityHost;
+  /** This node's callbacks (after-event queue). */
+  callbacks: CallbackDispatcher;
   /** Close connections with 1001, stop listening, persist room state, close the store and bus it opened. Idempotent. */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
@@ -76,8 +83,22 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const sessions = new SessionRegistry();
   const appCache = new AppCache(store, clock, o.appRefreshMs);
   const router = new RoomRouter(bus, nodes);
+  const callbacks = new CallbackDispatcher(
+    { transport: deps.callbackTransport ?? new UndiciCallbackTransport(), clock, metrics, logger, apps: appCache },
+    { maxQueued: o.callbackQueueMax, maxAttempts: o.callbackMaxAttempts, retryBaseMs: o.callbackRetryBaseMs, concurrency: o.callbackConcurrency },
+  );
   const authorities = new AuthorityHost(
-    { store, bus, clock, metrics, logger, apps: appCache },
+    {
+      store,
+      bus,
+      clock,
+      metrics,
+      logger,
+      apps: appCache,
+      // The before-send callback comes last, right before the rate limiter.
+      admissionSteps: [...DEFAULT_ADMISSION_STEPS, callbacks.beforeSendStep],
+      observer: callbacks.observer,
+    },
     {
       nodeId,
       downstreamCapPerSec: o.downstreamCapPerSec,
@@ -102,6 +123,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     nodeId,
     maxRoomsPerConnection: o.maxRoomsPerConnection,
     quotas: { maxRoomsCreatedPerUserPerHour: o.maxRoomsCreatedPerUserPerHour, maxRoomsPerUser: o.maxRoomsPerUser, maxRoomsPerApp: o.maxRoomsPerApp },
+    onMembership: callbacks.onMembership,
   });
   rooms.onMembersRemoved = (room) => groups.removed(room);
   const profiles = new ProfileService({
@@ -117,7 +139,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const messages = new MessageService({ router, groups });
   const directMessages = new DirectMessageService({ bus, clock });
   const userSessions = new UserSessions({ bus });
-  const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles });
+  const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles, onSession: callbacks.onSession });
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
     if (message.kind !== 'node-reset') return;
     authorities.nodeStarted(message.node);
@@ -139,16 +161,17 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       maxRequestsInFlight: o.maxRequestsInFlight,
       maxRefusedRequestsPerMinute: o.maxRefusedRequestsPerMinute,
     },
-    { clock, logger, metrics, apps: appCache, sessions, groups, handlers },
+    { clock, logger, metrics, apps: appCache, sessions, groups, handlers, onSession: callbacks.onSession },
   );
   const unsubscribeUsers = bus.subscribe(USERS_SUBJECT, (message) => gateway.onUserEvent(message));
+  const appChanged = (app: AppRecord): void => {
+    appCache.set(app);
+    rooms.updateApp(app);
+    authorities.updateApp(app);
+  };
   const appWatcher = new AppWatcher(store, clock, o.appRefreshMs, {
     recordsInUse: () => [...appCache.cached(), ...rooms.appRecords(), ...authorities.appRecords()],
-    onChanged: (app) => {
-      appCache.set(app);
-      rooms.updateApp(app);
-      authorities.updateApp(app);
-    },
+    onChanged: appChanged,
     onDeleted: (sdkAppId) => {
       appCache.invalidate(sdkAppId);
       gateway.closeApp(sdkAppId);
@@ -163,7 +186,13 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     nodeId,
     sdkBundleDir: o.sdkBundlePath,
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
-    rest: { commands: REST_COMMANDS, deps: { clock, store, groups, messages, profiles, directMessages, userSessions }, apps: appCache, clock, maxBodyBytes: o.restMaxBodyBytes },
+    rest: {
+      commands: REST_COMMANDS,
+      deps: { clock, store, groups, messages, profiles, directMessages, userSessions, appChanged },
+      apps: appCache,
+      clock,
+      maxBodyBytes: o.restMaxBodyBytes,
+    },
   });
   gateway.attach(http.server);
   appWatcher.start();
@@ -181,6 +210,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       await http.close();
       rooms.closeAll();
       await authorities.close();
+      await callbacks.close();
       unsubscribeControl();
       unsubscribeUsers();
       if (!deps.bus) await bus.close();
@@ -188,5 +218,5 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       logger.info('stadium stopped');
     })());
 
-  return { url, port: address.port, host: o.host, nodeId, store, metrics, authorities, close, [Symbol.asyncDispose]: close };
+  return { url, port: address.port, host: o.host, nodeId, store, metrics, authorities, callbacks, close, [Symbol.asyncDispose]: close };
 }

@@ -16,7 +16,7 @@ export interface AppWatcherHandlers {
 }
 
 function fingerprint(app: AppRecord): string {
-  return JSON.stringify([app.name, app.secretKey, app.adminUserId, app.callbackUrl, app.settings]);
+  return JSON.stringify([app.name, app.secretKey, app.adminUserId, app.callbackUrl, app.callbacks, app.settings]);
 }
 
 /** Polls the store for changes to apps in use. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/manual-clock.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { DEFAULT_APP_SETTINGS } from '../storage/store.js';
+import { allCallbacks, noCallbacks } from '../core/app-callbacks.js';
 import { createApp } from './create-app.js';
 
 async function reasonOf(promise: Promise<unknown>): Promise<string | undefined> {
@@ -27,6 +28,7 @@ describe('createApp', () => {
       secretKey: expect.stringMatching(/^[0-9a-f]{64}$/),
       adminUserId: 'administrator',
       callbackUrl: null,
+      callbacks: noCallbacks(),
       createdAt: 1_700_000_123_000,
       settings: { ...DEFAULT_APP_SETTINGS },
     });
@@ -40,6 +42,8 @@ describe('createApp', () => {
     const app = await createApp(store, { name: 'Hooks', callbackUrl: 'https://example.com/im/callback', sdkAppId: 1400000042 }, clock);
     expect(app.sdkAppId).toBe(1400000042);
     expect(app.callbackUrl).toBe('https://example.com/im/callback');
+    // A callback URL given at creation enables every callback command.
+    expect(app.callbacks).toEqual(allCallbacks());
   });
 
   it('validates the name: 1–64 characters', async () => {

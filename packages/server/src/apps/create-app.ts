@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { StadiumError } from '@stadium/protocol';
 import type { Clock } from '../clock/clock.js';
+import { allCallbacks, noCallbacks } from '../core/app-callbacks.js';
 import { DEFAULT_APP_SETTINGS, type AppRecord, type Store } from '../storage/store.js';
 
 /** Input of {@link createApp}. */
@@ -64,6 +65,8 @@ export async function createApp(store: Store, input: CreateAppInput, clock: Cloc
     secretKey: generateSecretKey(),
     adminUserId: DEFAULT_ADMIN_USER_ID,
     callbackUrl,
+    // A callback URL given at creation receives every callback command (the documented contract).
+    callbacks: callbackUrl === null ? noCallbacks() : allCallbacks(),
     createdAt: clock.now(),
     settings: { ...DEFAULT_APP_SETTINGS },
   });

@@ -23,6 +23,10 @@ export interface AdmissionContext {
   /** When the message arrived at the authority (the injected clock, ms). */
   readonly now: number;
   message: UnsequencedMessage;
+  /** The sender asked for no before-send callback (REST ForbidBeforeSendMsgCallback). */
+  readonly skipBeforeSendCallback?: boolean;
+  /** Set by a step to drop the message silently: nothing is published and the sender is told it succeeded. */
+  discard?: boolean;
 }
 
 /** One admission step. */
@@ -100,6 +104,7 @@ export class Admission {
   /** Run every step in order; resolves with the message to publish, rejects with the first refusal. */
   async admit(ctx: AdmissionContext): Promise<UnsequencedMessage> {
     for (const step of this.#steps) {
+      if (ctx.discard) break;
       const pending = step.run(ctx);
       if (pending !== undefined) await this.#within(step, pending);
     }

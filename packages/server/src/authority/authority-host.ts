@@ -21,6 +21,7 @@ import { effectiveSettings, roomKey } from '../core/room-settings.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Store } from '../storage/store.js';
 import { Admission, DEFAULT_ADMISSION_STEPS, type AdmissionStep } from './admission.js';
+import type { AuthorityObserver } from './authority-observer.js';
 import { createAuthorityHandlers, type AuthorityHandlers } from './command-handlers.js';
 import { RoomAuthority } from './room-authority.js';
 import { RoomSequencer, type Published } from './room-sequencer.js';
@@ -36,6 +37,8 @@ export interface AuthorityHostDeps {
   apps: AppCache;
   /** Admission steps, in order. @default DEFAULT_ADMISSION_STEPS */
   admissionSteps?: readonly AdmissionStep[];
+  /** Told of message outcomes, dismissals and profile changes (callbacks). @default none */
+  observer?: AuthorityObserver;
 }
 
 /** Host settings. */
@@ -88,6 +91,7 @@ export class AuthorityHost {
       metrics: deps.metrics,
       admission: new Admission(deps.admissionSteps ?? DEFAULT_ADMISSION_STEPS, deps.clock),
       maxAdminsPerRoom: this.#o.maxAdminsPerRoom,
+      ...(deps.observer ? { observer: deps.observer } : {}),
       schedulePush: (room) => this.#schedulePush(room),
       drop: (room) => this.#drop(room),
     });

@@ -13,9 +13,10 @@ import type { Clock } from '../clock/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Store } from '../storage/store.js';
 import type { GroupPatch } from '../storage/store.js';
-import type { Admitted, AuthorityCommandName, AuthorityCommands, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
+import type { Admitted, AuthorityCommandName, AuthorityCommands, CallbackControl, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { encodeMessage } from '../wire/batch-entry.js';
-import type { Admission } from './admission.js';
+import type { Admission, AdmissionContext } from './admission.js';
+import type { AuthorityObserver, SendOutcome } from './authority-observer.js';
 import { createModerationHandlers } from './moderation-handlers.js';
 import type { RoomAuthority } from './room-authority.js';
 
@@ -44,6 +45,8 @@ export interface AuthorityHandlerDeps {
   admission: Admission;
   /** Most admins a room may have (option `maxAdminsPerRoom`). */
   maxAdminsPerRoom: number;
+  /** Told of every user message's outcome, dismissals and profile changes (callbacks). @default none */
+  observer?: AuthorityObserver;
   /** Push the room's counters to members within the push interval. */
   schedulePush(room: RoomAuthority): void;
   /** Forget the room at once (it was dismissed). */
@@ -60,33 +63,58 @@ function authorizeMember(operation: Operation, role: RoomRole, joined: boolean, 
 export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHandlers {
   const { store, bus, clock, logger, metrics, admission } = deps;
 
-  /** Admission steps, then the rate limiter and the sequencer. */
-  async function admitAndSubmit(room: RoomAuthority, actor: ActorStamp, role: RoomRole, message: UnsequencedMessage): Promise<Admitted> {
+  /** Admission steps, then the rate limiter and the sequencer; the observer hears the outcome. */
+  async function admitAndSubmit(room: RoomAuthority, actor: ActorStamp, role: RoomRole, message: UnsequencedMessage, control: CallbackControl = {}): Promise<Admitted> {
+    const settled = (admittedMessage: UnsequencedMessage, outcome: SendOutcome): void => {
+      deps.observer?.sendSettled?.({ app: room.app, groupId: room.groupId, actor, message: admittedMessage, outcome, skipAfterSendCallback: control.skipAfterSend === true });
+    };
+    const ctx: AdmissionContext = { room, actor, role, message, now: clock.now(), ...(control.skipBeforeSend ? { skipBeforeSendCallback: true } : {}) };
     let admitted;
     try {
-      admitted = await admission.admit({ room, actor, role, message, now: clock.now() });
+      admitted = await admission.admit(ctx);
     } catch (error) {
-      if (error instanceof StadiumError) metrics.admissionRefusals.inc({ name: error.reason });
+      if (error instanceof StadiumError) {
+        metrics.admissionRefusals.inc({ name: error.reason });
+        settled(ctx.message, { kind: 'refused', error });
+      }
       throw error;
     }
-    if (room.closed) throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
-    return room.sequencer.submit(admitted);
+    if (ctx.discard) {
+      settled(admitted, { kind: 'discarded' });
+      return { seq: 0, time: Math.floor(clock.now() / 1000), sampled: true };
+    }
+    if (room.closed) {
+      const error = new StadiumError('GROUP_NOT_FOUND', room.groupId);
+      settled(admitted, { kind: 'refused', error });
+      throw error;
+    }
+    if (!deps.observer?.sendSettled) return room.sequencer.submit(admitted);
+    return room.sequencer.submit(admitted).then(
+      (result) => {
+        settled(admitted, result.sampled ? { kind: 'sampled', time: result.time } : { kind: 'published', seq: result.seq, time: result.time });
+        return result;
+      },
+      (error: unknown) => {
+        if (error instanceof StadiumError) settled(admitted, { kind: 'refused', error });
+        throw error;
+      },
+    );
   }
 
   return {
     ...createModerationHandlers({ store, bus, clock, maxAdminsPerRoom: deps.maxAdminsPerRoom }),
 
-    async submit(room, { actor, message, dedupeKey }) {
+    async submit(room, { actor, message, dedupeKey, callbackControl }) {
       const role = room.roleOf(actor);
       authorize('message.send', role, room.groupId);
       if (dedupeKey !== undefined) {
         const earlier = room.recentSend(dedupeKey, clock.now());
         if (earlier) return earlier;
-        const pending = admitAndSubmit(room, actor, role, message);
+        const pending = admitAndSubmit(room, actor, role, message, callbackControl);
         room.rememberSend(dedupeKey, pending, clock.now());
         return pending;
       }
-      return admitAndSubmit(room, actor, role, message);
+      return admitAndSubmit(room, actor, role, message, callbackControl);
     },
 
     async members(room, { node, count, sinceSeq, tip, joining }) {
@@ -147,6 +175,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       deps.drop(room);
       await store.deleteGroup(room.sdkAppId, room.groupId);
       logger.info({ app: room.sdkAppId, group: room.groupId, operator: operatorId }, 'room dismissed');
+      deps.observer?.dismissed?.(room.app, room.record, actor);
       return {};
     },
 
@@ -182,6 +211,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
         from: operatorId,
         priority: 'High',
       });
+      deps.observer?.profileChanged?.(room.app, record, actor, patch);
       return { record };
     },
 

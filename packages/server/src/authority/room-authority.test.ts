@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sampleApp, sampleGroup } from '../storage/store.contract.js';
+import { noCallbacks } from '../core/app-callbacks.js';
 import type { RoomSequencer } from './room-sequencer.js';
 import { RoomAuthority, SLOW_MODE_MAX_SENDERS } from './room-authority.js';
 
 function room(): RoomAuthority {
-  const app = { ...sampleApp(), callbackUrl: null, sdkAppId: 1400000001 };
+  const app = { ...sampleApp(), callbackUrl: null, callbacks: noCallbacks(), sdkAppId: 1400000001 };
   return new RoomAuthority(app, sampleGroup(app.sdkAppId, 'r'), {} as RoomSequencer, 100, 0);
 }
 

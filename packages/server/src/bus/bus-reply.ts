@@ -3,10 +3,11 @@
  * transport can carry (structured clone, JSON). The helpers here are the one place that
  * turns a StadiumError into a refusal and back, and that words "nobody serves".
  */
-import { StadiumError, type ErrorName } from '@stadium/protocol';
+import { ERRORS, StadiumError, withCode, type ErrorName } from '@stadium/protocol';
 
 /** What a served request comes back as. */
-export type BusReply = { ok: true; data: unknown } | { ok: false; error: ErrorName; detail?: string };
+export type BusReply =
+  { ok: true; data: unknown } | { ok: false; error: ErrorName; detail?: string; /** Only when not the registry's code (a callback's own refusal code). */ code?: number };
 
 /** A refusal with `error` as its reason. */
 export function refusal(error: ErrorName, detail?: string): BusReply {
@@ -15,12 +16,15 @@ export function refusal(error: ErrorName, detail?: string): BusReply {
 
 /** The refusal that carries `error` (its reason and the detail it was made with). */
 export function refusalOf(error: StadiumError): BusReply {
-  return refusal(error.reason, error.detail);
+  const reply: Extract<BusReply, { ok: false }> = error.detail === undefined ? { ok: false, error: error.reason } : { ok: false, error: error.reason, detail: error.detail };
+  if (error.code !== ERRORS[error.reason].code) reply.code = error.code;
+  return reply;
 }
 
 /** The StadiumError a refusal stands for: same reason, same message. */
 export function errorOf(reply: Extract<BusReply, { ok: false }>): StadiumError {
-  return new StadiumError(reply.error, reply.detail);
+  const error = new StadiumError(reply.error, reply.detail);
+  return reply.code === undefined ? error : withCode(error, reply.code);
 }
 
 /** The one answer to a request that no node serves. */

@@ -4,7 +4,7 @@
  * An adapter provides a factory that builds a deployment of at least three nodes, all on
  * the clock and options the suite passes in, and a way to make one node drop out.
  */
-import { StadiumError, type ErrorName } from '@stadium/protocol';
+import { StadiumError, withCode, type ErrorName } from '@stadium/protocol';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../clock/manual-clock.js';
 import type { Bus, BusMessage, BusRequest } from './bus.js';
@@ -203,6 +203,18 @@ export function describeBusContract(name: string, factory: BusDeploymentFactory)
           expect([bare.reason, bare.message]).toEqual(['GROUP_NOT_FOUND', new StadiumError('GROUP_NOT_FOUND').message]);
         }
         expect(onHandlerError).not.toHaveBeenCalled();
+      });
+
+      it('keeps a refusal’s own numeric code (a callback’s custom code)', async () => {
+        const { buses, d } = await deploy();
+        buses[1]!.serve('authority.n1', async () => {
+          throw withCode(new StadiumError('CALLBACK_REJECTED', 'links are not allowed'), 10123);
+        });
+        await d.settle();
+        for (const from of [0, 1]) {
+          const error = await rejection(buses[from]!.request('authority.n1', info('r1')));
+          expect([error.reason, error.code, error.detail]).toEqual(['CALLBACK_REJECTED', 10123, 'links are not allowed']);
+        }
       });
 
       it('turns any other handler failure into INTERNAL_ERROR and reports it once', async () => {

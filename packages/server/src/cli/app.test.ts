@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { allCallbacks } from '../core/app-callbacks.js';
 import { openStore } from '../storage/open-store.js';
 import { main } from './main.js';
 import { testIo } from './test-io.js';
@@ -103,10 +104,56 @@ describe('stadium app', () => {
       secretKey: expect.stringMatching(/^[0-9a-f]{64}$/),
       adminUserID: 'administrator',
       callbackUrl: null,
+      callbacks: { commands: [], timeoutMs: 2000, failPolicy: 'allow' },
       roomRateLimitPerSec: 40,
       memberTips: true,
       createdAt: expect.any(String),
     });
+  });
+
+  it('update sets the callback URL, commands, timeout and fail policy; create --callback-url enables every command', async () => {
+    const created = JSON.parse((await run(['app', 'create', '--name', 'Hooks', '--data', dataDir, '--callback-url', 'https://example.com/cb', '--json'])).stdout) as {
+      SDKAppID: number;
+    };
+    const id = String(created.SDKAppID);
+    expect((await appsInStore())[0]?.callbacks).toEqual(allCallbacks());
+
+    const only = await run([
+      'app',
+      'update',
+      id,
+      '--data',
+      dataDir,
+      '--callbacks',
+      'Group.CallbackBeforeSendMsg,State.StateChange',
+      '--callback-timeout',
+      '750',
+      '--callback-fail',
+      'reject',
+    ]);
+    expect(only.code).toBe(0);
+    expect(only.stdout).toContain('callbacks: Group.CallbackBeforeSendMsg, State.StateChange to https://example.com/cb, timeout 750 ms, fail policy reject');
+    expect((await appsInStore())[0]?.callbacks).toEqual({ commands: ['Group.CallbackBeforeSendMsg', 'State.StateChange'], timeoutMs: 750, failPolicy: 'reject' });
+
+    // --sdkappid still works; "none" sends nothing; "" removes the URL.
+    expect((await run(['app', 'update', '--sdkappid', id, '--data', dataDir, '--callbacks', 'none'])).code).toBe(0);
+    expect((await appsInStore())[0]?.callbacks.commands).toEqual([]);
+    const json = JSON.parse((await run(['app', 'update', id, '--data', dataDir, '--callback-url', '', '--json'])).stdout) as Record<string, unknown>;
+    expect(json).toMatchObject({ callbackUrl: null, callbacks: { commands: [], timeoutMs: 750, failPolicy: 'reject' } });
+    // A URL given to an app without one enables every command, unless --callbacks says otherwise.
+    expect((await run(['app', 'update', id, '--data', dataDir, '--callback-url', 'http://127.0.0.1:9/cb'])).code).toBe(0);
+    expect((await appsInStore())[0]?.callbacks.commands).toEqual(allCallbacks().commands);
+
+    for (const bad of [
+      ['--callbacks', 'Group.Nope'],
+      ['--callback-timeout', '5'],
+      ['--callback-fail', 'maybe'],
+    ]) {
+      const refused = await run(['app', 'update', id, '--data', dataDir, ...bad]);
+      expect(refused.code, bad.join(' ')).toBe(2);
+    }
+    expect((await run(['app', 'update', id, '--data', dataDir, '--callback-url', 'ftp://x'])).code).toBe(1);
+    expect((await appsInStore())[0]).toMatchObject({ callbackUrl: 'http://127.0.0.1:9/cb', callbacks: { timeoutMs: 750, failPolicy: 'reject' } });
   });
 
   it('delete removes the app and its data; an unknown SDKAppID is APP_NOT_FOUND', async () => {

@@ -2,6 +2,15 @@
 import { StadiumError } from '@stadium/protocol';
 import { assertValidAppName, assertValidCallbackUrl, createApp } from '../apps/create-app.js';
 import { systemClock } from '../clock/clock.js';
+import {
+  allCallbacks,
+  CALLBACK_COMMANDS,
+  isCallbackCommand,
+  MAX_CALLBACK_TIMEOUT_MS,
+  MIN_CALLBACK_TIMEOUT_MS,
+  type AppCallbacks,
+  type CallbackCommand,
+} from '../core/app-callbacks.js';
 import { openStore } from '../storage/open-store.js';
 import type { AppRecord, Store } from '../storage/store.js';
 import { EXIT, parseFlags, parseIntegerFlag, required, sdkAppIdFlag, STORE_FLAGS, storeLocation, UsageError } from './args.js';
@@ -64,7 +73,7 @@ async function appCreate(argv: string[], io: CliIo): Promise<number> {
       `  SDKAppID:       ${app.sdkAppId}`,
       `  Admin user ID:  ${app.adminUserId}`,
       `  Secret key:     ${app.secretKey}`,
-      ...(app.callbackUrl ? [`  Callback URL:   ${app.callbackUrl} (stored; this build does not send callbacks yet)`] : []),
+      ...(app.callbackUrl ? [`  Callback URL:   ${app.callbackUrl} (every callback command; change with stadium app update)`] : []),
       '',
       'Make a userSig for the admin user (a command, not the userSig itself):',
       `  npx stadium usersig --sdkappid ${app.sdkAppId} --key ${app.secretKey} --user ${app.adminUserId}`,
@@ -81,6 +90,7 @@ function appJson(app: AppRecord): Record<string, unknown> {
     secretKey: app.secretKey,
     adminUserID: app.adminUserId,
     callbackUrl: app.callbackUrl,
+    callbacks: { commands: app.callbacks.commands, timeoutMs: app.callbacks.timeoutMs, failPolicy: app.callbacks.failPolicy },
     roomRateLimitPerSec: app.settings.roomRateLimitPerSec,
     memberTips: app.settings.memberTips,
     createdAt: new Date(app.createdAt).toISOString(),
@@ -93,9 +103,31 @@ function parseOnOff(value: string, flag: string): boolean {
   throw new UsageError(`${flag} must be "on" or "off", got "${value}"`, APP_USAGE);
 }
 
+/** `--callbacks a,b|all|none` as the list of commands. */
+function parseCallbackList(value: string): CallbackCommand[] {
+  if (value === 'all') return [...CALLBACK_COMMANDS];
+  if (value === 'none' || value === '') return [];
+  const names = value.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!isCallbackCommand(name))
+      throw new UsageError(`--callbacks: unknown callback command "${name}"; use all, none or a comma-separated list of: ${CALLBACK_COMMANDS.join(', ')}`, APP_USAGE);
+  }
+  return CALLBACK_COMMANDS.filter((c) => names.includes(c));
+}
+
+/** One line about an app's callbacks. */
+function describeCallbacks(app: AppRecord): string {
+  if (app.callbackUrl === null) return 'no callback URL (no callback is sent)';
+  const { commands, timeoutMs, failPolicy } = app.callbacks;
+  const which = commands.length === CALLBACK_COMMANDS.length ? 'every callback command' : commands.length === 0 ? 'no callback command' : commands.join(', ');
+  return `${which} to ${app.callbackUrl}, timeout ${timeoutMs} ms, fail policy ${failPolicy}`;
+}
+
 async function appUpdate(argv: string[], io: CliIo): Promise<number> {
+  // The SDKAppID may come first as a positional: `stadium app update 1400000001 --callbacks all`.
+  const positional = argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
   const flags = parseFlags(
-    argv,
+    positional === undefined ? argv : argv.slice(1),
     {
       ...STORE_FLAGS,
       sdkappid: { type: 'string' },
@@ -103,6 +135,9 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
       'callback-url': { type: 'string' },
       'rate-limit': { type: 'string' },
       'member-tips': { type: 'string' },
+      callbacks: { type: 'string' },
+      'callback-timeout': { type: 'string' },
+      'callback-fail': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -112,7 +147,17 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(APP_USAGE);
     return EXIT.OK;
   }
-  const sdkAppId = sdkAppIdFlag(flags.sdkappid, APP_USAGE);
+  if (positional !== undefined && flags.sdkappid !== undefined && flags.sdkappid !== positional)
+    throw new UsageError('give the SDKAppID once (positional or --sdkappid)', APP_USAGE);
+  const sdkAppId = sdkAppIdFlag(positional ?? flags.sdkappid, APP_USAGE);
+  const commands = flags.callbacks === undefined ? undefined : parseCallbackList(flags.callbacks);
+  const timeoutMs =
+    flags['callback-timeout'] === undefined
+      ? undefined
+      : parseIntegerFlag(flags['callback-timeout'], '--callback-timeout', MIN_CALLBACK_TIMEOUT_MS, MAX_CALLBACK_TIMEOUT_MS, APP_USAGE);
+  const failFlag = flags['callback-fail'];
+  if (failFlag !== undefined && failFlag !== 'allow' && failFlag !== 'reject') throw new UsageError(`--callback-fail must be "allow" or "reject", got "${failFlag}"`, APP_USAGE);
+  const failPolicy = failFlag;
   const rate = flags['rate-limit'] === undefined ? undefined : parseIntegerFlag(flags['rate-limit'], '--rate-limit', 1, 100_000, APP_USAGE);
   const tips = flags['member-tips'] === undefined ? undefined : parseOnOff(flags['member-tips'], '--member-tips');
   if (flags.name !== undefined) assertValidAppName(flags.name);
@@ -121,9 +166,17 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
   const app = await withStore(storeLocation(flags, io), async (store) => {
     const current = await store.getApp(sdkAppId);
     if (!current) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${sdkAppId}`);
+    // A URL given to an app that had none receives every command, as with `app create --callback-url`.
+    const firstUrl = callbackUrl !== undefined && callbackUrl !== '' && current.callbackUrl === null;
+    const callbacks: AppCallbacks = {
+      commands: commands ?? (firstUrl ? allCallbacks().commands : current.callbacks.commands),
+      timeoutMs: timeoutMs ?? current.callbacks.timeoutMs,
+      failPolicy: failPolicy ?? current.callbacks.failPolicy,
+    };
     return store.updateApp(sdkAppId, {
       ...(flags.name === undefined ? {} : { name: flags.name }),
       ...(callbackUrl === undefined ? {} : { callbackUrl: callbackUrl === '' ? null : callbackUrl }),
+      callbacks,
       settings: { roomRateLimitPerSec: rate ?? current.settings.roomRateLimitPerSec, memberTips: tips ?? current.settings.memberTips },
     });
   });
@@ -131,7 +184,7 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
   if (flags.json) io.stdout.write(`${JSON.stringify(appJson(app))}\n`);
   else
     io.stdout.write(
-      `Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}.\n`,
+      `Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}; callbacks: ${describeCallbacks(app)}.\n`,
     );
   return EXIT.OK;
 }

@@ -25,18 +25,25 @@ Options (each falls back to its environment variable, then the default):
 export const APP_USAGE = `Usage:
   stadium app create --name NAME [--callback-url URL] [--json] [--data DIR] [--db URL]
   stadium app list [--json] [--data DIR] [--db URL]
-  stadium app update --sdkappid N [--rate-limit N] [--member-tips on|off] [--name NAME]
-                     [--callback-url URL] [--json] [--data DIR] [--db URL]
+  stadium app update <SDKAppID> [--rate-limit N] [--member-tips on|off] [--name NAME]
+                     [--callback-url URL] [--callbacks a,b|all|none]
+                     [--callback-timeout MS] [--callback-fail allow|reject]
+                     [--json] [--data DIR] [--db URL]
   stadium app delete --sdkappid N [--data DIR] [--db URL]
 
   create   make an application (SDKAppID, secret key, admin user "administrator");
-           --callback-url stores the app's callback URL (this build does not send
-           callbacks yet);
+           --callback-url sends every callback command to that URL;
            --json prints {"SDKAppID": N, "secretKey": "…", "adminUserID": "administrator"}
   list     show every application with its secret key
-  update   change an application: --rate-limit is the default messages/s of its rooms
-           (40), --member-tips switches join/quit tips by default; a running server
-           applies the change to its rooms within a few seconds
+  update   change an application (SDKAppID first, or --sdkappid N): --rate-limit is
+           the default messages/s of its rooms (40), --member-tips switches join/quit
+           tips by default; --callback-url sets the callback URL ("" removes it; an app
+           that had none gets every command), --callbacks the commands sent (all, none,
+           or names such as Group.CallbackBeforeSendMsg,State.StateChange),
+           --callback-timeout the wait for an answer (100–30000 ms, default 2000),
+           --callback-fail what a failed before-send callback does (allow: deliver,
+           reject: refuse with 80003); a running server applies changes within a few
+           seconds (see docs/callbacks.md)
   delete   delete an application and all its data (rooms, profiles)
 
 --data / --db fall back to STADIUM_DATA / STADIUM_DB, then ./data/stadium.db.
@@ -55,7 +62,8 @@ Commands:
   start      run the server              stadium start [--port N] [--host H] [--data DIR] [--db URL] [--bus URL] [--workers N]
   app        manage applications         stadium app create --name NAME [--callback-url URL] [--json]
                                          stadium app list [--json]
-                                         stadium app update --sdkappid N [--rate-limit N] [--member-tips on|off]
+                                         stadium app update <SDKAppID> [--rate-limit N] [--member-tips on|off]
+                                                            [--callback-url URL] [--callbacks a,b|all|none]
                                          stadium app delete --sdkappid N
   usersig    print a userSig             stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]
   help       show this text

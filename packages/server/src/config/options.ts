@@ -97,6 +97,14 @@ export interface ServerOptions {
   maxProfilesPerApp: number;
   /** Admins one room may have (set by its owner with setGroupMemberRole). @default 50 */
   maxAdminsPerRoom: number;
+  /** After-event callbacks one node holds (waiting, in flight or to retry); past it new ones are dropped and counted. @default 10000 */
+  callbackQueueMax: number;
+  /** Attempts per after-event callback, the first included. @default 4 */
+  callbackMaxAttempts: number;
+  /** Wait before the first retry of a failed after-event callback; doubles with each retry. @default 1000 */
+  callbackRetryBaseMs: number;
+  /** Callback requests one node has in flight at once (after-events; before-send callbacks are not limited). @default 32 */
+  callbackConcurrency: number;
 }
 
 /** Node's default socket buffer mark: below it a socket emits no 'drain', so the high-water mark cannot be lower. */
@@ -143,6 +151,10 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxRoomsPerApp: 100_000,
   maxProfilesPerApp: 1_000_000,
   maxAdminsPerRoom: 50,
+  callbackQueueMax: 10_000,
+  callbackMaxAttempts: 4,
+  callbackRetryBaseMs: 1000,
+  callbackConcurrency: 32,
 });
 
 /** Merge `partial` over the defaults and check every value. Throws a TypeError that says what to fix. */
@@ -179,6 +191,10 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxRoomsPerApp',
     'maxProfilesPerApp',
     'maxAdminsPerRoom',
+    'callbackQueueMax',
+    'callbackMaxAttempts',
+    'callbackRetryBaseMs',
+    'callbackConcurrency',
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }

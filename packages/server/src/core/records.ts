@@ -3,6 +3,7 @@
  * they travel between nodes. Plain data, no behaviour; the Store port persists them.
  */
 import type { RoomSettings } from '@stadium/protocol';
+import type { AppCallbacks } from './app-callbacks.js';
 
 /** Settings an app applies to all its rooms (rooms may override). */
 export interface AppSettings {
@@ -22,6 +23,8 @@ export interface AppRecord {
   adminUserId: string;
   /** Webhook URL for callbacks, if any. */
   callbackUrl: string | null;
+  /** Which callbacks are sent to `callbackUrl`, their timeout and fail policy. */
+  callbacks: AppCallbacks;
   createdAt: number;
   settings: AppSettings;
 }
@@ -34,6 +37,8 @@ export interface NewApp {
   secretKey: string;
   adminUserId: string;
   callbackUrl?: string | null;
+  /** @default no command enabled */
+  callbacks?: AppCallbacks;
   createdAt: number;
   settings: AppSettings;
 }

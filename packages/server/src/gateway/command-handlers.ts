@@ -15,6 +15,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { ProfileService } from '../users/profile-service.js';
 import type { Connection } from './connection.js';
+import type { SessionListener } from './session-event.js';
 import type { SessionRegistry } from './session-registry.js';
 
 /** A command handler. The body is untrusted input. */
@@ -31,6 +32,8 @@ export interface HandlerDeps {
   groups: GroupService;
   messages: MessageService;
   profiles: ProfileService;
+  /** Told of logins and logouts (callbacks). @default none */
+  onSession?: SessionListener;
 }
 
 /** The Actor of a WebSocket connection as it stands now. */
@@ -41,7 +44,7 @@ export function actorOf(conn: Connection): Actor {
     kind: conn.userId === null ? 'guest' : conn.isAdmin ? 'app-admin' : 'user',
     origin: 'ws',
     platform: conn.platform,
-    clientIp: conn.socket.remoteAddress ?? '',
+    clientIp: conn.clientIp,
     nick: conn.nick,
     avatar: conn.avatar,
   };
@@ -71,6 +74,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     if (conn.userId === null) {
       conn.userId = userID;
       sessions.bindUser(conn);
+      deps.onSession?.({ action: 'Login', reason: 'Register', app: conn.app, userId: userID, platform: conn.platform, clientIp: conn.clientIp });
     }
     conn.nick = profile.nick;
     conn.avatar = profile.avatar;
@@ -82,7 +86,9 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
   return {
     login,
     logout: async (conn) => {
-      for (const room of conn.joinedRooms()) groups.leave(conn, room);
+      const actor = actorOf(conn);
+      for (const room of conn.joinedRooms()) groups.leave(conn, room, actor);
+      if (conn.userId !== null) deps.onSession?.({ action: 'Logout', reason: 'Unregister', app: conn.app, userId: conn.userId, platform: conn.platform, clientIp: actor.clientIp });
       sessions.unbindUser(conn);
       conn.userId = null;
       conn.nick = '';

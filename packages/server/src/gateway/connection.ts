@@ -44,6 +44,8 @@ export class Connection implements Recipient, MemberHandle {
   readonly socket: Socket;
   readonly app: AppRecord;
   readonly platform: string;
+  /** The client's address, read once at connect (it is gone once the socket closes). */
+  readonly clientIp: string;
   readonly #policy: DeliveryPolicy;
   /** Logged-in user, or null for a guest. */
   userId: string | null = null;
@@ -60,6 +62,8 @@ export class Connection implements Recipient, MemberHandle {
   badFrames = 0;
   badFramesSince = 0;
   closing = false;
+  /** Why the server closed the connection, if it did. */
+  closedFor: ErrorName | null = null;
   #backlog: Backlog | null = null;
   #draining = false;
   /** Since when the connection is behind (reading paused), 0 while it keeps up. */
@@ -74,6 +78,7 @@ export class Connection implements Recipient, MemberHandle {
     this.socket = socket;
     this.app = app;
     this.platform = platform;
+    this.clientIp = socket.remoteAddress ?? '';
     this.#policy = policy;
     this.lastSeenAt = policy.now();
   }
@@ -164,8 +169,8 @@ export class Connection implements Recipient, MemberHandle {
   }
 
   /** Answer request `id` with a registry error. */
-  sendError(id: number, name: ErrorName, message: string): void {
-    this.send({ t: 'res', id, code: ERRORS[name].code, name, message });
+  sendError(id: number, name: ErrorName, message: string, code: number = ERRORS[name].code): void {
+    this.send({ t: 'res', id, code, name, message });
   }
 
   deliver(groupId: string, wsFrame: Uint8Array, entries: readonly BatchEntry[]): void {
@@ -197,6 +202,7 @@ export class Connection implements Recipient, MemberHandle {
   closeWith(name: ErrorName, detail?: string): void {
     if (this.closing) return;
     this.closing = true;
+    this.closedFor = name;
     const spec = ERRORS[name];
     if (name !== 'KICKED' && name !== 'SERVER_SHUTTING_DOWN') {
       this.ws.send(JSON.stringify({ t: 'err', code: spec.code, name, message: detail ? `${detail}: ${spec.message}` : spec.message }));

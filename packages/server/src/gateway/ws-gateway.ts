@@ -21,6 +21,7 @@ import type { CommandHandlers } from './command-handlers.js';
 import { Connection, type DeliveryPolicy } from './connection.js';
 import { RequestBudget, type RequestBudgetOptions } from './request-budget.js';
 import { PING_COST, requestCost } from './request-cost.js';
+import type { SessionListener } from './session-event.js';
 import type { SessionRegistry } from './session-registry.js';
 
 /** Gateway settings (from ServerOptions). */
@@ -48,6 +49,8 @@ export interface GatewayDeps {
   sessions: SessionRegistry;
   groups: GroupService;
   handlers: CommandHandlers;
+  /** Told when a logged-in user's connection closes (callbacks). @default none */
+  onSession?: SessionListener;
 }
 
 /** Where a socket keeps its Connection, so one set of listeners serves every socket. */
@@ -238,6 +241,10 @@ export class WsGateway {
     const { logger, metrics, sessions, groups } = this.#d;
     logger.debug({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId, code: conn.ws.readyState }, 'connection closed');
     for (const room of conn.joinedRooms()) groups.leave(conn, room);
+    if (conn.userId !== null) {
+      const reason = conn.closedFor === 'HEARTBEAT_TIMEOUT' ? 'TimeOut' : 'LinkClose';
+      this.#d.onSession?.({ action: 'Disconnect', reason, app: conn.app, userId: conn.userId, platform: conn.platform, clientIp: conn.clientIp });
+    }
     sessions.remove(conn);
     metrics.connections.dec();
   }
@@ -305,7 +312,7 @@ export class WsGateway {
   #fail(conn: Connection, id: number, cmd: string, error: unknown): void {
     if (error instanceof StadiumError) {
       this.#d.metrics.requestErrors.inc({ name: error.reason });
-      conn.sendError(id, error.reason, error.message);
+      conn.sendError(id, error.reason, error.message, error.code);
       return;
     }
     this.#d.metrics.requestErrors.inc({ name: 'INTERNAL_ERROR' });

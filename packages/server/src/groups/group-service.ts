@@ -19,6 +19,7 @@ import { parseCountersRequest } from '../core/room-counters.js';
 import { newAutoGroupId } from './group-id.js';
 import { toGroupInfo } from './group-info.js';
 import type { MemberHandle } from './member.js';
+import type { MembershipListener } from './membership-event.js';
 import type { Room } from './room.js';
 import { RoomCreateWindow } from './room-create-window.js';
 import type { RoomRegistry } from './room-registry.js';
@@ -36,6 +37,8 @@ export interface GroupServiceDeps {
   maxRoomsPerConnection: number;
   /** Room quotas (see docs/security.md); app admins are exempt from the per-user ones. */
   quotas: RoomQuotas;
+  /** Told of each join and exit of a logged-in member on this node (callbacks). @default none */
+  onMembership?: MembershipListener;
 }
 
 /** Room quotas: options `maxRoomsCreatedPerUserPerHour`, `maxRoomsPerUser`, `maxRoomsPerApp`. */
@@ -210,6 +213,7 @@ export class GroupService {
       result.resumed = reply.resume.complete;
       if (reply.resume.missed) result.missed = reply.resume.missed;
     }
+    if (typeof sinceSeq !== 'number' && actor.userId !== null) this.#d.onMembership?.({ kind: 'join', actor, groupId: room.groupId });
     return result;
   }
 
@@ -219,13 +223,15 @@ export class GroupService {
     if (roleOf(actor, room.record) === 'owner') throw new StadiumError('OWNER_CANNOT_QUIT');
     const tip = actor.userId !== null && room.settings.memberTips ? this.#tip(room, actor, member, TIM_TYPES.GRP_TIP_MBR_QUIT, this.#d.clock.now()) : undefined;
     this.#remove(member, room);
+    if (actor.userId !== null) this.#d.onMembership?.({ kind: 'exit', exitType: 'Quit', actor, groupId: room.groupId });
     await this.#d.router.call(room, 'members', { node: this.#d.nodeId, count: room.localCount, ...(tip ? { tip } : {}) });
     return { groupID: room.groupId };
   }
 
-  /** Remove a member from a room without a tip (disconnects, logout). */
-  leave(member: MemberHandle, room: Room): void {
+  /** Remove a member from a room without a tip (disconnects, logout). `quitter`: the logged-in actor leaving on purpose (logout), told as an exit. */
+  leave(member: MemberHandle, room: Room, quitter?: Actor): void {
     this.#remove(member, room);
+    if (quitter?.userId != null && !room.closed) this.#d.onMembership?.({ kind: 'exit', exitType: 'Quit', actor: quitter, groupId: room.groupId });
     if (!room.closed) this.#report(room);
   }
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { sampleApp, sampleGroup } from '../storage/store.contract.js';
+import { noCallbacks } from '../core/app-callbacks.js';
 import type { RoomFanout } from '../fanout/room-fanout.js';
 import { RECENT_REMOVALS, Room } from './room.js';
 
 function room(): Room {
-  const app = { ...sampleApp(), callbackUrl: null, sdkAppId: 1400000001 };
+  const app = { ...sampleApp(), callbackUrl: null, callbacks: noCallbacks(), sdkAppId: 1400000001 };
   return new Room(app, sampleGroup(app.sdkAppId, 'r'), {} as RoomFanout, 'n1');
 }
 

@@ -12,7 +12,7 @@ import type { GroupService } from '../groups/group-service.js';
 import type { MemberHandle } from '../groups/member.js';
 import type { Room } from '../groups/room.js';
 import type { RoomRouter } from '../groups/room-router.js';
-import type { Admitted, UnsequencedMessage } from '../wire/authority-commands.js';
+import type { Admitted, CallbackControl, UnsequencedMessage } from '../wire/authority-commands.js';
 import { validateMessage } from './validate-message.js';
 
 /** Who a message is from, as receivers see it. */
@@ -26,6 +26,8 @@ export interface Sender {
 export interface SendOptions {
   /** Sends with the same key within 5 minutes are one message (REST `Random` de-duplication). */
   dedupeKey?: string;
+  /** Callbacks to skip for this message (REST `ForbidCallbackControl`). */
+  callbackControl?: CallbackControl;
 }
 
 /** Sends messages into rooms, for any front door. */
@@ -73,6 +75,7 @@ export class MessageService {
       actor: stampOf(actor),
       message: outgoing,
       ...(options.dedupeKey !== undefined ? { dedupeKey: options.dedupeKey } : {}),
+      ...(options.callbackControl !== undefined ? { callbackControl: options.callbackControl } : {}),
     });
     return admitted.sampled ? { seq: 0, time: admitted.time, sampled: true } : { seq: admitted.seq, time: admitted.time };
   }

@@ -3,7 +3,8 @@
  * several servers in one test process do not collide). Hot paths increment counters once
  * per batch, never once per recipient.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { CALLBACK_COMMANDS } from '../core/app-callbacks.js';
 
 /** The server's metrics. */
 export class Metrics {
@@ -72,6 +73,51 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly callbackRequests = new Counter({
+    name: 'stadium_callback_requests_total',
+    help: 'Callback requests sent to apps, by command and outcome (ok, error, timeout)',
+    labelNames: ['command', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly callbackLatency = new Histogram({
+    name: 'stadium_callback_latency_seconds',
+    help: 'Time from sending a callback request to its answer (answered requests only), by command',
+    labelNames: ['command'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+  readonly callbackTimeouts = new Counter({
+    name: 'stadium_callback_timeouts_total',
+    help: "Callback requests that got no answer within the app's callback timeout, by command",
+    labelNames: ['command'] as const,
+    registers: [this.registry],
+  });
+  readonly callbackFailures = new Counter({
+    name: 'stadium_callback_failures_total',
+    help: 'Callback requests that failed otherwise (connection error, HTTP status other than 200, answer not JSON), by command',
+    labelNames: ['command'] as const,
+    registers: [this.registry],
+  });
+  readonly callbackRetries = new Counter({
+    name: 'stadium_callback_retries_total',
+    help: 'After-event callback requests sent again after a failure, by command',
+    labelNames: ['command'] as const,
+    registers: [this.registry],
+  });
+  readonly callbackGivenUp = new Counter({
+    name: 'stadium_callback_given_up_total',
+    help: 'After-event callbacks dropped after their last attempt failed, by command',
+    labelNames: ['command'] as const,
+    registers: [this.registry],
+  });
+  readonly callbackQueue = new Gauge({ name: 'stadium_callback_queue', help: 'After-event callbacks waiting to be sent or retried on this node', registers: [this.registry] });
+  readonly callbackOverflow = new Counter({
+    name: 'stadium_callback_queue_overflow_total',
+    help: 'After-event callbacks dropped because the queue was full (callbackQueueMax), by command',
+    labelNames: ['command'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'stadium_process_' });
     // Every per-priority series exists from the start (at 0), so dashboards and rate() work
@@ -79,8 +125,15 @@ export class Metrics {
     for (const priority of PRIORITY_LABELS) {
       for (const counter of [this.messagesIn, this.shed, this.sampled, this.slowDrops]) counter.inc({ priority }, 0);
     }
+    for (const command of CALLBACK_COMMANDS) {
+      for (const outcome of CALLBACK_OUTCOMES) this.callbackRequests.inc({ command, outcome }, 0);
+      for (const counter of [this.callbackTimeouts, this.callbackFailures, this.callbackRetries, this.callbackGivenUp, this.callbackOverflow]) counter.inc({ command }, 0);
+    }
   }
 }
 
 /** Index of priority label values by rank, so hot paths need no string building. */
 export const PRIORITY_LABELS = ['High', 'Normal', 'Low', 'Lowest'] as const;
+
+/** Outcomes of one callback request. */
+export const CALLBACK_OUTCOMES = ['ok', 'error', 'timeout'] as const;

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock/clock.js';
+import type { AppRecord } from '../core/records.js';
 import type { GroupService } from '../groups/group-service.js';
 import type { DirectMessageService } from '../messages/direct-message-service.js';
 import type { MessageService } from '../messages/message-service.js';
@@ -15,4 +16,6 @@ export interface RestDeps {
   profiles: ProfileService;
   directMessages: DirectMessageService;
   userSessions: UserSessions;
+  /** An app's record changed through the REST API: apply it on this node at once (others follow within appRefreshMs). @default none */
+  appChanged?: (app: AppRecord) => void;
 }

@@ -4,7 +4,8 @@
  */
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
-import type { AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store } from './store.js';
+import { noCallbacks } from '../core/app-callbacks.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store } from './store.js';
 
 /** A {@link Store} in memory. */
 export class MemoryStore implements Store {
@@ -25,6 +26,7 @@ export class MemoryStore implements Store {
       secretKey: app.secretKey,
       adminUserId: app.adminUserId,
       callbackUrl: app.callbackUrl ?? null,
+      callbacks: structuredClone(app.callbacks ?? noCallbacks()),
       createdAt: app.createdAt,
       settings: structuredClone(app.settings),
     };
@@ -41,11 +43,12 @@ export class MemoryStore implements Store {
     return [...this.#apps.values()].sort((a, b) => a.createdAt - b.createdAt || a.sdkAppId - b.sdkAppId).map((a) => structuredClone(a));
   }
 
-  async updateApp(sdkAppId: number, patch: Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'settings'>>): Promise<AppRecord | undefined> {
+  async updateApp(sdkAppId: number, patch: AppPatch): Promise<AppRecord | undefined> {
     const app = this.#apps.get(sdkAppId);
     if (!app) return undefined;
     if (patch.name !== undefined) app.name = patch.name;
     if (patch.callbackUrl !== undefined) app.callbackUrl = patch.callbackUrl;
+    if (patch.callbacks !== undefined) app.callbacks = structuredClone(patch.callbacks);
     if (patch.settings !== undefined) app.settings = structuredClone(patch.settings);
     return structuredClone(app);
   }

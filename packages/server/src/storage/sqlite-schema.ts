@@ -3,6 +3,7 @@
  * it. Migrations only ever get appended; each runs once per database file.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
+import { allCallbacks } from '../core/app-callbacks.js';
 
 /** Row of `apps`. */
 export interface AppsTable {
@@ -11,6 +12,8 @@ export interface AppsTable {
   secret_key: string;
   admin_user_id: string;
   callback_url: string | null;
+  /** JSON of AppCallbacks ('' = none enabled). */
+  callbacks: string;
   created_at: number;
   /** JSON of AppSettings. */
   settings: string;
@@ -161,6 +164,16 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .addPrimaryKeyConstraint('group_members_pk', ['sdk_app_id', 'group_id', 'user_id'])
         .modifyEnd(sql`without rowid`)
         .execute();
+    },
+  },
+  '0005_app_callbacks': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('apps')
+        .addColumn('callbacks', 'text', (c) => c.notNull().defaultTo(''))
+        .execute();
+      // Apps created with a callback URL before callbacks were sent get every command (as `app create --callback-url` does now).
+      await sql`update apps set callbacks = ${JSON.stringify(allCallbacks())} where callback_url is not null`.execute(db);
     },
   },
 });

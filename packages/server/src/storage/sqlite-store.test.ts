@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
+import { allCallbacks, noCallbacks } from '../core/app-callbacks.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 import { describeStoreContract, sampleApp } from './store.contract.js';
@@ -80,6 +83,26 @@ describe('SqliteStore file', () => {
     } finally {
       await cli.close();
       await server.close();
+    }
+  });
+
+  it('0005_app_callbacks gives apps that already had a callback URL every callback command', async () => {
+    const file = await tempFile();
+    // A database as the build before callbacks left it (migrations 0001–0003).
+    const old = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(file) }) });
+    const before = Object.fromEntries(Object.entries(SQLITE_MIGRATIONS).filter(([name]) => name < '0004'));
+    expect((await new Migrator({ db: old, provider: { getMigrations: async () => before } }).migrateToLatest()).error).toBeUndefined();
+    const row = { name: 'a', secret_key: 'k', admin_user_id: 'administrator', created_at: 1, settings: '{"roomRateLimitPerSec":40,"memberTips":true}' };
+    await sql`insert into apps (sdk_app_id, name, secret_key, admin_user_id, callback_url, created_at, settings) values (1400000001, ${row.name}, ${row.secret_key}, ${row.admin_user_id}, 'https://example.com/cb', ${row.created_at}, ${row.settings}), (1400000002, ${row.name}, ${row.secret_key}, ${row.admin_user_id}, null, ${row.created_at}, ${row.settings})`.execute(
+      old,
+    );
+    await old.destroy();
+    const store = await SqliteStore.open(file);
+    try {
+      expect((await store.getApp(1400000001))?.callbacks).toEqual(allCallbacks());
+      expect((await store.getApp(1400000002))?.callbacks).toEqual(noCallbacks());
+    } finally {
+      await store.close();
     }
   });
 });

@@ -8,7 +8,8 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type Selectable, type 
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
-import type { AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store } from './store.js';
+import { noCallbacks } from '../core/app-callbacks.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store } from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -68,6 +69,7 @@ export class SqliteStore implements Store {
         secret_key: app.secretKey,
         admin_user_id: app.adminUserId,
         callback_url: app.callbackUrl ?? null,
+        callbacks: JSON.stringify(app.callbacks ?? noCallbacks()),
         created_at: app.createdAt,
         settings: JSON.stringify(app.settings),
       };
@@ -86,11 +88,12 @@ export class SqliteStore implements Store {
     return rows.map(toApp);
   }
 
-  async updateApp(sdkAppId: number, patch: Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'settings'>>): Promise<AppRecord | undefined> {
+  async updateApp(sdkAppId: number, patch: AppPatch): Promise<AppRecord | undefined> {
     return this.#db.transaction().execute(async (trx) => {
       const set: Partial<AppsTable> = {};
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.callbackUrl !== undefined) set.callback_url = patch.callbackUrl;
+      if (patch.callbacks !== undefined) set.callbacks = JSON.stringify(patch.callbacks);
       if (patch.settings !== undefined) set.settings = JSON.stringify(patch.settings);
       if (Object.keys(set).length > 0) await trx.updateTable('apps').set(set).where('sdk_app_id', '=', sdkAppId).execute();
       const row = await findApp(trx, sdkAppId);
@@ -264,6 +267,7 @@ function toApp(row: Selectable<AppsTable>): AppRecord {
     secretKey: row.secret_key,
     adminUserId: row.admin_user_id,
     callbackUrl: row.callback_url,
+    callbacks: row.callbacks === '' ? noCallbacks() : (JSON.parse(row.callbacks) as AppRecord['callbacks']),
     createdAt: row.created_at,
     settings: JSON.parse(row.settings) as AppRecord['settings'],
   };

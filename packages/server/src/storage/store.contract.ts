@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Profile } from '@stadium/protocol';
 import { StadiumError, emptyProfile } from '@stadium/protocol';
+import { allCallbacks, noCallbacks } from '../core/app-callbacks.js';
 import { SDK_APP_ID_MAX, SDK_APP_ID_MIN } from './app-ids.js';
 import { DEFAULT_APP_SETTINGS, type GroupRecord, type NewApp, type Store } from './store.js';
 
@@ -97,6 +98,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           secretKey: 'k'.repeat(64),
           adminUserId: 'administrator',
           callbackUrl: 'https://hooks.example.com/im',
+          callbacks: noCallbacks(),
           createdAt: 1_700_000_000_000,
           settings: { ...DEFAULT_APP_SETTINGS },
         });
@@ -119,6 +121,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const { callbackUrl, ...withoutUrl } = sampleApp();
         expect(callbackUrl).toBeNull();
         expect((await store.createApp(withoutUrl)).callbackUrl).toBeNull();
+      });
+
+      it('stores and updates the callback settings', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp({ callbackUrl: 'https://hooks.example.com/im', callbacks: allCallbacks() }));
+        expect(app.callbacks).toEqual(allCallbacks());
+        const callbacks = { commands: ['Group.CallbackBeforeSendMsg' as const], timeoutMs: 750, failPolicy: 'reject' as const };
+        const updated = await store.updateApp(app.sdkAppId, { callbacks });
+        expect(updated).toEqual({ ...app, callbacks });
+        expect(await store.getApp(app.sdkAppId)).toEqual(updated);
+        // Changing the callback URL alone keeps the commands.
+        expect((await store.updateApp(app.sdkAppId, { callbackUrl: 'https://other.example.com/cb' }))?.callbacks).toEqual(callbacks);
       });
 
       it('allocates distinct SDKAppIDs in 1400000000–1599999999 when none is given', async () => {
@@ -419,7 +433,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       const reopen = options.reopen;
       it('keeps everything across close and reopen', async () => {
         const store = await makeStore();
-        const app = await store.createApp(sampleApp({ callbackUrl: 'http://127.0.0.1:9000/cb' }));
+        const app = await store.createApp(
+          sampleApp({ callbackUrl: 'http://127.0.0.1:9000/cb', callbacks: { commands: ['State.StateChange'], timeoutMs: 500, failPolicy: 'reject' } }),
+        );
         const group = sampleGroup(app.sdkAppId, 'room', { muteAll: true });
         await store.createGroup(group);
         expect(await store.reserveSeq(app.sdkAppId, 'room', 76)).toBe(1);

@@ -15,6 +15,9 @@ export type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '.
 /** Fields of a group that {@link Store.updateGroup} may change. */
 export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'type' | 'createdAt' | 'firstSeq'>>;
 
+/** Fields of an app that {@link Store.updateApp} may change. */
+export type AppPatch = Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'callbacks' | 'settings'>>;
+
 /** The storage port. */
 export interface Store {
   /** Create an app; rejects with `StadiumError('APP_LIMIT_REACHED')` past 300 apps. */
@@ -22,7 +25,7 @@ export interface Store {
   getApp(sdkAppId: number): Promise<AppRecord | undefined>;
   /** Every app, oldest first. */
   listApps(): Promise<AppRecord[]>;
-  updateApp(sdkAppId: number, patch: Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'settings'>>): Promise<AppRecord | undefined>;
+  updateApp(sdkAppId: number, patch: AppPatch): Promise<AppRecord | undefined>;
   /** Delete an app and everything that belongs to it (groups, their moderation states, profiles). False if unknown. */
   deleteApp(sdkAppId: number): Promise<boolean>;
 

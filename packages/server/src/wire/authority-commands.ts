@@ -20,6 +20,14 @@ export interface Admitted {
   sampled?: true;
 }
 
+/** Per-message switches of the app's callbacks (REST `ForbidCallbackControl`). */
+export interface CallbackControl {
+  /** No Group.CallbackBeforeSendMsg for this message (ForbidBeforeSendMsgCallback). */
+  skipBeforeSend?: boolean;
+  /** No Group.CallbackAfterSendMsg for this message (ForbidAfterSendMsgCallback). */
+  skipAfterSend?: boolean;
+}
+
 /** What a resuming member gets back. */
 export interface ResumeResult {
   /** Messages after the position still held, oldest first. */
@@ -54,6 +62,8 @@ export interface AuthorityCommands {
        * ones get the first one's answer and publish nothing (REST `Random` de-duplication).
        */
       dedupeKey?: string;
+      /** Callbacks the sender asked to skip for this message (REST ForbidCallbackControl). */
+      callbackControl?: CallbackControl;
     };
     res: Admitted;
   };

@@ -187,9 +187,22 @@ const SendFields = {
   MsgPriority: Type.Optional(Priority),
   MsgBody,
   CloudCustomData: Type.Optional(Type.String({ maxLength: LIMITS.maxMessageBytes })),
-  ForbidCallbackControl: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 4 })),
+  ForbidCallbackControl: Type.Optional(
+    Type.Array(Type.String({ maxLength: 64 }), {
+      maxItems: 4,
+      description: 'ForbidBeforeSendMsgCallback and/or ForbidAfterSendMsgCallback: skip those callbacks for this message',
+    }),
+  ),
   OfflinePushInfo: Type.Optional(Type.Object({}, { additionalProperties: true, description: 'Accepted and ignored: live rooms are online only' })),
 };
+
+/** The callbacks a send skips, from `ForbidCallbackControl`. */
+function callbackControlOf(forbid: readonly string[] | undefined): { skipBeforeSend?: boolean; skipAfterSend?: boolean } {
+  const control: { skipBeforeSend?: boolean; skipAfterSend?: boolean } = {};
+  if (forbid?.includes('ForbidBeforeSendMsgCallback')) control.skipBeforeSend = true;
+  if (forbid?.includes('ForbidAfterSendMsgCallback')) control.skipAfterSend = true;
+  return control;
+}
 
 /** `send_group_msg`. */
 export const sendGroupMsg = defineCommand({
@@ -210,7 +223,10 @@ export const sendGroupMsg = defineCommand({
       random: body.Random,
       ...(body.CloudCustomData !== undefined ? { cloudCustomData: body.CloudCustomData } : {}),
     };
-    const admitted = await ctx.deps.messages.send(ctx.actor, body.GroupId, message, undefined, sender, { dedupeKey: `${sender.userId}\u0000${body.Random}` });
+    const admitted = await ctx.deps.messages.send(ctx.actor, body.GroupId, message, undefined, sender, {
+      dedupeKey: `${sender.userId}\u0000${body.Random}`,
+      callbackControl: callbackControlOf(body.ForbidCallbackControl),
+    });
     return { MsgSeq: admitted.seq, MsgTime: admitted.time, MsgDropReason: admitted.sampled ? 'MsgFreqCtrl' : '' };
   },
 });
@@ -266,7 +282,10 @@ export const sendBroadcastMsg = defineCommand({
         ...(body.CloudCustomData !== undefined ? { cloudCustomData: body.CloudCustomData } : {}),
       };
       try {
-        await ctx.deps.messages.send(ctx.actor, groupId, message, undefined, sender, { dedupeKey: `${sender.userId}\u0000${body.Random}` });
+        await ctx.deps.messages.send(ctx.actor, groupId, message, undefined, sender, {
+          dedupeKey: `${sender.userId}\u0000${body.Random}`,
+          callbackControl: callbackControlOf(body.ForbidCallbackControl),
+        });
       } catch (error) {
         if (!(error instanceof StadiumError)) throw error;
         failed.push({ GroupId: groupId, ErrorCode: error.code });

@@ -5,9 +5,10 @@
 import type { AnyRestCommand } from '../rest-command.js';
 import { ACCOUNT_COMMANDS } from './account-commands.js';
 import { C2C_COMMANDS } from './c2c-commands.js';
+import { ADMIN_COMMANDS } from './admin-commands.js';
 import { GROUP_COMMANDS } from './group-commands.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
 
 /** The REST API. */
-export const REST_COMMANDS: readonly AnyRestCommand[] = [...GROUP_COMMANDS, ...MODERATION_COMMANDS, ...C2C_COMMANDS, ...ACCOUNT_COMMANDS, ...PROFILE_COMMANDS];
+export const REST_COMMANDS: readonly AnyRestCommand[] = [...GROUP_COMMANDS, ...MODERATION_COMMANDS, ...C2C_COMMANDS, ...ACCOUNT_COMMANDS, ...PROFILE_COMMANDS, ...ADMIN_COMMANDS];
