@@ -35,6 +35,8 @@ export default defineConfig({
             'test/docs-errors.test.ts',
             'test/docs-configuration.test.ts',
             'test/docs-permissions.test.ts',
+            // Real Chromium with several pages: in-process only, to keep CI short.
+            'test/live-page.test.ts',
           ],
           env: { STADIUM_TEST_WORKERS: '2' },
         },

@@ -153,6 +153,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     sdkBundleDir: o.sdkBundlePath,
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
     rest: { commands: REST_COMMANDS, deps: { clock, store, groups, messages, profiles }, apps: appCache, clock, maxBodyBytes: o.restMaxBodyBytes },
+    webDir: o.webPath,
+    devLogin: { store, apps: appCache, groups, clock },
   });
   gateway.attach(http.server);
   appWatcher.start();

@@ -15,6 +15,8 @@ export interface CreateAppInput {
   callbackUrl?: string | null;
   /** Choose the SDKAppID; omitted, the store picks a free one. */
   sdkAppId?: number;
+  /** Turn on the development login (app setting `devLogin`, docs/live-page.md). @default false */
+  devLogin?: boolean;
 }
 
 /** The admin account every new app gets. */
@@ -65,6 +67,6 @@ export async function createApp(store: Store, input: CreateAppInput, clock: Cloc
     adminUserId: DEFAULT_ADMIN_USER_ID,
     callbackUrl,
     createdAt: clock.now(),
-    settings: { ...DEFAULT_APP_SETTINGS },
+    settings: { ...DEFAULT_APP_SETTINGS, devLogin: input.devLogin === true },
   });
 }

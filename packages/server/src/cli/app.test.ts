@@ -105,6 +105,7 @@ describe('stadium app', () => {
       callbackUrl: null,
       roomRateLimitPerSec: 40,
       memberTips: true,
+      devLogin: false,
       createdAt: expect.any(String),
     });
   });

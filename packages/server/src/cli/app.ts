@@ -83,6 +83,7 @@ function appJson(app: AppRecord): Record<string, unknown> {
     callbackUrl: app.callbackUrl,
     roomRateLimitPerSec: app.settings.roomRateLimitPerSec,
     memberTips: app.settings.memberTips,
+    devLogin: app.settings.devLogin,
     createdAt: new Date(app.createdAt).toISOString(),
   };
 }
@@ -103,6 +104,7 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
       'callback-url': { type: 'string' },
       'rate-limit': { type: 'string' },
       'member-tips': { type: 'string' },
+      'dev-login': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -115,6 +117,7 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
   const sdkAppId = sdkAppIdFlag(flags.sdkappid, APP_USAGE);
   const rate = flags['rate-limit'] === undefined ? undefined : parseIntegerFlag(flags['rate-limit'], '--rate-limit', 1, 100_000, APP_USAGE);
   const tips = flags['member-tips'] === undefined ? undefined : parseOnOff(flags['member-tips'], '--member-tips');
+  const devLogin = flags['dev-login'] === undefined ? undefined : parseOnOff(flags['dev-login'], '--dev-login');
   if (flags.name !== undefined) assertValidAppName(flags.name);
   const callbackUrl = flags['callback-url'];
   if (callbackUrl !== undefined && callbackUrl !== '') assertValidCallbackUrl(callbackUrl);
@@ -124,14 +127,18 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
     return store.updateApp(sdkAppId, {
       ...(flags.name === undefined ? {} : { name: flags.name }),
       ...(callbackUrl === undefined ? {} : { callbackUrl: callbackUrl === '' ? null : callbackUrl }),
-      settings: { roomRateLimitPerSec: rate ?? current.settings.roomRateLimitPerSec, memberTips: tips ?? current.settings.memberTips },
+      settings: {
+        roomRateLimitPerSec: rate ?? current.settings.roomRateLimitPerSec,
+        memberTips: tips ?? current.settings.memberTips,
+        devLogin: devLogin ?? current.settings.devLogin,
+      },
     });
   });
   if (!app) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${sdkAppId}`);
   if (flags.json) io.stdout.write(`${JSON.stringify(appJson(app))}\n`);
   else
     io.stdout.write(
-      `Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}.\n`,
+      `Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}, development login ${app.settings.devLogin ? 'on (unsafe in production)' : 'off'}.\n`,
     );
   return EXIT.OK;
 }

@@ -26,7 +26,7 @@ export const APP_USAGE = `Usage:
   stadium app create --name NAME [--callback-url URL] [--json] [--data DIR] [--db URL]
   stadium app list [--json] [--data DIR] [--db URL]
   stadium app update --sdkappid N [--rate-limit N] [--member-tips on|off] [--name NAME]
-                     [--callback-url URL] [--json] [--data DIR] [--db URL]
+                     [--callback-url URL] [--dev-login on|off] [--json] [--data DIR] [--db URL]
   stadium app delete --sdkappid N [--data DIR] [--db URL]
 
   create   make an application (SDKAppID, secret key, admin user "administrator");
@@ -35,8 +35,10 @@ export const APP_USAGE = `Usage:
            --json prints {"SDKAppID": N, "secretKey": "…", "adminUserID": "administrator"}
   list     show every application with its secret key
   update   change an application: --rate-limit is the default messages/s of its rooms
-           (40), --member-tips switches join/quit tips by default; a running server
-           applies the change to its rooms within a few seconds
+           (40), --member-tips switches join/quit tips by default, --dev-login lets
+           the live page hand out userSigs to anyone (development only, unsafe in
+           production; on for the development app); a running server applies the
+           change within a few seconds
   delete   delete an application and all its data (rooms, profiles)
 
 --data / --db fall back to STADIUM_DATA / STADIUM_DB, then ./data/stadium.db.

@@ -1,6 +1,6 @@
 /**
- * The HTTP side of the one port: health, metrics and the browser SDK bundle (the REST API,
- * console and live page mount here too). WebSocket upgrades on the same server are taken by
+ * The HTTP side of the one port: health, metrics, the browser SDK bundle, the REST API and the
+ * live page (the console will mount here too). WebSocket upgrades on the same server are taken by
  * the gateway.
  */
 import { readFile } from 'node:fs/promises';
@@ -11,6 +11,8 @@ import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
 import { registerRest, type RestPluginOptions } from '../rest/rest-plugin.js';
+import { registerDevLogin, type DevLoginDeps } from './live/dev-login.js';
+import { registerWebPages } from './live/web-pages.js';
 
 /** What the HTTP app shows. */
 export interface HttpAppDeps {
@@ -24,6 +26,10 @@ export interface HttpAppDeps {
   health(): Record<string, unknown>;
   /** The REST API under /v4/. */
   rest: Omit<RestPluginOptions, 'logger'>;
+  /** Folder of the built web pages; empty to find the installed @stadium/web. */
+  webDir: string;
+  /** The development login of the live page (/live/api/). */
+  devLogin: DevLoginDeps;
 }
 
 /** Where the built browser bundle of @stadium/sdk is. */
@@ -65,6 +71,9 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.get('/v4/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const bundleDir = deps.sdkBundleDir || defaultSdkBundleDir();
   const bundles = new Map<string, Promise<Buffer | null>>();
+
+  registerDevLogin(app, deps.devLogin);
+  registerWebPages(app, deps.webDir);
 
   app.get('/healthz', async () => ({ status: 'ok', node: deps.nodeId, ...deps.health() }));
 

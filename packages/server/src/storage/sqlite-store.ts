@@ -8,7 +8,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type Selectable, type 
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
-import type { AppRecord, GroupPatch, GroupRecord, NewApp, Store } from './store.js';
+import { DEFAULT_APP_SETTINGS, type AppRecord, type GroupPatch, type GroupRecord, type NewApp, type Store } from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -242,7 +242,8 @@ function toApp(row: Selectable<AppsTable>): AppRecord {
     adminUserId: row.admin_user_id,
     callbackUrl: row.callback_url,
     createdAt: row.created_at,
-    settings: JSON.parse(row.settings) as AppRecord['settings'],
+    // Settings added after a row was written take their defaults.
+    settings: { ...DEFAULT_APP_SETTINGS, ...(JSON.parse(row.settings) as Partial<AppRecord['settings']>) },
   };
 }
 
