@@ -22,6 +22,8 @@ export const MAX_FLYING = 60;
 const FLIGHT_MS = 8000;
 /** Height of a lane, px. */
 const LANE_PX = 34;
+/** Space above the first lane, px (system-notice banners sit there). */
+const TOP_PX = 56;
 const TICK_MS = 100;
 
 export function DanmakuOverlay({ scheduler }: { scheduler: DanmakuScheduler<Danmaku> }) {
@@ -35,7 +37,7 @@ export function DanmakuOverlay({ scheduler }: { scheduler: DanmakuScheduler<Danm
         scheduler.clear();
         return;
       }
-      scheduler.setLanes(Math.min(8, Math.max(1, Math.floor((el.clientHeight * 0.75) / LANE_PX))));
+      scheduler.setLanes(Math.min(8, Math.max(1, Math.floor(((el.clientHeight - TOP_PX) * 0.75) / LANE_PX))));
       const width = el.clientWidth;
       for (const { item, lane } of scheduler.take(performance.now())) {
         if (el.childElementCount >= MAX_FLYING) {
@@ -45,7 +47,7 @@ export function DanmakuOverlay({ scheduler }: { scheduler: DanmakuScheduler<Danm
         const span = document.createElement('span');
         span.className = item.self ? 'dm self' : 'dm';
         span.textContent = [...item.text].length > MAX_DANMAKU_CHARS ? `${[...item.text].slice(0, MAX_DANMAKU_CHARS).join('')}…` : item.text;
-        span.style.top = `${lane * LANE_PX + 6}px`;
+        span.style.top = `${TOP_PX + lane * LANE_PX}px`;
         el.append(span);
         const flight = span.animate([{ transform: `translateX(${width}px)` }, { transform: 'translateX(-100%)' }], { duration: FLIGHT_MS, easing: 'linear' });
         flight.onfinish = () => span.remove();

@@ -161,15 +161,19 @@ export function RoomPage({ TIM, sdkAppId, groupID, videoParam }: { TIM: TimStati
     setLoggingIn(true);
     setLoginError('');
     const next = { nick, userID: userIdFor(nick) };
+    // Leave as the guest (no tip) and join again once logged in, so the room tips this viewer by name.
+    await tim.quitGroup(groupID).catch(() => undefined);
     try {
       await logIn(tim, sdkAppId, next);
-      // Join again as the logged-in user, so the room counts and tips this viewer by name.
-      await tim.joinGroup({ groupID, type: TIM.TYPES.GRP_AVCHATROOM });
       saveIdentity(next);
       setIdentity(next);
     } catch (e) {
       setLoginError(errorText(e));
     } finally {
+      await tim.joinGroup({ groupID, type: TIM.TYPES.GRP_AVCHATROOM }).then(
+        (joined) => setOnline(joined.data.group.memberCount),
+        (e: unknown) => setJoinError(errorText(e)),
+      );
       setLoggingIn(false);
     }
   };
