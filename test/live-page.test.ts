@@ -256,6 +256,26 @@ describe('live page in Chromium', () => {
     }
   });
 
+  it("plays the room's video from its custom field, and the video parameter overrides it", async () => {
+    const created = await rest(t, 'group_open_http_svc/create_group', {
+      Owner_Account: 'host',
+      Type: 'AVChatRoom',
+      Name: 'With video',
+      AppDefinedData: [{ Key: 'video', Value: 'https://video.example/show.mp4' }],
+    });
+    const groupID = created.GroupId as string;
+    const p = await openRoom(groupID);
+    try {
+      await p.page.locator('video').waitFor();
+      expect(await p.page.locator('video').getAttribute('src')).toBe('https://video.example/show.mp4');
+      await p.page.goto(`${t.url}/live/?group=${encodeURIComponent(groupID)}&video=${encodeURIComponent('javascript:alert(1)')}`);
+      await p.page.getByRole('img', { name: 'No video for this room yet' }).waitFor();
+      expect(p.dialogs).toEqual([]);
+    } finally {
+      await p.page.close();
+    }
+  });
+
   it('the landing page lists the rooms and creates one', async () => {
     const groupID = await newRoom('Listed room');
     const page = await browser.newPage();
