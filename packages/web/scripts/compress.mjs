@@ -4,7 +4,7 @@
  * what the live page loads on first view.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
@@ -19,6 +19,15 @@ function* files(dir) {
   }
 }
 
+const html = readFileSync(join(dist, 'index.html'), 'utf8');
+const firstLoad = (path) =>
+  path.endsWith('index.html') ||
+  html.includes(
+    `/live/${path
+      .slice(dist.length + 1)
+      .split(sep)
+      .join('/')}"`,
+  );
 let gzipTotal = 0;
 for (const path of files(dist)) {
   if (!TEXT.has(extname(path))) continue;
@@ -26,6 +35,6 @@ for (const path of files(dist)) {
   const gz = gzipSync(body, { level: 9 });
   writeFileSync(`${path}.gz`, gz);
   writeFileSync(`${path}.br`, brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } }));
-  if (!path.endsWith('.map')) gzipTotal += gz.length;
+  if (firstLoad(path)) gzipTotal += gz.length;
 }
-console.log(`packages/web: dist/ compressed (${(gzipTotal / 1024).toFixed(1)} KB gzip, without the SDK bundle)`);
+console.log(`packages/web: dist/ compressed; first load ${(gzipTotal / 1024).toFixed(1)} KB gzip without the SDK bundle (hls.js loads only for HLS videos)`);
