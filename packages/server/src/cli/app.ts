@@ -158,7 +158,10 @@ async function appList(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write('No applications. Create one with: stadium app create --name NAME\n');
     return EXIT.OK;
   }
-  const rows = [['SDKAppID', 'NAME', 'ADMIN', 'SECRET KEY', 'CALLBACK URL'], ...apps.map((a) => [String(a.sdkAppId), a.name, a.adminUserId, a.secretKey, a.callbackUrl ?? '-'])];
+  const rows = [
+    ['SDKAppID', 'NAME', 'ADMIN', 'SECRET KEY', 'DEV LOGIN', 'CALLBACK URL'],
+    ...apps.map((a) => [String(a.sdkAppId), a.name, a.adminUserId, a.secretKey, a.settings.devLogin ? 'on' : 'off', a.callbackUrl ?? '-']),
+  ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
   for (const row of rows) io.stdout.write(`${row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col] ?? 0))).join('  ')}\n`);
   return EXIT.OK;

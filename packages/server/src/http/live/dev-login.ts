@@ -33,6 +33,7 @@ export const DEV_ROOMS_LISTED = 50;
 export const VIDEO_FIELD = 'video';
 
 function refuse(reply: FastifyReply, error: unknown): FastifyReply {
+  if (!(error instanceof StadiumError)) reply.log.error({ err: error }, 'live page API failed');
   const name: ErrorName = error instanceof StadiumError ? error.reason : 'INTERNAL_ERROR';
   const message = error instanceof StadiumError ? error.message : ERRORS.INTERNAL_ERROR.message;
   return reply
