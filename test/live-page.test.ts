@@ -257,6 +257,22 @@ describe('live page in Chromium', () => {
     }
   });
 
+  it("shows why a comment was refused on the sender's page (mute-all)", async () => {
+    const groupID = await newRoom('muted');
+    const p = await openRoom(groupID);
+    try {
+      await logInAs(p, 'Quiet');
+      await rest(t, 'group_open_http_svc/modify_group_base_info', { GroupId: groupID, MuteAllMember: 'On' });
+      await comment(p, 'can anyone hear me');
+      await p.page.getByTestId('send-error').filter({ hasText: 'Not sent' }).filter({ hasText: 'muted for all members' }).waitFor();
+      await p.page.locator('.chat-line.error', { hasText: 'can anyone hear me' }).waitFor();
+      expect(await chatText(p, 'can anyone hear me').count()).toBe(0);
+      expect(p.errors).toEqual([]);
+    } finally {
+      await p.page.close();
+    }
+  });
+
   it("plays the room's video from its custom field, and the video parameter overrides it", async () => {
     const created = await rest(t, 'group_open_http_svc/create_group', {
       Owner_Account: 'host',
