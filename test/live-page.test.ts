@@ -88,6 +88,7 @@ describe('serving /live/', () => {
     expect(html.headers.get('content-encoding')).toBe('br');
     expect(html.headers.get('cache-control')).toBe('no-cache');
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(html.headers.get('content-security-policy')).toContain("script-src 'self'");
     const text = await html.text();
     expect(text).toContain('<script src="/sdk/stadium.js"></script>');
 

@@ -14,6 +14,13 @@ import type { FastifyInstance } from 'fastify';
 export const IMMUTABLE_CACHE = 'public, max-age=31536000, immutable';
 /** Cache-Control of the HTML and of the other unhashed files. */
 export const REVALIDATE_CACHE = 'no-cache';
+/**
+ * Content-Security-Policy of the pages: scripts only from this server (so even an injected
+ * `<img onerror>` could not run), video, images and HLS playlists from anywhere (a room's
+ * video is usually on a CDN), hls.js's worker from a blob.
+ */
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src * data: blob:; media-src * blob:; connect-src *; worker-src 'self' blob:; object-src 'none'; base-uri 'none'";
 
 /** Where the built pages of @stadium/web are, or '' when the package is not installed. */
 export function defaultWebDir(): string {
@@ -53,6 +60,7 @@ export function registerWebPages(app: FastifyInstance, webDir: string): void {
     setHeaders(res, path) {
       res.setHeader('cache-control', path.includes(assets) ? IMMUTABLE_CACHE : REVALIDATE_CACHE);
       res.setHeader('x-content-type-options', 'nosniff');
+      if (/\.html(\.br|\.gz)?$/.test(path)) res.setHeader('content-security-policy', PAGE_CSP);
     },
   });
 }
