@@ -6,7 +6,7 @@ import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const TS_FILES = ['packages/*/src/**/*.ts', 'test/**/*.ts', 'vitest.config.ts'];
+const TS_FILES = ['packages/*/src/**/*.ts', 'packages/web/src/**/*.tsx', 'packages/web/vite.config.ts', 'test/**/*.ts', 'vitest.config.ts'];
 const JS_FILES = ['bench/**/*.mjs', 'packages/*/scripts/*.mjs', 'packages/server/bin/*.js', 'eslint.config.js'];
 const TESTS = ['**/*.test.ts', '**/*.contract.ts'];
 

@@ -38,6 +38,8 @@ export default defineConfig({
             'test/docs-permissions.test.ts',
             'test/fuzz/**',
             'test/internal-errors.test.ts',
+            // Real Chromium with several pages: in-process only, to keep CI short.
+            'test/live-page.test.ts',
           ],
           env: { STADIUM_TEST_WORKERS: '2' },
         },

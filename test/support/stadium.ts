@@ -116,13 +116,15 @@ export interface TestDeps {
   clock?: ManualClock;
   /** The server's logger (in-process servers only), e.g. to collect what it logs. */
   logger?: Logger;
+  /** Turn on the app's development login (setting `devLogin`, used by the live page). */
+  devLogin?: boolean;
 }
 
 /** Start a server (options merged over quiet test defaults) and create an app in it. */
 export async function startTestStadium(options: Partial<ServerOptions> = {}, deps: TestDeps = {}): Promise<TestStadium> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stadium-test-'));
   const store = await openStore({ db: '', dataDir });
-  const app = await createApp(store, { name: 'test' }, systemClock);
+  const app = await createApp(store, { name: 'test', devLogin: deps.devLogin === true }, systemClock);
   await store.close();
   const full: Partial<ServerOptions> = { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options };
   const start = (o: Partial<ServerOptions>): Promise<RunningServer> => (TEST_WORKERS > 1 ? startCluster(o, TEST_WORKERS) : startInProcess(o, deps.clock, deps.logger));

@@ -179,6 +179,12 @@ export const ERRORS = {
     http: 400,
     message: 'An application name must be 1–64 characters.',
   },
+  DEV_LOGIN_DISABLED: {
+    code: 19060,
+    http: 403,
+    message:
+      'Development login is off for this app (app setting devLogin). It hands out userSigs to anyone, so it is for development only: have your backend make userSigs, or enable it on a development app with `stadium app update --sdkappid <SDKAppID> --dev-login on`.',
+  },
   INVALID_USER_ID: {
     code: 70402,
     http: 400,

@@ -193,6 +193,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       clock,
       maxBodyBytes: o.restMaxBodyBytes,
     },
+    webDir: o.webPath,
+    devLogin: { store, apps: appCache, groups, clock },
   });
   gateway.attach(http.server);
   appWatcher.start();

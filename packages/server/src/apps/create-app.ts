@@ -16,6 +16,8 @@ export interface CreateAppInput {
   callbackUrl?: string | null;
   /** Choose the SDKAppID; omitted, the store picks a free one. */
   sdkAppId?: number;
+  /** Turn on the development login (app setting `devLogin`, docs/live-page.md). @default false */
+  devLogin?: boolean;
 }
 
 /** The admin account every new app gets. */
@@ -68,6 +70,6 @@ export async function createApp(store: Store, input: CreateAppInput, clock: Cloc
     // A callback URL given at creation receives every callback command (the documented contract).
     callbacks: callbackUrl === null ? noCallbacks() : allCallbacks(),
     createdAt: clock.now(),
-    settings: { ...DEFAULT_APP_SETTINGS },
+    settings: { ...DEFAULT_APP_SETTINGS, devLogin: input.devLogin === true },
   });
 }

@@ -94,7 +94,7 @@ describe('stadium app', () => {
     const b = JSON.parse((await run(['app', 'create', '--name', 'B', '--data', dataDir, '--json'])).stdout) as { SDKAppID: number; secretKey: string };
     const text = await run(['app', 'list', '--data', dataDir]);
     expect(text.code).toBe(0);
-    expect(text.stdout.split('\n')[0]).toMatch(/^SDKAppID\s+NAME\s+ADMIN\s+SECRET KEY\s+CALLBACK URL$/);
+    expect(text.stdout.split('\n')[0]).toMatch(/^SDKAppID\s+NAME\s+ADMIN\s+SECRET KEY\s+DEV LOGIN\s+CALLBACK URL$/);
     for (const app of [a, b]) expect(text.stdout).toMatch(new RegExp(`${app.SDKAppID}\\s+\\S+\\s+administrator\\s+${app.secretKey}`));
     const json = JSON.parse((await run(['app', 'list', '--data', dataDir, '--json'])).stdout) as Array<Record<string, unknown>>;
     expect(json.map((x) => x['SDKAppID']).sort()).toEqual([a.SDKAppID, b.SDKAppID].sort());
@@ -107,6 +107,7 @@ describe('stadium app', () => {
       callbacks: { commands: [], timeoutMs: 2000, failPolicy: 'allow' },
       roomRateLimitPerSec: 40,
       memberTips: true,
+      devLogin: false,
       createdAt: expect.any(String),
     });
   });

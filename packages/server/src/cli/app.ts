@@ -93,6 +93,7 @@ function appJson(app: AppRecord): Record<string, unknown> {
     callbacks: { commands: app.callbacks.commands, timeoutMs: app.callbacks.timeoutMs, failPolicy: app.callbacks.failPolicy },
     roomRateLimitPerSec: app.settings.roomRateLimitPerSec,
     memberTips: app.settings.memberTips,
+    devLogin: app.settings.devLogin,
     createdAt: new Date(app.createdAt).toISOString(),
   };
 }
@@ -138,6 +139,7 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
       callbacks: { type: 'string' },
       'callback-timeout': { type: 'string' },
       'callback-fail': { type: 'string' },
+      'dev-login': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -160,6 +162,7 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
   const failPolicy = failFlag;
   const rate = flags['rate-limit'] === undefined ? undefined : parseIntegerFlag(flags['rate-limit'], '--rate-limit', 1, 100_000, APP_USAGE);
   const tips = flags['member-tips'] === undefined ? undefined : parseOnOff(flags['member-tips'], '--member-tips');
+  const devLogin = flags['dev-login'] === undefined ? undefined : parseOnOff(flags['dev-login'], '--dev-login');
   if (flags.name !== undefined) assertValidAppName(flags.name);
   const callbackUrl = flags['callback-url'];
   if (callbackUrl !== undefined && callbackUrl !== '') assertValidCallbackUrl(callbackUrl);
@@ -177,14 +180,18 @@ async function appUpdate(argv: string[], io: CliIo): Promise<number> {
       ...(flags.name === undefined ? {} : { name: flags.name }),
       ...(callbackUrl === undefined ? {} : { callbackUrl: callbackUrl === '' ? null : callbackUrl }),
       callbacks,
-      settings: { roomRateLimitPerSec: rate ?? current.settings.roomRateLimitPerSec, memberTips: tips ?? current.settings.memberTips },
+      settings: {
+        roomRateLimitPerSec: rate ?? current.settings.roomRateLimitPerSec,
+        memberTips: tips ?? current.settings.memberTips,
+        devLogin: devLogin ?? current.settings.devLogin,
+      },
     });
   });
   if (!app) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${sdkAppId}`);
   if (flags.json) io.stdout.write(`${JSON.stringify(appJson(app))}\n`);
   else
     io.stdout.write(
-      `Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}; callbacks: ${describeCallbacks(app)}.\n`,
+      `Updated app ${app.sdkAppId}: rooms admit ${app.settings.roomRateLimitPerSec} messages/s by default, join/quit tips ${app.settings.memberTips ? 'on' : 'off'}, development login ${app.settings.devLogin ? 'on (unsafe in production)' : 'off'}; callbacks: ${describeCallbacks(app)}.\n`,
     );
   return EXIT.OK;
 }
@@ -204,7 +211,10 @@ async function appList(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write('No applications. Create one with: stadium app create --name NAME\n');
     return EXIT.OK;
   }
-  const rows = [['SDKAppID', 'NAME', 'ADMIN', 'SECRET KEY', 'CALLBACK URL'], ...apps.map((a) => [String(a.sdkAppId), a.name, a.adminUserId, a.secretKey, a.callbackUrl ?? '-'])];
+  const rows = [
+    ['SDKAppID', 'NAME', 'ADMIN', 'SECRET KEY', 'DEV LOGIN', 'CALLBACK URL'],
+    ...apps.map((a) => [String(a.sdkAppId), a.name, a.adminUserId, a.secretKey, a.settings.devLogin ? 'on' : 'off', a.callbackUrl ?? '-']),
+  ];
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((r) => (r[col] ?? '').length)));
   for (const row of rows) io.stdout.write(`${row.map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col] ?? 0))).join('  ')}\n`);
   return EXIT.OK;

@@ -72,6 +72,8 @@ describe('stadium start', () => {
     expect(out).toContain(`Secret key:     ${app?.secretKey}`);
     expect(out).toContain(`Make a userSig: npx stadium usersig --sdkappid ${app?.sdkAppId} --key ${app?.secretKey} --user <userID>`);
     expect(out).toMatch(/Console: .*\(not in this build yet\)/);
+    expect(out).not.toMatch(/Live page: .*not in this build/);
+    expect(app?.settings.devLogin).toBe(true);
     expect(out).toContain('http://127.0.0.1:8080/console/');
     expect(out).toContain('http://127.0.0.1:8080/live/');
     expect(out).toContain('http://127.0.0.1:8080/sdk/stadium.js');

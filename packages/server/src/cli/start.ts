@@ -91,7 +91,7 @@ export function banner(url: string, app: AppRecord, created: boolean, storeHint:
     `  SDK:        ${url}/sdk/stadium.js`,
     `  Metrics:    ${url}/metrics`,
     `  Console:    ${url}/console/  (not in this build yet)`,
-    `  Live page:  ${url}/live/  (not in this build yet)`,
+    `  Live page:  ${url}/live/  (open it in two tabs and chat)`,
   ];
   if (!created) {
     return [`Stadium is running at ${url}`, `App ${app.sdkAppId} ("${app.name}"); \`stadium app list${storeHint}\` shows its secret key.`, ...links, ''].join('\n');

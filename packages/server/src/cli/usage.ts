@@ -3,9 +3,10 @@
 /** `stadium start` usage. */
 export const START_USAGE = `Usage: stadium start [options]
 
-Run the server on one port: the SDK's WebSocket (/ws), the browser SDK bundle
-(/sdk/stadium.js), /healthz and /metrics. This build does not serve the REST API (/v4/),
-the console (/console/) or the live page (/live/) yet.
+Run the server on one port: the SDK's WebSocket (/ws), the REST API (/v4/, with its
+OpenAPI document at /v4/openapi.json), the live page (/live/), the browser SDK bundle
+(/sdk/stadium.js), /healthz and /metrics. This build does not serve the console
+(/console/) yet.
 
 Options (each falls back to its environment variable, then the default):
   --port N          TCP port; 0 picks a free one       STADIUM_PORT       8080
@@ -28,7 +29,7 @@ export const APP_USAGE = `Usage:
   stadium app update <SDKAppID> [--rate-limit N] [--member-tips on|off] [--name NAME]
                      [--callback-url URL] [--callbacks a,b|all|none]
                      [--callback-timeout MS] [--callback-fail allow|reject]
-                     [--json] [--data DIR] [--db URL]
+                     [--dev-login on|off] [--json] [--data DIR] [--db URL]
   stadium app delete --sdkappid N [--data DIR] [--db URL]
 
   create   make an application (SDKAppID, secret key, admin user "administrator");
@@ -42,8 +43,10 @@ export const APP_USAGE = `Usage:
            or names such as Group.CallbackBeforeSendMsg,State.StateChange),
            --callback-timeout the wait for an answer (100–30000 ms, default 2000),
            --callback-fail what a failed before-send callback does (allow: deliver,
-           reject: refuse with 80003); a running server applies changes within a few
-           seconds (see docs/callbacks.md)
+           reject: refuse with 80003), --dev-login lets the live page hand out userSigs
+           to anyone (development only, unsafe in production; on for the development
+           app); a running server applies changes within a few seconds (see
+           docs/callbacks.md)
   delete   delete an application and all its data (rooms, profiles)
 
 --data / --db fall back to STADIUM_DATA / STADIUM_DB, then ./data/stadium.db.

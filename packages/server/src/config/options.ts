@@ -85,6 +85,8 @@ export interface ServerOptions {
   shutdownGraceMs: number;
   /** Folder of the browser SDK bundle; empty uses the installed @stadium/sdk. @default '' */
   sdkBundlePath: string;
+  /** Folder of the built web pages (the live page); empty uses the installed @stadium/web. @default '' */
+  webPath: string;
   /** Largest REST request body, bytes; past it REST_BODY_TOO_LARGE (60008). @default 1048576 */
   restMaxBodyBytes: number;
   /** Rooms one user may create per hour (fixed window, counted on each node in memory); app admins are exempt. @default 100 */
@@ -145,6 +147,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   appRefreshMs: 5000,
   shutdownGraceMs: 5000,
   sdkBundlePath: '',
+  webPath: '',
   restMaxBodyBytes: 1_048_576,
   maxRoomsCreatedPerUserPerHour: 100,
   maxRoomsPerUser: 1000,

@@ -11,6 +11,13 @@ export interface AppSettings {
   roomRateLimitPerSec: number;
   /** Default for join / quit tips. @default true */
   memberTips: boolean;
+  /**
+   * Whether `POST /live/api/dev-login` hands out userSigs for this app to anyone who asks
+   * (docs/live-page.md). For development only: it makes every userID of the app open to every
+   * visitor. On for the development app created at first start, off for every other app.
+   * @default false
+   */
+  devLogin: boolean;
 }
 
 /** An application (tenant). */

@@ -1,16 +1,19 @@
 /**
- * The HTTP side of the one port: health, metrics and the browser SDK bundle (the REST API,
- * console and live page mount here too). WebSocket upgrades on the same server are taken by
+ * The HTTP side of the one port: health, metrics, the browser SDK bundle, the REST API and the
+ * live page (the console will mount here too). WebSocket upgrades on the same server are taken by
  * the gateway.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
 import { registerRest, type RestPluginOptions } from '../rest/rest-plugin.js';
+import { registerDevLogin, type DevLoginDeps } from './live/dev-login.js';
+import { registerWebPages } from './live/web-pages.js';
 
 /** What the HTTP app shows. */
 export interface HttpAppDeps {
@@ -24,6 +27,10 @@ export interface HttpAppDeps {
   health(): Record<string, unknown>;
   /** The REST API under /v4/. */
   rest: Omit<RestPluginOptions, 'logger'>;
+  /** Folder of the built web pages; empty to find the installed @stadium/web. */
+  webDir: string;
+  /** The development login of the live page (/live/api/). */
+  devLogin: DevLoginDeps;
 }
 
 /** Where the built browser bundle of @stadium/sdk is. */
@@ -65,6 +72,11 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
   app.get('/v4/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const bundleDir = deps.sdkBundleDir || defaultSdkBundleDir();
   const bundles = new Map<string, Promise<Buffer | null>>();
+  // The bundle compressed once, on first request, for clients that accept gzip.
+  const gzipped = new Map<string, Buffer>();
+
+  registerDevLogin(app, deps.devLogin);
+  registerWebPages(app, deps.webDir);
 
   app.get('/healthz', async () => ({ status: 'ok', node: deps.nodeId, ...deps.health() }));
 
@@ -77,7 +89,7 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
     ['stadium.js', 'application/javascript; charset=utf-8'],
     ['stadium.js.map', 'application/json; charset=utf-8'],
   ] as const) {
-    app.get(`/sdk/${name}`, async (_req, reply) => {
+    app.get(`/sdk/${name}`, async (req, reply) => {
       let pending = bundles.get(name);
       if (!pending) bundles.set(name, (pending = readBundleFile(bundleDir, name)));
       const body = await pending;
@@ -85,7 +97,11 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
         bundles.delete(name);
         return reply.code(404).type('text/plain').send(`The browser SDK bundle ${name} is not built; run "npm run build".\n`);
       }
-      return reply.type(type).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').send(body);
+      reply.type(type).header('cache-control', 'public, max-age=300').header('access-control-allow-origin', '*').header('vary', 'accept-encoding');
+      if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return reply.send(body);
+      let zipped = gzipped.get(name);
+      if (!zipped) gzipped.set(name, (zipped = gzipSync(body)));
+      return reply.header('content-encoding', 'gzip').send(zipped);
     });
   }
 

@@ -73,6 +73,25 @@ describe('SqliteStore file', () => {
     }
   });
 
+  it('reads an app stored before a setting existed with that setting at its default (devLogin off)', async () => {
+    const file = await tempFile();
+    const store = await SqliteStore.open(file);
+    const app = await store.createApp(sampleApp());
+    await store.close();
+    const db = new Database(file);
+    try {
+      db.prepare('update apps set settings = ? where sdk_app_id = ?').run(JSON.stringify({ roomRateLimitPerSec: 7, memberTips: true }), app.sdkAppId);
+    } finally {
+      db.close();
+    }
+    const reopened = await SqliteStore.open(file);
+    try {
+      expect((await reopened.getApp(app.sdkAppId))?.settings).toEqual({ roomRateLimitPerSec: 7, memberTips: true, devLogin: false });
+    } finally {
+      await reopened.close();
+    }
+  });
+
   it("lets two handles on one file see each other's writes (CLI beside a running server)", async () => {
     const file = await tempFile();
     const server = await SqliteStore.open(file);

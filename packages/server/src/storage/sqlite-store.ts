@@ -9,7 +9,7 @@ import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store } from './store.js';
+import { DEFAULT_APP_SETTINGS, type AppPatch, type AppRecord, type GroupPatch, type GroupRecord, type MemberState, type NewApp, type Store } from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -269,7 +269,8 @@ function toApp(row: Selectable<AppsTable>): AppRecord {
     callbackUrl: row.callback_url,
     callbacks: row.callbacks === '' ? noCallbacks() : (JSON.parse(row.callbacks) as AppRecord['callbacks']),
     createdAt: row.created_at,
-    settings: JSON.parse(row.settings) as AppRecord['settings'],
+    // Settings added after a row was written take their defaults.
+    settings: { ...DEFAULT_APP_SETTINGS, ...(JSON.parse(row.settings) as Partial<AppRecord['settings']>) },
   };
 }
 

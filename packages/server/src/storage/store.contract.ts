@@ -105,8 +105,8 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getApp(app.sdkAppId)).toEqual(app);
         expect(await store.listApps()).toEqual([app]);
 
-        const updated = await store.updateApp(app.sdkAppId, { name: 'Shop 2', callbackUrl: null, settings: { roomRateLimitPerSec: 10, memberTips: false } });
-        expect(updated).toEqual({ ...app, name: 'Shop 2', callbackUrl: null, settings: { roomRateLimitPerSec: 10, memberTips: false } });
+        const updated = await store.updateApp(app.sdkAppId, { name: 'Shop 2', callbackUrl: null, settings: { roomRateLimitPerSec: 10, memberTips: false, devLogin: true } });
+        expect(updated).toEqual({ ...app, name: 'Shop 2', callbackUrl: null, settings: { roomRateLimitPerSec: 10, memberTips: false, devLogin: true } });
         expect(await store.getApp(app.sdkAppId)).toEqual(updated);
         expect(await store.updateApp(app.sdkAppId, {})).toEqual(updated);
 

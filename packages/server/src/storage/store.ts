@@ -79,4 +79,4 @@ export interface Store {
 }
 
 /** Defaults for new apps. */
-export const DEFAULT_APP_SETTINGS: Readonly<AppSettings> = Object.freeze({ roomRateLimitPerSec: 40, memberTips: true });
+export const DEFAULT_APP_SETTINGS: Readonly<AppSettings> = Object.freeze({ roomRateLimitPerSec: 40, memberTips: true, devLogin: false });
