@@ -4,8 +4,9 @@
  * decides exactly as it does for SDK calls.
  */
 import { randomUUID } from 'node:crypto';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { LIMITS, StadiumError, TIM_TYPES, type GroupInfo } from '@stadium/protocol';
+import type { Admitted } from '../../wire/authority-commands.js';
 import { fromMsgBody, MsgBody } from '../msg-body.js';
 import { defineCommand, type AnyRestCommand, type RestContext } from '../rest-command.js';
 
@@ -204,6 +205,24 @@ function callbackControlOf(forbid: readonly string[] | undefined): { skipBeforeS
   return control;
 }
 
+/** The fields of a REST send (send_group_msg, send_broadcast_msg). */
+type SendBody = Static<TObject<typeof SendFields>>;
+
+/** Send `body` to `groupId` as `sender`: one message ID per room, de-duplicated by sender and Random. */
+function sendToRoom(ctx: RestContext, groupId: string, sender: { userId: string; nick: string; avatar: string }, body: SendBody): Promise<Admitted> {
+  const message = {
+    id: `rest-${randomUUID()}`,
+    ...fromMsgBody(body.MsgBody),
+    priority: body.MsgPriority ?? 'Normal',
+    random: body.Random,
+    ...(body.CloudCustomData !== undefined ? { cloudCustomData: body.CloudCustomData } : {}),
+  };
+  return ctx.deps.messages.send(ctx.actor, groupId, message, undefined, sender, {
+    dedupeKey: `${sender.userId}\u0000${body.Random}`,
+    callbackControl: callbackControlOf(body.ForbidCallbackControl),
+  });
+}
+
 /** `send_group_msg`. */
 export const sendGroupMsg = defineCommand({
   path: 'group_open_http_svc/send_group_msg',
@@ -216,17 +235,7 @@ export const sendGroupMsg = defineCommand({
   }),
   async handle(ctx, body) {
     const sender = await senderOf(ctx, body.From_Account);
-    const message = {
-      id: `rest-${randomUUID()}`,
-      ...fromMsgBody(body.MsgBody),
-      priority: body.MsgPriority ?? 'Normal',
-      random: body.Random,
-      ...(body.CloudCustomData !== undefined ? { cloudCustomData: body.CloudCustomData } : {}),
-    };
-    const admitted = await ctx.deps.messages.send(ctx.actor, body.GroupId, message, undefined, sender, {
-      dedupeKey: `${sender.userId}\u0000${body.Random}`,
-      callbackControl: callbackControlOf(body.ForbidCallbackControl),
-    });
+    const admitted = await sendToRoom(ctx, body.GroupId, sender, body);
     return { MsgSeq: admitted.seq, MsgTime: admitted.time, MsgDropReason: admitted.sampled ? 'MsgFreqCtrl' : '' };
   },
 });
@@ -274,18 +283,8 @@ export const sendBroadcastMsg = defineCommand({
     const { groupIds } = await ctx.deps.groups.list(ctx.actor, Number.MAX_SAFE_INTEGER, 0);
     const failed: Array<{ GroupId: string; ErrorCode: number }> = [];
     for (const groupId of groupIds) {
-      const message = {
-        id: `rest-${randomUUID()}`,
-        ...fromMsgBody(body.MsgBody),
-        priority: body.MsgPriority ?? 'Normal',
-        random: body.Random,
-        ...(body.CloudCustomData !== undefined ? { cloudCustomData: body.CloudCustomData } : {}),
-      };
       try {
-        await ctx.deps.messages.send(ctx.actor, groupId, message, undefined, sender, {
-          dedupeKey: `${sender.userId}\u0000${body.Random}`,
-          callbackControl: callbackControlOf(body.ForbidCallbackControl),
-        });
+        await sendToRoom(ctx, groupId, sender, body);
       } catch (error) {
         if (!(error instanceof StadiumError)) throw error;
         failed.push({ GroupId: groupId, ErrorCode: error.code });
