@@ -4,23 +4,13 @@
  * at the room's authority; a ban made on one node removes the banned user's connections on
  * every node at once, tells each of them, and keeps them out.
  */
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerFrame, WireMessage } from '@stadium/protocol';
-import { genUserSig } from '../packages/server/src/auth/user-sig.js';
-import { createApp } from '../packages/server/src/apps/create-app.js';
-import { LocalBus } from '../packages/server/src/bus/local-bus.js';
-import { LocalHub } from '../packages/server/src/bus/local-hub.js';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
-import { startStadium, type StadiumServer } from '../packages/server/src/server.js';
-import { MemoryStore } from '../packages/server/src/storage/memory-store.js';
+import { startNodes } from './support/nodes.js';
 import { RawClient } from './support/raw-client.js';
 
 const NODES = ['n0', 'n1', 'n2'];
-const running: StadiumServer[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.close()));
-});
 
 const messagesOf = (c: RawClient): WireMessage[] => c.frames.flatMap((f) => (f.t === 'msgs' ? f.m : []));
 const hasOp = (type: string, op: number) => (f: ServerFrame) => f.t === 'msgs' && f.m.some((m) => m.type === type && (m.payload as { operationType: number }).operationType === op);
@@ -28,19 +18,9 @@ const hasOp = (type: string, op: number) => (f: ServerFrame) => f.t === 'msgs' &
 describe('moderation over three nodes', () => {
   it('an admin set on one node mutes and bans through another; the ban removes the user on every node', async () => {
     const clock = new ManualClock(Date.now());
-    const store = new MemoryStore();
-    const hub = new LocalHub();
-    const app = await createApp(store, { name: 'multi' }, clock);
-    for (const nodeId of NODES) {
-      running.push(
-        await startStadium(
-          { port: 0, host: '127.0.0.1', nodeId, batchWindowMs: 0, logLevel: 'silent' },
-          { clock, store, bus: new LocalBus({ hub, clock }), nodes: NODES, logger: pino({ level: 'silent' }) },
-        ),
-      );
-    }
+    await using nodes = await startNodes(NODES, clock);
+    const { app, sig, servers: running } = nodes;
     const [n0, n1, n2] = running.map((s) => s.url) as [string, string, string];
-    const sig = (userId: string): string => genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, userId, expireSec: 3600, nowSec: Math.floor(clock.now() / 1000) });
     const connect = async (url: string, userId: string | null): Promise<RawClient> => {
       const c = await RawClient.connect(url, `sdkappid=${app.sdkAppId}&v=1`);
       if (userId !== null) expect((await c.request('login', { userID: userId, userSig: sig(userId) })).code).toBe(0);

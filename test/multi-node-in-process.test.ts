@@ -5,39 +5,19 @@
  * decides its rate, its numbers and its count for the room as a whole. Time is a manual clock,
  * so the rate limit's counts are exact.
  */
-import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WireMessage } from '@stadium/protocol';
-import { genUserSig } from '../packages/server/src/auth/user-sig.js';
-import { createApp } from '../packages/server/src/apps/create-app.js';
-import { LocalBus } from '../packages/server/src/bus/local-bus.js';
-import { LocalHub } from '../packages/server/src/bus/local-hub.js';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
-import { startStadium, type StadiumServer } from '../packages/server/src/server.js';
-import { MemoryStore } from '../packages/server/src/storage/memory-store.js';
+import { startNodes } from './support/nodes.js';
 import { RawClient } from './support/raw-client.js';
 
 const NODES = ['n0', 'n1', 'n2'];
-const running: StadiumServer[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((s) => s.close()));
-});
 
 describe('three nodes over one in-memory bus', () => {
   it('deliver every message to members on every node exactly once, in order, under one room-wide budget', async () => {
     const clock = new ManualClock(Date.now());
-    const store = new MemoryStore();
-    const hub = new LocalHub();
-    const app = await createApp(store, { name: 'multi' }, clock);
-    for (const nodeId of NODES) {
-      running.push(
-        await startStadium(
-          { port: 0, host: '127.0.0.1', nodeId, batchWindowMs: 0, logLevel: 'silent' },
-          { clock, store, bus: new LocalBus({ hub, clock }), nodes: NODES, logger: pino({ level: 'silent' }) },
-        ),
-      );
-    }
-    const sig = (userId: string): string => genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, userId, expireSec: 3600, nowSec: Math.floor(clock.now() / 1000) });
+    await using nodes = await startNodes(NODES, clock);
+    const { app, sig, servers: running } = nodes;
     // Two clients per node: a logged-in sender and a guest.
     const clients: RawClient[] = [];
     for (const server of running) for (let i = 0; i < 2; i++) clients.push(await RawClient.connect(server.url, `sdkappid=${app.sdkAppId}&v=1`));
