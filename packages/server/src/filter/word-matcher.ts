@@ -94,8 +94,16 @@ const ROOT_DENSE = 0x10000;
 
 /** An Aho–Corasick automaton over normalised code points. */
 export class WordMatcher {
-  /** Transitions of each state except the root (code point → state). */
-  readonly #next: Array<Map<number, number>> = [];
+  /** Transitions while building (code point → state); dropped once the tables below are made. */
+  #next: Array<Map<number, number>> = [];
+  /**
+   * Transitions of every state but the root's BMP ones, in one open-addressing hash table:
+   * slot → (state, code point, target). Typed arrays keep the scan free of Map lookups.
+   */
+  #hashState = new Int32Array(0);
+  #hashCp = new Int32Array(0);
+  #hashTo = new Int32Array(0);
+  #hashMask = 0;
   /** Root transitions for the Basic Multilingual Plane, dense (0 = stay at the root). */
   readonly #rootDense = new Int32Array(ROOT_DENSE);
   readonly #fail: number[] = [];
@@ -105,6 +113,9 @@ export class WordMatcher {
   readonly #reject: boolean[] = [];
   /** Distinct normalised words. */
   readonly size: number;
+  /** Scratch space of {@link scan} (a scan never runs inside another). */
+  #starts = new Int32Array(256);
+  readonly #buf: number[] = [];
 
   constructor(words: readonly MatcherWord[]) {
     this.#addState();
@@ -128,6 +139,45 @@ export class WordMatcher {
     }
     this.size = seen.size;
     this.#link();
+    this.#pack();
+  }
+
+  static #hash(state: number, cp: number): number {
+    return (Math.imul(state, 0x9e3779b1) ^ Math.imul(cp, 0x85ebca77)) >>> 0;
+  }
+
+  /** Move the transitions into the hash table (load at most one half). */
+  #pack(): void {
+    let count = 0;
+    for (const m of this.#next) count += m.size;
+    let size = 16;
+    while (size < count * 2) size *= 2;
+    this.#hashState = new Int32Array(size).fill(-1);
+    this.#hashCp = new Int32Array(size);
+    this.#hashTo = new Int32Array(size);
+    this.#hashMask = size - 1;
+    this.#next.forEach((m, state) => {
+      for (const [cp, to] of m) {
+        let slot = WordMatcher.#hash(state, cp) & this.#hashMask;
+        while (this.#hashState[slot] !== -1) slot = (slot + 1) & this.#hashMask;
+        this.#hashState[slot] = state;
+        this.#hashCp[slot] = cp;
+        this.#hashTo[slot] = to;
+      }
+    });
+    this.#next = [];
+  }
+
+  /** The transition of `state` on `cp`, or -1. */
+  #goto(state: number, cp: number): number {
+    const mask = this.#hashMask;
+    let slot = WordMatcher.#hash(state, cp) & mask;
+    for (;;) {
+      const s = this.#hashState[slot]!;
+      if (s === -1) return -1;
+      if (s === state && this.#hashCp[slot] === cp) return this.#hashTo[slot]!;
+      slot = (slot + 1) & mask;
+    }
   }
 
   #addState(): number {
@@ -162,9 +212,13 @@ export class WordMatcher {
 
   #step(state: number, cp: number): number {
     for (;;) {
-      if (state === 0) return cp < ROOT_DENSE ? this.#rootDense[cp]! : (this.#next[0]!.get(cp) ?? 0);
-      const to = this.#next[state]!.get(cp);
-      if (to !== undefined) return to;
+      if (state === 0) {
+        if (cp < ROOT_DENSE) return this.#rootDense[cp]!;
+        const to = this.#goto(0, cp);
+        return to === -1 ? 0 : to;
+      }
+      const to = this.#goto(state, cp);
+      if (to !== -1) return to;
       state = this.#fail[state]!;
     }
   }
@@ -176,24 +230,34 @@ export class WordMatcher {
   scan(text: string, stopAtReject = true): ScanResult {
     const result: ScanResult = { reject: false, maskSpans: [] };
     let state = 0;
-    // Original UTF-16 start of each normalised code point seen so far.
-    const starts: number[] = [];
-    const buf: number[] = [];
+    // Original UTF-16 start of each normalised code point seen so far (reused between scans).
+    if (this.#starts.length < text.length * 2) this.#starts = new Int32Array(text.length * 2);
+    const starts = this.#starts;
+    let n = 0;
+    const buf = this.#buf;
     for (let i = 0; i < text.length;) {
-      const c = text.charCodeAt(i);
+      let c = text.charCodeAt(i);
       const after = text.charCodeAt(i + 1);
-      let width: number;
-      if (c < 0x80 && !(after >= 0x300 && isCombining(after))) {
-        // ASCII without a combining mark after it: the hot path.
-        width = 1;
-        starts.push(i);
-        state = this.#feed(state, c >= 0x41 && c <= 0x5a ? c + 0x20 : c, i + 1, starts, result);
+      let width = 1;
+      if (!(after >= 0x300 && isCombining(after)) && (c < 0x80 || (c >= 0x4e00 && c <= 0x9fff))) {
+        // ASCII or a CJK ideograph without a combining mark after it: the hot path.
+        if (c >= 0x41 && c <= 0x5a) c += 0x20;
+        starts[n++] = i;
+        state = this.#step(state, c);
+        if (state !== 0 && (this.#reject[state] || this.#maskLen[state] !== 0)) this.#output(state, i + 1, starts, n, result);
       } else {
         buf.length = 0;
         width = normaliseAt(text, i, buf);
-        for (const n of buf) {
-          starts.push(i);
-          state = this.#feed(state, n, i + width, starts, result);
+        for (const cp of buf) {
+          if (n === starts.length) {
+            const grown = new Int32Array(starts.length * 2);
+            grown.set(starts);
+            this.#starts = grown;
+            return this.scan(text, stopAtReject);
+          }
+          starts[n++] = i;
+          state = this.#step(state, cp);
+          if (state !== 0 && (this.#reject[state] || this.#maskLen[state] !== 0)) this.#output(state, i + width, starts, n, result);
         }
       }
       if (result.reject && stopAtReject) return result;
@@ -202,20 +266,15 @@ export class WordMatcher {
     return result;
   }
 
-  #feed(state: number, cp: number, end: number, starts: number[], result: ScanResult): number {
-    const to = this.#step(state, cp);
-    if (to !== 0) {
-      if (this.#reject[to]) result.reject = true;
-      const len = this.#maskLen[to]!;
-      if (len > 0) {
-        let start = starts[starts.length - len]!;
-        const spans = result.maskSpans;
-        // A later match may reach back over earlier spans: merge them all.
-        while (spans.length > 0 && start <= spans[spans.length - 1]![1]) start = Math.min(start, spans.pop()![0]);
-        spans.push([start, end]);
-      }
-    }
-    return to;
+  #output(state: number, end: number, starts: Int32Array, n: number, result: ScanResult): void {
+    if (this.#reject[state]) result.reject = true;
+    const len = this.#maskLen[state]!;
+    if (len === 0) return;
+    let start = starts[n - len]!;
+    const spans = result.maskSpans;
+    // A later match may reach back over earlier spans: merge them all.
+    while (spans.length > 0 && start <= spans[spans.length - 1]![1]) start = Math.min(start, spans.pop()![0]);
+    spans.push([start, end]);
   }
 }
 
