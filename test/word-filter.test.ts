@@ -52,6 +52,9 @@ describe('word filter', () => {
     expect(await rest(t, 'stadium_admin/delete_word_list', { Name: 'l1' })).toMatchObject({ ErrorCode: 0 });
     expect(await rest(t, 'stadium_admin/delete_word_list', { Name: 'l1' })).toMatchObject({ ErrorCode: 19041 });
     expect((await rest(t, 'stadium_admin/get_word_lists', {})).WordLists).toHaveLength(15);
+    // Only the app admin (app.wordLists): any other identifier is refused before the command runs.
+    expect(await rest(t, 'stadium_admin/delete_word_list', { Name: 'l2' }, { identifier: 'fan' })).toMatchObject({ ErrorCode: 60010 });
+    expect((await rest(t, 'stadium_admin/get_word_lists', {})).WordLists).toHaveLength(15);
   });
 
   it('rejects with 80001 and masks with *** on the SDK and REST paths, through evasions', async () => {

@@ -4,6 +4,7 @@
  * `stadium words`, applied by the word-filter admission step.
  */
 import { StadiumError } from '@stadium/protocol';
+import type { Store } from '../storage/store.js';
 import type { WordAction, WordList } from '../core/word-list.js';
 import { normaliseWord } from './word-matcher.js';
 
@@ -58,4 +59,18 @@ export function assertAppBounds(current: readonly WordList[], next: Pick<WordLis
     throw new StadiumError('WORD_LIST_LIMIT', `the app already has ${others.length} word lists; at most ${WORD_LIMITS.maxListsPerApp}`);
   const total = others.reduce((n, l) => n + l.words.length, next.words.length);
   if (total > WORD_LIMITS.maxWordsPerApp) throw new StadiumError('WORD_LIST_LIMIT', `${total} words in all the app's lists; at most ${WORD_LIMITS.maxWordsPerApp}`);
+}
+
+/**
+ * Check and store one list (REST set_word_list and `stadium words set` share it): the name,
+ * the words and the app's bounds; on a refusal nothing changes. Returns the stored list.
+ */
+export async function putWordListChecked(store: Store, sdkAppId: number, input: { name: string; action: WordAction; words: readonly string[] }, now: number): Promise<WordList> {
+  assertListName(input.name);
+  if (!WORD_ACTIONS.includes(input.action)) throw new StadiumError('INVALID_PARAMETER', `a word list's action is "reject" or "mask", got ${JSON.stringify(input.action)}`);
+  const words = cleanWords(input.words);
+  assertAppBounds(await store.listWordLists(sdkAppId), { name: input.name, words });
+  const list: WordList = { name: input.name, action: input.action, words, updatedAt: now };
+  await store.putWordList(sdkAppId, list);
+  return list;
 }

@@ -5,7 +5,8 @@
  */
 import { Type } from '@sinclair/typebox';
 import { StadiumError } from '@stadium/protocol';
-import { assertAppBounds, assertListName, cleanWords, WORD_LIMITS, type WordList } from '../../filter/word-lists.js';
+import { putWordListChecked, WORD_LIMITS, type WordList } from '../../filter/word-lists.js';
+import { authorize, roleOf } from '../../core/permissions.js';
 import { defineCommand, type AnyRestCommand } from '../rest-command.js';
 
 const Action = Type.Union([Type.Literal('reject'), Type.Literal('mask')], {
@@ -33,6 +34,7 @@ export const getWordLists = defineCommand({
   }),
   response: Type.Object({ WordLists: Type.Array(ListInfo) }),
   async handle({ actor, deps }, body) {
+    authorize('app.wordLists', roleOf(actor, null));
     const lists = await deps.store.listWordLists(actor.app.sdkAppId);
     return { WordLists: lists.map((l) => infoOf(l, body.WithWords === 1)) };
   },
@@ -52,12 +54,9 @@ export const setWordList = defineCommand({
   }),
   response: ListInfo,
   async handle({ actor, deps }, body) {
-    assertListName(body.Name);
-    const words = cleanWords(body.Words);
+    authorize('app.wordLists', roleOf(actor, null));
     const sdkAppId = actor.app.sdkAppId;
-    assertAppBounds(await deps.store.listWordLists(sdkAppId), { name: body.Name, words });
-    const list: WordList = { name: body.Name, action: body.Action, words, updatedAt: deps.clock.now() };
-    await deps.store.putWordList(sdkAppId, list);
+    const list = await putWordListChecked(deps.store, sdkAppId, { name: body.Name, action: body.Action, words: body.Words }, deps.clock.now());
     deps.wordListsChanged?.(sdkAppId);
     return infoOf(list, false);
   },
@@ -70,6 +69,7 @@ export const deleteWordList = defineCommand({
   body: Type.Object({ Name: Type.String({ minLength: 1, maxLength: 32 }) }),
   response: Type.Object({}),
   async handle({ actor, deps }, body) {
+    authorize('app.wordLists', roleOf(actor, null));
     const sdkAppId = actor.app.sdkAppId;
     if (!(await deps.store.deleteWordList(sdkAppId, body.Name))) throw new StadiumError('WORD_LIST_NOT_FOUND', `no word list named ${JSON.stringify(body.Name)}`);
     deps.wordListsChanged?.(sdkAppId);
