@@ -4,7 +4,8 @@
  * comment (mixed Latin, CJK, full-width and a zero-width character) scanned by the matcher the
  * authority uses. Runs in about a second. Needs `npm run build` first (it loads the built server).
  *
- * Usage: node bench/word-filter.mjs [--words 10000] [--messages 200000]
+ * Usage: node bench/word-filter.mjs [--words 10000] [--messages 200000] (with many more words a
+ * random word may occur in the comment: the run then stops with an error, by design)
  */
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
