@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import TIM, { type Client } from '@stadium/sdk';
+import { createRoom, member, startCallbackFixture, text } from './support/callback-setup.js';
 import { collectMessages, nextEvent, waitForMessage } from './support/events.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS, startTestStadium, type TestStadium } from './support/stadium.js';
@@ -105,5 +106,20 @@ describe('word filter', () => {
     expect(await rest(t, 'stadium_admin/delete_word_list', { Name: 'banned' })).toMatchObject({ ErrorCode: 0 });
     if (TEST_WORKERS === 1) expect(await code(send(fan, groupID, 'scam'))).toBe(0);
     for (const c of [host, fan]) await c.logout();
+  });
+
+  it.skipIf(TEST_WORKERS > 1)('runs before the before-send callback: it sees the masked text, and never a rejected message', async () => {
+    await using f = await startCallbackFixture({ Commands: ['Group.CallbackBeforeSendMsg'] });
+    const { t, receiver } = f;
+    await rest(t, 'stadium_admin/set_word_list', { Name: 'banned', Action: 'reject', Words: ['scam'] });
+    await rest(t, 'stadium_admin/set_word_list', { Name: 'insults', Action: 'mask', Words: ['idiot'] });
+    await createRoom(t, 'live-w');
+    const alice = await member(t, 'alice', 'live-w');
+    expect(await alice.request('msg.send', { groupID: 'live-w', message: text('m1', 'SCAM') })).toMatchObject({ code: 80001 });
+    expect(await alice.request('msg.send', { groupID: 'live-w', message: text('m2', 'you idiot') })).toMatchObject({ code: 0 });
+    const before = await receiver.next((cb) => cb.command === 'Group.CallbackBeforeSendMsg');
+    expect(before.body.MsgBody).toEqual([{ MsgType: 'TIMTextElem', MsgContent: { Text: 'you ***' } }]);
+    expect(receiver.received.filter((cb) => cb.command === 'Group.CallbackBeforeSendMsg')).toHaveLength(1);
+    await alice.close();
   });
 });

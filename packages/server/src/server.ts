@@ -176,6 +176,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     onChanged: appChanged,
     onDeleted: (sdkAppId) => {
       appCache.invalidate(sdkAppId);
+      wordFilter.invalidate(sdkAppId);
       gateway.closeApp(sdkAppId);
       rooms.dropApp(sdkAppId);
       authorities.dropApp(sdkAppId);
