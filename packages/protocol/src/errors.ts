@@ -472,6 +472,21 @@ export const ERRORS = {
     http: 502,
     message: "The app's before-send callback failed or did not answer in time, and the app refuses messages then (fail policy reject); retry later.",
   },
+  SENSITIVE_WORD: {
+    code: 80001,
+    http: 403,
+    message: "The message contains a word the app's word filter refuses; change the text and send again.",
+  },
+  WORD_LIST_LIMIT: {
+    code: 19040,
+    http: 409,
+    message: 'Word lists are bounded: 16 lists per app, 10,000 words per list, 50,000 in all; delete a list or shorten it.',
+  },
+  WORD_LIST_NOT_FOUND: {
+    code: 19041,
+    http: 404,
+    message: 'No word list of that name in this app; list them with stadium_admin/get_word_lists.',
+  },
   REVOKE_NOT_SUPPORTED: {
     code: 10035,
     http: 405,

@@ -8,6 +8,7 @@ import { pino, type Logger } from 'pino';
 import { AppCache } from './apps/app-cache.js';
 import { AppWatcher } from './apps/app-watcher.js';
 import { DEFAULT_ADMISSION_STEPS } from './authority/admission.js';
+import { createWordFilterStep, WordFilterCache } from './filter/word-filter-step.js';
 import { AuthorityHost } from './authority/authority-host.js';
 import { CallbackDispatcher } from './callbacks/callback-dispatcher.js';
 import { UndiciCallbackTransport, type CallbackTransport } from './callbacks/callback-transport.js';
@@ -83,6 +84,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const sessions = new SessionRegistry();
   const appCache = new AppCache(store, clock, o.appRefreshMs);
   const router = new RoomRouter(bus, nodes);
+  const wordFilter = new WordFilterCache(store, clock, o.appRefreshMs);
   const callbacks = new CallbackDispatcher(
     { transport: deps.callbackTransport ?? new UndiciCallbackTransport(), clock, metrics, logger, apps: appCache },
     { maxQueued: o.callbackQueueMax, maxAttempts: o.callbackMaxAttempts, retryBaseMs: o.callbackRetryBaseMs, concurrency: o.callbackConcurrency },
@@ -95,8 +97,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       metrics,
       logger,
       apps: appCache,
-      // The before-send callback comes last, right before the rate limiter.
-      admissionSteps: [...DEFAULT_ADMISSION_STEPS, callbacks.beforeSendStep],
+      // The word filter, then the before-send callback last, right before the rate limiter.
+      admissionSteps: [...DEFAULT_ADMISSION_STEPS, createWordFilterStep(wordFilter), callbacks.beforeSendStep],
       observer: callbacks.observer,
     },
     {
@@ -174,6 +176,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     onChanged: appChanged,
     onDeleted: (sdkAppId) => {
       appCache.invalidate(sdkAppId);
+      wordFilter.invalidate(sdkAppId);
       gateway.closeApp(sdkAppId);
       rooms.dropApp(sdkAppId);
       authorities.dropApp(sdkAppId);
@@ -188,7 +191,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
     rest: {
       commands: REST_COMMANDS,
-      deps: { clock, store, groups, messages, profiles, directMessages, userSessions, appChanged },
+      deps: { clock, store, groups, messages, profiles, directMessages, userSessions, appChanged, wordListsChanged: (sdkAppId) => wordFilter.invalidate(sdkAppId) },
       apps: appCache,
       clock,
       maxBodyBytes: o.restMaxBodyBytes,

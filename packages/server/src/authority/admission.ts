@@ -1,7 +1,7 @@
 /**
  * Admission: the ordered checks a message passes at its room's authority before the rate
- * limiter and the sequencer see it — mute-all, member mutes, bans and slow mode today; the
- * word filter and the before-send callback as they are added, in that order. Each step may be
+ * limiter and the sequencer see it — mute-all, member mutes, bans and slow mode here; the
+ * word filter (filter/) and the before-send callback (callbacks/) come after them, in that order (server.ts). Each step may be
  * asynchronous and has a timeout on the injected clock. A step refuses by throwing a
  * StadiumError and may rewrite the message (mask words, apply a callback's new body).
  *

@@ -8,6 +8,7 @@ import { processIo, type CliIo } from './io.js';
 import { runStart } from './start.js';
 import { MAIN_USAGE } from './usage.js';
 import { runUsersig } from './usersig.js';
+import { runWords } from './words.js';
 
 /**
  * Run the CLI with `argv` (arguments after the program name). Resolves with the exit code:
@@ -23,6 +24,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await runApp(rest, io);
       case 'usersig':
         return await runUsersig(rest, io);
+      case 'words':
+        return await runWords(rest, io);
       case 'help':
       case '--help':
       case '-h':

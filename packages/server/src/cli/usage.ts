@@ -52,6 +52,24 @@ export const APP_USAGE = `Usage:
 --data / --db fall back to STADIUM_DATA / STADIUM_DB, then ./data/stadium.db.
 `;
 
+/** `stadium words …` usage. */
+export const WORDS_USAGE = `Usage:
+  stadium words set <SDKAppID> --list NAME --action reject|mask --file FILE [--json]
+  stadium words list <SDKAppID> [--json]
+  stadium words delete <SDKAppID> --list NAME
+  (each also takes [--data DIR] [--db URL])
+
+  set      create or replace the word list NAME (1–32 letters, digits, _ or -) with the
+           words of FILE, one per line (blank lines and repeats are dropped; at most
+           10,000 words of 64 characters; 16 lists and 50,000 words per app). reject:
+           messages with a word are refused (80001); mask: each match is sent as ***
+  list     show the app's lists: name, action, number of words
+  delete   delete the word list NAME
+
+Matching ignores case, full-width forms and zero-width characters (docs/security.md).
+A running server applies changes within a few seconds.
+`;
+
 /** `stadium usersig` usage. */
 export const USERSIG_USAGE = `Usage: stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]
 
@@ -68,6 +86,9 @@ Commands:
                                          stadium app update <SDKAppID> [--rate-limit N] [--member-tips on|off]
                                                             [--callback-url URL] [--callbacks a,b|all|none]
                                          stadium app delete --sdkappid N
+  words      manage an app's word lists  stadium words set <SDKAppID> --list NAME --action reject|mask --file FILE
+                                         stadium words list <SDKAppID>
+                                         stadium words delete <SDKAppID> --list NAME
   usersig    print a userSig             stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]
   help       show this text
 

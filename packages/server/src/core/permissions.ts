@@ -37,7 +37,8 @@ export type Operation =
   | 'profile.read'
   | 'profile.update'
   | 'user.message'
-  | 'user.kick';
+  | 'user.kick'
+  | 'app.wordLists';
 
 interface Rule {
   /** Roles allowed. */
@@ -79,6 +80,7 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'profile.update': { roles: USERS, summary: "update one's own profile" },
   'user.message': { roles: ['appAdmin'], summary: "send a one-to-one message to a user's online connections" },
   'user.kick': { roles: ['appAdmin'], summary: 'end every session of a user' },
+  'app.wordLists': { roles: ['appAdmin'], summary: "read, set and delete the app's word lists" },
 });
 
 /**

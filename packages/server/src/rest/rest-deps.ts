@@ -18,4 +18,6 @@ export interface RestDeps {
   userSessions: UserSessions;
   /** An app's record changed through the REST API: apply it on this node at once (others follow within appRefreshMs). @default none */
   appChanged?: (app: AppRecord) => void;
+  /** An app's word lists changed through the REST API: this node's filter reloads them at once (others within appRefreshMs). @default none */
+  wordListsChanged?: (sdkAppId: number) => void;
 }

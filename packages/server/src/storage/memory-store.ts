@@ -5,7 +5,7 @@
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store } from './store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store, WordList } from './store.js';
 
 /** A {@link Store} in memory. */
 export class MemoryStore implements Store {
@@ -16,6 +16,8 @@ export class MemoryStore implements Store {
   readonly #seqs = new Map<number, Map<string, number>>();
   /** Moderation states by app, then group ID, then user ID. */
   readonly #members = new Map<number, Map<string, Map<string, MemberState>>>();
+  /** Word lists by app, then name. */
+  readonly #wordLists = new Map<number, Map<string, WordList>>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -59,6 +61,7 @@ export class MemoryStore implements Store {
     this.#groups.delete(sdkAppId);
     this.#seqs.delete(sdkAppId);
     this.#members.delete(sdkAppId);
+    this.#wordLists.delete(sdkAppId);
     return existed;
   }
 
@@ -144,6 +147,21 @@ export class MemoryStore implements Store {
     let count = 0;
     for (const group of groups.values()) if (group.ownerId === ownerId) count++;
     return count;
+  }
+
+  async listWordLists(sdkAppId: number): Promise<WordList[]> {
+    const lists = [...(this.#wordLists.get(sdkAppId)?.values() ?? [])];
+    return lists.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((l) => structuredClone(l));
+  }
+
+  async putWordList(sdkAppId: number, list: WordList): Promise<void> {
+    let lists = this.#wordLists.get(sdkAppId);
+    if (!lists) this.#wordLists.set(sdkAppId, (lists = new Map<string, WordList>()));
+    lists.set(list.name, structuredClone(list));
+  }
+
+  async deleteWordList(sdkAppId: number, name: string): Promise<boolean> {
+    return this.#wordLists.get(sdkAppId)?.delete(name) ?? false;
   }
 
   async close(): Promise<void> {}

@@ -72,6 +72,16 @@ export interface GroupMembersTable {
   banned_until: number;
 }
 
+/** Row of `word_lists`: one of an app's word lists (0007). */
+export interface WordListsTable {
+  sdk_app_id: number;
+  name: string;
+  action: string;
+  /** JSON of string[]. */
+  words: string;
+  updated_at: number;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
@@ -79,6 +89,7 @@ export interface SqliteDatabaseSchema {
   groups: GroupsTable;
   group_seqs: GroupSeqsTable;
   group_members: GroupMembersTable;
+  word_lists: WordListsTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -174,6 +185,20 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .execute();
       // Apps created with a callback URL before callbacks were sent get every command (as `app create --callback-url` does now).
       await sql`update apps set callbacks = ${JSON.stringify(allCallbacks())} where callback_url is not null`.execute(db);
+    },
+  },
+  '0007_word_lists': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('word_lists')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('words', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('word_lists_pk', ['sdk_app_id', 'name'])
+        .modifyEnd(sql`without rowid`)
+        .execute();
     },
   },
 });

@@ -9,7 +9,7 @@ import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import { DEFAULT_APP_SETTINGS, type AppPatch, type AppRecord, type GroupPatch, type GroupRecord, type MemberState, type NewApp, type Store } from './store.js';
+import { DEFAULT_APP_SETTINGS, type AppPatch, type AppRecord, type GroupPatch, type GroupRecord, type MemberState, type NewApp, type Store, type WordList } from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -107,6 +107,7 @@ export class SqliteStore implements Store {
       await trx.deleteFrom('group_seqs').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
       const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -206,6 +207,25 @@ export class SqliteStore implements Store {
       .values({ sdk_app_id: sdkAppId, group_id: groupId, user_id: state.userId, ...row })
       .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id', 'user_id']).doUpdateSet(row))
       .execute();
+  }
+
+  async listWordLists(sdkAppId: number): Promise<WordList[]> {
+    const rows = await this.#db.selectFrom('word_lists').selectAll().where('sdk_app_id', '=', sdkAppId).orderBy('name').execute();
+    return rows.map((r) => ({ name: r.name, action: r.action === 'reject' ? 'reject' : 'mask', words: JSON.parse(r.words) as string[], updatedAt: r.updated_at }));
+  }
+
+  async putWordList(sdkAppId: number, list: WordList): Promise<void> {
+    const row = { action: list.action, words: JSON.stringify(list.words), updated_at: list.updatedAt };
+    await this.#db
+      .insertInto('word_lists')
+      .values({ sdk_app_id: sdkAppId, name: list.name, ...row })
+      .onConflict((oc) => oc.columns(['sdk_app_id', 'name']).doUpdateSet(row))
+      .execute();
+  }
+
+  async deleteWordList(sdkAppId: number, name: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).where('name', '=', name).executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {

@@ -404,6 +404,28 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('word lists', () => {
+      it('puts, replaces, lists by name, deletes, and deleteApp deletes them', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const other = await store.createApp(sampleApp({ name: 'other' }));
+        await store.putWordList(app.sdkAppId, { name: 'zz', action: 'mask', words: ['bad', '坏词'], updatedAt: 1 });
+        await store.putWordList(app.sdkAppId, { name: 'aa', action: 'reject', words: ['worse'], updatedAt: 2 });
+        await store.putWordList(other.sdkAppId, { name: 'aa', action: 'mask', words: ['x'], updatedAt: 3 });
+        await store.putWordList(app.sdkAppId, { name: 'zz', action: 'reject', words: ['bad'], updatedAt: 4 });
+        expect(await store.listWordLists(app.sdkAppId)).toEqual([
+          { name: 'aa', action: 'reject', words: ['worse'], updatedAt: 2 },
+          { name: 'zz', action: 'reject', words: ['bad'], updatedAt: 4 },
+        ]);
+        expect(await store.deleteWordList(app.sdkAppId, 'aa')).toBe(true);
+        expect(await store.deleteWordList(app.sdkAppId, 'aa')).toBe(false);
+        expect((await store.listWordLists(app.sdkAppId)).map((l) => l.name)).toEqual(['zz']);
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.listWordLists(app.sdkAppId)).toEqual([]);
+        expect(await store.listWordLists(other.sdkAppId)).toEqual([{ name: 'aa', action: 'mask', words: ['x'], updatedAt: 3 }]);
+      });
+    });
+
     describe('deleteApp', () => {
       it("removes the app's groups and profiles and leaves other apps alone", async () => {
         const store = await fresh();

@@ -9,8 +9,10 @@
 import type { Profile } from '@stadium/protocol';
 
 import type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
+import type { WordList } from '../core/word-list.js';
 
 export type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
+export type { WordList } from '../core/word-list.js';
 
 /** Fields of a group that {@link Store.updateGroup} may change. */
 export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'type' | 'createdAt' | 'firstSeq'>>;
@@ -73,6 +75,13 @@ export interface Store {
    * muted or banned after `now`) deletes the row. deleteGroup and deleteApp delete the rows too.
    */
   putMemberState(sdkAppId: number, groupId: string, state: MemberState, now: number): Promise<void>;
+
+  /** The app's word lists, by name. deleteApp deletes them. */
+  listWordLists(sdkAppId: number): Promise<WordList[]>;
+  /** Insert or replace the app's list named `list.name` (bounds are checked by the caller). */
+  putWordList(sdkAppId: number, list: WordList): Promise<void>;
+  /** Delete one list; false if the app has none of that name. */
+  deleteWordList(sdkAppId: number, name: string): Promise<boolean>;
 
   /** Release connections and files. */
   close(): Promise<void>;

@@ -9,6 +9,15 @@ import { ADMIN_COMMANDS } from './admin-commands.js';
 import { GROUP_COMMANDS } from './group-commands.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
+import { WORD_LIST_COMMANDS } from './word-list-commands.js';
 
 /** The REST API. */
-export const REST_COMMANDS: readonly AnyRestCommand[] = [...GROUP_COMMANDS, ...MODERATION_COMMANDS, ...C2C_COMMANDS, ...ACCOUNT_COMMANDS, ...PROFILE_COMMANDS, ...ADMIN_COMMANDS];
+export const REST_COMMANDS: readonly AnyRestCommand[] = [
+  ...GROUP_COMMANDS,
+  ...MODERATION_COMMANDS,
+  ...C2C_COMMANDS,
+  ...ACCOUNT_COMMANDS,
+  ...PROFILE_COMMANDS,
+  ...ADMIN_COMMANDS,
+  ...WORD_LIST_COMMANDS,
+];
