@@ -15,6 +15,7 @@ import type { CreateGroupOptions, IMResponse, LoginData, UpdateRoomSettingsOptio
 import { Connection, type Requester } from './connection.js';
 import { connectionUrl } from './connection-url.js';
 import { CounterTotals, type CounterChange } from './counters.js';
+import { GroupAttributes } from './group-attributes.js';
 import { Emitter, type TimEventHandler } from './emitter.js';
 import { ok } from './im-response.js';
 import { JoinedGroups } from './joined-groups.js';
@@ -83,10 +84,11 @@ export class Client {
     const joined = this.joined;
     const sentIds = new RecentIds();
     const counterTotals = new CounterTotals();
+    const attributes = new GroupAttributes((body) => request('group.attributes', body));
     const session = (this.session = new Session({ request, closeConnection: () => this.connection.close(), joined, emitter, logger }));
-    this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals });
+    this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals, attributes });
     const hold = new MessageHold();
-    const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, emitter, logger, hold }));
+    const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, attributes, emitter, logger, hold }));
     this.resume = new RoomResume({
       joined,
       hold,
@@ -212,6 +214,30 @@ export class Client {
   /** Read group counters (all when `keyList` is empty); guests may read. */
   getGroupCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
     return this.rooms.getCounters(options);
+  }
+
+  /**
+   * Replace every attribute of a live room (joined, logged-in members): at most 16 keys, key
+   * ≤ 32 bytes, value ≤ 4 KB, 16 KB in all. Members get GROUP_ATTRIBUTES_UPDATED. A write made
+   * after someone else's that this client has not seen fails with 10056: read and retry.
+   */
+  initGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    return this.rooms.initAttributes(options);
+  }
+
+  /** Add or change some attributes of a live room (as initGroupAttributes; other keys stay). */
+  setGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    return this.rooms.setAttributes(options);
+  }
+
+  /** Delete attributes of a live room (all when `keyList` is empty); a key the room lacks fails with 10050. */
+  deleteGroupAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ keyList: string[] }>> {
+    return this.rooms.deleteAttributes(options);
+  }
+
+  /** Read attributes of a joined live room (all when `keyList` is empty). */
+  getGroupAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    return this.rooms.getAttributes(options);
   }
 
   /**

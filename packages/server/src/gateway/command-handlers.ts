@@ -106,6 +106,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     'group.online': (conn, body) => groups.onlineCount(actorOf(conn), body.groupID),
     'group.settings': (conn, body) => groups.updateSettings(actorOf(conn), body),
     'group.counters': (conn, body) => groups.counters(actorOf(conn), body, conn),
+    'group.attributes': (conn, body) => groups.attributes(actorOf(conn), body, conn),
     'group.role': (conn, body) => groups.setMemberRole(actorOf(conn), body),
     'group.mute': async (conn, body) => {
       const { group, members } = await groups.mute(actorOf(conn), body.groupID, [body.userID], body.muteTime);

@@ -52,6 +52,9 @@ export interface GroupsTable {
   first_seq: number;
   /** JSON of Record<string, number> (group counters). */
   counters: string;
+  /** JSON of Record<string, string> (group attributes). */
+  attributes: string;
+  attributes_version: number;
 }
 
 /** Row of `group_seqs`: a group ID's sequence high-water mark, kept after the group is deleted. */
@@ -174,6 +177,18 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .execute();
       // Apps created with a callback URL before callbacks were sent get every command (as `app create --callback-url` does now).
       await sql`update apps set callbacks = ${JSON.stringify(allCallbacks())} where callback_url is not null`.execute(db);
+    },
+  },
+  '0006_group_attributes': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('groups')
+        .addColumn('attributes', 'text', (c) => c.notNull().defaultTo('{}'))
+        .execute();
+      await db.schema
+        .alterTable('groups')
+        .addColumn('attributes_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
     },
   },
 });
