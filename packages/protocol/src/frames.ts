@@ -89,6 +89,19 @@ export interface CreateGroupRequest {
   settings?: Partial<RoomSettings>;
 }
 
+/** Request of `group.update` (the compatible SDK's `updateGroupProfile` options). */
+export interface UpdateGroupProfileRequest {
+  groupID: string;
+  name?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  muteAllMembers?: boolean;
+  /** Live rooms are always `FreeAccess`; any other value is refused. */
+  joinOption?: string;
+  groupCustomField?: Array<{ key: string; value: string }>;
+}
+
 /** Result of `login`. */
 export interface LoginResult {
   userID: string;
@@ -174,6 +187,11 @@ export interface Commands {
    * `sampled: true` (and `seq: 0`) when the room accepted the message but its downstream cap
    * kept it from being broadcast (only in big rooms with a cap; High is never sampled away).
    */
+  /**
+   * Change a room's profile (owner, admins, app admin): members get a group-profile-updated tip
+   * with `newGroupProfile`. `groupCustomField` entries with an empty value delete the key.
+   */
+  'group.update': { req: UpdateGroupProfileRequest; res: { group: GroupInfo } };
   /** Set (`Admin`) or unset (`Member`) a room admin: the owner (or the app admin) only. */
   'group.role': { req: { groupID: string; userID: string; role: 'Admin' | 'Member' }; res: { group: GroupInfo; member: GroupMemberInfo } };
   /** Mute a member for `muteTime` seconds (0 unmutes, 4294967295 for ever): owner and admins. */
@@ -202,6 +220,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.settings',
   'group.counters',
   'group.attributes',
+  'group.update',
   'group.role',
   'group.mute',
   'group.ban',

@@ -29,6 +29,7 @@ export type {
   CreateGroupRequest,
   CountersRequest,
   AttributesRequest,
+  UpdateGroupProfileRequest,
   AttributesResult,
   AttributesFrame,
   CountersFrame,

@@ -8,7 +8,16 @@
  * {@link RoomResume} (rejoin after a reconnect), {@link MessageSender} (create, send,
  * revoke), {@link UserProfiles} and {@link PushDispatcher} (pushed frames → events).
  */
-import { CLOSE_CODES, TIM_EVENT, type GroupInfo, type GroupMemberInfo, type Profile, type ProfileUpdate, type RoomSettings } from '@stadium/protocol';
+import {
+  CLOSE_CODES,
+  TIM_EVENT,
+  type GroupInfo,
+  type GroupMemberInfo,
+  type Profile,
+  type ProfileUpdate,
+  type RoomSettings,
+  type UpdateGroupProfileRequest,
+} from '@stadium/protocol';
 import { defaultWebSocket } from '#websocket';
 import { resolveClientEnvironment, type ClientEnvironment } from './client-environment.js';
 import type { CreateGroupOptions, IMResponse, LoginData, UpdateRoomSettingsOptions } from './client-types.js';
@@ -214,6 +223,16 @@ export class Client {
   /** Read group counters (all when `keyList` is empty); guests may read. */
   getGroupCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
     return this.rooms.getCounters(options);
+  }
+
+  /**
+   * Change a room's profile: `name`, `introduction`, `notification`, `avatar`,
+   * `muteAllMembers`, `groupCustomField` (an empty value deletes the key). Owner and admins
+   * only (others get 10007); every member gets a group-profile-updated tip
+   * (`GRP_TIP_GRP_PROFILE_UPDATED`) whose `newGroupProfile` holds what changed.
+   */
+  updateGroupProfile(options: UpdateGroupProfileRequest): Promise<IMResponse<{ group: GroupInfo }>> {
+    return this.rooms.updateProfile(options);
   }
 
   /**

@@ -2,7 +2,7 @@
  * Room calls of the instance: create, join, quit, dismiss, room profile, online count,
  * settings and counters. Guests may join, quit and read; changes need a login.
  */
-import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type RoomSettings } from '@stadium/protocol';
+import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type RoomSettings, type UpdateGroupProfileRequest } from '@stadium/protocol';
 import type { CreateGroupOptions, IMResponse, UpdateRoomSettingsOptions } from './client-types.js';
 import type { NetState, Requester } from './connection.js';
 import { GroupCounters, type CounterChange, type CounterTotals } from './counters.js';
@@ -114,6 +114,14 @@ export class Rooms {
   async getCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
     this.deps.session.requireAlive();
     return ok(await this.counters.get(options));
+  }
+
+  /** Change a room's profile (owner and admins); members get a group-profile-updated tip. */
+  async updateProfile(options: UpdateGroupProfileRequest): Promise<IMResponse<{ group: GroupInfo }>> {
+    this.deps.session.requireReady();
+    const groupID = options?.groupID;
+    if (typeof groupID !== 'string' || groupID === '') throw new StadiumError('INVALID_GROUP_ID', 'updateGroupProfile needs a groupID');
+    return ok(await this.deps.request('group.update', { ...options }));
   }
 
   /** Replace every attribute of a room (joined, logged-in members). */
