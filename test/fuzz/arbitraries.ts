@@ -249,6 +249,38 @@ function fieldsOf(cmd: CommandName, ctx: FuzzContext): Record<string, fc.Arbitra
         key: counterKey,
         value: counterValue,
       };
+    case 'group.attributes': {
+      const attrKey = fc.oneof(
+        { arbitrary: fc.constantFrom('stage', 'speaker', ...PROTOTYPE_KEYS), weight: 4 },
+        { arbitrary: fc.constantFrom('k'.repeat(32), 'k'.repeat(33), '名'.repeat(11), ''), weight: 1 },
+      );
+      return {
+        groupID,
+        op: fc.oneof({ arbitrary: fc.constantFrom('get', 'init', 'set', 'delete'), weight: 5 }, { arbitrary: fc.constantFrom('SET', 'clear'), weight: 1 }),
+        keys: list(attrKey, 18),
+        attributes: list(fc.tuple(attrKey, shortString(4096)), 18).map(own),
+        version: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 20 }), weight: 4 }, { arbitrary: fc.constantFrom(-1, 0.5, 2 ** 53), weight: 1 }),
+      };
+    }
+    case 'group.update': {
+      const groupField = nearly({
+        key: fc.oneof(
+          { arbitrary: fc.constantFrom('topic', 'level', ...PROTOTYPE_KEYS), weight: 4 },
+          { arbitrary: fc.constantFrom('k'.repeat(16), 'k'.repeat(17), ''), weight: 1 },
+        ),
+        value: shortString(4000),
+      });
+      return {
+        groupID,
+        name: shortString(30),
+        introduction: shortString(240),
+        notification: shortString(300),
+        avatar: shortString(100),
+        muteAllMembers: fc.oneof({ arbitrary: fc.boolean(), weight: 4 }, { arbitrary: fc.constantFrom('On', 1, null), weight: 1 }),
+        joinOption: fc.constantFrom('FreeAccess', 'NeedPermission', ''),
+        groupCustomField: list(groupField, 18),
+      };
+    }
     case 'group.role':
       return { groupID, userID, role: fc.oneof({ arbitrary: fc.constantFrom('Admin', 'Member'), weight: 4 }, { arbitrary: fc.constantFrom('Owner', 'admin', ''), weight: 1 }) };
     case 'group.mute':

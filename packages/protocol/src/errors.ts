@@ -421,6 +421,41 @@ export const ERRORS = {
     http: 400,
     message: 'Counter keys are 1–128 bytes and values are integers within ±2^53; check the key and value.',
   },
+  ATTRIBUTE_KEY_TOO_LONG: {
+    code: 10045,
+    http: 400,
+    message: 'A group attribute key is empty or longer than 32 bytes (UTF-8); use a shorter key.',
+  },
+  ATTRIBUTE_VALUE_TOO_LONG: {
+    code: 10046,
+    http: 400,
+    message: 'A group attribute value is longer than 4,096 bytes (UTF-8); shorten it.',
+  },
+  ATTRIBUTE_KEY_LIMIT: {
+    code: 10047,
+    http: 409,
+    message: 'A group has at most 16 attributes; delete one or reuse a key.',
+  },
+  ATTRIBUTES_TOO_LARGE: {
+    code: 10048,
+    http: 413,
+    message: "A group's attributes (keys and values, UTF-8) would pass 16,384 bytes in all; delete some or shorten the values.",
+  },
+  ATTRIBUTES_RATE_LIMITED: {
+    code: 10049,
+    http: 429,
+    message: "The group's attributes were written 5 times in the last second; wait a second and retry.",
+  },
+  ATTRIBUTE_NOT_FOUND: {
+    code: 10050,
+    http: 404,
+    message: 'A key to delete is not among the group attributes; read them (getGroupAttributes) and delete only existing keys.',
+  },
+  ATTRIBUTES_CONFLICT: {
+    code: 10056,
+    http: 409,
+    message: 'Someone else changed the group attributes since this client last read them; read them again (getGroupAttributes) and retry.',
+  },
   // ── Messages ─────────────────────────────────────────────────────────────
   MESSAGE_TOO_LONG: {
     code: 80002,

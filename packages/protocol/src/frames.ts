@@ -89,6 +89,19 @@ export interface CreateGroupRequest {
   settings?: Partial<RoomSettings>;
 }
 
+/** Request of `group.update` (the compatible SDK's `updateGroupProfile` options). */
+export interface UpdateGroupProfileRequest {
+  groupID: string;
+  name?: string;
+  introduction?: string;
+  notification?: string;
+  avatar?: string;
+  muteAllMembers?: boolean;
+  /** Live rooms are always `FreeAccess`; any other value is refused. */
+  joinOption?: string;
+  groupCustomField?: Array<{ key: string; value: string }>;
+}
+
 /** Result of `login`. */
 export interface LoginResult {
   userID: string;
@@ -129,6 +142,23 @@ export type CountersRequest = { groupID: string } & (
   | { op: 'delete'; keys?: string[] }
 );
 
+/**
+ * Request of `group.attributes`: read or write a room's attributes (compatible `GroupAttr`).
+ * `init` replaces every attribute, `set` adds or changes the given ones, `delete` removes the
+ * given keys (all when `keys` is absent or empty). A write may carry `version`, the attribute
+ * version the client last saw: when the room's is newer the write is refused with
+ * ATTRIBUTES_CONFLICT (10056) and changes nothing.
+ */
+export type AttributesRequest = { groupID: string } & (
+  { op: 'get'; keys?: string[] } | { op: 'init' | 'set'; attributes: Record<string, string>; version?: number } | { op: 'delete'; keys?: string[]; version?: number }
+);
+
+/** Result of `group.attributes`: the room's attributes after the operation (only the asked keys for `get` with `keys`) and their version. */
+export interface AttributesResult {
+  attributes: Record<string, string>;
+  version: number;
+}
+
 /** A room member as the moderation commands answer (the compatible SDK's `GroupMember`, the fields a live room has). */
 export interface GroupMemberInfo {
   userID: string;
@@ -151,10 +181,17 @@ export interface Commands {
   'group.online': { req: { groupID: string }; res: { memberCount: number } };
   'group.settings': { req: { groupID: string } & Partial<RoomSettings>; res: { settings: RoomSettings } };
   'group.counters': { req: CountersRequest; res: { counters: Record<string, number> } };
+  /** Read (any joined member, guests too) or write (joined logged-in members) a room's attributes; members get an `attrs` frame after each write. */
+  'group.attributes': { req: AttributesRequest; res: AttributesResult };
   /**
    * `sampled: true` (and `seq: 0`) when the room accepted the message but its downstream cap
    * kept it from being broadcast (only in big rooms with a cap; High is never sampled away).
    */
+  /**
+   * Change a room's profile (owner, admins, app admin): members get a group-profile-updated tip
+   * with `newGroupProfile`. `groupCustomField` entries with an empty value delete the key.
+   */
+  'group.update': { req: UpdateGroupProfileRequest; res: { group: GroupInfo } };
   /** Set (`Admin`) or unset (`Member`) a room admin: the owner (or the app admin) only. */
   'group.role': { req: { groupID: string; userID: string; role: 'Admin' | 'Member' }; res: { group: GroupInfo; member: GroupMemberInfo } };
   /** Mute a member for `muteTime` seconds (0 unmutes, 4294967295 for ever): owner and admins. */
@@ -182,6 +219,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.online',
   'group.settings',
   'group.counters',
+  'group.attributes',
+  'group.update',
   'group.role',
   'group.mute',
   'group.ban',
@@ -268,6 +307,17 @@ export interface CountersFrame {
   c: Record<string, number>;
 }
 
+/** Server → client: every attribute of a room and their version, after a write. */
+export interface AttributesFrame {
+  t: 'attrs';
+  /** groupID. */
+  g: string;
+  /** Every attribute of the room. */
+  a: Record<string, string>;
+  /** The attribute version. */
+  v: number;
+}
+
 /**
  * Server → client: a one-to-one message for this connection's user (REST `openim/sendmsg`), or,
  * with the sender's other connections, the sender's own copy. Online only: a connection that is
@@ -306,4 +356,4 @@ export interface KickFrame {
 }
 
 /** Any frame a server sends. */
-export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | C2CFrame | CountersFrame | PongFrame | ErrorFrame | KickFrame;
+export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | C2CFrame | CountersFrame | AttributesFrame | PongFrame | ErrorFrame | KickFrame;

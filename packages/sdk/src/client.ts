@@ -8,13 +8,23 @@
  * {@link RoomResume} (rejoin after a reconnect), {@link MessageSender} (create, send,
  * revoke), {@link UserProfiles} and {@link PushDispatcher} (pushed frames → events).
  */
-import { CLOSE_CODES, TIM_EVENT, type GroupInfo, type GroupMemberInfo, type Profile, type ProfileUpdate, type RoomSettings } from '@stadium/protocol';
+import {
+  CLOSE_CODES,
+  TIM_EVENT,
+  type GroupInfo,
+  type GroupMemberInfo,
+  type Profile,
+  type ProfileUpdate,
+  type RoomSettings,
+  type UpdateGroupProfileRequest,
+} from '@stadium/protocol';
 import { defaultWebSocket } from '#websocket';
 import { resolveClientEnvironment, type ClientEnvironment } from './client-environment.js';
 import type { CreateGroupOptions, IMResponse, LoginData, UpdateRoomSettingsOptions } from './client-types.js';
 import { Connection, type Requester } from './connection.js';
 import { connectionUrl } from './connection-url.js';
 import { CounterTotals, type CounterChange } from './counters.js';
+import { GroupAttributes } from './group-attributes.js';
 import { Emitter, type TimEventHandler } from './emitter.js';
 import { ok } from './im-response.js';
 import { JoinedGroups } from './joined-groups.js';
@@ -83,10 +93,11 @@ export class Client {
     const joined = this.joined;
     const sentIds = new RecentIds();
     const counterTotals = new CounterTotals();
+    const attributes = new GroupAttributes((body) => request('group.attributes', body));
     const session = (this.session = new Session({ request, closeConnection: () => this.connection.close(), joined, emitter, logger }));
-    this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals });
+    this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals, attributes });
     const hold = new MessageHold();
-    const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, emitter, logger, hold }));
+    const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, attributes, emitter, logger, hold }));
     this.resume = new RoomResume({
       joined,
       hold,
@@ -212,6 +223,40 @@ export class Client {
   /** Read group counters (all when `keyList` is empty); guests may read. */
   getGroupCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
     return this.rooms.getCounters(options);
+  }
+
+  /**
+   * Change a room's profile: `name`, `introduction`, `notification`, `avatar`,
+   * `muteAllMembers`, `groupCustomField` (an empty value deletes the key). Owner and admins
+   * only (others get 10007); every member gets a group-profile-updated tip
+   * (`GRP_TIP_GRP_PROFILE_UPDATED`) whose `newGroupProfile` holds what changed.
+   */
+  updateGroupProfile(options: UpdateGroupProfileRequest): Promise<IMResponse<{ group: GroupInfo }>> {
+    return this.rooms.updateProfile(options);
+  }
+
+  /**
+   * Replace every attribute of a live room (joined, logged-in members): at most 16 keys, key
+   * ≤ 32 bytes, value ≤ 4 KB, 16 KB in all. Members get GROUP_ATTRIBUTES_UPDATED. A write made
+   * after someone else's that this client has not seen fails with 10056: read and retry.
+   */
+  initGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    return this.rooms.initAttributes(options);
+  }
+
+  /** Add or change some attributes of a live room (as initGroupAttributes; other keys stay). */
+  setGroupAttributes(options: { groupID: string; groupAttributes: Record<string, string> }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    return this.rooms.setAttributes(options);
+  }
+
+  /** Delete attributes of a live room (all when `keyList` is empty); a key the room lacks fails with 10050. */
+  deleteGroupAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ keyList: string[] }>> {
+    return this.rooms.deleteAttributes(options);
+  }
+
+  /** Read attributes of a joined live room (all when `keyList` is empty). */
+  getGroupAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    return this.rooms.getAttributes(options);
   }
 
   /**

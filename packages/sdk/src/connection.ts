@@ -22,6 +22,7 @@ import {
   type KickFrame,
   type C2CFrame,
   type CountersFrame,
+  type AttributesFrame,
   type MessagesFrame,
   type ServerFrame,
 } from '@stadium/protocol';
@@ -37,7 +38,7 @@ export type NetState = 'disconnected' | 'connecting' | 'connected';
 export type Requester = <C extends CommandName>(cmd: C, body: Commands[C]['req']) => Promise<Commands[C]['res']>;
 
 /** Pushed frames the connection hands to its owner. */
-export type PushFrame = MessagesFrame | C2CFrame | CountersFrame | ErrorFrame | KickFrame;
+export type PushFrame = MessagesFrame | C2CFrame | CountersFrame | AttributesFrame | ErrorFrame | KickFrame;
 
 /** What the connection tells its owner. */
 export interface ConnectionHandlers {
@@ -265,6 +266,7 @@ export class Connection {
       case 'msgs':
       case 'c2c':
       case 'counters':
+      case 'attrs':
       case 'err':
         this.handlers.push(frame);
         return;

@@ -1,10 +1,11 @@
 /**
- * Turns the frames the server pushes (`msgs`, `c2c`, `counters`, `err`, `kick`) into the instance's
+ * Turns the frames the server pushes (`msgs`, `c2c`, `counters`, `attrs`, `err`, `kick`) into the instance's
  * events and state changes.
  */
 import { TIM_EVENT, type MessagesFrame } from '@stadium/protocol';
 import type { PushFrame } from './connection.js';
 import type { CounterTotals } from './counters.js';
+import type { GroupAttributes } from './group-attributes.js';
 import type { Emitter } from './emitter.js';
 import { receiveMessages } from './inbox.js';
 import { messageFromC2C } from './message.js';
@@ -20,6 +21,7 @@ export interface PushDispatcherDeps {
   joined: JoinedGroups;
   sentIds: RecentIds;
   counterTotals: CounterTotals;
+  attributes: GroupAttributes;
   emitter: Emitter;
   logger: Logger;
   /** Keeps `msgs` frames of rooms being rejoined until the rejoin's answer was applied. */
@@ -48,6 +50,12 @@ export class PushDispatcher {
         if (!this.deps.joined.has(frame.g)) return;
         for (const data of this.deps.counterTotals.changes(frame.g, frame.c)) emitter.emit(TIM_EVENT.GROUP_COUNTER_UPDATED, data);
         return;
+      case 'attrs': {
+        if (!this.deps.joined.has(frame.g)) return;
+        const data = this.deps.attributes.pushed(frame);
+        if (data) emitter.emit(TIM_EVENT.GROUP_ATTRIBUTES_UPDATED, data);
+        return;
+      }
       case 'err':
         logger.warn(`server error ${frame.code} ${frame.name}: ${frame.message}`);
         emitter.emit(TIM_EVENT.ERROR, { code: frame.code, message: frame.message });
@@ -78,6 +86,7 @@ export class PushDispatcher {
     if (!leave) return;
     joined.remove(groupID);
     this.deps.counterTotals.forget(groupID);
+    this.deps.attributes.forget(groupID);
   }
 }
 

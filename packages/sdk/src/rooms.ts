@@ -2,10 +2,11 @@
  * Room calls of the instance: create, join, quit, dismiss, room profile, online count,
  * settings and counters. Guests may join, quit and read; changes need a login.
  */
-import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type RoomSettings } from '@stadium/protocol';
+import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type RoomSettings, type UpdateGroupProfileRequest } from '@stadium/protocol';
 import type { CreateGroupOptions, IMResponse, UpdateRoomSettingsOptions } from './client-types.js';
 import type { NetState, Requester } from './connection.js';
 import { GroupCounters, type CounterChange, type CounterTotals } from './counters.js';
+import type { GroupAttributes } from './group-attributes.js';
 import { ok } from './im-response.js';
 import type { JoinedGroups } from './joined-groups.js';
 import type { Session } from './session.js';
@@ -18,6 +19,7 @@ export interface RoomsDeps {
   session: Session;
   joined: JoinedGroups;
   counterTotals: CounterTotals;
+  attributes: GroupAttributes;
 }
 
 /** The room calls. */
@@ -66,6 +68,7 @@ export class Rooms {
     const result = await this.deps.request('group.quit', { groupID });
     joined.remove(groupID);
     this.deps.counterTotals.forget(groupID);
+    this.deps.attributes.forget(groupID);
     return ok({ groupID: result.groupID ?? groupID });
   }
 
@@ -111,6 +114,38 @@ export class Rooms {
   async getCounters(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupID: string; counters: Record<string, number> }>> {
     this.deps.session.requireAlive();
     return ok(await this.counters.get(options));
+  }
+
+  /** Change a room's profile (owner and admins); members get a group-profile-updated tip. */
+  async updateProfile(options: UpdateGroupProfileRequest): Promise<IMResponse<{ group: GroupInfo }>> {
+    this.deps.session.requireReady();
+    const groupID = options?.groupID;
+    if (typeof groupID !== 'string' || groupID === '') throw new StadiumError('INVALID_GROUP_ID', 'updateGroupProfile needs a groupID');
+    return ok(await this.deps.request('group.update', { ...options }));
+  }
+
+  /** Replace every attribute of a room (joined, logged-in members). */
+  async initAttributes(options: { groupID: string; groupAttributes: Record<string, string> }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    this.deps.session.requireReady();
+    return ok(await this.deps.attributes.init(options));
+  }
+
+  /** Add or change some attributes of a room (joined, logged-in members). */
+  async setAttributes(options: { groupID: string; groupAttributes: Record<string, string> }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    this.deps.session.requireReady();
+    return ok(await this.deps.attributes.set(options));
+  }
+
+  /** Delete some attributes of a room (all when `keyList` is empty). */
+  async deleteAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ keyList: string[] }>> {
+    this.deps.session.requireReady();
+    return ok(await this.deps.attributes.delete(options));
+  }
+
+  /** Read a room's attributes (all when `keyList` is empty); joined members, guests too. */
+  async getAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
+    this.deps.session.requireAlive();
+    return ok(await this.deps.attributes.get(options));
   }
 
   /** Set (`TIM.TYPES.GRP_MBR_ROLE_ADMIN`) or unset (`GRP_MBR_ROLE_MEMBER`) a room admin: the owner only. */

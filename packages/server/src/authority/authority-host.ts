@@ -161,6 +161,8 @@ export class AuthorityHost {
         return h.info(room, request.body);
       case 'counters':
         return h.counters(room, request.body);
+      case 'attributes':
+        return h.attributes(room, request.body);
       case 'settings':
         return h.settings(room, request.body);
       case 'dismiss':

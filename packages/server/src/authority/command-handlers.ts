@@ -17,6 +17,7 @@ import type { Admitted, AuthorityCommandName, AuthorityCommands, CallbackControl
 import { encodeMessage } from '../wire/batch-entry.js';
 import type { Admission, AdmissionContext } from './admission.js';
 import type { AuthorityObserver, SendOutcome } from './authority-observer.js';
+import { createAttributeHandler } from './attribute-handlers.js';
 import { createModerationHandlers } from './moderation-handlers.js';
 import type { RoomAuthority } from './room-authority.js';
 
@@ -150,6 +151,8 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       if (room.counters.changed) deps.schedulePush(room);
       return { counters };
     },
+
+    attributes: createAttributeHandler({ store, bus, clock }),
 
     async settings(room, { actor, settings: patch }) {
       authorize('room.settings', room.roleOf(actor), room.groupId);

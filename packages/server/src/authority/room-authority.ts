@@ -34,6 +34,13 @@ export class RoomAuthority {
   readonly #counts = new Map<string, number>();
   #total = 0;
   closed = false;
+  /** When the room's last attribute writes were accepted (ms), oldest first; at most ATTRIBUTE_WRITES_PER_SEC. */
+  readonly attributeWrites: number[] = [];
+  /** The room's attributes and their version (the authority's own copy; `record` may hold an older one). */
+  attributes: Record<string, string>;
+  attributesVersion: number;
+  /** The attribute write in progress (writes run one at a time). */
+  attributeChain: Promise<unknown> = Promise.resolve();
   /** Pending push of changed counters. */
   counterTimer: TimerHandle | null = null;
   /** End (exclusive) of the sequence numbers reserved in the store. */
@@ -52,6 +59,8 @@ export class RoomAuthority {
     this.record = record;
     this.sequencer = sequencer;
     this.counters = new RoomCounters(record.counters);
+    this.attributes = record.attributes;
+    this.attributesVersion = record.attributesVersion;
     this.moderation = moderation;
     this.reservedEnd = reservedEnd;
     this.idleSince = now;

@@ -22,6 +22,8 @@ export type BusMessage =
   | { kind: 'batch'; sdkAppId: number; groupId: string; entries: readonly BatchEntry[] }
   /** Every counter of a room, as totals. */
   | { kind: 'counters'; sdkAppId: number; groupId: string; counters: Record<string, number> }
+  /** Every attribute of a room and their version, after a write. */
+  | { kind: 'attributes'; sdkAppId: number; groupId: string; attributes: Record<string, string>; version: number }
   | { kind: 'room-updated'; sdkAppId: number; groupId: string; record: GroupRecord }
   | { kind: 'room-closed'; sdkAppId: number; groupId: string }
   /** Messages of a room for some of its members only (seq 0: outside the room's numbering). */

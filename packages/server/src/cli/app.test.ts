@@ -177,6 +177,8 @@ describe('stadium app', () => {
       settings: {},
       firstSeq: 1,
       counters: {},
+      attributes: {},
+      attributesVersion: 0,
     });
     await store.close();
 

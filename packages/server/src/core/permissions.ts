@@ -27,6 +27,8 @@ export type Operation =
   | 'room.list'
   | 'counters.read'
   | 'counters.write'
+  | 'attributes.read'
+  | 'attributes.write'
   | 'message.send'
   | 'message.sendWhileMutedAll'
   | 'message.skipSlowMode'
@@ -69,6 +71,8 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'room.list': { roles: ['appAdmin'], summary: 'list every room of the app' },
   'counters.read': { roles: EVERYONE, summary: "read a room's counters" },
   'counters.write': { roles: USERS, joined: true, summary: "set, increase or decrease a room's counters" },
+  'attributes.read': { roles: EVERYONE, joined: true, summary: "read a room's attributes" },
+  'attributes.write': { roles: USERS, joined: true, summary: "initialise, set or delete a room's attributes" },
   'message.send': { roles: USERS, joined: true, summary: 'send a message to a room' },
   'message.sendWhileMutedAll': { roles: MODERATORS, joined: true, summary: 'send while the room is muted for all' },
   'message.skipSlowMode': { roles: MODERATORS, joined: true, summary: "send without waiting for the room's slow-mode interval" },

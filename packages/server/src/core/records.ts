@@ -76,6 +76,10 @@ export interface GroupRecord {
   firstSeq: number;
   /** Group counters (likes, viewers, …), as last stored by the room's authority. */
   counters: Record<string, number>;
+  /** Group attributes (compatible `GroupAttr`; bounds in authority/room-attributes.ts). */
+  attributes: Record<string, string>;
+  /** Version of the attribute set: +1 on every write; a write naming an older version is refused (ATTRIBUTES_CONFLICT). */
+  attributesVersion: number;
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { BatchEntry } from '../wire/batch-entry.js';
 import type { Recipient } from './recipient.js';
-import { buildCountersFrame, buildMessagesFrame } from './ws-frames.js';
+import { buildAttributesFrame, buildCountersFrame, buildMessagesFrame } from './ws-frames.js';
 
 const NO_ENTRIES: readonly BatchEntry[] = Object.freeze([]);
 
@@ -78,6 +78,13 @@ export class RoomFanout {
         const { groupId } = message;
         const wsFrame = buildCountersFrame(groupId, message.counters);
         for (const member of this.#members) member.deliver(groupId, wsFrame, NO_ENTRIES);
+        this.#metrics.frames.inc(this.#members.size);
+        return;
+      }
+      case 'attributes': {
+        // Every attribute of the room, after a write (at most 5 a second per room).
+        const wsFrame = buildAttributesFrame(message.groupId, message.attributes, message.version);
+        for (const member of this.#members) member.deliver(message.groupId, wsFrame, NO_ENTRIES);
         this.#metrics.frames.inc(this.#members.size);
         return;
       }

@@ -27,6 +27,12 @@ export function buildCountersFrame(groupId: string, counters: Record<string, num
   return wsTextFrame(JSON.stringify({ t: 'counters', g: groupId, c: counters }));
 }
 
+/** Build the WebSocket frame of an `attrs` frame. */
+export function buildAttributesFrame(groupId: string, attributes: Record<string, string>, version: number): Buffer {
+  encodeStats.framesBuilt++;
+  return wsTextFrame(JSON.stringify({ t: 'attrs', g: groupId, a: attributes, v: version }));
+}
+
 /** Frame `text` as one unmasked WebSocket text frame (server → client). */
 export function wsTextFrame(text: string): Buffer {
   const parts = Sender.frame(Buffer.from(text), { fin: true, opcode: 1, mask: false, readOnly: false, rsv1: false });

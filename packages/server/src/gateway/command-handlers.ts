@@ -10,6 +10,7 @@ import { verifyUserSig } from '../auth/user-sig.js';
 import type { Clock } from '../clock/clock.js';
 import type { Actor } from '../core/actor.js';
 import { describe } from '../core/describe.js';
+import { parseProfileUpdate } from '../groups/room-profile-input.js';
 import type { GroupService } from '../groups/group-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { MessageService } from '../messages/message-service.js';
@@ -106,6 +107,8 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     'group.online': (conn, body) => groups.onlineCount(actorOf(conn), body.groupID),
     'group.settings': (conn, body) => groups.updateSettings(actorOf(conn), body),
     'group.counters': (conn, body) => groups.counters(actorOf(conn), body, conn),
+    'group.attributes': (conn, body) => groups.attributes(actorOf(conn), body, conn),
+    'group.update': async (conn, body) => groups.updateProfile(actorOf(conn), body.groupID, parseProfileUpdate(body)),
     'group.role': (conn, body) => groups.setMemberRole(actorOf(conn), body),
     'group.mute': async (conn, body) => {
       const { group, members } = await groups.mute(actorOf(conn), body.groupID, [body.userID], body.muteTime);

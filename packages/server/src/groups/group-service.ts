@@ -6,7 +6,7 @@
  * room's authority; this side validates input, keeps local membership and reports counts.
  */
 import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, isValidUserId, utf8Length } from '@stadium/protocol';
-import type { CreateGroupRequest, GroupInfo, GroupMemberInfo, JoinResult, RoomSettings } from '@stadium/protocol';
+import type { AttributesResult, CreateGroupRequest, GroupInfo, GroupMemberInfo, JoinResult, RoomSettings } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { stampOf, type Actor } from '../core/actor.js';
@@ -16,6 +16,7 @@ import type { AppRecord, GroupRecord } from '../core/records.js';
 import type { Store } from '../storage/store.js';
 import type { ModeratedMember, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { parseCountersRequest } from '../core/room-counters.js';
+import { parseAttributesRequest } from '../core/room-attributes.js';
 import { newAutoGroupId } from './group-id.js';
 import { toGroupInfo } from './group-info.js';
 import type { MemberHandle } from './member.js';
@@ -132,6 +133,8 @@ export class GroupService {
       settings: req.settings === undefined ? {} : validateRoomSettings(req.settings),
       firstSeq: 1,
       counters: {},
+      attributes: {},
+      attributesVersion: 0,
     };
     const { store } = this.#d;
     const windowKey = `${record.sdkAppId}:${ownerId}`;
@@ -265,6 +268,14 @@ export class GroupService {
     const joined = member === undefined || member.joined(room.groupId) === room;
     const request = parseCountersRequest({ ...body, groupID: room.groupId });
     return this.#d.router.call(room, 'counters', { actor: stampOf(actor), joined, request });
+  }
+
+  /** Read or write a room's attributes; `member` is the caller's connection when it came over WebSocket. */
+  async attributes(actor: Actor, body: Record<string, unknown>, member?: MemberHandle): Promise<AttributesResult> {
+    const room = await this.room(actor.app, body.groupID);
+    const joined = member === undefined || member.joined(room.groupId) === room;
+    const request = parseAttributesRequest({ ...body, groupID: room.groupId });
+    return this.#d.router.call(room, 'attributes', { actor: stampOf(actor), joined, request });
   }
 
   /**

@@ -52,6 +52,9 @@ export interface GroupsTable {
   first_seq: number;
   /** JSON of Record<string, number> (group counters). */
   counters: string;
+  /** JSON of Record<string, string> (group attributes). */
+  attributes: string;
+  attributes_version: number;
 }
 
 /** Row of `group_seqs`: a group ID's sequence high-water mark, kept after the group is deleted. */
@@ -198,6 +201,18 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .addColumn('updated_at', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('word_lists_pk', ['sdk_app_id', 'name'])
         .modifyEnd(sql`without rowid`)
+        .execute();
+    },
+  },
+  '0008_group_attributes': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('groups')
+        .addColumn('attributes', 'text', (c) => c.notNull().defaultTo('{}'))
+        .execute();
+      await db.schema
+        .alterTable('groups')
+        .addColumn('attributes_version', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
     },
   },

@@ -312,6 +312,8 @@ function fromGroup(group: GroupRecord): GroupsTable {
     next_seq: 0,
     first_seq: group.firstSeq,
     counters: JSON.stringify(group.counters),
+    attributes: JSON.stringify(group.attributes),
+    attributes_version: group.attributesVersion,
   };
 }
 
@@ -332,6 +334,8 @@ function toGroup(row: Selectable<GroupsTable>): GroupRecord {
     settings: JSON.parse(row.settings) as GroupRecord['settings'],
     firstSeq: row.first_seq,
     counters: JSON.parse(row.counters) as GroupRecord['counters'],
+    attributes: JSON.parse(row.attributes) as GroupRecord['attributes'],
+    attributesVersion: row.attributes_version,
   };
 }
 
@@ -350,6 +354,8 @@ const GROUP_PATCH_COLUMNS: { [K in keyof Required<GroupPatch>]: (value: NonNulla
   customFields: (v) => ({ custom_fields: JSON.stringify(v) }),
   settings: (v) => ({ settings: JSON.stringify(v) }),
   counters: (v) => ({ counters: JSON.stringify(v) }),
+  attributes: (v) => ({ attributes: JSON.stringify(v) }),
+  attributesVersion: (v) => ({ attributes_version: v }),
 };
 
 function groupPatchColumns(patch: GroupPatch): Partial<GroupsTable> {

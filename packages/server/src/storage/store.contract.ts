@@ -60,6 +60,8 @@ export function sampleGroup(sdkAppId: number, groupId: string, overrides: Partia
     settings: { rateLimitPerSec: 80 },
     firstSeq: 1,
     counters: { likes: 12 },
+    attributes: { stage: 'intro' },
+    attributesVersion: 3,
     ...overrides,
   };
 }
@@ -286,6 +288,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.createGroup(sampleGroup(b.sdkAppId, 'room', { name: 'in b' }))).toBe(true);
         expect((await store.getGroup(a.sdkAppId, 'room'))?.name).toBe('in a');
         expect((await store.getGroup(b.sdkAppId, 'room'))?.name).toBe('in b');
+      });
+
+      it('updateGroup replaces the attributes and their version together; other patches keep them', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+        const attributes = { stage: 'q&a', 舞台: '问答'.repeat(10), empty: '' };
+        const patched = await store.updateGroup(app.sdkAppId, 'room', { attributes, attributesVersion: 4 });
+        expect(patched).toMatchObject({ attributes, attributesVersion: 4 });
+        await store.updateGroup(app.sdkAppId, 'room', { name: 'renamed' });
+        expect(await store.getGroup(app.sdkAppId, 'room')).toMatchObject({ name: 'renamed', attributes, attributesVersion: 4 });
+        await store.updateGroup(app.sdkAppId, 'room', { attributes: {}, attributesVersion: 5 });
+        expect(await store.getGroup(app.sdkAppId, 'room')).toMatchObject({ attributes: {}, attributesVersion: 5 });
       });
 
       it('updateGroup patches settings, custom fields and the other fields', async () => {

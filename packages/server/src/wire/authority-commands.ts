@@ -4,7 +4,7 @@
  * Every request names its room; the authority answers with the result or refuses with a
  * registry error, which reaches the caller as the same StadiumError.
  */
-import type { CountersRequest, RoomSettings, WireMessage } from '@stadium/protocol';
+import type { AttributesRequest, AttributesResult, CountersRequest, RoomSettings, WireMessage } from '@stadium/protocol';
 import type { ActorStamp } from '../core/actor.js';
 import type { GroupRecord } from '../core/records.js';
 import type { BatchEntry } from './batch-entry.js';
@@ -77,6 +77,8 @@ export interface AuthorityCommands {
   /** The room's live state and its current record. */
   info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings } };
   counters: { req: { actor: ActorStamp; joined: boolean; request: CountersRequest }; res: { counters: Record<string, number> } };
+  /** Read or write the room's attributes (see core/room-attributes.ts); after a write every member gets them (bus `attributes`). */
+  attributes: { req: { actor: ActorStamp; joined: boolean; request: AttributesRequest }; res: AttributesResult };
   settings: { req: { actor: ActorStamp; settings: Partial<RoomSettings> }; res: { settings: RoomSettings } };
   dismiss: { req: { actor: ActorStamp }; res: Record<string, never> };
   /** Change the room's profile (name, introduction, notification, face URL, mute-all, custom fields); members get a tip. */
@@ -139,6 +141,7 @@ export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = [
   'members',
   'info',
   'counters',
+  'attributes',
   'settings',
   'dismiss',
   'profile',

@@ -350,6 +350,61 @@ export const deleteGroupCounter = defineCommand({
   },
 });
 
+const AttrList = Type.Array(
+  // Loose schema bounds: the exact byte and count limits answer with their compatible codes (10045–10048).
+  Type.Object({ key: Type.String({ maxLength: 128, description: '1–32 bytes (UTF-8)' }), value: Type.String({ maxLength: 16_384, description: 'At most 4,096 bytes (UTF-8)' }) }),
+  { maxItems: 64, description: 'At most 16 attributes in the room' },
+);
+const toAttrs = (list: ReadonlyArray<{ key: string; value: string }>): Record<string, string> => Object.fromEntries(list.map((a) => [a.key, a.value]));
+
+/** `get_group_attr` (under its own service name, as in the compatible API). */
+export const getGroupAttr = defineCommand({
+  path: 'group_open_attr_http_svc/get_group_attr',
+  summary: "A room's attributes.",
+  body: Type.Object({ GroupId }),
+  response: Type.Object({ GroupAttrAry: Type.Array(Type.Object({ key: Type.String(), value: Type.String() })) }),
+  async handle({ actor, deps }, body) {
+    const { attributes } = await deps.groups.attributes(actor, { groupID: body.GroupId, op: 'get' });
+    return { GroupAttrAry: Object.entries(attributes).map(([key, value]) => ({ key, value })) };
+  },
+});
+
+/** `modify_group_attr`. */
+export const modifyGroupAttr = defineCommand({
+  path: 'group_open_http_svc/modify_group_attr',
+  summary: "Add or change some of a room's attributes; members get every attribute in an attrs push.",
+  body: Type.Object({ GroupId, GroupAttr: AttrList }),
+  response: Type.Object({}),
+  async handle({ actor, deps }, body) {
+    await deps.groups.attributes(actor, { groupID: body.GroupId, op: 'set', attributes: toAttrs(body.GroupAttr) });
+    return {};
+  },
+});
+
+/** `set_group_attr`. */
+export const setGroupAttr = defineCommand({
+  path: 'group_open_http_svc/set_group_attr',
+  summary: 'Replace every attribute of a room; members get every attribute in an attrs push.',
+  body: Type.Object({ GroupId, GroupAttr: AttrList }),
+  response: Type.Object({}),
+  async handle({ actor, deps }, body) {
+    await deps.groups.attributes(actor, { groupID: body.GroupId, op: 'init', attributes: toAttrs(body.GroupAttr) });
+    return {};
+  },
+});
+
+/** `clear_group_attr`. */
+export const clearGroupAttr = defineCommand({
+  path: 'group_open_http_svc/clear_group_attr',
+  summary: 'Delete every attribute of a room; members get the empty set in an attrs push.',
+  body: Type.Object({ GroupId }),
+  response: Type.Object({}),
+  async handle({ actor, deps }, body) {
+    await deps.groups.attributes(actor, { groupID: body.GroupId, op: 'delete' });
+    return {};
+  },
+});
+
 /** The group commands, in docs/rest-api.md order. */
 export const GROUP_COMMANDS: readonly AnyRestCommand[] = [
   createGroup,
@@ -364,4 +419,8 @@ export const GROUP_COMMANDS: readonly AnyRestCommand[] = [
   getGroupCounter,
   updateGroupCounter,
   deleteGroupCounter,
+  getGroupAttr,
+  modifyGroupAttr,
+  setGroupAttr,
+  clearGroupAttr,
 ];
