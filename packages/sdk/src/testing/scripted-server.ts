@@ -162,6 +162,8 @@ export class ScriptedServer {
       case 'group.role':
       case 'group.mute':
       case 'group.ban':
+      case 'group.attributes':
+      case 'group.update':
       case 'profile.get':
       case 'profile.update':
         return error(10003, 'UNKNOWN_COMMAND', `${frame.cmd} is not scripted (test)`);

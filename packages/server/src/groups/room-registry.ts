@@ -173,6 +173,7 @@ export class RoomRegistry {
       case 'node-reset':
       case 'user-message':
       case 'user-kick':
+      case 'attributes':
       default:
         return;
     }
