@@ -167,7 +167,7 @@ describe('group attributes', () => {
       code(a.setGroupAttributes({ groupID, groupAttributes: { turn: 'alice' } })),
       code(b.setGroupAttributes({ groupID, groupAttributes: { turn: 'bob' } })),
     ]);
-    expect(results.sort()).toEqual([0, 10056]);
+    expect([...results].sort()).toEqual([0, 10056]);
     const winner = results[0] === 0 ? 'alice' : 'bob';
     const loser = winner === 'alice' ? b : a;
     expect((await loser.getGroupAttributes({ groupID })).data.groupAttributes).toEqual({ turn: winner });
