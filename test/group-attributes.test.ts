@@ -9,19 +9,12 @@ import { ERRORS } from '@stadium/protocol';
 import TIM, { type Client } from '@stadium/sdk';
 import { PERMISSIONS, type Operation, type RoomRole } from '../packages/server/src/core/permissions.js';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
-import { nextEvent } from './support/events.js';
+import { nextEvent, loggedInClient } from './support/events.js';
 import { RawClient } from './support/raw-client.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS, startTestStadium, type TestStadium } from './support/stadium.js';
 
-async function user(t: TestStadium, userID: string): Promise<Client> {
-  const c = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
-  c.setLogLevel(4);
-  const ready = nextEvent(c, TIM.EVENT.SDK_READY);
-  await c.login({ userID, userSig: t.sig(userID) });
-  await ready;
-  return c;
-}
+const user = (t: TestStadium, userID: string): Promise<Client> => loggedInClient(t, userID);
 
 async function guest(t: TestStadium): Promise<Client> {
   const c = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });

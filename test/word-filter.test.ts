@@ -8,18 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import TIM, { type Client } from '@stadium/sdk';
 import { createRoom, member, startCallbackFixture, text } from './support/callback-setup.js';
-import { collectMessages, nextEvent, waitForMessage } from './support/events.js';
+import { collectMessages, waitForMessage, loggedInClient } from './support/events.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS, startTestStadium, type TestStadium } from './support/stadium.js';
 
-async function user(t: TestStadium, userID: string): Promise<Client> {
-  const c = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
-  c.setLogLevel(4);
-  const ready = nextEvent(c, TIM.EVENT.SDK_READY);
-  await c.login({ userID, userSig: t.sig(userID) });
-  await ready;
-  return c;
-}
+const user = (t: TestStadium, userID: string): Promise<Client> => loggedInClient(t, userID);
 
 const send = (c: Client, to: string, text: string): Promise<unknown> => c.sendMessage(c.createTextMessage({ to, conversationType: TIM.TYPES.CONV_GROUP, payload: { text } }));
 

@@ -35,3 +35,13 @@ export async function waitForMessage(client: Client, messages: Message[], match:
   const batch = await nextEvent<Message[]>(client, TIM.EVENT.MESSAGE_RECEIVED, (data) => data.some(match));
   return batch.find(match)!;
 }
+
+/** A new SDK instance logged in as `userID`, once SDK_READY has fired. */
+export async function loggedInClient(t: { app: { sdkAppId: number }; url: string; sig(userID: string): string }, userID: string): Promise<Client> {
+  const c = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
+  c.setLogLevel(4);
+  const ready = nextEvent(c, TIM.EVENT.SDK_READY);
+  await c.login({ userID, userSig: t.sig(userID) });
+  await ready;
+  return c;
+}
