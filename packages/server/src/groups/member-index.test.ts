@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CHUNK_SIZE, MemberIndex, type IndexedMember } from './member-index.js';
+import { CHUNK_SIZE, MemberIndex, type IndexedMember, type ListedMember } from './member-index.js';
 
 function member(ordinal: number, userId = `u${ordinal}`): IndexedMember {
-  return { userId, ordinal, nick: `n${ordinal}`, avatar: '', joinTime: ordinal };
+  return { userId, ordinal, joinTime: ordinal, profile: { nick: `n${ordinal}`, avatar: '' } };
 }
 
-function ids(list: readonly IndexedMember[]): number[] {
+function ids(list: readonly ListedMember[]): number[] {
   return list.map((m) => m.ordinal);
 }
 
@@ -26,7 +26,7 @@ describe('MemberIndex', () => {
     for (let i = 1; i <= n; i++) index.add(member(i % 3 === 0 ? i - 1 : i % 3 === 2 ? i + 1 : i));
     for (let i = 5; i <= n; i += 5) expect(index.remove(`u${i}`)).toBe(true);
     const expected = [];
-    for (let i = n; i >= 1; i--) if (i % 5 !== 0 && index.get(`u${i}`)) expected.push(i);
+    for (let i = n; i >= 1; i--) if (i % 5 !== 0 && index.ordinalOf(`u${i}`) !== undefined) expected.push(i);
     const seen: number[] = [];
     let before = Infinity;
     for (;;) {
@@ -43,7 +43,7 @@ describe('MemberIndex', () => {
     const index = new MemberIndex();
     expect(index.add(member(1, 'alice'))).toBe(true);
     expect(index.add(member(2, 'alice'))).toBe(false);
-    expect(ids(index.page(Infinity, 10))).toEqual([1]);
+    expect(index.page(Infinity, 10)).toEqual([{ userId: 'alice', ordinal: 1, joinTime: 1, nick: 'n1', avatar: '' }]);
     expect(index.remove('alice')).toBe(false);
     expect(index.size).toBe(1);
     expect(index.remove('alice')).toBe(true);

@@ -13,15 +13,29 @@
 /** Most entries in one chunk of the index before it splits. */
 export const CHUNK_SIZE = 256;
 
-/** A member as the list shows it. */
+/** Where a member's nick and avatar are read when listed (the connection: current after a profile change). */
+export interface MemberProfile {
+  readonly nick: string;
+  readonly avatar: string;
+}
+
+/** A member as it joins. */
 export interface IndexedMember {
   userId: string;
   /** Room-wide join order (see the authority's `members` command); larger is newer. */
   ordinal: number;
-  nick: string;
-  avatar: string;
   /** UNIX seconds. */
   joinTime: number;
+  profile: MemberProfile;
+}
+
+/** A member as the list shows it. */
+export interface ListedMember {
+  userId: string;
+  ordinal: number;
+  joinTime: number;
+  nick: string;
+  avatar: string;
 }
 
 interface Slot extends IndexedMember {
@@ -86,22 +100,22 @@ export class MemberIndex {
     return true;
   }
 
-  /** The listed entry of `userId`, if any. */
-  get(userId: string): IndexedMember | undefined {
-    return this.#byUser.get(userId);
+  /** The ordinal `userId` is listed at, if listed. */
+  ordinalOf(userId: string): number | undefined {
+    return this.#byUser.get(userId)?.ordinal;
   }
 
   /** Up to `count` members with an ordinal below `before`, newest first. */
-  page(before: number, count: number): IndexedMember[] {
-    const out: IndexedMember[] = [];
+  page(before: number, count: number): ListedMember[] {
+    const out: ListedMember[] = [];
     if (count <= 0 || this.#chunks.length === 0) return out;
     let ci = Math.min(this.#chunkFor(before), this.#chunks.length - 1);
     let i = lowerBound(this.#chunks[ci]!, before) - 1;
     while (ci >= 0 && out.length < count) {
       const chunk = this.#chunks[ci]!;
       for (; i >= 0 && out.length < count; i--) {
-        const { userId, ordinal, nick, avatar, joinTime } = chunk[i]!;
-        out.push({ userId, ordinal, nick, avatar, joinTime });
+        const { userId, ordinal, joinTime, profile } = chunk[i]!;
+        out.push({ userId, ordinal, joinTime, nick: profile.nick, avatar: profile.avatar });
       }
       ci--;
       if (ci >= 0) i = this.#chunks[ci]!.length - 1;
