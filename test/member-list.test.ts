@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import TIM, { type Client } from '@stadium/sdk';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { loggedInClient } from './support/events.js';
+import { rest } from './support/rest.js';
 import { TEST_WORKERS, startTestStadium } from './support/stadium.js';
 
 describe('online member list with the SDK', () => {
@@ -49,6 +50,26 @@ describe('online member list with the SDK', () => {
     const second = (await host.getGroupMemberList({ groupID, count: 4, offset: first.offset })).data;
     expect(second.memberList.map((m) => m.userID)).toEqual(newestFirst.slice(4));
     expect(second.offset).toBe(0);
+
+    // REST: the compatible live-room list, paged by Timestamp / NextTimestamp.
+    const r1 = await rest(t, 'group_open_avchatroom_http_svc/get_members', { GroupId: groupID, Timestamp: 0 });
+    expect(r1).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, NextTimestamp: 0 });
+    expect((r1.MemberList as Array<{ Member_Account: string }>).map((m) => m.Member_Account)).toEqual(newestFirst);
+    expect((r1.MemberList as unknown[])[0]).toEqual({ Member_Account: 'u5', JoinTime: data.memberList[0]!.joinTime, NickName: 'Nick u5', Avatar: 'https://example.com/u5.png', Role: 'Member', MuteUntil: 0 });
+    // get_group_member_info with the compatible fields: Limit, Next, Offset, MemberInfoFilter.
+    const g1 = await rest(t, 'group_open_http_svc/get_group_member_info', { GroupId: groupID, Limit: 4, MemberInfoFilter: ['Role', 'MuteUntil'] });
+    expect(g1).toMatchObject({ ActionStatus: 'OK', MemberNum: users.length + 1 });
+    expect(g1.MemberList).toEqual(newestFirst.slice(0, 4).map((id) => ({ Member_Account: id, Role: 'Member', MuteUntil: 0 })));
+    const g2 = await rest(t, 'group_open_http_svc/get_group_member_info', { GroupId: groupID, Limit: 4, Next: g1.Next });
+    expect((g2.MemberList as Array<{ Member_Account: string; Role: string }>).map((m) => [m.Member_Account, m.Role])).toEqual([
+      ['u1', 'Member'],
+      ['host', 'Owner'],
+    ]);
+    expect(g2.Next).toBe('');
+    const g3 = await rest(t, 'group_open_http_svc/get_group_member_info', { GroupId: groupID, Limit: 2, Offset: 3 });
+    expect((g3.MemberList as Array<{ Member_Account: string }>).map((m) => m.Member_Account)).toEqual(newestFirst.slice(3, 5));
+    expect(await rest(t, 'group_open_http_svc/get_group_member_info', { GroupId: groupID, Offset: 10_001 })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
+    expect(await rest(t, 'group_open_avchatroom_http_svc/get_members', { GroupId: 'no-such-room' })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10010 });
 
     // A timed mute shows with its end; on the manual clock it lifts by itself.
     await host.setGroupMemberMuteTime({ groupID, userID: 'u2', muteTime: 60 });
