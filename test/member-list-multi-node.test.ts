@@ -94,6 +94,6 @@ describe('online member list over three nodes', () => {
     // Bad input has a clear code.
     expect(await host.request('group.members', { groupID, count: 0 })).toMatchObject({ code: 10004, name: 'INVALID_PARAMETER' });
     expect(await host.request('group.members', { groupID, offset: -1 })).toMatchObject({ code: 10004, name: 'INVALID_PARAMETER' });
-    for (const c of [host, guest, outsider, twiceAgain, ...clients.values()]) c.close();
+    await Promise.all([host, guest, outsider, twiceAgain, ...clients.values()].map((c) => c.close()));
   });
 });

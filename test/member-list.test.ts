@@ -55,7 +55,14 @@ describe('online member list with the SDK', () => {
     const r1 = await rest(t, 'group_open_avchatroom_http_svc/get_members', { GroupId: groupID, Timestamp: 0 });
     expect(r1).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0, NextTimestamp: 0 });
     expect((r1.MemberList as Array<{ Member_Account: string }>).map((m) => m.Member_Account)).toEqual(newestFirst);
-    expect((r1.MemberList as unknown[])[0]).toEqual({ Member_Account: 'u5', JoinTime: data.memberList[0]!.joinTime, NickName: 'Nick u5', Avatar: 'https://example.com/u5.png', Role: 'Member', MuteUntil: 0 });
+    expect((r1.MemberList as unknown[])[0]).toEqual({
+      Member_Account: 'u5',
+      JoinTime: data.memberList[0]!.joinTime,
+      NickName: 'Nick u5',
+      Avatar: 'https://example.com/u5.png',
+      Role: 'Member',
+      MuteUntil: 0,
+    });
     // get_group_member_info with the compatible fields: Limit, Next, Offset, MemberInfoFilter.
     const g1 = await rest(t, 'group_open_http_svc/get_group_member_info', { GroupId: groupID, Limit: 4, MemberInfoFilter: ['Role', 'MuteUntil'] });
     expect(g1).toMatchObject({ ActionStatus: 'OK', MemberNum: users.length + 1 });

@@ -378,10 +378,15 @@ export class GroupService {
    * and merged at the authority). `count`: 1 or more, cut to LIMITS.maxMemberListPage (the
    * default); `offset`: 0 first, then the last answer's, which is 0 when there is no more.
    */
-  async memberList(actor: Actor, body: { groupID?: unknown; count?: unknown; offset?: unknown }, member?: MemberHandle): Promise<{ memberList: OnlineMemberInfo[]; offset: number }> {
+  async memberList(
+    actor: Actor,
+    body: { groupID?: unknown; count?: unknown; offset?: unknown },
+    member?: MemberHandle,
+  ): Promise<{ memberList: OnlineMemberInfo[]; offset: number }> {
     const room = await this.room(actor.app, body.groupID);
     const { count = LIMITS.maxMemberListPage, offset = 0 } = body;
-    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1) throw new StadiumError('INVALID_PARAMETER', `count must be a positive integer (at most ${LIMITS.maxMemberListPage} are returned); got ${describe(count)}`);
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1)
+      throw new StadiumError('INVALID_PARAMETER', `count must be a positive integer (at most ${LIMITS.maxMemberListPage} are returned); got ${describe(count)}`);
     if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
       throw new StadiumError('INVALID_PARAMETER', `offset must be 0 or the offset of the previous page; got ${describe(offset)}`);
     }

@@ -52,7 +52,7 @@ export const getMembers = defineCommand({
 /** Skip `offset` members from the newest: the cursor after them (0 when none are left). */
 async function skip(groups: GroupService, actor: Actor, groupID: string, offset: number): Promise<number> {
   let cursor = 0;
-  for (let left = offset; left > 0; ) {
+  for (let left = offset; left > 0;) {
     const page = await groups.memberList(actor, { groupID, count: Math.min(left, LIMITS.maxMemberListPage), offset: cursor });
     left -= page.memberList.length;
     cursor = page.offset;
