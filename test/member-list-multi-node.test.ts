@@ -2,7 +2,8 @@
  * The online member list across three nodes in one process (one LocalBus per node on a shared
  * hub, one store): members connected to different nodes come back in one list, newest first,
  * paged by offset without repeats; a user connected on two nodes is listed once; guests are
- * not listed; a member who leaves disappears; role and mute come from the room's authority.
+ * not listed; a member who leaves or is banned disappears; role and mute come from the room's
+ * authority.
  */
 import { describe, expect, it } from 'vitest';
 import type { OnlineMemberInfo } from '@stadium/protocol';
@@ -90,6 +91,11 @@ describe('online member list over three nodes', () => {
     expect((await twiceAgain.request('group.quit', { groupID })).code).toBe(0);
     const last = (await host.request('group.members', { groupID })) as Page;
     expect(last.data.memberList.map((m) => m.userID)).toEqual(['d', 'b', 'a', 'host']);
+
+    // A ban removes the member on its node at once, and so from the list.
+    expect((await host.request('group.ban', { groupID, userIDList: ['a'], duration: 60 })).code).toBe(0);
+    const banned = (await host.request('group.members', { groupID })) as Page;
+    expect(banned.data.memberList.map((m) => m.userID)).toEqual(['d', 'b', 'host']);
 
     // Bad input has a clear code.
     expect(await host.request('group.members', { groupID, count: 0 })).toMatchObject({ code: 10004, name: 'INVALID_PARAMETER' });
