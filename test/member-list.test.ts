@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import TIM, { type Client } from '@stadium/sdk';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { loggedInClient } from './support/events.js';
+import { RawClient } from './support/raw-client.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS, startTestStadium } from './support/stadium.js';
 
@@ -88,6 +89,23 @@ describe('online member list with the SDK', () => {
       clock.advance(61_000);
       expect((await host.getGroupMemberList({ groupID })).data.memberList.find((m) => m.userID === 'u2')!.muteUntil).toBe(0);
     }
+
+    // Connections on different nodes (workers) show in the one list.
+    const raws: RawClient[] = [];
+    const nodesSeen = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const raw = await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
+      const hello = raw.frames.find((f) => f.t === 'hello');
+      if (hello?.t === 'hello') nodesSeen.add(hello.node);
+      expect((await raw.request('login', { userID: `raw${i}`, userSig: t.sig(`raw${i}`) })).code).toBe(0);
+      expect((await raw.request('group.join', { groupID })).code).toBe(0);
+      raws.push(raw);
+    }
+    expect(nodesSeen.size).toBe(Math.min(TEST_WORKERS, 4));
+    const withRaw = (await host.getGroupMemberList({ groupID })).data.memberList.map((m) => m.userID);
+    expect(withRaw.slice(0, 4)).toEqual(['raw3', 'raw2', 'raw1', 'raw0']);
+    await Promise.all(raws.map((r) => r.close()));
+    await expect.poll(async () => (await host.getGroupOnlineMemberCount(groupID)).data.memberCount, { timeout: 5000 }).toBe(users.length + 1);
 
     // Leaving: a quit and a disconnect both take the member off the list.
     await clients.get('u3')!.quitGroup(groupID);
