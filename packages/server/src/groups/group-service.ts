@@ -210,7 +210,7 @@ export class GroupService {
     // and batches published after the authority answered arrive after its answer.
     room.fanout.add(member);
     member.addRoom(room);
-    if (actor.userId !== null && reply.ordinal !== undefined) room.listed.add({ userId: actor.userId, ordinal: reply.ordinal, joinTime: Math.floor(now / 1000), profile: member });
+    if (actor.userId !== null && reply.ordinal !== undefined) room.listed.add({ userId: actor.userId, ordinal: reply.ordinal, joinTime: Math.floor(now / 1000) }, member);
     const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };
     const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
     if (reply.resume) {
@@ -426,7 +426,7 @@ export class GroupService {
   }
 
   #remove(member: MemberHandle, room: Room): void {
-    if (room.fanout.remove(member) && member.userId !== null) room.listed.remove(member.userId);
+    if (room.fanout.remove(member) && member.userId !== null) room.listed.remove(member.userId, member);
     member.removeRoom(room.groupId);
     this.#d.rooms.touch(room);
   }

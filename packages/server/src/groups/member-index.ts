@@ -26,7 +26,6 @@ export interface IndexedMember {
   ordinal: number;
   /** UNIX seconds. */
   joinTime: number;
-  profile: MemberProfile;
 }
 
 /** A member as the list shows it. */
@@ -39,8 +38,8 @@ export interface ListedMember {
 }
 
 interface Slot extends IndexedMember {
-  /** Connections of this user joined here. */
-  connections: number;
+  /** Connections of this user joined here (the first one gives nick and avatar). */
+  readonly connections: Set<MemberProfile>;
 }
 
 /** Index of the first element of `list` whose ordinal is ≥ `ordinal`. */
@@ -66,14 +65,14 @@ export class MemberIndex {
     return this.#byUser.size;
   }
 
-  /** Note one more connection of `member.userId`; returns false if the user was listed already. */
-  add(member: IndexedMember): boolean {
+  /** Note `connection` of `member.userId` joined; returns false if the user was listed already. */
+  add(member: IndexedMember, connection: MemberProfile): boolean {
     const existing = this.#byUser.get(member.userId);
     if (existing) {
-      existing.connections++;
+      existing.connections.add(connection);
       return false;
     }
-    const slot: Slot = { ...member, connections: 1 };
+    const slot: Slot = { userId: member.userId, ordinal: member.ordinal, joinTime: member.joinTime, connections: new Set([connection]) };
     this.#byUser.set(member.userId, slot);
     const ci = this.#chunkFor(slot.ordinal);
     const chunk = this.#chunks[ci];
@@ -86,11 +85,14 @@ export class MemberIndex {
     return true;
   }
 
-  /** Note one connection of `userId` fewer; returns true when the user is no longer listed. */
-  remove(userId: string): boolean {
+  /**
+   * Note `connection` of `userId` left (nothing if it was not listed under that user); returns
+   * true when the user is no longer listed.
+   */
+  remove(userId: string, connection: MemberProfile): boolean {
     const slot = this.#byUser.get(userId);
-    if (!slot) return false;
-    if (--slot.connections > 0) return false;
+    if (!slot || !slot.connections.delete(connection)) return false;
+    if (slot.connections.size > 0) return false;
     this.#byUser.delete(userId);
     const ci = this.#chunkFor(slot.ordinal);
     const chunk = this.#chunks[ci]!;
@@ -114,7 +116,8 @@ export class MemberIndex {
     while (ci >= 0 && out.length < count) {
       const chunk = this.#chunks[ci]!;
       for (; i >= 0 && out.length < count; i--) {
-        const { userId, ordinal, joinTime, profile } = chunk[i]!;
+        const { userId, ordinal, joinTime, connections } = chunk[i]!;
+        const profile = connections.values().next().value!;
         out.push({ userId, ordinal, joinTime, nick: profile.nick, avatar: profile.avatar });
       }
       ci--;

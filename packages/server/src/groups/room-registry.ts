@@ -189,7 +189,7 @@ export class RoomRegistry {
         for (const recipient of room.fanout.members()) {
           const member = recipient as MemberHandle;
           if (member.userId === null || !wanted.has(member.userId)) continue;
-          if (room.fanout.remove(member)) room.listed.remove(member.userId);
+          if (room.fanout.remove(member)) room.listed.remove(member.userId, member);
           member.removeRoom(room.groupId);
           removed.push(member);
         }
