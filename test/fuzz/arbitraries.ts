@@ -285,6 +285,12 @@ function fieldsOf(cmd: CommandName, ctx: FuzzContext): Record<string, fc.Arbitra
       return { groupID, userID, role: fc.oneof({ arbitrary: fc.constantFrom('Admin', 'Member'), weight: 4 }, { arbitrary: fc.constantFrom('Owner', 'admin', ''), weight: 1 }) };
     case 'group.mute':
       return { groupID, userID, muteTime: fc.oneof(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 0.5, 2 ** 32 - 1, 2 ** 32, 2 ** 53)) };
+    case 'group.members':
+      return {
+        groupID,
+        count: fc.oneof(fc.integer({ min: 1, max: 600 }), fc.constantFrom(0, -1, 0.5, 2 ** 53, '10')),
+        offset: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 2 ** 52 }), fc.constantFrom(-1, 0.5, 2 ** 53, 'x')),
+      };
     case 'group.ban':
       return {
         groupID,

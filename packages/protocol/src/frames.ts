@@ -167,6 +167,18 @@ export interface GroupMemberInfo {
   muteUntil: number;
 }
 
+/** An online member as `group.members` lists it (the compatible SDK's `GroupMember` for a live room, plus role and mute). */
+export interface OnlineMemberInfo {
+  userID: string;
+  nick: string;
+  avatar: string;
+  /** When the member joined (UNIX seconds): its first connection still in the room. */
+  joinTime: number;
+  role: 'Owner' | 'Admin' | 'Member';
+  /** Muted until this time (UNIX seconds); 0 when not muted, 4294967295 when muted for ever. */
+  muteUntil: number;
+}
+
 /** Every command: its request body and its result. */
 export interface Commands {
   login: { req: { userID: string; userSig: string }; res: LoginResult };
@@ -198,6 +210,12 @@ export interface Commands {
   'group.mute': { req: { groupID: string; userID: string; muteTime: number }; res: { group: GroupInfo; member: GroupMemberInfo } };
   /** Remove members and ban them from rejoining for `duration` seconds: owner and admins. */
   'group.ban': { req: { groupID: string; userIDList: string[]; duration: number; reason?: string }; res: { group: GroupInfo; userIDList: string[] } };
+  /**
+   * One page of a room's online logged-in members, newest first (guests are counted, not
+   * listed): at most `count` (default and most: 500); `offset` 0 for the first page, then the
+   * `offset` of the last answer, which is 0 when there is nothing more.
+   */
+  'group.members': { req: { groupID: string; count?: number; offset?: number }; res: { memberList: OnlineMemberInfo[]; offset: number } };
   'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
 }
@@ -224,6 +242,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.role',
   'group.mute',
   'group.ban',
+  'group.members',
   'msg.send',
   'msg.revoke',
 ];

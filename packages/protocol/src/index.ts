@@ -26,6 +26,7 @@ export type {
   RoomSettings,
   GroupInfo,
   GroupMemberInfo,
+  OnlineMemberInfo,
   CreateGroupRequest,
   CountersRequest,
   AttributesRequest,

@@ -33,6 +33,8 @@ export const LIMITS = {
   maxFaceIndex: 0x7fff_ffff,
   /** Largest `random` of a message (uint32). */
   maxMessageRandom: 0xffff_ffff,
+  /** Most members one page of the online member list holds (the compatible service's 500); larger `count`s are cut to it. */
+  maxMemberListPage: 500,
   /** Applications one operator account may own. */
   maxAppsPerAccount: 300,
 } as const;

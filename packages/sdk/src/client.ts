@@ -13,6 +13,7 @@ import {
   TIM_EVENT,
   type GroupInfo,
   type GroupMemberInfo,
+  type OnlineMemberInfo,
   type Profile,
   type ProfileUpdate,
   type RoomSettings,
@@ -265,6 +266,15 @@ export class Client {
    */
   setGroupMemberRole(options: { groupID: string; userID: string; role: string }): Promise<IMResponse<{ group: GroupInfo; member: GroupMemberInfo }>> {
     return this.rooms.setMemberRole(options);
+  }
+
+  /**
+   * Live rooms: one page of the online logged-in members (guests are not listed), newest
+   * first, with nick, avatar, joinTime, role and muteUntil. `count` at most 500 (the default);
+   * pass the answer's `offset` to get the next page; `offset` 0 in an answer means the end.
+   */
+  getGroupMemberList(options: { groupID: string; count?: number; offset?: number }): Promise<IMResponse<{ memberList: OnlineMemberInfo[]; offset: number }>> {
+    return this.rooms.memberList(options);
   }
 
   /** Mute a member for `muteTime` seconds (0 unmutes): owner and admins. The mute lifts by itself. */

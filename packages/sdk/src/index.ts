@@ -26,6 +26,6 @@ export type { TimEvent, TimEventHandler } from './emitter.js';
 export type { LogLevel, LogSink } from './logger.js';
 export type { WebSocketLike, WebSocketConstructor } from './transport/websocket-like.js';
 export { StadiumError, TIM_EVENT, TIM_TYPES } from '@stadium/protocol';
-export type { ErrorName, Profile, ProfileUpdate, GroupInfo, RoomSettings, UpdateGroupProfileRequest, Priority, TimEventName } from '@stadium/protocol';
+export type { ErrorName, Profile, ProfileUpdate, GroupInfo, OnlineMemberInfo, RoomSettings, UpdateGroupProfileRequest, Priority, TimEventName } from '@stadium/protocol';
 
 export default TIM;

@@ -2,7 +2,7 @@
  * Room calls of the instance: create, join, quit, dismiss, room profile, online count,
  * settings and counters. Guests may join, quit and read; changes need a login.
  */
-import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type RoomSettings, type UpdateGroupProfileRequest } from '@stadium/protocol';
+import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type OnlineMemberInfo, type RoomSettings, type UpdateGroupProfileRequest } from '@stadium/protocol';
 import type { CreateGroupOptions, IMResponse, UpdateRoomSettingsOptions } from './client-types.js';
 import type { NetState, Requester } from './connection.js';
 import { GroupCounters, type CounterChange, type CounterTotals } from './counters.js';
@@ -171,5 +171,15 @@ export class Rooms {
     const { groupID, userIDList, duration, reason } = options ?? {};
     if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 1 || duration > 0xffffffff) throw new StadiumError('BAN_DURATION_INVALID');
     return ok(await this.deps.request('group.ban', { groupID, userIDList, duration, ...(reason !== undefined ? { reason } : {}) }));
+  }
+
+  /**
+   * One page of a live room's online logged-in members, newest first: at most `count` (500 at
+   * most, the default); `offset` 0 first, then the last answer's `offset` (0: nothing more).
+   */
+  async memberList(options: { groupID: string; count?: number; offset?: number }): Promise<IMResponse<{ memberList: OnlineMemberInfo[]; offset: number }>> {
+    this.deps.session.requireReady();
+    const { groupID, count, offset } = options ?? {};
+    return ok(await this.deps.request('group.members', { groupID, ...(count !== undefined ? { count } : {}), ...(offset !== undefined ? { offset } : {}) }));
   }
 }

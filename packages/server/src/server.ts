@@ -128,6 +128,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     onMembership: callbacks.onMembership,
   });
   rooms.onMembersRemoved = (room) => groups.removed(room);
+  const unserveNode = rooms.serve(nodeId);
   const profiles = new ProfileService({
     store,
     maxProfilesPerApp: o.maxProfilesPerApp,
@@ -217,6 +218,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       await authorities.close();
       await callbacks.close();
       unsubscribeControl();
+      unserveNode();
       unsubscribeUsers();
       if (!deps.bus) await bus.close();
       if (!deps.store) await store.close();

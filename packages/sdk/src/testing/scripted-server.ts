@@ -162,6 +162,7 @@ export class ScriptedServer {
       case 'group.role':
       case 'group.mute':
       case 'group.ban':
+      case 'group.members':
       case 'group.attributes':
       case 'group.update':
       case 'profile.get':

@@ -20,6 +20,7 @@ import type { AppRecord } from '../core/records.js';
 import { effectiveSettings, roomKey } from '../core/room-settings.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Store } from '../storage/store.js';
+import { isNodeRequest } from '../wire/node-commands.js';
 import { Admission, DEFAULT_ADMISSION_STEPS, type AdmissionStep } from './admission.js';
 import type { AuthorityObserver } from './authority-observer.js';
 import { createAuthorityHandlers, type AuthorityHandlers } from './command-handlers.js';
@@ -148,6 +149,7 @@ export class AuthorityHost {
   }
 
   async #handle(request: BusRequest): Promise<unknown> {
+    if (isNodeRequest(request)) throw new StadiumError('SERVICE_UNAVAILABLE', `${request.cmd} is a node command, not an authority command`);
     const room = await this.#get(request.sdkAppId, request.groupId);
     if (!room) throw new StadiumError('GROUP_NOT_FOUND', request.groupId);
     room.idleSince = this.#d.clock.now();
@@ -179,6 +181,8 @@ export class AuthorityHost {
         return h.ban(room, request.body);
       case 'unban':
         return h.unban(room, request.body);
+      case 'member-list':
+        return h['member-list'](room, request.body);
       case 'moderation':
         return h.moderation(room, request.body);
     }

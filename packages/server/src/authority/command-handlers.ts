@@ -18,6 +18,7 @@ import { encodeMessage } from '../wire/batch-entry.js';
 import type { Admission, AdmissionContext } from './admission.js';
 import type { AuthorityObserver, SendOutcome } from './authority-observer.js';
 import { createAttributeHandler } from './attribute-handlers.js';
+import { createMemberListHandler } from './member-list-handler.js';
 import { createModerationHandlers } from './moderation-handlers.js';
 import type { RoomAuthority } from './room-authority.js';
 
@@ -118,7 +119,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       return admitAndSubmit(room, actor, role, message, callbackControl);
     },
 
-    async members(room, { node, count, sinceSeq, tip, joining }) {
+    async members(room, { node, count, sinceSeq, tip, joining, listed }) {
       if (joining?.userId) {
         const now = clock.now();
         const until = room.moderation.bannedUntil(joining.userId, now);
@@ -130,6 +131,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
         const role = room.roleOf(joining);
         result.role = role === 'owner' ? 'Owner' : role === 'admin' ? 'Admin' : 'Member';
       }
+      if (listed) result.ordinal = room.nextOrdinal(clock.now());
       if (sinceSeq !== undefined) result.resume = room.sequencer.since(sinceSeq);
       if (tip && room.settings.memberTips) {
         (tip.payload as GroupTipPayload).memberNum = room.memberCount;
@@ -153,6 +155,8 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     },
 
     attributes: createAttributeHandler({ store, bus, clock }),
+
+    'member-list': createMemberListHandler({ bus, clock }),
 
     async settings(room, { actor, settings: patch }) {
       authorize('room.settings', room.roleOf(actor), room.groupId);

@@ -33,6 +33,7 @@ export class RoomAuthority {
   readonly moderation: RoomModeration;
   readonly #counts = new Map<string, number>();
   #total = 0;
+  #lastOrdinal = 0;
   closed = false;
   /** When the room's last attribute writes were accepted (ms), oldest first; at most ATTRIBUTE_WRITES_PER_SEC. */
   readonly attributeWrites: number[] = [];
@@ -137,6 +138,20 @@ export class RoomAuthority {
   }
 
   /** Record how many members `node` holds now. */
+  /** Nodes that report members of the room now. */
+  nodesWithMembers(): string[] {
+    return [...this.#counts.keys()];
+  }
+
+  /**
+   * The next join ordinal: increasing for the room and, since it follows the clock (1,000 a
+   * millisecond), across a restart or a change of authority too.
+   */
+  nextOrdinal(now: number): number {
+    this.#lastOrdinal = Math.max(this.#lastOrdinal + 1, now * 1000);
+    return this.#lastOrdinal;
+  }
+
   setCount(node: string, count: number): void {
     const before = this.#counts.get(node) ?? 0;
     if (count > 0) this.#counts.set(node, count);

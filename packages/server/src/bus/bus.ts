@@ -15,6 +15,7 @@
 import type { GroupRecord } from '../core/records.js';
 import type { AuthorityRequest } from '../wire/authority-commands.js';
 import type { BatchEntry } from '../wire/batch-entry.js';
+import type { NodeRequest } from '../wire/node-commands.js';
 
 /** Published traffic. */
 export type BusMessage =
@@ -46,8 +47,8 @@ export type BusMessage =
    */
   | { kind: 'node-reset'; node: string };
 
-/** What a request handler receives. */
-export type BusRequest = AuthorityRequest;
+/** What a request handler receives: a command for a room's authority, or for a node about its local members. */
+export type BusRequest = AuthorityRequest | NodeRequest;
 
 /** Unsubscribes when called. */
 export type Unsubscribe = () => void;
@@ -83,6 +84,11 @@ export function roomSubject(sdkAppId: number, groupId: string): string {
 /** Subject a node's room authorities answer on. */
 export function authoritySubject(node: string): string {
   return `authority.${node}`;
+}
+
+/** Subject a node answers on about its own members of rooms (wire/node-commands.ts). */
+export function nodeSubject(node: string): string {
+  return `node.${node}`;
 }
 
 /** Subject of traffic for users rather than rooms (one-to-one messages, kicks); every node subscribes. */

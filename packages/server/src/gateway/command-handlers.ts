@@ -115,6 +115,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
       return { group, member: members[0]! };
     },
     'group.ban': (conn, body) => groups.ban(actorOf(conn), body.groupID, body.userIDList, body.duration, body.reason),
+    'group.members': (conn, body) => groups.memberList(actorOf(conn), body, conn),
     'msg.send': async (conn, body) => {
       const { seq, time, sampled } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
       return sampled ? { seq, time, sampled } : { seq, time };

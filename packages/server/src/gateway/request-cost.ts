@@ -16,6 +16,8 @@ const FIXED_COSTS: Partial<Record<CommandName, number>> = {
   'group.create': 10,
   'group.dismiss': 5,
   'group.join': 2,
+  // One page of up to 500 members, gathered from every node with members of the room.
+  'group.members': 5,
   'group.settings': 2,
 };
 

@@ -78,3 +78,39 @@ describe('room operations on an Actor', () => {
     expect(lost.missed).toBeUndefined();
   });
 });
+
+describe('the online member list of a big room', () => {
+  it('lists every member exactly (not capped at 1,000), newest first, in pages of at most 500', async () => {
+    engine = await startTestEngine();
+    const { group } = await create(engine, 'host', { settings: { memberTips: false } });
+    const n = 1234;
+    const members = [];
+    for (let i = 0; i < n; i++) {
+      const member = engine.member(`u${i}`);
+      members.push(member);
+      await engine.groups.join(engine.actor(`u${i}`), member, group.groupID, undefined);
+    }
+    // Guests are counted, not listed.
+    await engine.groups.join(engine.actor(null), engine.member(), group.groupID, undefined);
+    // Leavers are gone from the list.
+    for (let i = 0; i < n; i += 10) engine.groups.leave(members[i]!, members[i]!.joined(group.groupID)!);
+    const admin = engine.actor(engine.app.adminUserId);
+    const seen: string[] = [];
+    let offset = 0;
+    let pages = 0;
+    do {
+      const page = await engine.groups.memberList(admin, { groupID: group.groupID, count: 1000, offset });
+      expect(page.memberList.length).toBeLessThanOrEqual(500);
+      seen.push(...page.memberList.map((m) => m.userID));
+      offset = page.offset;
+      pages++;
+    } while (offset !== 0);
+    const expected = [];
+    for (let i = n - 1; i >= 0; i--) if (i % 10 !== 0) expected.push(`u${i}`);
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(Math.ceil(expected.length / 500));
+    expect(await refusal(engine.groups.memberList(admin, { groupID: group.groupID, count: 1.5 }))).toBe('INVALID_PARAMETER');
+    expect(await refusal(engine.groups.memberList(admin, { groupID: group.groupID, offset: 2 ** 53 }))).toBe('INVALID_PARAMETER');
+    expect(await refusal(engine.groups.memberList(engine.actor(null), { groupID: group.groupID }))).toBe('NOT_LOGGED_IN');
+  });
+});

@@ -6,7 +6,7 @@
  * room's authority; this side validates input, keeps local membership and reports counts.
  */
 import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, isValidUserId, utf8Length } from '@stadium/protocol';
-import type { AttributesResult, CreateGroupRequest, GroupInfo, GroupMemberInfo, JoinResult, RoomSettings } from '@stadium/protocol';
+import type { AttributesResult, CreateGroupRequest, GroupInfo, GroupMemberInfo, JoinResult, OnlineMemberInfo, RoomSettings } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { stampOf, type Actor } from '../core/actor.js';
@@ -192,6 +192,7 @@ export class GroupService {
         ...(typeof sinceSeq === 'number' ? { sinceSeq } : {}),
         ...(tip ? { tip } : {}),
         ...(actor.userId !== null && actor.kind !== 'app-admin' ? { joining: stampOf(actor) } : {}),
+        ...(actor.userId !== null ? { listed: true as const } : {}),
       });
     } finally {
       room.pendingJoins--;
@@ -209,6 +210,7 @@ export class GroupService {
     // and batches published after the authority answered arrive after its answer.
     room.fanout.add(member);
     member.addRoom(room);
+    if (actor.userId !== null && reply.ordinal !== undefined) room.listed.add({ userId: actor.userId, ordinal: reply.ordinal, joinTime: Math.floor(now / 1000) }, member);
     const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };
     const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
     if (reply.resume) {
@@ -371,6 +373,36 @@ export class GroupService {
     await this.#d.router.call(room, 'unban', { actor: stampOf(actor), userIds: checkUserIds(userIds, MAX_BAN_ACCOUNTS) });
   }
 
+  /**
+   * One page of the room's online logged-in members, newest first, from every node (decided
+   * and merged at the authority). `count`: 1 or more, cut to LIMITS.maxMemberListPage (the
+   * default); `offset`: 0 first, then the last answer's, which is 0 when there is no more.
+   */
+  async memberList(
+    actor: Actor,
+    body: { groupID?: unknown; count?: unknown; offset?: unknown },
+    member?: MemberHandle,
+  ): Promise<{ memberList: OnlineMemberInfo[]; offset: number }> {
+    const room = await this.room(actor.app, body.groupID);
+    const { count = LIMITS.maxMemberListPage, offset = 0 } = body;
+    if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 1)
+      throw new StadiumError('INVALID_PARAMETER', `count must be a positive integer (at most ${LIMITS.maxMemberListPage} are returned); got ${describe(count)}`);
+    if (typeof offset !== 'number' || !Number.isSafeInteger(offset) || offset < 0) {
+      throw new StadiumError('INVALID_PARAMETER', `offset must be 0 or the offset of the previous page; got ${describe(offset)}`);
+    }
+    const joined = member === undefined || member.joined(room.groupId) === room;
+    const { members, next } = await this.#d.router.call(room, 'member-list', {
+      actor: stampOf(actor),
+      joined,
+      before: offset,
+      count: Math.min(count, LIMITS.maxMemberListPage),
+    });
+    return {
+      memberList: members.map((m) => ({ userID: m.userId, nick: m.nick, avatar: m.avatar, joinTime: m.joinTime, role: m.role, muteUntil: m.mutedUntil })),
+      offset: next,
+    };
+  }
+
   /** Members muted and banned now, with their end times (UNIX seconds). */
   async moderated(actor: Actor, groupId: unknown): Promise<{ muted: Array<{ userId: string; until: number }>; banned: Array<{ userId: string; until: number }> }> {
     const room = await this.room(actor.app, groupId);
@@ -394,7 +426,7 @@ export class GroupService {
   }
 
   #remove(member: MemberHandle, room: Room): void {
-    room.fanout.remove(member);
+    if (room.fanout.remove(member) && member.userId !== null) room.listed.remove(member.userId, member);
     member.removeRoom(room.groupId);
     this.#d.rooms.touch(room);
   }

@@ -11,6 +11,9 @@ export interface MemberHandle extends Recipient {
   readonly id: number;
   /** The logged-in user on this connection, or null for a guest. */
   readonly userId: string | null;
+  /** The user's nick and avatar as last known (the online member list shows them). */
+  readonly nick: string;
+  readonly avatar: string;
   /** The connection is closing: it may not join. */
   readonly closing: boolean;
   /** The joined room with this groupID, if any. */

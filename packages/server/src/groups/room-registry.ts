@@ -4,15 +4,17 @@
  * no local members for `idleUnloadMs`. Dismissals and settings changes made anywhere reach
  * it as `room-closed` / `room-updated` events, bans as `members-removed`.
  */
+import { LIMITS, StadiumError } from '@stadium/protocol';
 import type { Logger } from 'pino';
-import type { Bus, BusMessage } from '../bus/bus.js';
-import { roomSubject } from '../bus/bus.js';
+import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
+import { nodeSubject, roomSubject } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { RoomFanout } from '../fanout/room-fanout.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { AppRecord } from '../core/records.js';
 import { roomKey } from '../core/room-settings.js';
 import type { Store } from '../storage/store.js';
+import { isNodeRequest, type NodeCommands, type NodeRequest } from '../wire/node-commands.js';
 import type { MemberHandle } from './member.js';
 import { Room } from './room.js';
 import type { RoomRouter } from './room-router.js';
@@ -112,6 +114,7 @@ export class RoomRegistry {
     room.closed = true;
     for (const member of room.fanout.members()) (member as MemberHandle).removeRoom(room.groupId);
     room.fanout.dispose();
+    room.listed.clear();
     const idle = this.#idleTimers.get(room.key);
     if (idle) {
       this.#d.clock.clearTimeout(idle);
@@ -137,6 +140,35 @@ export class RoomRegistry {
     for (const room of [...this.#rooms.values()]) if (room.app.sdkAppId === sdkAppId) this.unload(room);
   }
 
+  /** Answer room authorities' questions about this node's members on the node's subject. */
+  serve(nodeId: string): Unsubscribe {
+    return this.#d.bus.serve(nodeSubject(nodeId), (request) => {
+      if (!isNodeRequest(request)) return Promise.reject(new StadiumError('SERVICE_UNAVAILABLE', `${request.cmd} is an authority command, not a node command`));
+      return this.answer(request);
+    });
+  }
+
+  /**
+   * Answer a room authority's question about this node's members (bus, this node's subject):
+   * a room not loaded here has none.
+   */
+  async answer(request: NodeRequest): Promise<unknown> {
+    const room = this.#rooms.get(roomKey(request.sdkAppId, request.groupId));
+    switch (request.cmd) {
+      case 'member-page': {
+        const { before, count, lookup } = request.body;
+        const res: NodeCommands['member-page']['res'] = { members: [], ordinals: {} };
+        if (!room) return res;
+        res.members = room.listed.page(before === 0 ? Infinity : before, Math.min(count, LIMITS.maxMemberListPage + 1));
+        for (const userId of lookup?.slice(0, LIMITS.maxMemberListPage) ?? []) {
+          const ordinal = room.listed.ordinalOf(userId);
+          if (ordinal !== undefined) res.ordinals[userId] = ordinal;
+        }
+        return res;
+      }
+    }
+  }
+
   /** Unload everything (shutdown). */
   closeAll(): void {
     for (const room of [...this.#rooms.values()]) this.unload(room);
@@ -157,7 +189,7 @@ export class RoomRegistry {
         for (const recipient of room.fanout.members()) {
           const member = recipient as MemberHandle;
           if (member.userId === null || !wanted.has(member.userId)) continue;
-          room.fanout.remove(member);
+          if (room.fanout.remove(member)) room.listed.remove(member.userId, member);
           member.removeRoom(room.groupId);
           removed.push(member);
         }

@@ -7,6 +7,7 @@ import type { RoomSettings } from '@stadium/protocol';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import { effectiveSettings, roomKey } from '../core/room-settings.js';
 import type { RoomFanout } from '../fanout/room-fanout.js';
+import { MemberIndex } from './member-index.js';
 import type { RoutedRoom } from './room-router.js';
 
 /** Bans a room remembers for joins in flight. */
@@ -21,6 +22,8 @@ export class Room implements RoutedRoom {
   readonly fanout: RoomFanout;
   /** Node that is the room's authority. */
   readonly authority: string;
+  /** The logged-in members here, in join order, for the online member list. */
+  readonly listed = new MemberIndex();
   /** Joins in flight (counted in what this node reports, not yet in the fan-out). */
   pendingJoins = 0;
   /** Set once the room is dismissed or unloaded; a closed room accepts nothing. */

@@ -77,6 +77,7 @@ export async function startTestEngine(options: { batchWindowMs?: number } = {}):
   );
   authorities.start();
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: 300_000 });
+  rooms.serve('n1');
   const groups = new GroupService({
     store,
     rooms,
@@ -119,6 +120,8 @@ export async function startTestEngine(options: { batchWindowMs?: number } = {}):
       return {
         id: nextMemberId++,
         userId,
+        nick: userId ? `nick-${userId}` : '',
+        avatar: '',
         closing: false,
         received,
         joined: (groupId) => joined.get(groupId),

@@ -8,6 +8,7 @@ import type { AttributesRequest, AttributesResult, CountersRequest, RoomSettings
 import type { ActorStamp } from '../core/actor.js';
 import type { GroupRecord } from '../core/records.js';
 import type { BatchEntry } from './batch-entry.js';
+import type { NodeListedMember } from './node-commands.js';
 
 /** A message before the authority numbers it. */
 export type UnsequencedMessage = Omit<WireMessage, 'seq' | 'time'>;
@@ -69,10 +70,16 @@ export interface AuthorityCommands {
   };
   /** A node's member count of the room now, with an optional resume and a join / quit tip. */
   members: {
-    /** `joining`: the logged-in user whose join this report carries (refused while banned). */
-    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp };
-    /** `role`: the joining user's role in the room, when `joining` was given. */
-    res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member' };
+    /**
+     * `joining`: the logged-in user whose join this report carries (refused while banned);
+     * `listed`: the join is of a logged-in connection that the online member list shows.
+     */
+    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp; listed?: true };
+    /**
+     * `role`: the joining user's role in the room, when `joining` was given; `ordinal`: the
+     * join's place in the room's join order (increasing, never reused), when `listed` was given.
+     */
+    res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member'; ordinal?: number };
   };
   /** The room's live state and its current record. */
   info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings } };
@@ -103,8 +110,21 @@ export interface AuthorityCommands {
   ban: { req: { actor: ActorStamp; userIds: string[]; seconds: number; reason: string }; res: Record<string, never> };
   /** Lift bans; the room gets an unban tip for those that were banned. */
   unban: { req: { actor: ActorStamp; userIds: string[] }; res: Record<string, never> };
+  /**
+   * One page of the online member list: logged-in members on every node, newest first, below
+   * join ordinal `before` (0: from the newest), at most `count`; `next` is the ordinal to ask
+   * below for the next page, 0 when there is none.
+   */
+  'member-list': { req: { actor: ActorStamp; joined: boolean; before: number; count: number }; res: { members: OnlineMember[]; next: number } };
   /** Members muted and banned now, with their end times (UNIX seconds). */
   moderation: { req: { actor: ActorStamp }; res: { muted: Array<{ userId: string; until: number }>; banned: Array<{ userId: string; until: number }> } };
+}
+
+/** A member as the online member list shows it. */
+export interface OnlineMember extends NodeListedMember {
+  role: 'Owner' | 'Admin' | 'Member';
+  /** UNIX seconds; 0 when not muted. */
+  mutedUntil: number;
 }
 
 /** A member a moderation command is about, with what the tip shows of them. */
@@ -150,6 +170,7 @@ export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = [
   'mute',
   'ban',
   'unban',
+  'member-list',
   'moderation',
 ];
 

@@ -7,6 +7,7 @@ import { ACCOUNT_COMMANDS } from './account-commands.js';
 import { C2C_COMMANDS } from './c2c-commands.js';
 import { ADMIN_COMMANDS } from './admin-commands.js';
 import { GROUP_COMMANDS } from './group-commands.js';
+import { MEMBER_LIST_COMMANDS } from './member-list-commands.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
 import { WORD_LIST_COMMANDS } from './word-list-commands.js';
@@ -15,6 +16,7 @@ import { WORD_LIST_COMMANDS } from './word-list-commands.js';
 export const REST_COMMANDS: readonly AnyRestCommand[] = [
   ...GROUP_COMMANDS,
   ...MODERATION_COMMANDS,
+  ...MEMBER_LIST_COMMANDS,
   ...C2C_COMMANDS,
   ...ACCOUNT_COMMANDS,
   ...PROFILE_COMMANDS,
