@@ -55,7 +55,8 @@ async function untilWaitingForLock(client: pg.Client): Promise<void> {
     if (Number(rows[0]!.n) > 0) return;
     await new Promise((resolve) => setImmediate(resolve));
   }
-  throw new Error('no statement of the store started waiting for the lock');
+  const { rows } = await client.query(`select application_name, state, wait_event_type, query from pg_stat_activity where datname = current_database()`);
+  throw new Error(`no statement of the store started waiting for the lock: ${JSON.stringify(rows)}`);
 }
 
 describe('PostgresStore', () => {
@@ -138,25 +139,27 @@ describe('PostgresStore', () => {
     const client = await admin(url);
     try {
       const app = await store.createApp(sampleApp());
-      const end = async (table: string, call: Promise<unknown>): Promise<void> => {
+      /** Start `call` while `table` is locked, end the store's waiting connection, then unlock; the call's outcome. */
+      const breakMidWay = async (table: string, call: () => Promise<unknown>): Promise<unknown> => {
         await client.query('begin');
         await client.query(`lock table ${table} in access exclusive mode`);
+        const outcome = call().then(
+          () => 'done',
+          (e: unknown) => e,
+        );
         await untilWaitingForLock(client);
         await client.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'stadium' and wait_event_type = 'Lock' and datname = current_database()`);
         await client.query('commit');
-        await call.catch(() => undefined);
+        return outcome;
       };
       // putProfile is idempotent: retried on a new connection, it succeeds.
-      const put = store.putProfile(app.sdkAppId, sampleProfile('alice'));
-      await end('profiles', put);
-      await put;
+      expect(await breakMidWay('profiles', () => store.putProfile(app.sdkAppId, sampleProfile('alice')))).toBe('done');
       expect(await store.getProfile(app.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
       // createGroup is not: repeating it could answer "exists" for its own first attempt.
-      const create = store.createGroup(sampleGroup(app.sdkAppId, 'room'));
-      await end('groups', create);
-      const error = await rejection(create);
-      expect(error.reason).toBe('STORE_UNAVAILABLE');
-      expect(error.message).toMatch(/createGroup .*may or may not have taken effect/);
+      const error = await breakMidWay('groups', () => store.createGroup(sampleGroup(app.sdkAppId, 'room')));
+      expect(error).toBeInstanceOf(StadiumError);
+      expect((error as StadiumError).reason).toBe('STORE_UNAVAILABLE');
+      expect((error as StadiumError).message).toMatch(/createGroup .*may or may not have taken effect/);
     } finally {
       await client.end();
       await store.close();

@@ -66,25 +66,23 @@ type Retry = 'idempotent' | 'once';
  * that says what to fix.
  */
 export function parsePostgresUrl(url: string): { connectionString: string; options: PostgresStoreOptions } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError(`db "${redact(url)}" is not a valid URL; use e.g. "postgres://user:password@host:5432/stadium"`);
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') throw new TypeError(`db "${redact(url)}" is not a postgres:// URL`);
+  if (!/^postgres(?:ql)?:\/\//.test(url)) throw new TypeError(`db "${redact(url)}" is not a postgres:// URL; use e.g. "postgres://user:password@host:5432/stadium"`);
+  // Only the query is read here; the rest (libpq's forms, e.g. `postgres://user@/db?host=/run/postgresql`) is pg's to parse.
+  const at = url.indexOf('?');
+  const query = new URLSearchParams(at < 0 ? '' : url.slice(at + 1));
   const options: PostgresStoreOptions = { ...DEFAULT_POSTGRES_OPTIONS };
   for (const [param, key] of Object.entries(URL_PARAMETERS)) {
-    const raw = parsed.searchParams.get(param);
+    const raw = query.get(param);
     if (raw === null) continue;
     const value = Number(raw);
     if (!Number.isInteger(value) || value <= 0 || value > OPTION_MAX[key]) {
       throw new TypeError(`db URL parameter ${param} must be an integer 1–${OPTION_MAX[key]}, got "${raw}"`);
     }
     options[key] = value;
-    parsed.searchParams.delete(param);
+    query.delete(param);
   }
-  return { connectionString: parsed.toString(), options };
+  const rest = query.toString();
+  return { connectionString: (at < 0 ? url : url.slice(0, at)) + (rest === '' ? '' : `?${rest}`), options };
 }
 
 /** The URL with its password replaced, for messages and logs. */
