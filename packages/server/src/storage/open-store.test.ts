@@ -52,9 +52,11 @@ describe('openStore', () => {
   });
 
   it('rejects other URLs with a TypeError naming the supported ones', async () => {
-    for (const db of ['postgres://localhost/stadium', 'mysql:', 'sqlite:', 'foo']) {
+    for (const db of ['mysql://localhost/stadium', 'postgres:', 'sqlite:', 'foo']) {
       await expect(openStore({ db, dataDir: '' })).rejects.toThrow(TypeError);
     }
-    await expect(openStore({ db: 'postgres://x', dataDir: '' })).rejects.toThrow(/sqlite:<file>.*memory:/);
+    await expect(openStore({ db: 'mysql://x', dataDir: '' })).rejects.toThrow(/sqlite:<file>.*memory:.*postgres:\/\//);
+    // postgres:// URLs open a PostgresStore: see postgres/postgres-store.test.ts.
+    await expect(openStore({ db: 'postgres://x/db?pool_size=none', dataDir: '' })).rejects.toThrow(/pool_size must be an integer/);
   });
 });

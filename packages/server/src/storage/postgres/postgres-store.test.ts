@@ -5,7 +5,8 @@ import { startTestPostgres } from '../../../../../test/support/postgres.js';
 import { openStore } from '../open-store.js';
 import type { Store } from '../store.js';
 import { describeStoreContract, sampleApp, sampleGroup, sampleProfile } from '../store.contract.js';
-import { PostgresStore, parsePostgresUrl, redact } from './postgres-store.js';
+import { PostgresStore } from './postgres-store.js';
+import { parsePostgresUrl, redact } from './postgres-url.js';
 
 const server = await startTestPostgres();
 afterAll(() => server[Symbol.asyncDispose]());
