@@ -29,10 +29,14 @@ interface Started {
 
 /** Run `stadium start` with `args` and STADIUM_DB=`db`; resolves once its banner is printed. */
 async function startCli(db: string, dataDir: string, args: string[] = []): Promise<Started> {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--workers', String(TEST_WORKERS), '--log-level', 'warn', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, STADIUM_DB: db, STADIUM_WORKERS: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [BIN, 'start', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--workers', String(TEST_WORKERS), '--log-level', 'warn', ...args],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, STADIUM_DB: db, STADIUM_WORKERS: '' },
+    },
+  );
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {

@@ -51,7 +51,9 @@ export function postgresBinDir(): string {
         .sort((a, b) => Number(b) - Number(a))
     : [];
   if (versions.length === 0) {
-    throw new Error(`PostgreSQL server binaries not found in ${root}/<version>/bin (install Debian's "postgresql" package, or set STADIUM_PG_BIN to the folder of initdb and postgres)`);
+    throw new Error(
+      `PostgreSQL server binaries not found in ${root}/<version>/bin (install Debian's "postgresql" package, or set STADIUM_PG_BIN to the folder of initdb and postgres)`,
+    );
   }
   return join(root, versions[0]!, 'bin');
 }
@@ -113,7 +115,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     let log = '';
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`PostgreSQL did not start within ${READY_TIMEOUT_MS} ms:\n${log}`)), READY_TIMEOUT_MS);
-      proc.stderr!.on('data', (chunk: Buffer) => {
+      proc.stderr.on('data', (chunk: Buffer) => {
         if (log.length < 100_000) log += chunk.toString();
         if (log.includes('database system is ready to accept connections')) {
           clearTimeout(timer);
@@ -133,7 +135,7 @@ export async function startTestPostgres(): Promise<TestPostgres> {
       throw err;
     });
     // Drain later output so the pipe never fills.
-    proc.stderr!.resume();
+    proc.stderr.resume();
   }
 
   async function stop(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {

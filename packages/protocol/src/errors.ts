@@ -124,7 +124,8 @@ export const ERRORS = {
   STORE_UNAVAILABLE: {
     code: 19080,
     http: 503,
-    message: 'The database (the shared store) is not reachable right now (it is restarting or down); retry in a moment (the detail says whether the request may have taken effect).',
+    message:
+      'The database (the shared store) is not reachable right now (it is restarting or down); retry in a moment (the detail says whether the request may have taken effect).',
   },
   // ── REST API ───────────────────────────────────────────────────────────
   REST_SDKAPPID_MISSING: {

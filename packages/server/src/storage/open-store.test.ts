@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,14 @@ describe('openStore', () => {
 
   it('opens a MemoryStore for memory:', async () => {
     expect(track(await openStore({ db: 'memory:', dataDir: '' }))).toBeInstanceOf(MemoryStore);
+  });
+
+  it('loads nothing of pg unless a postgres:// URL is asked for', async () => {
+    track(await openStore({ db: 'memory:', dataDir: '' }));
+    track(await openStore({ db: 'sqlite::memory:', dataDir: '' }));
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    expect(loaded.some((file) => file.includes('better-sqlite3'))).toBe(true);
+    expect(loaded.filter((file) => /[\\/]node_modules[\\/]pg[\\/]/.test(file))).toEqual([]);
   });
 
   it('rejects other URLs with a TypeError naming the supported ones', async () => {

@@ -92,6 +92,17 @@ describe('PostgresStore', () => {
     }
   });
 
+  it('several nodes starting at once on a new database migrate it once', async () => {
+    const url = await server.createDatabase('migrate');
+    const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open(url)));
+    try {
+      const app = await stores[0]!.createApp(sampleApp());
+      for (const store of stores) expect(await store.getApp(app.sdkAppId)).toEqual(app);
+    } finally {
+      for (const store of stores) await store.close();
+    }
+  });
+
   it('opens a database over the unix socket in its folder, and through openStore for postgres:// and postgresql:// URLs', async () => {
     const url = await server.createDatabase('socket');
     const name = new URL(url).pathname.slice(1);
@@ -110,7 +121,7 @@ describe('PostgresStore', () => {
     }
   });
 
-  it("reads its own URL parameters, passes the others to pg, and rejects bad values with what to fix", () => {
+  it('reads its own URL parameters, passes the others to pg, and rejects bad values with what to fix', () => {
     expect(parsePostgresUrl('postgres://u:p@db.example.com:5433/stadium?sslmode=require&pool_size=20&connect_timeout_ms=1500')).toEqual({
       connectionString: 'postgres://u:p@db.example.com:5433/stadium?sslmode=require',
       options: { poolSize: 20, statementTimeoutMs: 10_000, connectTimeoutMs: 1500 },
@@ -149,7 +160,9 @@ describe('PostgresStore', () => {
           (e: unknown) => e,
         );
         await untilWaitingForLock(client);
-        await client.query(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'stadium' and wait_event_type = 'Lock' and datname = current_database()`);
+        await client.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'stadium' and wait_event_type = 'Lock' and datname = current_database()`,
+        );
         await client.query('commit');
         return outcome;
       };

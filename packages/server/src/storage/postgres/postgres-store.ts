@@ -35,6 +35,10 @@ const APPS_LOCK_KEY = 0x5354_4150; // 'STAP'
 /** OID of `bigint` (int8); read as a JS number, every value Stadium stores being below 2^53. */
 const INT8_OID = 20;
 
+/** pg's type parsers, except that `bigint` is read as a number (pg reads it as a string). */
+const readInt8AsNumber = ((oid: number, format?: 'text' | 'binary'): unknown =>
+  oid === INT8_OID && format !== 'binary' ? (value: string): number => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser;
+
 /** Whether a call may be repeated after its connection broke mid-way. */
 type Retry = 'idempotent' | 'once';
 
@@ -65,10 +69,7 @@ export class PostgresStore implements Store {
       // A transaction left open by a vanished caller must not hold its locks for ever.
       idle_in_transaction_session_timeout: Math.max(options.statementTimeoutMs, 10_000),
       application_name: 'stadium',
-      types: {
-        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-          oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-      },
+      types: { getTypeParser: readInt8AsNumber },
     });
     // An idle connection that breaks (database restarted) is dropped by the pool; without a
     // listener the error would end the process.
