@@ -49,7 +49,8 @@ async function admin(url: string): Promise<pg.Client> {
 
 /** Wait until one of the store's statements waits for a lock (it is then mid-way in the database). */
 async function untilWaitingForLock(client: pg.Client): Promise<void> {
-  for (let i = 0; i < 500; i++) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
     const { rows } = await client.query<{ n: string }>(
       `select count(*) as n from pg_stat_activity where application_name = 'stadium' and wait_event_type = 'Lock' and datname = current_database()`,
     );
@@ -100,6 +101,29 @@ describe('PostgresStore', () => {
       for (const store of stores) expect(await store.getApp(app.sdkAppId)).toEqual(app);
     } finally {
       for (const store of stores) await store.close();
+    }
+  });
+
+  it('keeps at most pool_size connections, and statement_timeout_ms cancels a statement with STORE_UNAVAILABLE', async () => {
+    const url = await server.createDatabase('pool');
+    const store = await PostgresStore.open(`${url}?pool_size=2&statement_timeout_ms=300`);
+    const client = await admin(url);
+    try {
+      const app = await store.createApp(sampleApp());
+      await Promise.all(Array.from({ length: 20 }, () => store.getApp(app.sdkAppId)));
+      const { rows } = await client.query<{ n: string }>(`select count(*) as n from pg_stat_activity where application_name = 'stadium' and datname = current_database()`);
+      expect(Number(rows[0]!.n)).toBe(2);
+      // A read stuck behind a lock runs into the statement timeout (it is not retried).
+      await client.query('begin');
+      await client.query('lock table groups in access exclusive mode');
+      const error = await rejection(store.getGroup(app.sdkAppId, 'room'));
+      await client.query('rollback');
+      expect(error.reason).toBe('STORE_UNAVAILABLE');
+      expect(error.message).toMatch(/getGroup .*statement timed out/);
+      expect(await store.getGroup(app.sdkAppId, 'room')).toBeUndefined();
+    } finally {
+      await client.end();
+      await store.close();
     }
   });
 
