@@ -104,6 +104,7 @@ export class PostgresStore implements Store {
    * remain become STORE_UNAVAILABLE.
    */
   async #call<T>(op: string, retry: Retry, fn: (db: Kysely<PostgresDatabaseSchema>) => Promise<T>): Promise<T> {
+    let broke = false;
     for (let attempt = 0; ; attempt++) {
       if (this.#closed) throw new StadiumError('STORE_UNAVAILABLE', `${op}: the store is closed`);
       try {
@@ -114,11 +115,16 @@ export class PostgresStore implements Store {
         if (kind === 'other') throw err;
         const message = err instanceof Error ? err.message : 'unknown error';
         if (kind === 'timeout') throw new StadiumError('STORE_UNAVAILABLE', `${op} on ${this.#where}: the statement timed out (${message})`);
+        if (kind === 'lost') broke = true;
         const mayRetry = kind === 'unsent' || retry === 'idempotent';
         const wait = RETRY_DELAYS_MS[attempt];
         if (!mayRetry || wait === undefined) {
-          const outcome = kind === 'lost' && retry === 'once' ? 'the connection broke, so it may or may not have taken effect' : 'nothing was written';
-          throw new StadiumError('STORE_UNAVAILABLE', `${op} on ${this.#where} failed (${message}); ${outcome}`, undefined);
+          const outcome = !broke
+            ? 'nothing was written'
+            : retry === 'once'
+              ? 'the connection broke, so it may or may not have taken effect'
+              : 'the connection broke, so it may have taken effect; repeating it is safe';
+          throw new StadiumError('STORE_UNAVAILABLE', `${op} on ${this.#where} failed (${message}); ${outcome}`);
         }
         await delay(wait);
       }
