@@ -153,6 +153,8 @@ describe('PostgresStore', () => {
     expect(() => parsePostgresUrl('postgres://h/db?pool_size=0')).toThrow(/pool_size must be an integer 1–1000, got "0"/);
     expect(() => parsePostgresUrl('postgres://h/db?statement_timeout_ms=abc')).toThrow(TypeError);
     expect(redact('postgres://user:secret@host/db')).toBe('postgres://user:***@host/db');
+    expect(redact('postgres://user@host/db?sslmode=require&password=secret')).toBe('postgres://user@host/db?sslmode=require&password=***');
+    expect(redact('postgres://host/db')).toBe('postgres://host/db');
   });
 
   it('fails with STORE_UNAVAILABLE, naming the database without its password, when the database cannot be reached', async () => {

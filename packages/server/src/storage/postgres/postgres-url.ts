@@ -53,5 +53,5 @@ export function parsePostgresUrl(url: string): { connectionString: string; optio
 
 /** The URL with its password replaced, for messages and logs. */
 export function redact(url: string): string {
-  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+  return url.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@').replace(/([?&]password=)[^&]*/gi, '$1***');
 }
