@@ -272,6 +272,8 @@ export class SqliteStore implements Store {
   }
 }
 
+// The row helpers below are shared with PostgresStore, whose tables have the same rows.
+
 export function findApp(db: Db, sdkAppId: number): Promise<Selectable<AppsTable> | undefined> {
   return db.selectFrom('apps').selectAll().where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
 }
