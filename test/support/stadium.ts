@@ -123,7 +123,7 @@ export interface TestDeps {
 /** Start a server (options merged over quiet test defaults) and create an app in it. */
 export async function startTestStadium(options: Partial<ServerOptions> = {}, deps: TestDeps = {}): Promise<TestStadium> {
   const dataDir = await mkdtemp(join(tmpdir(), 'stadium-test-'));
-  const store = await openStore({ db: '', dataDir });
+  const store = await openStore({ db: options.db ?? '', dataDir });
   const app = await createApp(store, { name: 'test', devLogin: deps.devLogin === true }, systemClock);
   await store.close();
   const full: Partial<ServerOptions> = { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', ...options };

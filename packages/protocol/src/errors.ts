@@ -121,6 +121,12 @@ export const ERRORS = {
     http: 503,
     message: 'The node that decides for this room is not reachable right now (it is starting or restarting); retry in a moment.',
   },
+  STORE_UNAVAILABLE: {
+    code: 19080,
+    http: 503,
+    message:
+      'The database (the shared store) is not reachable right now (it is restarting or down); retry in a moment (the detail says whether the request may have taken effect).',
+  },
   // ── REST API ───────────────────────────────────────────────────────────
   REST_SDKAPPID_MISSING: {
     code: 60012,

@@ -208,8 +208,15 @@ describe('stadium app', () => {
   });
 
   it('an unsupported --db URL exits 1 naming the supported ones', async () => {
-    const r = await run(['app', 'list', '--db', 'postgres://localhost/x']);
+    const r = await run(['app', 'list', '--db', 'mysql://localhost/x']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: db "postgres:\/\/localhost\/x" is not supported/);
+    expect(r.stderr).toMatch(/^error: db "mysql:\/\/localhost\/x" is not supported; .*postgres:\/\//);
+  });
+
+  it('a PostgreSQL database that cannot be reached exits 1 with STORE_UNAVAILABLE, its password hidden', async () => {
+    const r = await run(['app', 'list', '--db', 'postgres://stadium:secret@127.0.0.1:1/x?connect_timeout_ms=500']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error 19080 STORE_UNAVAILABLE: open on postgres:\/\/stadium:\*\*\*@127\.0\.0\.1:1\/x/);
+    expect(r.stderr).not.toContain('secret');
   });
 });

@@ -6,6 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { StadiumError } from '@stadium/protocol';
 import type { CliIo } from './io.js';
 import { parseSdkAppId } from '../core/parse-sdk-app-id.js';
+import { redact } from '../storage/postgres/postgres-url.js';
 
 /** A mistake in the command line: printed with the usage text, exit code 2. */
 export class UsageError extends Error {
@@ -54,10 +55,10 @@ export function storeLocation(flags: { data?: string | undefined; db?: string | 
   };
 }
 
-/** The flags to repeat in a hint so it reaches the same store (empty for the defaults). */
+/** The flags to repeat in a hint so it reaches the same store (empty for the defaults); a database password is not repeated. */
 export function storeHintFlags(location: { dataDir: string; db: string }): string {
   let hint = '';
-  if (location.db !== '') hint += ` --db ${location.db}`;
+  if (location.db !== '') hint += ` --db ${redact(location.db)}`;
   else if (location.dataDir !== './data') hint += ` --data ${location.dataDir}`;
   return hint;
 }

@@ -1,3 +1,4 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,21 @@ describe('stadium start', () => {
       startRequest(['--port', '0', '--host', '::1', '--data', '/flag/data', '--db', 'sqlite:/x.db', '--bus', 'nats://x', '--log-level', 'debug', '--workers', '1'], testIo(env).io),
     ).toEqual({ options: { port: 0, host: '::1', dataDir: '/flag/data', db: 'sqlite:/x.db', bus: 'nats://x', logLevel: 'debug' }, workers: 1 });
     expect(startRequest([], testIo().io)).toEqual({ options: { dataDir: './data', db: '' }, workers: availableParallelism() });
+  });
+
+  it('takes the store from the --config file unless --db / --data or STADIUM_DB / STADIUM_DATA name one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stadium-start-config-'));
+    try {
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ db: 'postgres://db.internal/stadium', dataDir: '/file/data' }));
+      expect(startRequest(['--config', config, '--workers', '1'], testIo().io)).toEqual({ options: { db: 'postgres://db.internal/stadium', dataDir: '/file/data' }, workers: 1 });
+      expect(startRequest(['--config', config, '--workers', '1', '--db', 'memory:'], testIo().io)).toMatchObject({ options: { db: 'memory:', dataDir: '/file/data' } });
+      expect(startRequest(['--config', config, '--workers', '1'], testIo({ STADIUM_DB: 'sqlite:/x.db', STADIUM_DATA: '/env' }).io)).toMatchObject({
+        options: { db: 'sqlite:/x.db', dataDir: '/env' },
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a bad port from a flag or the environment with exit 2', async () => {

@@ -69,7 +69,10 @@ export function startRequest(argv: string[], io: CliIo): StartRequest | 'help' {
   const port = flags.port ?? io.env['STADIUM_PORT'];
   const location = storeLocation(flags, io);
   const configFile = flags.config ?? io.env['STADIUM_CONFIG'];
-  const options: Partial<ServerOptions> = { ...(configFile ? readConfigFile(configFile) : {}), dataDir: location.dataDir, db: location.db };
+  // The store location of a config file counts unless a flag or variable names one.
+  const options: Partial<ServerOptions> = { dataDir: location.dataDir, db: location.db, ...(configFile ? readConfigFile(configFile) : {}) };
+  if (flags.data !== undefined || io.env['STADIUM_DATA'] !== undefined) options.dataDir = location.dataDir;
+  if (flags.db !== undefined || io.env['STADIUM_DB'] !== undefined) options.db = location.db;
   if (port !== undefined && port !== '') options.port = parseIntegerFlag(port, flags.port !== undefined ? '--port' : 'STADIUM_PORT', 0, 65535, START_USAGE);
   const host = flags.host ?? io.env['STADIUM_HOST'];
   if (host) options.host = host;

@@ -12,7 +12,9 @@ Options (each falls back to its environment variable, then the default):
   --port N          TCP port; 0 picks a free one       STADIUM_PORT       8080
   --host H          interface to bind                  STADIUM_HOST       127.0.0.1
   --data DIR        folder of the SQLite file          STADIUM_DATA       ./data
-  --db URL          store: sqlite:<file> or memory:    STADIUM_DB         <data>/stadium.db
+  --db URL          store: sqlite:<file>, memory: or   STADIUM_DB         <data>/stadium.db
+                    postgres://user:pw@host:port/db
+                    (one database shared by every node)
   --bus URL         bus between nodes: local: (this    STADIUM_BUS        local:
                     machine; workers talk over IPC)
   --log-level L     log level (pino)                   STADIUM_LOG_LEVEL  info

@@ -12,7 +12,7 @@ export interface ServerOptions {
   host: string;
   /** Folder for the embedded SQLite file. @default './data' */
   dataDir: string;
-  /** Store URL: `sqlite:<file>`, `memory:`; empty means `<dataDir>/stadium.db`. @default '' */
+  /** Store URL: `sqlite:<file>`, `memory:`, `postgres://…` (shared by every node); empty means `<dataDir>/stadium.db`. @default '' */
   db: string;
   /** Bus URL: `local:` (this machine: in-process, or IPC between the workers of `--workers N`). @default 'local:' */
   bus: string;

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,10 +52,20 @@ describe('openStore', () => {
     expect(track(await openStore({ db: 'memory:', dataDir: '' }))).toBeInstanceOf(MemoryStore);
   });
 
+  it('loads nothing of pg unless a postgres:// URL is asked for', async () => {
+    track(await openStore({ db: 'memory:', dataDir: '' }));
+    track(await openStore({ db: 'sqlite::memory:', dataDir: '' }));
+    const loaded = Object.keys(createRequire(import.meta.url).cache);
+    expect(loaded.some((file) => file.includes('better-sqlite3'))).toBe(true);
+    expect(loaded.filter((file) => /[\\/]node_modules[\\/]pg[\\/]/.test(file))).toEqual([]);
+  });
+
   it('rejects other URLs with a TypeError naming the supported ones', async () => {
-    for (const db of ['postgres://localhost/stadium', 'mysql:', 'sqlite:', 'foo']) {
+    for (const db of ['mysql://localhost/stadium', 'postgres:', 'sqlite:', 'foo']) {
       await expect(openStore({ db, dataDir: '' })).rejects.toThrow(TypeError);
     }
-    await expect(openStore({ db: 'postgres://x', dataDir: '' })).rejects.toThrow(/sqlite:<file>.*memory:/);
+    await expect(openStore({ db: 'mysql://x', dataDir: '' })).rejects.toThrow(/sqlite:<file>.*memory:.*postgres:\/\//);
+    // postgres:// URLs open a PostgresStore: see postgres/postgres-store.test.ts.
+    await expect(openStore({ db: 'postgres://x/db?pool_size=none', dataDir: '' })).rejects.toThrow(/pool_size must be an integer/);
   });
 });

@@ -11,7 +11,9 @@ import type { Store } from './store.js';
 export interface OpenStoreInput {
   /**
    * Store URL: `''` for `<dataDir>/stadium.db`, `sqlite:<file>` for that SQLite file
-   * (`sqlite::memory:` for a private in-memory database), `memory:` for a MemoryStore.
+   * (`sqlite::memory:` for a private in-memory database), `memory:` for a MemoryStore,
+   * `postgres://…` / `postgresql://…` for a PostgreSQL database (a PostgresStore, shared by
+   * every node of a cluster; see docs/deploy.md).
    */
   db: string;
   /** Folder of the default SQLite file; created when missing. */
@@ -28,6 +30,11 @@ export async function openStore({ db, dataDir }: OpenStoreInput): Promise<Store>
     return SqliteStore.open(join(resolve(dataDir), DEFAULT_SQLITE_FILE));
   }
   if (db === 'memory:') return new MemoryStore();
+  if (db.startsWith('postgres://') || db.startsWith('postgresql://')) {
+    // Loaded only when asked for, so nothing of pg is loaded by the embedded default.
+    const { PostgresStore } = await import('./postgres/postgres-store.js');
+    return PostgresStore.open(db);
+  }
   if (db.startsWith('sqlite:')) {
     const file = db.slice('sqlite:'.length);
     if (file === '') throw new TypeError('db "sqlite:" needs a file, e.g. "sqlite:./data/stadium.db"');
@@ -35,5 +42,5 @@ export async function openStore({ db, dataDir }: OpenStoreInput): Promise<Store>
     await mkdir(dirname(resolve(file)), { recursive: true });
     return SqliteStore.open(resolve(file));
   }
-  throw new TypeError(`db "${db}" is not supported; use "" (default: <data>/${DEFAULT_SQLITE_FILE}), "sqlite:<file>" or "memory:"`);
+  throw new TypeError(`db "${db}" is not supported; use "" (default: <data>/${DEFAULT_SQLITE_FILE}), "sqlite:<file>", "memory:" or "postgres://user:password@host:port/database"`);
 }

@@ -272,15 +272,17 @@ export class SqliteStore implements Store {
   }
 }
 
-function findApp(db: Db, sdkAppId: number): Promise<Selectable<AppsTable> | undefined> {
+// The row helpers below are shared with PostgresStore, whose tables have the same rows.
+
+export function findApp(db: Db, sdkAppId: number): Promise<Selectable<AppsTable> | undefined> {
   return db.selectFrom('apps').selectAll().where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
 }
 
-function findGroup(db: Db, sdkAppId: number, groupId: string): Promise<Selectable<GroupsTable> | undefined> {
+export function findGroup(db: Db, sdkAppId: number, groupId: string): Promise<Selectable<GroupsTable> | undefined> {
   return db.selectFrom('groups').selectAll().where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
 }
 
-function toApp(row: Selectable<AppsTable>): AppRecord {
+export function toApp(row: Selectable<AppsTable>): AppRecord {
   return {
     sdkAppId: row.sdk_app_id,
     name: row.name,
@@ -294,7 +296,7 @@ function toApp(row: Selectable<AppsTable>): AppRecord {
   };
 }
 
-function fromGroup(group: GroupRecord): GroupsTable {
+export function fromGroup(group: GroupRecord): GroupsTable {
   return {
     sdk_app_id: group.sdkAppId,
     group_id: group.groupId,
@@ -317,7 +319,7 @@ function fromGroup(group: GroupRecord): GroupsTable {
   };
 }
 
-function toGroup(row: Selectable<GroupsTable>): GroupRecord {
+export function toGroup(row: Selectable<GroupsTable>): GroupRecord {
   return {
     sdkAppId: row.sdk_app_id,
     groupId: row.group_id,
@@ -358,7 +360,7 @@ const GROUP_PATCH_COLUMNS: { [K in keyof Required<GroupPatch>]: (value: NonNulla
   attributesVersion: (v) => ({ attributes_version: v }),
 };
 
-function groupPatchColumns(patch: GroupPatch): Partial<GroupsTable> {
+export function groupPatchColumns(patch: GroupPatch): Partial<GroupsTable> {
   let set: Partial<GroupsTable> = {};
   for (const key of Object.keys(GROUP_PATCH_COLUMNS) as Array<keyof GroupPatch>) {
     const value = patch[key];
