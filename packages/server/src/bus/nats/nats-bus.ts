@@ -92,14 +92,19 @@ export function natsServers(url: string): string[] {
 export class NatsBus extends BusBase {
   /** Connect to the NATS servers `url` names (comma-separated) and make a bus on the connection. */
   static async connect(url: string, options: NatsBusOptions = {}): Promise<NatsBus> {
-    const nc = await connect({
-      servers: natsServers(url),
-      name: options.node ? `stadium ${options.node}` : 'stadium',
-      noEcho: true,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-      waitOnFirstConnect: false,
-    });
+    let nc: NatsConnection;
+    try {
+      nc = await connect({
+        servers: natsServers(url),
+        name: options.node ? `stadium ${options.node}` : 'stadium',
+        noEcho: true,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+        waitOnFirstConnect: false,
+      });
+    } catch (error) {
+      throw new Error(`cannot connect to NATS at ${url} (${error instanceof Error ? error.message : String(error)}); is nats-server running there?`, { cause: error });
+    }
     return new NatsBus(nc, options);
   }
 
@@ -132,9 +137,9 @@ export class NatsBus extends BusBase {
     this.#probeMs = options.probeMs ?? 1000;
     this.#maxPeers = options.maxPeers ?? 1024;
     this.#own.push(
-      nc.subscribe(`${replySubject(this.#prefix, this.#id)}.*`, { callback: (error, msg) => error || this.#onReply(msg) }),
-      nc.subscribe(presenceSubject(this.#prefix, this.#id), { callback: (error, msg) => error || this.#onPresence(msg) }),
-      nc.subscribe(helloSubject(this.#prefix), { callback: (error, msg) => error || this.#onHello(msg) }),
+      nc.subscribe(`${replySubject(this.#prefix, this.#id)}.*`, { callback: ok((msg) => this.#onReply(msg)) }),
+      nc.subscribe(presenceSubject(this.#prefix, this.#id), { callback: ok((msg) => this.#onPresence(msg)) }),
+      nc.subscribe(helloSubject(this.#prefix), { callback: ok((msg) => this.#onHello(msg)) }),
     );
     this.#say(helloSubject(this.#prefix), { t: 'hello', bus: this.#id, ...this.#nodeField() });
     void this.#watch();
@@ -172,7 +177,7 @@ export class NatsBus extends BusBase {
     const entry = { handler };
     let subscribed = this.#subs.get(subject);
     if (!subscribed) {
-      const nats = this.#nc.subscribe(natsSubject(this.#prefix, subject), { callback: (error, msg) => error || this.#onPublished(subject, msg) });
+      const nats = this.#nc.subscribe(natsSubject(this.#prefix, subject), { callback: ok((msg) => this.#onPublished(subject, msg)) });
       this.#subs.set(subject, (subscribed = { nats, handlers: new Set() }));
     }
     subscribed.handlers.add(entry);
@@ -206,7 +211,7 @@ export class NatsBus extends BusBase {
   protected advertise(subject: string, serving: boolean): void {
     if (serving && !this.#serving.has(subject)) {
       if (this.#nc.isClosed()) return;
-      const nats = this.#nc.subscribe(natsSubject(this.#prefix, subject), { callback: (error, msg) => error || this.#onRequest(subject, msg) });
+      const nats = this.#nc.subscribe(natsSubject(this.#prefix, subject), { callback: ok((msg) => this.#onRequest(subject, msg)) });
       this.#serving.set(subject, nats);
     } else if (!serving) {
       this.#serving.get(subject)?.unsubscribe();
@@ -393,6 +398,13 @@ export class NatsBus extends BusBase {
       }
     }
   }
+}
+
+/** A subscription callback that ignores the subscription's errors (it ends with the connection). */
+function ok(handle: (msg: Msg) => void): (error: Error | null, msg: Msg) => void {
+  return (error, msg) => {
+    if (!error) handle(msg);
+  };
 }
 
 function isNoResponders(error: unknown): boolean {
