@@ -48,6 +48,8 @@ export interface NatsBusOptions extends BusOptions {
   probeMs?: number;
   /** Peers remembered at most (the nodes of the deployment); hellos beyond it are ignored. @default 1024 */
   maxPeers?: number;
+  /** Called with the NATS subject and size of every message this bus receives (tests, benchmarks). @default none */
+  observe?: (natsSubject: string, bytes: number) => void;
 }
 
 /** Traffic of one bus on its NATS connection, for tests and benchmarks. */
@@ -114,6 +116,7 @@ export class NatsBus extends BusBase {
   readonly #node: string | undefined;
   readonly #probeMs: number;
   readonly #maxPeers: number;
+  readonly #observe: ((natsSubject: string, bytes: number) => void) | undefined;
   readonly #subs = new Map<string, Subscribed>();
   readonly #serving = new Map<string, NatsSubscription>();
   readonly #awaiting = new Map<number, Awaiting>();
@@ -136,6 +139,7 @@ export class NatsBus extends BusBase {
     this.#node = options.node;
     this.#probeMs = options.probeMs ?? 1000;
     this.#maxPeers = options.maxPeers ?? 1024;
+    this.#observe = options.observe;
     this.#own.push(
       nc.subscribe(`${replySubject(this.#prefix, this.#id)}.*`, { callback: ok((msg) => this.#onReply(msg)) }),
       nc.subscribe(presenceSubject(this.#prefix, this.#id), { callback: ok((msg) => this.#onPresence(msg)) }),
@@ -255,6 +259,7 @@ export class NatsBus extends BusBase {
   #received(msg: Msg): void {
     this.#stats.receivedMessages++;
     this.#stats.receivedBytes += msg.data.length;
+    this.#observe?.(msg.subject, msg.data.length);
   }
 
   #deliver(subject: string, message: BusMessage): void {
