@@ -37,7 +37,7 @@ describe('three nodes over NATS', () => {
     const clock = new ManualClock(Date.now());
     const received = new Map<string, string[]>(NODES.map((n) => [n, []]));
     await using nodes = await startNodes(NODES, clock, {}, (node) =>
-      NatsBus.connect(nats.url, { clock, node, subjectPrefix: PREFIX, observe: (subject) => received.get(node)!.push(subject) }),
+      NatsBus.connect(nats.url, { clock, node, subjectPrefix: PREFIX, observe: (direction, subject) => direction === 'in' && received.get(node)!.push(subject) }),
     );
     const { app, sig, servers } = nodes;
     const clients: RawClient[] = [];

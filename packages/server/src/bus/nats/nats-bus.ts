@@ -6,8 +6,9 @@
  * subscribers get it synchronously, the connection does not echo its own messages).
  *
  * Requests are published with a reply subject of the asking bus; the serving bus answers
- * there (first with an ack naming itself when the answer takes longer than a turn of the
- * event loop, so the asker knows whom it waits for). NATS's no-responders status is
+ * there. The asker knows whom it waits for: a node's authority subject is served by the bus
+ * that said hello for the node; for any other subject the server first sends an ack naming
+ * itself when its answer takes longer than a turn of the event loop. NATS's no-responders status is
  * "nobody serves". Peers say hello and goodbye on a subject of their own; a peer that went
  * without goodbye (its process died) is found by probing known peers every `probeMs` on the
  * injected clock: NATS answers a probe to a closed connection's subject with no-responders
@@ -22,7 +23,7 @@
 import { connect, type Msg, type NatsConnection, type Subscription as NatsSubscription } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
 import type { TimerHandle } from '../../clock/clock.js';
-import { CONTROL_SUBJECT, type BusMessage, type BusRequest, type Unsubscribe } from '../bus.js';
+import { CONTROL_SUBJECT, authoritySubject, type BusMessage, type BusRequest, type Unsubscribe } from '../bus.js';
 import { BusBase, type BusPeer } from '../bus-base.js';
 import type { BusOptions } from '../bus-options.js';
 import { nobodyServes, refusal, serverDropped, type BusReply } from '../bus-reply.js';
@@ -48,8 +49,8 @@ export interface NatsBusOptions extends BusOptions {
   probeMs?: number;
   /** Peers remembered at most (the nodes of the deployment); hellos beyond it are ignored. @default 1024 */
   maxPeers?: number;
-  /** Called with the NATS subject and size of every message this bus receives (tests, benchmarks). @default none */
-  observe?: (natsSubject: string, bytes: number) => void;
+  /** Called with the NATS subject and size of every message this bus sends (`out`) or receives (`in`); for tests and benchmarks. @default none */
+  observe?: (direction: 'in' | 'out', natsSubject: string, bytes: number) => void;
 }
 
 /** Traffic of one bus on its NATS connection, for tests and benchmarks. */
@@ -82,6 +83,7 @@ const SELF: unique symbol = Symbol('self');
 const REMOTE: unique symbol = Symbol('remote');
 
 const EMPTY = new Uint8Array(0);
+const AUTHORITY = authoritySubject('');
 
 /** `nats://a:4222,nats://b:4222` (or `nats://a:4222,b:4222`) as the client's server list. */
 export function natsServers(url: string): string[] {
@@ -116,12 +118,14 @@ export class NatsBus extends BusBase {
   readonly #node: string | undefined;
   readonly #probeMs: number;
   readonly #maxPeers: number;
-  readonly #observe: ((natsSubject: string, bytes: number) => void) | undefined;
+  readonly #observe: ((direction: 'in' | 'out', natsSubject: string, bytes: number) => void) | undefined;
   readonly #subs = new Map<string, Subscribed>();
   readonly #serving = new Map<string, NatsSubscription>();
   readonly #awaiting = new Map<number, Awaiting>();
   /** Known peers: bus id → the node it carries. */
   readonly #peers = new Map<string, string | undefined>();
+  /** The bus carrying each known peer node (whom `authority.<node>` requests wait for). */
+  readonly #busOfNode = new Map<string, string>();
   readonly #own: NatsSubscription[] = [];
   readonly #stats: NatsBusStats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, reconnects: 0 };
   #probe: TimerHandle | null = null;
@@ -202,7 +206,8 @@ export class NatsBus extends BusBase {
       queueMicrotask(() => this.receiveReply(id, refusal('SERVICE_UNAVAILABLE', `the connection to NATS is down; ${subject} cannot be reached until it is back`)));
       return REMOTE;
     }
-    this.#awaiting.set(id, { subject });
+    const server = subject.startsWith(AUTHORITY) ? this.#busOfNode.get(subject.slice(AUTHORITY.length)) : undefined;
+    this.#awaiting.set(id, server === undefined ? { subject } : { subject, server });
     const envelope: RequestEnvelope = { request };
     this.#send(natsSubject(this.#prefix, subject), encode(envelope), `${replySubject(this.#prefix, this.#id)}.${id}`);
     return REMOTE;
@@ -248,6 +253,7 @@ export class NatsBus extends BusBase {
     if (this.#nc.isClosed()) return;
     this.#stats.sentMessages++;
     this.#stats.sentBytes += data.length;
+    this.#observe?.('out', subject, data.length);
     if (reply === undefined) this.#nc.publish(subject, data);
     else this.#nc.publish(subject, data, { reply });
   }
@@ -259,7 +265,7 @@ export class NatsBus extends BusBase {
   #received(msg: Msg): void {
     this.#stats.receivedMessages++;
     this.#stats.receivedBytes += msg.data.length;
-    this.#observe?.(msg.subject, msg.data.length);
+    this.#observe?.('in', msg.subject, msg.data.length);
   }
 
   #deliver(subject: string, message: BusMessage): void {
@@ -287,6 +293,8 @@ export class NatsBus extends BusBase {
       answered = true;
       this.#respond(reply, envelope.request, result);
     });
+    // Askers know who serves this node's authority subject from its hello.
+    if (this.#node !== undefined && subject === authoritySubject(this.#node)) return;
     // A slow answer: tell the asker who holds its request, so it fails at once if this node goes.
     setImmediate(() => {
       if (!answered) this.#send(reply, encode({ t: 'ack', bus: this.#id }));
@@ -351,6 +359,7 @@ export class NatsBus extends BusBase {
   #met(hello: Hello): void {
     if (!this.#peers.has(hello.bus) && this.#peers.size >= this.#maxPeers) return;
     this.#peers.set(hello.bus, hello.node);
+    if (hello.node !== undefined) this.#busOfNode.set(hello.node, hello.bus);
   }
 
   /** Peer `bus` is gone: fail what waits for it, and tell this node. */
@@ -358,6 +367,7 @@ export class NatsBus extends BusBase {
     if (!this.#peers.has(bus)) return;
     const node = this.#peers.get(bus);
     this.#peers.delete(bus);
+    if (node !== undefined && this.#busOfNode.get(node) === bus) this.#busOfNode.delete(node);
     for (const [id, awaiting] of this.#awaiting) {
       if (awaiting.server !== bus) continue;
       this.#awaiting.delete(id);
@@ -376,8 +386,10 @@ export class NatsBus extends BusBase {
   }
 
   #probePeer(bus: string): void {
+    const subject = presenceSubject(this.#prefix, bus);
     this.#stats.sentMessages++;
-    this.#nc.request(presenceSubject(this.#prefix, bus), EMPTY, { timeout: Math.max(this.#probeMs, 1000) }).then(
+    this.#observe?.('out', subject, 0);
+    this.#nc.request(subject, EMPTY, { timeout: Math.max(this.#probeMs, 1000) }).then(
       (msg) => this.#received(msg),
       (error: unknown) => {
         if (isNoResponders(error)) this.#gone(bus);
