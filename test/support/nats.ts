@@ -4,7 +4,7 @@
  * same port (to test reconnects). Fails loudly when the binary is not installed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,17 +52,29 @@ async function accepting(port: number, child: ChildProcess, output: () => string
   }
 }
 
+/** Options of {@link startNatsServer}. */
+export interface NatsServerOptions {
+  /** The server's `max_payload` in bytes. @default NATS's (1 MB) */
+  maxPayload?: number;
+}
+
 /** Start a nats-server on a free port. */
-export async function startNatsServer(): Promise<NatsServer> {
+export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   if (!BINARY) throw new Error('nats-server is not installed (Debian: apt-get install nats-server; or set NATS_SERVER to the binary)');
   const binary = BINARY;
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'stadium-nats-'));
+  const config: string[] = [];
+  if (options.maxPayload !== undefined) {
+    const file = join(dataDir, 'nats.conf');
+    writeFileSync(file, `max_payload: ${options.maxPayload}\n`);
+    config.push('-c', file);
+  }
   let child: ChildProcess;
   let output = '';
   const launch = async (): Promise<void> => {
     output = '';
-    child = spawn(binary, ['-p', String(port), '-a', '127.0.0.1', '-js', '-sd', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(binary, [...config, '-p', String(port), '-a', '127.0.0.1', '-js', '-sd', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await accepting(port, child, () => output);

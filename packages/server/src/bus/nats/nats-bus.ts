@@ -63,6 +63,8 @@ export interface NatsBusStats {
   receivedBytes: number;
   /** Times the connection came back after dropping. */
   reconnects: number;
+  /** Messages that could not be published (bigger than the server's payload limit on their own). */
+  unsent: number;
 }
 
 interface Subscribed {
@@ -127,7 +129,7 @@ export class NatsBus extends BusBase {
   /** The bus carrying each known peer node (whom `authority.<node>` requests wait for). */
   readonly #busOfNode = new Map<string, string>();
   readonly #own: NatsSubscription[] = [];
-  readonly #stats: NatsBusStats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, reconnects: 0 };
+  readonly #stats: NatsBusStats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, reconnects: 0, unsent: 0 };
   #probe: TimerHandle | null = null;
   #connected = true;
   #closed = false;
@@ -177,7 +179,20 @@ export class NatsBus extends BusBase {
   publish(subject: string, message: BusMessage): void {
     if (this.#closed) return;
     this.#deliver(subject, message);
-    this.#send(natsSubject(this.#prefix, subject), encode(message));
+    this.#publishRemote(natsSubject(this.#prefix, subject), message);
+  }
+
+  /** Publish to the other nodes; a batch bigger than the server's payload limit goes as several, in order. */
+  #publishRemote(subject: string, message: BusMessage): void {
+    const data = encode(message);
+    const limit = this.#nc.info?.max_payload ?? Infinity;
+    if (data.length > limit && (message.kind === 'batch' || message.kind === 'direct' || message.kind === 'members-removed') && message.entries.length > 1) {
+      const half = Math.ceil(message.entries.length / 2);
+      this.#publishRemote(subject, { ...message, entries: message.entries.slice(0, half) });
+      this.#publishRemote(subject, { ...message, entries: message.entries.slice(half) });
+      return;
+    }
+    this.#send(subject, data);
   }
 
   subscribe(subject: string, handler: (message: BusMessage) => void): Unsubscribe {
@@ -251,11 +266,17 @@ export class NatsBus extends BusBase {
 
   #send(subject: string, data: Uint8Array, reply?: string): void {
     if (this.#nc.isClosed()) return;
+    try {
+      if (reply === undefined) this.#nc.publish(subject, data);
+      else this.#nc.publish(subject, data, { reply });
+    } catch {
+      // Over the server's payload limit (one message alone) or the connection closing: not sent.
+      this.#stats.unsent++;
+      return;
+    }
     this.#stats.sentMessages++;
     this.#stats.sentBytes += data.length;
     this.#observe?.('out', subject, data.length);
-    if (reply === undefined) this.#nc.publish(subject, data);
-    else this.#nc.publish(subject, data, { reply });
   }
 
   #say(subject: string, hello: Hello): void {
