@@ -4,6 +4,7 @@ import { startNatsServer, type NatsServer } from '../../../../../test/support/na
 import { ManualClock } from '../../clock/manual-clock.js';
 import { describeBusContract } from '../bus.contract.js';
 import { CONTROL_SUBJECT, type BusMessage, type BusRequest } from '../bus.js';
+import type { BatchEntry } from '../../wire/batch-entry.js';
 import { NatsBus, natsServers, type NatsBusOptions } from './nats-bus.js';
 
 let nats: NatsServer;
@@ -79,7 +80,7 @@ describe('NatsBus', () => {
     const got: BusMessage[] = [];
     b!.subscribe('room.x', (m) => got.push(m));
     await settle([a!, b!]);
-    const entries = Array.from({ length: 20 }, (_, i) => ({ seq: i + 1, rank: 1, json: JSON.stringify({ seq: i + 1, text: 'x'.repeat(300) }) }));
+    const entries: BatchEntry[] = Array.from({ length: 20 }, (_, i) => ({ seq: i + 1, rank: 1, json: JSON.stringify({ seq: i + 1, text: 'x'.repeat(300) }) }));
     a!.publish('room.x', { kind: 'batch', sdkAppId: 1, groupId: 'x', entries });
     await until(() => got.flatMap((m) => (m.kind === 'batch' ? m.entries : [])).length === 20, 'every entry');
     expect(got.length).toBeGreaterThan(1);
