@@ -78,16 +78,16 @@ describe('NatsBus', () => {
     await using small = await startNatsServer({ maxPayload: 2048 });
     const [a, b] = await Promise.all([NatsBus.connect(small.url, { node: 'a' }), NatsBus.connect(small.url, { node: 'b' })]);
     const got: BusMessage[] = [];
-    b!.subscribe('room.x', (m) => got.push(m));
-    await settle([a!, b!]);
+    b.subscribe('room.x', (m) => got.push(m));
+    await settle([a, b]);
     const entries: BatchEntry[] = Array.from({ length: 20 }, (_, i) => ({ seq: i + 1, rank: 1, json: JSON.stringify({ seq: i + 1, text: 'x'.repeat(300) }) }));
-    a!.publish('room.x', { kind: 'batch', sdkAppId: 1, groupId: 'x', entries });
+    a.publish('room.x', { kind: 'batch', sdkAppId: 1, groupId: 'x', entries });
     await until(() => got.flatMap((m) => (m.kind === 'batch' ? m.entries : [])).length === 20, 'every entry');
     expect(got.length).toBeGreaterThan(1);
     expect(got.flatMap((m) => (m.kind === 'batch' ? m.entries : []))).toEqual(entries);
-    expect(a!.stats.unsent).toBe(0);
-    await a!.close();
-    await b!.close();
+    expect(a.stats.unsent).toBe(0);
+    await a.close();
+    await b.close();
   });
 
   it('finds a peer that died without goodbye by probing: its pending requests fail, its node is reset', async () => {
