@@ -122,11 +122,16 @@ describe('NatsBus', () => {
     a.subscribe(CONTROL_SUBJECT, (m) => resets[0]!.push(m));
     b.subscribe(CONTROL_SUBJECT, (m) => resets[1]!.push(m));
     b.serve('authority.n1', async () => 'served');
+    b.serve('authority.held', () => new Promise(() => undefined));
     await settle(all);
     a.publish('room.x', closed);
     await until(() => got.length === 1, 'the first message');
+    const cutOff = a.request('authority.held', info).catch((error: unknown) => error);
+    await settle(all);
 
     await nats.restart();
+    // The request on its way when the connection dropped is failed, not left to time out.
+    expect(await cutOff).toMatchObject({ reason: 'SERVICE_UNAVAILABLE' });
     await until(() => a.stats.reconnects === 1 && b.stats.reconnects === 1, 'both buses to reconnect');
     // Each reports its peer's node as reset (it may have missed its traffic) — once per side at least.
     await until(() => resets[0]!.length >= 1 && resets[1]!.length >= 1, 'the gap to be reported');
