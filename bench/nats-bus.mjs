@@ -107,9 +107,7 @@ async function run(nodeCount, windowMs, prefix) {
   for (const nodeId of nodeIds) {
     const bus = await NatsBus.connect(url, { node: nodeId, subjectPrefix: prefix, observe: count });
     buses.push(bus);
-    servers.push(
-      await startStadium({ port: 0, host: '127.0.0.1', nodeId, batchWindowMs: windowMs, logLevel: 'silent' }, { store, bus, nodes: nodeIds, clock: systemClock }),
-    );
+    servers.push(await startStadium({ port: 0, host: '127.0.0.1', nodeId, batchWindowMs: windowMs, logLevel: 'silent' }, { store, bus, nodes: nodeIds, clock: systemClock }));
   }
   const q = `sdkappid=${app.sdkAppId}&v=1`;
   const sender = await client(servers[0].url, q);
@@ -146,7 +144,8 @@ async function run(nodeCount, windowMs, prefix) {
 
   const admitted = sent - refused;
   const exact = members.every((m) => m.seqs.length === admitted && m.seqs.every((s, i) => i === 0 || s === m.seqs[i - 1] + 1));
-  const sum = (side, kinds) => kinds.reduce((acc, k) => ({ messages: acc.messages + (side[k]?.messages ?? 0), bytes: acc.bytes + (side[k]?.bytes ?? 0) }), { messages: 0, bytes: 0 });
+  const sum = (side, kinds) =>
+    kinds.reduce((acc, k) => ({ messages: acc.messages + (side[k]?.messages ?? 0), bytes: acc.bytes + (side[k]?.bytes ?? 0) }), { messages: 0, bytes: 0 });
   const trafficKinds = ['room', 'request', 'reply', 'other'];
   const result = {
     nodes: nodeCount,

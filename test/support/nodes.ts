@@ -27,12 +27,7 @@ export interface InProcessNodes {
  * Start one node per ID, sharing a store, a bus hub and `clock`. `bus` gives each node another
  * bus instead (a NatsBus per node); the nodes close them.
  */
-export async function startNodes(
-  nodeIds: readonly string[],
-  clock: Clock,
-  options: Partial<ServerOptions> = {},
-  bus?: (nodeId: string) => Promise<Bus>,
-): Promise<InProcessNodes> {
+export async function startNodes(nodeIds: readonly string[], clock: Clock, options: Partial<ServerOptions> = {}, bus?: (nodeId: string) => Promise<Bus>): Promise<InProcessNodes> {
   const store = new MemoryStore();
   const hub = new LocalHub();
   const buses: Bus[] = [];

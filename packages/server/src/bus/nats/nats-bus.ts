@@ -27,17 +27,7 @@ import { CONTROL_SUBJECT, authoritySubject, type BusMessage, type BusRequest, ty
 import { BusBase, type BusPeer } from '../bus-base.js';
 import type { BusOptions } from '../bus-options.js';
 import { nobodyServes, refusal, serverDropped, type BusReply } from '../bus-reply.js';
-import {
-  decode,
-  encode,
-  helloSubject,
-  natsSubject,
-  presenceSubject,
-  replySubject,
-  type Hello,
-  type ReplyEnvelope,
-  type RequestEnvelope,
-} from './nats-wire.js';
+import { decode, encode, helloSubject, natsSubject, presenceSubject, replySubject, type Hello, type ReplyEnvelope, type RequestEnvelope } from './nats-wire.js';
 
 /** Options of a {@link NatsBus}. */
 export interface NatsBusOptions extends BusOptions {
@@ -91,7 +81,10 @@ const AUTHORITY = authoritySubject('');
 export function natsServers(url: string): string[] {
   const [first = '', ...rest] = url.split(',');
   const scheme = /^(nats|tls):\/\//.exec(first)?.[0] ?? 'nats://';
-  return [first, ...rest].map((s) => s.trim()).filter((s) => s !== '').map((s) => (/^[a-z]+:\/\//.test(s) ? s : scheme + s));
+  return [first, ...rest]
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => (/^[a-z]+:\/\//.test(s) ? s : scheme + s));
 }
 
 /** The bus over NATS. */
