@@ -11,6 +11,7 @@ import type { WireMessage } from '@stadium/protocol';
 import { roomSubject } from '../packages/server/src/bus/bus.js';
 import { NatsBus } from '../packages/server/src/bus/nats/nats-bus.js';
 import { natsSubject } from '../packages/server/src/bus/nats/nats-wire.js';
+import { systemClock } from '../packages/server/src/clock/clock.js';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { startNatsServer, type NatsServer } from './support/nats.js';
 import { startNodes } from './support/nodes.js';
@@ -108,6 +109,40 @@ describe('three nodes over NATS', () => {
     // The member node that is not the authority gets each of the ten batches once.
     const follower = NODES[busy.find((n) => n !== authority)!]!;
     expect(received.get(follower)!.filter((s) => s === room).length).toBeGreaterThanOrEqual(10);
+    await Promise.all(clients.map((c) => c.close()));
+  });
+
+  it('carry on after nats-server restarts: members on both nodes get what is sent after it, and the room’s count comes back', async () => {
+    const buses: NatsBus[] = [];
+    await using nodes = await startNodes(['r0', 'r1'], systemClock, {}, async (node) => {
+      const bus = await NatsBus.connect(nats.url, { node, subjectPrefix: 'restart' });
+      buses.push(bus);
+      return bus;
+    });
+    const { app, sig, servers } = nodes;
+    const clients = await Promise.all([0, 0, 1, 1].map((n) => RawClient.connect(servers[n]!.url, `sdkappid=${app.sdkAppId}&v=1`)));
+    expect((await clients[0]!.request('login', { userID: 'owner', userSig: sig('owner') })).code).toBe(0);
+    expect((await clients[2]!.request('login', { userID: 'other', userSig: sig('other') })).code).toBe(0);
+    const created = (await clients[0]!.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { memberTips: false } })) as { data: { group: { groupID: string } } };
+    const groupID = created.data.group.groupID;
+    for (const c of clients) expect((await c.request('group.join', { groupID })).code).toBe(0);
+    const online = async (c: RawClient): Promise<number> => ((await c.request('group.online', { groupID })) as { data: { memberCount: number } }).data.memberCount;
+    await expect.poll(() => online(clients[0]!)).toBe(4);
+
+    await nats.restart();
+    await expect.poll(() => buses.every((b) => b.stats.reconnects === 1), { timeout: 10_000 }).toBe(true);
+    // The gap reset the counts between the nodes; they are reported again.
+    await expect.poll(() => online(clients[0]!), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => online(clients[2]!), { timeout: 10_000 }).toBe(4);
+
+    for (const [i, sender] of [clients[0]!, clients[2]!].entries()) {
+      const sent = (await sender.request('msg.send', { groupID, message: { id: `after${i}`, type: 'TIMTextElem', payload: { text: 'after' }, random: i } })) as {
+        code: number;
+        data: { seq: number };
+      };
+      expect(sent.code).toBe(0);
+      await Promise.all(clients.map((c) => c.next((f) => f.t === 'msgs' && f.m.some((m) => m.seq === sent.data.seq))));
+    }
     await Promise.all(clients.map((c) => c.close()));
   });
 });

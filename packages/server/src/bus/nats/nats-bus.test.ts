@@ -1,6 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNatsServer, type NatsServer } from '../../../../../test/support/nats.js';
+import { startTcpProxy } from '../../../../../test/support/tcp-proxy.js';
 import { ManualClock } from '../../clock/manual-clock.js';
 import { describeBusContract } from '../bus.contract.js';
 import { CONTROL_SUBJECT, type BusMessage, type BusRequest } from '../bus.js';
@@ -143,5 +144,51 @@ describe('NatsBus', () => {
     await until(() => got.length === 2, 'a message after the restart');
     await expect(a.request('authority.n1', info)).resolves.toBe('served');
     for (const bus of all) await bus.close();
+  });
+
+  it('cuts one node off (a partition): the others fail what waits for it and reset it; it comes back and is reset again', async () => {
+    const clock = new ManualClock();
+    await using proxy = await startTcpProxy(nats.url.replace('nats:', 'http:'));
+    const a = await NatsBus.connect(nats.url, { clock, node: 'a', subjectPrefix: 'cut' });
+    const b = await NatsBus.connect(proxy.url.replace('http:', 'nats:'), { clock, node: 'b', subjectPrefix: 'cut' });
+    await until(() => a.peers.includes(b.id) && b.peers.includes(a.id), 'the peers to meet');
+    const resets = { a: [] as BusMessage[], b: [] as BusMessage[] };
+    a.subscribe(CONTROL_SUBJECT, (m) => resets.a.push(m));
+    b.subscribe(CONTROL_SUBJECT, (m) => resets.b.push(m));
+    const got: BusMessage[] = [];
+    b.subscribe('room.x', (m) => got.push(m));
+    b.serve('authority.b', () => new Promise(() => undefined));
+    a.serve('authority.a', async () => 'a');
+    await settle([a, b]);
+    const waiting = a.request('authority.b', info).catch((error: unknown) => error);
+    await settle([a, b]);
+
+    proxy.refuse = true;
+    proxy.cut();
+    // b cannot reach anyone now, and says so at once (once its client noticed the cut).
+    let refused: unknown;
+    await until(() => {
+      void b.request('authority.a', info).catch((error: unknown) => (refused = error));
+      return refused !== undefined;
+    }, 'b to refuse while cut off');
+    expect(refused).toMatchObject({ reason: 'SERVICE_UNAVAILABLE' });
+    // a finds b gone at its next probe.
+    await until(() => (clock.advance(1000), resets.a.length > 0), 'a to find b gone');
+    expect(await waiting).toMatchObject({ reason: 'SERVICE_UNAVAILABLE' });
+    expect(resets.a).toEqual([{ kind: 'node-reset', node: 'b' }]);
+    a.publish('room.x', closed); // lost to b: it is cut off
+
+    proxy.refuse = false;
+    await until(() => b.stats.reconnects === 1, 'b to reconnect');
+    await until(() => resets.a.length === 2 && resets.b.length >= 1, 'the gap to be reported on both sides');
+    expect(resets.a[1]).toEqual({ kind: 'node-reset', node: 'b' });
+    expect(resets.b.every((m) => m.kind === 'node-reset' && m.node === 'a')).toBe(true);
+    await settle([a, b]);
+    a.publish('room.x', { kind: 'room-closed', sdkAppId: 1, groupId: 'after' });
+    await until(() => got.length === 1, 'a message after the cut');
+    expect(got).toEqual([{ kind: 'room-closed', sdkAppId: 1, groupId: 'after' }]);
+    await expect(b.request('authority.a', info)).resolves.toBe('a');
+    await a.close();
+    await b.close();
   });
 });
