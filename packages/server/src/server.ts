@@ -76,6 +76,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     deps.bus ??
     (await openBus(o.bus, {
       clock,
+      node: nodeId,
       onHandlerError: (error, request) => logger.error({ err: error, app: request.sdkAppId, group: request.groupId, cmd: request.cmd }, 'authority request failed'),
     }));
   const metrics = deps.metrics ?? new Metrics();

@@ -10,6 +10,8 @@ import { ensureDevApp } from '../apps/dev-app.js';
 import { ClusterHub } from '../bus/cluster/cluster-hub.js';
 import { ClusterMetricsClient, ClusterMetricsHub } from '../bus/cluster/cluster-metrics.js';
 import { ClusterWorkerBus } from '../bus/cluster/cluster-worker-bus.js';
+import type { BusRequest } from '../bus/bus.js';
+import { isNatsUrl, openBus } from '../bus/open-bus.js';
 import { systemClock } from '../clock/clock.js';
 import { DEFAULT_SERVER_OPTIONS, type ServerOptions } from '../config/options.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -31,9 +33,11 @@ export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Pro
   const nodes = workerNodes(options.nodeId || hostname(), count);
   const metrics = new Metrics();
   // The logger is the server's; until it exists, handler failures go to stderr once each.
-  const bus = new ClusterWorkerBus({
-    onHandlerError: (error, request) => io.stderr.write(`authority request ${request.cmd} for ${request.groupId} failed: ${String(error)}\n`),
-  });
+  const onHandlerError = (error: unknown, request: BusRequest): void => {
+    io.stderr.write(`authority request ${request.cmd} for ${request.groupId} failed: ${String(error)}\n`);
+  };
+  // Over NATS the workers are nodes of the NATS deployment; otherwise they talk through the primary.
+  const bus = options.bus && isNatsUrl(options.bus) ? await openBus(options.bus, { node: nodes[index]!, onHandlerError }) : new ClusterWorkerBus({ onHandlerError });
   const clusterMetrics = new ClusterMetricsClient({ registry: metrics.registry });
   // The write budget is the machine's cores': with more workers than cores, each gets a share.
   const fanoutWritesPerSec = options.fanoutWritesPerSec ?? Math.round(DEFAULT_SERVER_OPTIONS.fanoutWritesPerSec * Math.min(1, availableParallelism() / count));

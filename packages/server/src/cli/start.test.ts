@@ -130,8 +130,11 @@ describe('stadium start', () => {
     };
     await expect(runStart(['--workers', '1'], t.io, failing)).rejects.toThrow('EADDRINUSE');
     const bad = testIo();
-    expect(await main(['start', '--bus', 'nats://nowhere:4222', '--db', 'memory:', '--workers', '1'], bad.io)).toBe(1);
-    expect(bad.stderr()).toMatch(/^error: bus "nats:\/\/nowhere:4222" is not supported/);
+    expect(await main(['start', '--bus', 'redis://nowhere:6379', '--db', 'memory:', '--workers', '1'], bad.io)).toBe(1);
+    expect(bad.stderr()).toMatch(/^error: bus "redis:\/\/nowhere:6379" is not supported/);
+    const down = testIo();
+    expect(await main(['start', '--bus', 'nats://127.0.0.1:1', '--db', 'memory:', '--workers', '1'], down.io)).toBe(1);
+    expect(down.stderr()).toMatch(/^error: cannot connect to NATS at nats:\/\/127\.0\.0\.1:1 .*is nats-server running there\?/);
   });
 
   describe('with the real server', () => {

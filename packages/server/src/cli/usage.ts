@@ -16,7 +16,8 @@ Options (each falls back to its environment variable, then the default):
                     postgres://user:pw@host:port/db
                     (one database shared by every node)
   --bus URL         bus between nodes: local: (this    STADIUM_BUS        local:
-                    machine; workers talk over IPC)
+                    machine; workers talk over IPC) or
+                    nats://host:port[,host:port]
   --log-level L     log level (pino)                   STADIUM_LOG_LEVEL  info
   --workers N       processes serving the port; rooms  STADIUM_WORKERS    one per core
                     are shared between them

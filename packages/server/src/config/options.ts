@@ -14,7 +14,11 @@ export interface ServerOptions {
   dataDir: string;
   /** Store URL: `sqlite:<file>`, `memory:`, `postgres://…` (shared by every node); empty means `<dataDir>/stadium.db`. @default '' */
   db: string;
-  /** Bus URL: `local:` (this machine: in-process, or IPC between the workers of `--workers N`). @default 'local:' */
+  /**
+   * Bus URL: `local:` (this machine: in-process, or IPC between the workers of `--workers N`)
+   * or `nats://host:port` (several servers comma-separated; `tls://` for TLS): the nodes of a
+   * deployment over NATS. @default 'local:'
+   */
   bus: string;
   /** Node name in logs and `hello` frames. @default hostname-pid */
   nodeId: string;
@@ -213,6 +217,6 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     throw new TypeError(`batchWindowMaxMs must be ≥ batchWindowMs (${o.batchWindowMs}), got ${String(o.batchWindowMaxMs)}`);
   }
   if (partial.heartbeatTimeoutMs === undefined) o.heartbeatTimeoutMs = Math.round(o.heartbeatMs * 2.5);
-  if (typeof o.bus !== 'string') throw new TypeError('bus must be a URL string such as "local:"');
+  if (typeof o.bus !== 'string') throw new TypeError('bus must be a URL string such as "local:" or "nats://127.0.0.1:4222"');
   return o;
 }
