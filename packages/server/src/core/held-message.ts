@@ -14,6 +14,8 @@ export interface HeldMessage {
   actor: ActorStamp;
   /** The message as it left the word filter (masks applied), without a sequence number. */
   message: Omit<WireMessage, 'seq' | 'time'>;
+  /** The admission step that held it (the word filter): on approval the steps after it run. */
+  afterStep: string;
   /** The sender asked for no before-send callback (REST ForbidBeforeSendMsgCallback). */
   skipBeforeSend: boolean;
   /** The sender asked for no after-send callback (REST ForbidAfterSendMsgCallback). */

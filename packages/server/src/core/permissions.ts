@@ -36,6 +36,7 @@ export type Operation =
   | 'member.mute'
   | 'member.ban'
   | 'moderation.read'
+  | 'review.manage'
   | 'profile.read'
   | 'profile.update'
   | 'user.message'
@@ -80,6 +81,7 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'member.mute': { roles: MODERATORS, summary: 'mute a member for a time, or lift the mute' },
   'member.ban': { roles: MODERATORS, summary: 'remove members and ban them for a time' },
   'moderation.read': { roles: MODERATORS, summary: "list a room's muted and banned members" },
+  'review.manage': { roles: MODERATORS, summary: "list a room's messages held for review, and approve or deny them" },
   'profile.read': { roles: USERS, summary: 'read user profiles' },
   'profile.update': { roles: USERS, summary: "update one's own profile" },
   'user.message': { roles: ['appAdmin'], summary: "send a one-to-one message to a user's online connections" },
