@@ -167,6 +167,15 @@ export interface GroupMemberInfo {
   muteUntil: number;
 }
 
+/** A message held for review (review queue): what owners and admins see. Times in UNIX seconds. */
+export interface HeldMessageInfo {
+  holdID: string;
+  /** The message as it would be published (masks applied), without a sequence number yet. */
+  message: Omit<WireMessage, 'seq' | 'time'>;
+  heldAt: number;
+  expiresAt: number;
+}
+
 /** Every command: its request body and its result. */
 export interface Commands {
   login: { req: { userID: string; userSig: string }; res: LoginResult };
@@ -198,6 +207,10 @@ export interface Commands {
   'group.mute': { req: { groupID: string; userID: string; muteTime: number }; res: { group: GroupInfo; member: GroupMemberInfo } };
   /** Remove members and ban them from rejoining for `duration` seconds: owner and admins. */
   'group.ban': { req: { groupID: string; userIDList: string[]; duration: number; reason?: string }; res: { group: GroupInfo; userIDList: string[] } };
+  /** The room's messages held for review, oldest first: owner and admins. */
+  'group.reviewQueue': { req: { groupID: string }; res: { groupID: string; heldMessageList: HeldMessageInfo[] } };
+  /** Approve (publish as a new message; `seq` is its number) or deny (drop; `seq` 0) a held message: owner and admins. */
+  'group.review': { req: { groupID: string; holdID: string; action: 'Approve' | 'Deny' }; res: { groupID: string; holdID: string; seq: number; time: number } };
   'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
 }
@@ -224,6 +237,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.role',
   'group.mute',
   'group.ban',
+  'group.reviewQueue',
+  'group.review',
   'msg.send',
   'msg.revoke',
 ];

@@ -26,6 +26,7 @@ export type {
   RoomSettings,
   GroupInfo,
   GroupMemberInfo,
+  HeldMessageInfo,
   CreateGroupRequest,
   CountersRequest,
   AttributesRequest,

@@ -162,6 +162,8 @@ export class ScriptedServer {
       case 'group.role':
       case 'group.mute':
       case 'group.ban':
+      case 'group.reviewQueue':
+      case 'group.review':
       case 'group.attributes':
       case 'group.update':
       case 'profile.get':

@@ -115,6 +115,8 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
       return { group, member: members[0]! };
     },
     'group.ban': (conn, body) => groups.ban(actorOf(conn), body.groupID, body.userIDList, body.duration, body.reason),
+    'group.reviewQueue': (conn, body) => groups.reviewQueue(actorOf(conn), body.groupID),
+    'group.review': (conn, body) => groups.review(actorOf(conn), body.groupID, body.holdID, body.action),
     'msg.send': async (conn, body) => {
       const { seq, time, sampled } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
       return sampled ? { seq, time, sampled } : { seq, time };
