@@ -2,7 +2,7 @@
  * Room calls of the instance: create, join, quit, dismiss, room profile, online count,
  * settings and counters. Guests may join, quit and read; changes need a login.
  */
-import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type RoomSettings, type UpdateGroupProfileRequest } from '@stadium/protocol';
+import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type HeldMessageInfo, type RoomSettings, type UpdateGroupProfileRequest } from '@stadium/protocol';
 import type { CreateGroupOptions, IMResponse, UpdateRoomSettingsOptions } from './client-types.js';
 import type { NetState, Requester } from './connection.js';
 import { GroupCounters, type CounterChange, type CounterTotals } from './counters.js';
@@ -171,5 +171,18 @@ export class Rooms {
     const { groupID, userIDList, duration, reason } = options ?? {};
     if (typeof duration !== 'number' || !Number.isInteger(duration) || duration < 1 || duration > 0xffffffff) throw new StadiumError('BAN_DURATION_INVALID');
     return ok(await this.deps.request('group.ban', { groupID, userIDList, duration, ...(reason !== undefined ? { reason } : {}) }));
+  }
+
+  /** The room's messages held for review, oldest first: owner and admins. */
+  async getReviewQueue(options: { groupID: string }): Promise<IMResponse<{ groupID: string; heldMessageList: HeldMessageInfo[] }>> {
+    this.deps.session.requireReady();
+    return ok(await this.deps.request('group.reviewQueue', { groupID: options?.groupID }));
+  }
+
+  /** Approve (publish as a new message) or deny (drop) a held message: owner and admins. */
+  async reviewMessage(options: { groupID: string; holdID: string; action: 'Approve' | 'Deny' }): Promise<IMResponse<{ groupID: string; holdID: string; seq: number; time: number }>> {
+    this.deps.session.requireReady();
+    const { groupID, holdID, action } = options ?? {};
+    return ok(await this.deps.request('group.review', { groupID, holdID, action }));
   }
 }
