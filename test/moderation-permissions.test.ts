@@ -15,6 +15,7 @@ const OPERATIONS: Array<{ op: Operation; cmd: string; body: (groupID: string, ta
   { op: 'member.role', cmd: 'group.role', body: (groupID, target) => ({ groupID, userID: target, role: 'Admin' }) },
   { op: 'member.mute', cmd: 'group.mute', body: (groupID, target) => ({ groupID, userID: target, muteTime: 60 }) },
   { op: 'member.ban', cmd: 'group.ban', body: (groupID, target) => ({ groupID, userIDList: [target], duration: 60 }) },
+  { op: 'review.manage', cmd: 'group.reviewQueue', body: (groupID) => ({ groupID }) },
 ];
 
 /** What the table says a role gets: success, or the refusal (its name and compatible code). */
@@ -68,7 +69,7 @@ describe('moderation permission cells', () => {
       BannedAccountList: [{ Member_Account: 'target-member-ban-owner' }],
       NextOffset: 0,
     });
-    expect(cells).toHaveLength(15);
+    expect(cells).toHaveLength(20);
     // REST is the app admin: the same operations succeed there.
     expect(await rest(t, 'group_open_http_svc/forbid_send_msg', { GroupId: groupID, Members_Account: ['member'], MuteTime: 10 })).toMatchObject({ ErrorCode: 0 });
     // Nobody acts on the app admin account or the owner, whatever their role.
