@@ -69,7 +69,11 @@ describe('review queue', () => {
     const queue = await mod.getReviewQueue({ groupID });
     expect(queue.data.heldMessageList).toEqual([expect.objectContaining({ holdID, message: expect.objectContaining({ from: 'fan' }) })]);
     const restQueue = await rest(t, 'stadium_admin/get_review_queue', { GroupId: groupID });
-    expect(restQueue).toMatchObject({ ErrorCode: 0, GroupId: groupID, HeldMsgList: [{ HoldId: holdID, From_Account: 'fan', MsgType: 'TIMTextElem', MsgContent: { text: 'big PROMO, ***' } }] });
+    expect(restQueue).toMatchObject({
+      ErrorCode: 0,
+      GroupId: groupID,
+      HeldMsgList: [{ HoldId: holdID, From_Account: 'fan', MsgType: 'TIMTextElem', MsgContent: { text: 'big PROMO, ***' } }],
+    });
 
     // Approve (an admin, over the SDK): everyone receives it once, as a new message after the ones before it.
     await send(other, groupID, 'in between');

@@ -297,7 +297,11 @@ function fieldsOf(cmd: CommandName, ctx: FuzzContext): Record<string, fc.Arbitra
     case 'group.review':
       return {
         groupID,
-        holdID: fc.oneof(fc.uuid().map((u) => `h-${u}`), shortString(80), fc.constantFrom(null, 7)),
+        holdID: fc.oneof(
+          fc.uuid().map((u) => `h-${u}`),
+          shortString(80),
+          fc.constantFrom(null, 7),
+        ),
         action: fc.oneof({ arbitrary: fc.constantFrom('Approve', 'Deny'), weight: 4 }, { arbitrary: fc.constantFrom('approve', '', 1), weight: 1 }),
       };
     case 'msg.send':

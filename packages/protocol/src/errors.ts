@@ -531,12 +531,14 @@ export const ERRORS = {
   REVIEW_QUEUE_FULL: {
     code: 19043,
     http: 429,
-    message: "The room's review queue is full (option reviewQueueMax): the message was not held or published. Owners and admins must approve or deny held messages first; send again later.",
+    message:
+      "The room's review queue is full (option reviewQueueMax): the message was not held or published. Owners and admins must approve or deny held messages first; send again later.",
   },
   HOLD_NOT_FOUND: {
     code: 19044,
     http: 404,
-    message: 'No held message with that hold ID in this room: it was already approved or denied, or it expired (option reviewHoldMs). Read the queue again with getReviewQueue / stadium_admin/get_review_queue.',
+    message:
+      'No held message with that hold ID in this room: it was already approved or denied, or it expired (option reviewHoldMs). Read the queue again with getReviewQueue / stadium_admin/get_review_queue.',
   },
   REVOKE_NOT_SUPPORTED: {
     code: 10035,

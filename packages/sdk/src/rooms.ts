@@ -180,7 +180,11 @@ export class Rooms {
   }
 
   /** Approve (publish as a new message) or deny (drop) a held message: owner and admins. */
-  async reviewMessage(options: { groupID: string; holdID: string; action: 'Approve' | 'Deny' }): Promise<IMResponse<{ groupID: string; holdID: string; seq: number; time: number }>> {
+  async reviewMessage(options: {
+    groupID: string;
+    holdID: string;
+    action: 'Approve' | 'Deny';
+  }): Promise<IMResponse<{ groupID: string; holdID: string; seq: number; time: number }>> {
     this.deps.session.requireReady();
     const { groupID, holdID, action } = options ?? {};
     return ok(await this.deps.request('group.review', { groupID, holdID, action }));

@@ -130,8 +130,8 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
 
   return {
     ...createModerationHandlers({ store, bus, clock, maxAdminsPerRoom: deps.maxAdminsPerRoom }),
-    reviewQueue: review.reviewQueue,
-    review: review.review,
+    reviewQueue: (room, body) => review.reviewQueue(room, body),
+    review: (room, body) => review.review(room, body),
 
     async submit(room, { actor, message, dedupeKey, callbackControl }) {
       const role = room.roleOf(actor);

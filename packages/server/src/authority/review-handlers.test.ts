@@ -116,7 +116,12 @@ describe('review queue at the authority', () => {
     expect(n.direct).toEqual([
       {
         userIds: ['o'],
-        payload: expect.objectContaining({ operationType: GROUP_SYSTEM_NOTICE.REVIEW_HELD, operatorID: 'm', holdID: holdId, heldMessage: expect.objectContaining({ payload: { text: 'buy spam' } }) }),
+        payload: expect.objectContaining({
+          operationType: GROUP_SYSTEM_NOTICE.REVIEW_HELD,
+          operatorID: 'm',
+          holdID: holdId,
+          heldMessage: expect.objectContaining({ payload: { text: 'buy spam' } }),
+        }),
       },
     ]);
     expect((await store.listHeldMessages(app.sdkAppId, 'g')).map((h) => h.holdId)).toEqual([holdId]);
@@ -152,7 +157,10 @@ describe('review queue at the authority', () => {
       [first.seq, 'before (checked)'],
       [first.seq + 1, 'spam ok (checked)'],
     ]);
-    expect(n.direct.at(-1)).toEqual({ userIds: ['m', 'o'], payload: expect.objectContaining({ operationType: GROUP_SYSTEM_NOTICE.REVIEW_RESULT, holdID: holdId, reviewAction: 'Approve', seq: result.seq }) });
+    expect(n.direct.at(-1)).toEqual({
+      userIds: ['m', 'o'],
+      payload: expect.objectContaining({ operationType: GROUP_SYSTEM_NOTICE.REVIEW_RESULT, holdID: holdId, reviewAction: 'Approve', seq: result.seq }),
+    });
     expect(await store.listHeldMessages(app.sdkAppId, 'g')).toEqual([]);
     expect(await refusal(n.call('review', { actor: owner, holdId, action: 'Approve' }))).toBe('HOLD_NOT_FOUND');
     await n.host.close();
@@ -167,7 +175,9 @@ describe('review queue at the authority', () => {
     expect(await refusal(n.call('review', { actor: owner, holdId: refused, action: 'Approve' }))).toBe('CALLBACK_REJECTED');
     await n.settle();
     expect(n.published).toEqual([]);
-    expect(n.direct.filter((d) => d.payload.operationType === GROUP_SYSTEM_NOTICE.REVIEW_RESULT).map((d) => [d.payload.holdID, d.payload.reviewAction])).toEqual([[denied, 'Deny']]);
+    expect(n.direct.filter((d) => d.payload.operationType === GROUP_SYSTEM_NOTICE.REVIEW_RESULT).map((d) => [d.payload.holdID, d.payload.reviewAction])).toEqual([
+      [denied, 'Deny'],
+    ]);
     expect((await n.call('reviewQueue', { actor: owner })).held.map((h) => h.holdId)).toEqual([refused]);
     await n.host.close();
   });

@@ -67,7 +67,8 @@ export function assertAppBounds(current: readonly WordList[], next: Pick<WordLis
  */
 export async function putWordListChecked(store: Store, sdkAppId: number, input: { name: string; action: WordAction; words: readonly string[] }, now: number): Promise<WordList> {
   assertListName(input.name);
-  if (!WORD_ACTIONS.includes(input.action)) throw new StadiumError('INVALID_PARAMETER', `a word list's action is "reject", "mask" or "review", got ${JSON.stringify(input.action)}`);
+  if (!WORD_ACTIONS.includes(input.action))
+    throw new StadiumError('INVALID_PARAMETER', `a word list's action is "reject", "mask" or "review", got ${JSON.stringify(input.action)}`);
   const words = cleanWords(input.words);
   assertAppBounds(await store.listWordLists(sdkAppId), { name: input.name, words });
   const list: WordList = { name: input.name, action: input.action, words, updatedAt: now };

@@ -9,7 +9,18 @@ import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import { DEFAULT_APP_SETTINGS, type AppPatch, type AppRecord, type GroupPatch, type GroupRecord, type HeldMessage, type MemberState, type NewApp, type Store, type WordList } from './store.js';
+import {
+  DEFAULT_APP_SETTINGS,
+  type AppPatch,
+  type AppRecord,
+  type GroupPatch,
+  type GroupRecord,
+  type HeldMessage,
+  type MemberState,
+  type NewApp,
+  type Store,
+  type WordList,
+} from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -213,7 +224,12 @@ export class SqliteStore implements Store {
 
   async listWordLists(sdkAppId: number): Promise<WordList[]> {
     const rows = await this.#db.selectFrom('word_lists').selectAll().where('sdk_app_id', '=', sdkAppId).orderBy('name').execute();
-    return rows.map((r) => ({ name: r.name, action: r.action === 'reject' || r.action === 'review' ? r.action : 'mask', words: JSON.parse(r.words) as string[], updatedAt: r.updated_at }));
+    return rows.map((r) => ({
+      name: r.name,
+      action: r.action === 'reject' || r.action === 'review' ? r.action : 'mask',
+      words: JSON.parse(r.words) as string[],
+      updatedAt: r.updated_at,
+    }));
   }
 
   async putWordList(sdkAppId: number, list: WordList): Promise<void> {
