@@ -63,6 +63,16 @@ describe('review queue', () => {
       expect(seen).toMatchObject({ groupID, holdID, message: { from: 'fan', type: 'TIMTextElem', payload: { text: 'big PROMO, ***' } } });
       expect(seen.expiresAt - seen.heldAt).toBe(86_400);
     }
+    // The REST path is held the same way; the hold ID is in ErrorInfo.
+    const restSend = await rest(t, 'group_open_http_svc/send_group_msg', {
+      GroupId: groupID,
+      From_Account: 'bot',
+      Random: 3,
+      MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'promo from the backend' } }],
+    });
+    expect(restSend).toMatchObject({ ErrorCode: 19042, ErrorInfo: expect.stringMatching(/holdID h-/) });
+    const restHold = /holdID (h-[0-9a-f-]+)/.exec(restSend.ErrorInfo)![1]!;
+    expect(await rest(t, 'stadium_admin/review_message', { GroupId: groupID, HoldId: restHold, Action: 'Deny' })).toMatchObject({ ErrorCode: 0 });
     // Members cannot see or decide.
     expect((await failure(other.getReviewQueue({ groupID }))).code).toBe(10007);
     expect((await failure(other.reviewMessage({ groupID, holdID, action: 'Approve' }))).code).toBe(10007);
