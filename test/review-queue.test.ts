@@ -21,12 +21,17 @@ const failure = async (p: Promise<unknown>): Promise<{ code: number; message: st
     (e: { code: number; message: string }) => ({ code: e.code, message: e.message }),
   );
 
-/** Send and expect it held: returns the hold ID the refusal names. */
+/** Send and expect it held: returns the hold ID the refusal gives (in `data.holdID`, and in its message). */
 async function sendHeld(c: Client, groupID: string, text: string): Promise<string> {
-  const { code, message } = await failure(send(c, groupID, text));
-  expect(code, text).toBe(19042);
-  const holdID = /holdID (h-[0-9a-f-]+)/.exec(message)?.[1];
-  expect(holdID, message).toBeDefined();
+  const error = await send(c, groupID, text).then(
+    () => undefined,
+    (e: { code: number; message: string; data?: { holdID?: string; message?: { status?: string } } }) => e,
+  );
+  expect(error?.code, text).toBe(19042);
+  const holdID = error?.data?.holdID;
+  expect(holdID).toMatch(/^h-/);
+  expect(error?.message).toContain(`holdID ${holdID}`);
+  expect(error?.data?.message?.status).toBe('fail');
   return holdID!;
 }
 
