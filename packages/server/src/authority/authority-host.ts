@@ -244,7 +244,16 @@ export class AuthorityHost {
         },
       },
     );
-    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, clock.now(), new RoomModeration(memberStates), new ReviewQueue(held));
+    // Held messages that expired while nobody held the room go now.
+    const now = clock.now();
+    const expired = held.filter((h) => h.expiresAt <= now).map((h) => h.holdId);
+    if (expired.length > 0) {
+      store.deleteHeldMessages(sdkAppId, groupId, expired).catch((error: unknown) => {
+        this.#d.logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not delete expired held messages');
+      });
+    }
+    const queue = new ReviewQueue(held.filter((h) => h.expiresAt > now));
+    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, now, new RoomModeration(memberStates), queue);
     holder.room = room;
     this.#rooms.set(key, room);
     metrics.authorities.set(this.#rooms.size);

@@ -211,10 +211,17 @@ describe('review queue at the authority', () => {
     const { store, app } = await setup();
     const clock = new ManualClock();
     const first = node(store, app, { clock });
+    const stale = await heldId(first.call('submit', { actor: member, message: text('spam stale') }));
+    clock.advance(30_000);
     const holdId = await heldId(first.call('submit', { actor: member, message: text('spam kept') }));
     await first.host.close();
+    // The first one expires while no authority holds the room: the next one drops it on load.
+    clock.advance(30_000);
     const second = node(store, app, { clock });
     expect((await second.call('reviewQueue', { actor: owner })).held.map((h) => h.holdId)).toEqual([holdId]);
+    await second.settle();
+    expect((await store.listHeldMessages(app.sdkAppId, 'g')).map((h) => h.holdId)).toEqual([holdId]);
+    expect(await refusal(second.call('review', { actor: owner, holdId: stale, action: 'Approve' }))).toBe('HOLD_NOT_FOUND');
     const { seq } = await second.call('review', { actor: owner, holdId, action: 'Approve' });
     await second.settle();
     expect(second.published.map((m) => [m.seq, m.from])).toEqual([[seq, 'm']]);
