@@ -11,7 +11,7 @@
  * Bounded: at most `reviewQueueMax` held messages per room (REVIEW_QUEUE_FULL past it); each
  * expires `reviewHoldMs` after it was held.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { GROUP_SYSTEM_NOTICE, StadiumError, type GroupSystemNoticePayload } from '@stadium/protocol';
 import type { Bus } from '../bus/bus.js';
 import { roomSubject } from '../bus/bus.js';
@@ -48,6 +48,19 @@ export interface ReviewHandlers {
 /** A held message as the commands show it (times in UNIX seconds). */
 export function heldView(held: HeldMessage): HeldView {
   return { holdId: held.holdId, message: held.message, heldAt: Math.floor(held.heldAt / 1000), expiresAt: Math.floor(held.expiresAt / 1000) };
+}
+
+/** Held in this process so far: orders the hold IDs of one millisecond. */
+let holdCounter = 0;
+
+/**
+ * A new hold ID: `h-`, the time (ms, 12 hex digits), a counter and 16 random hex digits, so that
+ * IDs sort in the order held (the store lists by time, then hold ID) and never repeat across
+ * authorities.
+ */
+function newHoldId(now: number): string {
+  holdCounter = (holdCounter + 1) % 0x1000000;
+  return `h-${Math.max(0, Math.floor(now)).toString(16).padStart(12, '0')}-${holdCounter.toString(16).padStart(6, '0')}-${randomBytes(8).toString('hex')}`;
 }
 
 /** Build the review handlers. */
@@ -89,7 +102,7 @@ export function createReviewHandlers(deps: ReviewHandlerDeps): ReviewHandlers {
       if (room.review.size >= deps.reviewQueueMax)
         throw new StadiumError('REVIEW_QUEUE_FULL', `${room.groupId} already holds ${deps.reviewQueueMax} messages for review; the message was not sent`);
       const held: HeldMessage = {
-        holdId: `h-${randomUUID()}`,
+        holdId: newHoldId(now),
         actor,
         message,
         afterStep,

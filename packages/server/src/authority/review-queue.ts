@@ -21,7 +21,8 @@ export class ReviewQueue {
 
   /** Every held message not yet expired at `now`, oldest first. */
   list(now: number): HeldMessage[] {
-    return [...this.#held.values()].filter((h) => h.expiresAt > now);
+    // Sorted as the store lists them: a message put back after a failed approval keeps its place.
+    return [...this.#held.values()].filter((h) => h.expiresAt > now).sort((a, b) => a.heldAt - b.heldAt || (a.holdId < b.holdId ? -1 : a.holdId > b.holdId ? 1 : 0));
   }
 
   add(held: HeldMessage): void {

@@ -49,7 +49,7 @@ export interface RoomQuotas {
   maxRoomsPerApp: number;
 }
 
-/** Longest hold ID accepted (ours are `h-` and a UUID: 38 characters). */
+/** Longest hold ID accepted (ours are 38 characters: `h-`, the time, a counter, random hex). */
 export const MAX_HOLD_ID_LENGTH = 64;
 
 /** Custom field limits (compatible: keys are short names, values up to 4,000 bytes). */
