@@ -16,6 +16,7 @@ const OPERATIONS: Array<{ op: Operation; cmd: string; body: (groupID: string, ta
   { op: 'member.mute', cmd: 'group.mute', body: (groupID, target) => ({ groupID, userID: target, muteTime: 60 }) },
   { op: 'member.list', cmd: 'group.members', body: (groupID) => ({ groupID, count: 10 }) },
   { op: 'member.ban', cmd: 'group.ban', body: (groupID, target) => ({ groupID, userIDList: [target], duration: 60 }) },
+  { op: 'review.manage', cmd: 'group.reviewQueue', body: (groupID) => ({ groupID }) },
 ];
 
 /** What the table says a role gets: success, or the refusal (its name and compatible code). */

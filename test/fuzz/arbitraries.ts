@@ -298,6 +298,18 @@ function fieldsOf(cmd: CommandName, ctx: FuzzContext): Record<string, fc.Arbitra
         duration: fc.oneof(fc.integer({ min: 0, max: 3600 }), fc.constantFrom(-1, 0.5, 2 ** 32 - 1, 2 ** 32)),
         reason: shortString(300),
       };
+    case 'group.reviewQueue':
+      return { groupID };
+    case 'group.review':
+      return {
+        groupID,
+        holdID: fc.oneof(
+          fc.uuid().map((u) => `h-${u}`),
+          shortString(80),
+          fc.constantFrom(null, 7),
+        ),
+        action: fc.oneof({ arbitrary: fc.constantFrom('Approve', 'Deny'), weight: 4 }, { arbitrary: fc.constantFrom('approve', '', 1), weight: 1 }),
+      };
     case 'msg.send':
       return { groupID, message };
     case 'msg.revoke':

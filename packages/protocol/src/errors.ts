@@ -528,6 +528,24 @@ export const ERRORS = {
     http: 404,
     message: 'No word list of that name in this app; list them with stadium_admin/get_word_lists.',
   },
+  MESSAGE_HELD: {
+    code: 19042,
+    http: 202,
+    message:
+      "The message contains a word of one of the app's review lists and is held for the room's owner or admins: nothing was published yet. The error's message gives the hold ID; you get a notice when it is approved (then published as a new message) or denied.",
+  },
+  REVIEW_QUEUE_FULL: {
+    code: 19043,
+    http: 429,
+    message:
+      "The room's review queue is full (option reviewQueueMax): the message was not held or published. Owners and admins must approve or deny held messages first; send again later.",
+  },
+  HOLD_NOT_FOUND: {
+    code: 19044,
+    http: 404,
+    message:
+      'No held message with that hold ID in this room: it was already approved or denied, or it expired (option reviewHoldMs). Read the queue again with getReviewQueue / stadium_admin/get_review_queue.',
+  },
   REVOKE_NOT_SUPPORTED: {
     code: 10035,
     http: 405,

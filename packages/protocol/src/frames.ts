@@ -179,6 +179,15 @@ export interface OnlineMemberInfo {
   muteUntil: number;
 }
 
+/** A message held for review (review queue): what owners and admins see. Times in UNIX seconds. */
+export interface HeldMessageInfo {
+  holdID: string;
+  /** The message as it would be published (masks applied), without a sequence number yet. */
+  message: Omit<WireMessage, 'seq' | 'time'>;
+  heldAt: number;
+  expiresAt: number;
+}
+
 /** Every command: its request body and its result. */
 export interface Commands {
   login: { req: { userID: string; userSig: string }; res: LoginResult };
@@ -216,6 +225,10 @@ export interface Commands {
    * `offset` of the last answer, which is 0 when there is nothing more.
    */
   'group.members': { req: { groupID: string; count?: number; offset?: number }; res: { memberList: OnlineMemberInfo[]; offset: number } };
+  /** The room's messages held for review, oldest first: owner and admins. */
+  'group.reviewQueue': { req: { groupID: string }; res: { groupID: string; heldMessageList: HeldMessageInfo[] } };
+  /** Approve (publish as a new message; `seq` is its number) or deny (drop; `seq` 0) a held message: owner and admins. */
+  'group.review': { req: { groupID: string; holdID: string; action: 'Approve' | 'Deny' }; res: { groupID: string; holdID: string; seq: number; time: number } };
   'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
 }
@@ -243,6 +256,8 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.mute',
   'group.ban',
   'group.members',
+  'group.reviewQueue',
+  'group.review',
   'msg.send',
   'msg.revoke',
 ];

@@ -27,6 +27,7 @@ export type {
   GroupInfo,
   GroupMemberInfo,
   OnlineMemberInfo,
+  HeldMessageInfo,
   CreateGroupRequest,
   CountersRequest,
   AttributesRequest,

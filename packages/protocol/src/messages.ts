@@ -52,6 +52,15 @@ export interface GroupSystemNoticePayload {
   userDefinedField?: string;
   /** Why (a ban's reason, REST `Description`). */
   handleMessage?: string;
+  /** Review queue (240, 241): the hold ID. */
+  holdID?: string;
+  /** Review queue (240): the held message (no sequence number yet) and when it was held and expires (UNIX seconds). */
+  heldMessage?: Omit<WireMessage, 'seq' | 'time'>;
+  heldAt?: number;
+  expiresAt?: number;
+  /** Review queue (241): the outcome, and the new message's sequence number when approved. */
+  reviewAction?: 'Approve' | 'Deny';
+  seq?: number;
 }
 
 /** Message types a client may send to a live room. */

@@ -44,6 +44,20 @@ export const TIM_EVENT = {
    * 'expired' (the range is known) or 'unknown-position' (`fromSeq` and `toSeq` null).
    */
   GROUP_MESSAGES_MISSED: 'stadiumGroupMessagesMissed',
+  /**
+   * Stadium extension (review queue): a message of a room where this user is owner or admin is
+   * held for review. Data: `{ groupID, holdID, message, heldAt, expiresAt }` (`message` is a
+   * Message without a sequence number; times in UNIX seconds). Approve or deny it with
+   * `reviewMessage`.
+   */
+  GROUP_MESSAGE_HELD: 'stadiumGroupMessageHeld',
+  /**
+   * Stadium extension (review queue): the outcome of a held message. The sender gets it for
+   * its own message, and so do the room's owner and admins online. Data:
+   * `{ groupID, holdID, action: 'Approve' | 'Deny', operatorID, sequence }` (`sequence`: the
+   * new message's number when approved, else 0).
+   */
+  GROUP_MESSAGE_REVIEWED: 'stadiumGroupMessageReviewed',
 } as const;
 
 /** Any value of {@link TIM_EVENT}. */
@@ -183,6 +197,10 @@ export const GROUP_SYSTEM_NOTICE = {
   CREATED: 6,
   QUIT: 8,
   BANNED: 21,
+  /** Stadium: a message is held for review (to the room's owner and admins online; not in the room's numbering). */
+  REVIEW_HELD: 240,
+  /** Stadium: a held message was approved or denied (to its sender and the owner and admins online). */
+  REVIEW_RESULT: 241,
   CUSTOM: 255,
 } as const;
 

@@ -14,6 +14,7 @@ import {
   type GroupInfo,
   type GroupMemberInfo,
   type OnlineMemberInfo,
+  type HeldMessageInfo,
   type Profile,
   type ProfileUpdate,
   type RoomSettings,
@@ -288,6 +289,34 @@ export class Client {
    */
   deleteGroupMember(options: { groupID: string; userIDList: string[]; duration?: number; reason?: string }): Promise<IMResponse<{ group: GroupInfo; userIDList: string[] }>> {
     return this.rooms.deleteMember(options);
+  }
+
+  /**
+   * Stadium (review queue): the room's messages held for review by the app's word lists, oldest
+   * first. Owner and admins only (others get 10007). Held messages also arrive as
+   * `TIM.EVENT.GROUP_MESSAGE_HELD` while the room is joined.
+   */
+  getReviewQueue(options: { groupID: string }): Promise<IMResponse<{ groupID: string; heldMessageList: HeldMessageInfo[] }>> {
+    return this.rooms.getReviewQueue(options);
+  }
+
+  /**
+   * Stadium (review queue): `action` `'Approve'` publishes a held message in order as a new
+   * message (`seq` is its number); `'Deny'` drops it. Owner and admins only. The sender gets
+   * `TIM.EVENT.GROUP_MESSAGE_REVIEWED`.
+   */
+  reviewMessage(options: { groupID: string; holdID: string; action: 'Approve' | 'Deny' }): Promise<IMResponse<{ groupID: string; holdID: string; seq: number; time: number }>> {
+    return this.rooms.reviewMessage(options);
+  }
+
+  /** Approve a held message: `reviewMessage` with `action: 'Approve'`. */
+  approveMessage(options: { groupID: string; holdID: string }): Promise<IMResponse<{ groupID: string; holdID: string; seq: number; time: number }>> {
+    return this.rooms.reviewMessage({ ...options, action: 'Approve' });
+  }
+
+  /** Deny a held message: `reviewMessage` with `action: 'Deny'`. */
+  denyMessage(options: { groupID: string; holdID: string }): Promise<IMResponse<{ groupID: string; holdID: string; seq: number; time: number }>> {
+    return this.rooms.reviewMessage({ ...options, action: 'Deny' });
   }
 
   /** Live rooms keep no history for this call: always an empty, completed list. */

@@ -22,10 +22,22 @@ export type { ConversationType, MessageStatus, CreateTextMessageOptions, CreateC
 export type { TimOptions } from './options.js';
 export type { NetState } from './connection.js';
 export type { GroupMessagesMissed } from './room-resume.js';
+export type { GroupMessageHeldEvent, GroupMessageReviewedEvent } from './review-events.js';
 export type { TimEvent, TimEventHandler } from './emitter.js';
 export type { LogLevel, LogSink } from './logger.js';
 export type { WebSocketLike, WebSocketConstructor } from './transport/websocket-like.js';
 export { StadiumError, TIM_EVENT, TIM_TYPES } from '@stadium/protocol';
-export type { ErrorName, Profile, ProfileUpdate, GroupInfo, OnlineMemberInfo, RoomSettings, UpdateGroupProfileRequest, Priority, TimEventName } from '@stadium/protocol';
+export type {
+  ErrorName,
+  Profile,
+  ProfileUpdate,
+  GroupInfo,
+  HeldMessageInfo,
+  OnlineMemberInfo,
+  RoomSettings,
+  UpdateGroupProfileRequest,
+  Priority,
+  TimEventName,
+} from '@stadium/protocol';
 
 export default TIM;

@@ -79,7 +79,7 @@ export class MessageSender {
       }
     } catch (error) {
       if (isMessage) message.status = 'fail';
-      throw withData(error, { message });
+      throw withData(error, { message, ...heldFor(error) });
     }
   }
 
@@ -112,4 +112,11 @@ export class MessageSender {
       random: Math.floor(this.deps.environment.random() * 0x1_0000_0000),
     };
   }
+}
+
+/** For a MESSAGE_HELD refusal (held for review), the hold ID its message names, as `{ holdID }`. */
+function heldFor(error: unknown): { holdID?: string } {
+  if (!(error instanceof StadiumError) || error.reason !== 'MESSAGE_HELD') return {};
+  const holdID = /holdID (h-[0-9a-f-]+)/.exec(error.message)?.[1];
+  return holdID ? { holdID } : {};
 }

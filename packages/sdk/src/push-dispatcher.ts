@@ -13,6 +13,7 @@ import type { JoinedGroups } from './joined-groups.js';
 import type { Logger } from './logger.js';
 import type { MessageHold } from './message-hold.js';
 import type { RecentIds } from './recent-ids.js';
+import { reviewEvent } from './review-events.js';
 import type { Session } from './session.js';
 
 /** What a {@link PushDispatcher} needs. */
@@ -80,7 +81,13 @@ export class PushDispatcher {
       return;
     }
     if (frame.lost !== undefined && frame.lost > 0) logger.warn(`${groupID}: the server dropped ${frame.lost} messages because this client read too slowly`);
-    const wires = Array.isArray(frame.m) ? frame.m : [];
+    const all = Array.isArray(frame.m) ? frame.m : [];
+    const wires = all.filter((wire) => {
+      const event = reviewEvent(groupID, wire);
+      if (!event) return true;
+      this.deps.emitter.emit(event.name, event.data);
+      return false;
+    });
     const { messages, leave } = receiveMessages(groupID, wires, joined, this.deps.sentIds, this.deps.session.userID);
     if (messages.length > 0) this.deps.emitter.emit(TIM_EVENT.MESSAGE_RECEIVED, messages);
     if (!leave) return;

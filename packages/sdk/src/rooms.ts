@@ -2,7 +2,16 @@
  * Room calls of the instance: create, join, quit, dismiss, room profile, online count,
  * settings and counters. Guests may join, quit and read; changes need a login.
  */
-import { StadiumError, TIM_TYPES, type GroupInfo, type GroupMemberInfo, type OnlineMemberInfo, type RoomSettings, type UpdateGroupProfileRequest } from '@stadium/protocol';
+import {
+  StadiumError,
+  TIM_TYPES,
+  type GroupInfo,
+  type GroupMemberInfo,
+  type HeldMessageInfo,
+  type OnlineMemberInfo,
+  type RoomSettings,
+  type UpdateGroupProfileRequest,
+} from '@stadium/protocol';
 import type { CreateGroupOptions, IMResponse, UpdateRoomSettingsOptions } from './client-types.js';
 import type { NetState, Requester } from './connection.js';
 import { GroupCounters, type CounterChange, type CounterTotals } from './counters.js';
@@ -181,5 +190,22 @@ export class Rooms {
     this.deps.session.requireReady();
     const { groupID, count, offset } = options ?? {};
     return ok(await this.deps.request('group.members', { groupID, ...(count !== undefined ? { count } : {}), ...(offset !== undefined ? { offset } : {}) }));
+  }
+
+  /** The room's messages held for review, oldest first: owner and admins. */
+  async getReviewQueue(options: { groupID: string }): Promise<IMResponse<{ groupID: string; heldMessageList: HeldMessageInfo[] }>> {
+    this.deps.session.requireReady();
+    return ok(await this.deps.request('group.reviewQueue', { groupID: options?.groupID }));
+  }
+
+  /** Approve (publish as a new message) or deny (drop) a held message: owner and admins. */
+  async reviewMessage(options: {
+    groupID: string;
+    holdID: string;
+    action: 'Approve' | 'Deny';
+  }): Promise<IMResponse<{ groupID: string; holdID: string; seq: number; time: number }>> {
+    this.deps.session.requireReady();
+    const { groupID, holdID, action } = options ?? {};
+    return ok(await this.deps.request('group.review', { groupID, holdID, action }));
   }
 }

@@ -114,6 +114,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       resumeBufferSize: o.resumeBufferSize,
       idleUnloadMs: o.idleUnloadMs,
       maxAdminsPerRoom: o.maxAdminsPerRoom,
+      reviewQueueMax: o.reviewQueueMax,
+      reviewHoldMs: o.reviewHoldMs,
     },
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });

@@ -163,6 +163,8 @@ export class ScriptedServer {
       case 'group.mute':
       case 'group.ban':
       case 'group.members':
+      case 'group.reviewQueue':
+      case 'group.review':
       case 'group.attributes':
       case 'group.update':
       case 'profile.get':

@@ -27,6 +27,13 @@ export interface AdmissionContext {
   readonly skipBeforeSendCallback?: boolean;
   /** Set by a step to drop the message silently: nothing is published and the sender is told it succeeded. */
   discard?: boolean;
+  /**
+   * Set by a step (the word filter, for a review word) to hold the message for review: the
+   * later steps do not run now; they run when an owner or admin approves it (review-handlers.ts).
+   */
+  hold?: boolean;
+  /** Set by {@link Admission.admit}: the step that held the message (the rest run on approval). */
+  heldBy?: string;
 }
 
 /** One admission step. */
@@ -101,12 +108,18 @@ export class Admission {
     this.#clock = clock;
   }
 
-  /** Run every step in order; resolves with the message to publish, rejects with the first refusal. */
-  async admit(ctx: AdmissionContext): Promise<UnsequencedMessage> {
-    for (const step of this.#steps) {
-      if (ctx.discard) break;
+  /**
+   * Run every step in order (or, with `after`, only the steps after the one of that name: an
+   * approved held message continues after the word filter); resolves with the message to
+   * publish, rejects with the first refusal. Stops early when a step discards or holds it.
+   */
+  async admit(ctx: AdmissionContext, after?: string): Promise<UnsequencedMessage> {
+    const from = after === undefined ? 0 : this.#steps.findIndex((s) => s.name === after) + 1;
+    for (const step of this.#steps.slice(from)) {
+      if (ctx.discard || ctx.hold) break;
       const pending = step.run(ctx);
       if (pending !== undefined) await this.#within(step, pending);
+      if (ctx.hold && ctx.heldBy === undefined) ctx.heldBy = step.name;
     }
     return ctx.message;
   }

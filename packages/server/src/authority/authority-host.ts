@@ -27,6 +27,7 @@ import { createAuthorityHandlers, type AuthorityHandlers } from './command-handl
 import { RoomAuthority } from './room-authority.js';
 import { RoomSequencer, type Published } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
+import { ReviewQueue } from './review-queue.js';
 
 /** What the host needs. */
 export interface AuthorityHostDeps {
@@ -61,6 +62,10 @@ export interface AuthorityHostOptions {
   seqReserve?: number;
   /** Most admins a room may have. @default 50 */
   maxAdminsPerRoom?: number;
+  /** Most messages a room holds for review. @default 500 */
+  reviewQueueMax?: number;
+  /** How long a message stays held for review (ms). @default 86400000 (24 h) */
+  reviewHoldMs?: number;
 }
 
 /** A message published by one of this node's rooms (after-send event). */
@@ -83,7 +88,7 @@ export class AuthorityHost {
 
   constructor(deps: AuthorityHostDeps, options: AuthorityHostOptions) {
     this.#d = deps;
-    this.#o = { seqReserve: 10_000, counterPushMs: 1000, maxAdminsPerRoom: 50, ...options };
+    this.#o = { seqReserve: 10_000, counterPushMs: 1000, maxAdminsPerRoom: 50, reviewQueueMax: 500, reviewHoldMs: 86_400_000, ...options };
     this.#handlers = createAuthorityHandlers({
       store: deps.store,
       bus: deps.bus,
@@ -92,6 +97,8 @@ export class AuthorityHost {
       metrics: deps.metrics,
       admission: new Admission(deps.admissionSteps ?? DEFAULT_ADMISSION_STEPS, deps.clock),
       maxAdminsPerRoom: this.#o.maxAdminsPerRoom,
+      reviewQueueMax: this.#o.reviewQueueMax,
+      reviewHoldMs: this.#o.reviewHoldMs,
       ...(deps.observer ? { observer: deps.observer } : {}),
       schedulePush: (room) => this.#schedulePush(room),
       drop: (room) => this.#drop(room),
@@ -185,6 +192,10 @@ export class AuthorityHost {
         return h['member-list'](room, request.body);
       case 'moderation':
         return h.moderation(room, request.body);
+      case 'reviewQueue':
+        return h.reviewQueue(room, request.body);
+      case 'review':
+        return h.review(room, request.body);
     }
   }
 
@@ -202,7 +213,12 @@ export class AuthorityHost {
 
   async #load(sdkAppId: number, groupId: string, key: string): Promise<RoomAuthority | undefined> {
     const { store, bus, clock, metrics, apps } = this.#d;
-    const [app, record, memberStates] = await Promise.all([apps.get(sdkAppId), store.getGroup(sdkAppId, groupId), store.listMemberStates(sdkAppId, groupId)]);
+    const [app, record, memberStates, held] = await Promise.all([
+      apps.get(sdkAppId),
+      store.getGroup(sdkAppId, groupId),
+      store.listMemberStates(sdkAppId, groupId),
+      store.listHeldMessages(sdkAppId, groupId),
+    ]);
     if (!app || !record) return undefined;
     const first = await store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve);
     const settings = effectiveSettings(app, record);
@@ -232,7 +248,16 @@ export class AuthorityHost {
         },
       },
     );
-    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, clock.now(), new RoomModeration(memberStates));
+    // Held messages that expired while nobody held the room go now.
+    const now = clock.now();
+    const expired = held.filter((h) => h.expiresAt <= now).map((h) => h.holdId);
+    if (expired.length > 0) {
+      store.deleteHeldMessages(sdkAppId, groupId, expired).catch((error: unknown) => {
+        this.#d.logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not delete expired held messages');
+      });
+    }
+    const queue = new ReviewQueue(held.filter((h) => h.expiresAt > now));
+    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, now, new RoomModeration(memberStates), queue);
     holder.room = room;
     this.#rooms.set(key, room);
     metrics.authorities.set(this.#rooms.size);

@@ -20,6 +20,7 @@ import type { AuthorityObserver, SendOutcome } from './authority-observer.js';
 import { createAttributeHandler } from './attribute-handlers.js';
 import { createMemberListHandler } from './member-list-handler.js';
 import { createModerationHandlers } from './moderation-handlers.js';
+import { createReviewHandlers } from './review-handlers.js';
 import type { RoomAuthority } from './room-authority.js';
 
 /** Each plain profile field of a patch (stored under the same name) and its name in the profile-updated tip. */
@@ -47,6 +48,10 @@ export interface AuthorityHandlerDeps {
   admission: Admission;
   /** Most admins a room may have (option `maxAdminsPerRoom`). */
   maxAdminsPerRoom: number;
+  /** Most messages a room holds for review (option `reviewQueueMax`). */
+  reviewQueueMax: number;
+  /** How long a message stays held for review, ms (option `reviewHoldMs`). */
+  reviewHoldMs: number;
   /** Told of every user message's outcome, dismissals and profile changes (callbacks). @default none */
   observer?: AuthorityObserver;
   /** Push the room's counters to members within the push interval. */
@@ -65,15 +70,35 @@ function authorizeMember(operation: Operation, role: RoomRole, joined: boolean, 
 export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHandlers {
   const { store, bus, clock, logger, metrics, admission } = deps;
 
-  /** Admission steps, then the rate limiter and the sequencer; the observer hears the outcome. */
-  async function admitAndSubmit(room: RoomAuthority, actor: ActorStamp, role: RoomRole, message: UnsequencedMessage, control: CallbackControl = {}): Promise<Admitted> {
+  const review = createReviewHandlers({
+    store,
+    bus,
+    clock,
+    reviewQueueMax: deps.reviewQueueMax,
+    reviewHoldMs: deps.reviewHoldMs,
+    resume: (room, actor, message, afterStep, control) => admitAndSubmit(room, actor, room.roleOf(actor), message, control, afterStep),
+  });
+
+  /**
+   * Admission steps (all, or with `afterStep` those after it: an approved held message), then
+   * the rate limiter and the sequencer; the observer hears the outcome. A message a step holds
+   * for review goes to the room's review queue instead (review-handlers.ts).
+   */
+  async function admitAndSubmit(
+    room: RoomAuthority,
+    actor: ActorStamp,
+    role: RoomRole,
+    message: UnsequencedMessage,
+    control: CallbackControl = {},
+    afterStep?: string,
+  ): Promise<Admitted> {
     const settled = (admittedMessage: UnsequencedMessage, outcome: SendOutcome): void => {
       deps.observer?.sendSettled?.({ app: room.app, groupId: room.groupId, actor, message: admittedMessage, outcome, skipAfterSendCallback: control.skipAfterSend === true });
     };
     const ctx: AdmissionContext = { room, actor, role, message, now: clock.now(), ...(control.skipBeforeSend ? { skipBeforeSendCallback: true } : {}) };
     let admitted;
     try {
-      admitted = await admission.admit(ctx);
+      admitted = await admission.admit(ctx, afterStep);
     } catch (error) {
       if (error instanceof StadiumError) {
         metrics.admissionRefusals.inc({ name: error.reason });
@@ -81,6 +106,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       }
       throw error;
     }
+    if (ctx.hold && !room.closed) return review.hold(room, actor, admitted, ctx.heldBy ?? '', control);
     if (ctx.discard) {
       settled(admitted, { kind: 'discarded' });
       return { seq: 0, time: Math.floor(clock.now() / 1000), sampled: true };
@@ -105,6 +131,8 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
 
   return {
     ...createModerationHandlers({ store, bus, clock, maxAdminsPerRoom: deps.maxAdminsPerRoom }),
+    reviewQueue: (room, body) => review.reviewQueue(room, body),
+    review: (room, body) => review.review(room, body),
 
     async submit(room, { actor, message, dedupeKey, callbackControl }) {
       const role = room.roleOf(actor);

@@ -14,6 +14,7 @@ import type { Admitted } from '../wire/authority-commands.js';
 import { RoomCounters } from '../core/room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
+import { ReviewQueue } from './review-queue.js';
 
 /** Sends with the same key within this long are one message (the compatible REST `Random` rule). */
 export const DEDUPE_WINDOW_MS = 5 * 60_000;
@@ -31,6 +32,8 @@ export class RoomAuthority {
   readonly counters: RoomCounters;
   /** Admins, timed mutes and bans (stored; see room-moderation.ts). */
   readonly moderation: RoomModeration;
+  /** Messages held for review (stored; see review-handlers.ts). */
+  readonly review: ReviewQueue;
   readonly #counts = new Map<string, number>();
   #total = 0;
   #lastOrdinal = 0;
@@ -55,7 +58,7 @@ export class RoomAuthority {
   /** Recent de-duplicated sends by key, oldest first (bounded; see {@link rememberSend}). */
   readonly #recent = new Map<string, { at: number; result: Promise<Admitted> }>();
 
-  constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, reservedEnd: number, now: number, moderation = new RoomModeration()) {
+  constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, reservedEnd: number, now: number, moderation = new RoomModeration(), review = new ReviewQueue()) {
     this.app = app;
     this.record = record;
     this.sequencer = sequencer;
@@ -63,6 +66,7 @@ export class RoomAuthority {
     this.attributes = record.attributes;
     this.attributesVersion = record.attributesVersion;
     this.moderation = moderation;
+    this.review = review;
     this.reservedEnd = reservedEnd;
     this.idleSince = now;
   }

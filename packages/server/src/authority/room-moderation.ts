@@ -51,6 +51,13 @@ export class RoomModeration {
     return this.#states.get(userId)?.admin === true;
   }
 
+  /** The admins' user IDs. */
+  admins(): string[] {
+    const out: string[] = [];
+    for (const state of this.#states.values()) if (state.admin) out.push(state.userId);
+    return out;
+  }
+
   /** Admins now. */
   get adminCount(): number {
     let n = 0;

@@ -57,7 +57,7 @@ export const APP_USAGE = `Usage:
 
 /** `stadium words …` usage. */
 export const WORDS_USAGE = `Usage:
-  stadium words set <SDKAppID> --list NAME --action reject|mask --file FILE [--json]
+  stadium words set <SDKAppID> --list NAME --action reject|mask|review --file FILE [--json]
   stadium words list <SDKAppID> [--json]
   stadium words delete <SDKAppID> --list NAME
   (each also takes [--data DIR] [--db URL])
@@ -89,7 +89,7 @@ Commands:
                                          stadium app update <SDKAppID> [--rate-limit N] [--member-tips on|off]
                                                             [--callback-url URL] [--callbacks a,b|all|none]
                                          stadium app delete --sdkappid N
-  words      manage an app's word lists  stadium words set <SDKAppID> --list NAME --action reject|mask --file FILE
+  words      manage an app's word lists  stadium words set <SDKAppID> --list NAME --action reject|mask|review --file FILE
                                          stadium words list <SDKAppID>
                                          stadium words delete <SDKAppID> --list NAME
   usersig    print a userSig             stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]

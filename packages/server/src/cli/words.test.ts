@@ -37,7 +37,7 @@ describe('stadium words', () => {
     await store.close();
 
     // Bad command lines (exit 2) and refusals (exit 1) change nothing.
-    expect((await run(['words', 'set', id, '--list', 'x', '--action', 'review', '--file', file])).code).toBe(2);
+    expect((await run(['words', 'set', id, '--list', 'x', '--action', 'hold', '--file', file])).code).toBe(2);
     expect((await run(['words', 'set', id, '--list', 'x', '--action', 'mask'])).code).toBe(2);
     expect((await run(['words', 'set', id, '--list', 'x', '--action', 'mask', '--file', join(dataDir, 'missing.txt')])).code).toBe(2);
     const badName = await run(['words', 'set', id, '--list', 'no spaces', '--action', 'mask', '--file', file]);
@@ -47,6 +47,10 @@ describe('stadium words', () => {
     expect(unknownApp.code).toBe(1);
     expect(unknownApp.stderr).toContain('APP_NOT_FOUND');
     expect(JSON.parse((await run(['words', 'list', id, '--json'])).stdout)).toHaveLength(1);
+
+    // The review action (messages held for owners and admins).
+    expect((await run(['words', 'set', id, '--list', 'held', '--action', 'review', '--file', file])).stdout).toContain('3 words, action review');
+    expect(await run(['words', 'delete', id, '--list', 'held'])).toMatchObject({ code: 0 });
 
     expect(await run(['words', 'delete', id, '--list', 'banned'])).toMatchObject({ code: 0 });
     const again = await run(['words', 'delete', id, '--list', 'banned']);

@@ -65,7 +65,7 @@ async function wordsSet(argv: string[], io: CliIo): Promise<number> {
   }
   const name = required(flags.list, '--list', WORDS_USAGE);
   const action = required(flags.action, '--action', WORDS_USAGE);
-  if (action !== 'reject' && action !== 'mask') throw new UsageError(`--action must be "reject" or "mask", got "${action}"`, WORDS_USAGE);
+  if (action !== 'reject' && action !== 'mask' && action !== 'review') throw new UsageError(`--action must be "reject", "mask" or "review", got "${action}"`, WORDS_USAGE);
   const file = required(flags.file, '--file', WORDS_USAGE);
   let text: string;
   try {
@@ -91,7 +91,7 @@ async function wordsList(argv: string[], io: CliIo): Promise<number> {
   const lists = await withApp(io, flags, sdkAppId, (store) => store.listWordLists(sdkAppId));
   if (flags.json) io.stdout.write(`${JSON.stringify(lists.map((l) => ({ name: l.name, action: l.action, words: l.words.length })))}\n`);
   else if (lists.length === 0)
-    io.stdout.write(`App ${sdkAppId} has no word lists. Set one with: stadium words set ${sdkAppId} --list NAME --action reject|mask --file words.txt\n`);
+    io.stdout.write(`App ${sdkAppId} has no word lists. Set one with: stadium words set ${sdkAppId} --list NAME --action reject|mask|review --file words.txt\n`);
   else for (const l of lists) io.stdout.write(`${l.name.padEnd(32)}  ${l.action.padEnd(6)}  ${l.words.length} words\n`);
   return EXIT.OK;
 }

@@ -103,6 +103,10 @@ export interface ServerOptions {
   maxProfilesPerApp: number;
   /** Admins one room may have (set by its owner with setGroupMemberRole). @default 50 */
   maxAdminsPerRoom: number;
+  /** Messages one room holds for review (word lists with action review); past it sends that would be held fail with REVIEW_QUEUE_FULL. @default 500 */
+  reviewQueueMax: number;
+  /** How long a message stays held for review before it expires (ms). @default 86400000 */
+  reviewHoldMs: number;
   /** After-event callbacks one node holds (waiting, in flight or to retry); past it new ones are dropped and counted. @default 10000 */
   callbackQueueMax: number;
   /** Attempts per after-event callback, the first included. @default 4 */
@@ -158,6 +162,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxRoomsPerApp: 100_000,
   maxProfilesPerApp: 1_000_000,
   maxAdminsPerRoom: 50,
+  reviewQueueMax: 500,
+  reviewHoldMs: 86_400_000,
   callbackQueueMax: 10_000,
   callbackMaxAttempts: 4,
   callbackRetryBaseMs: 1000,
@@ -198,6 +204,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxRoomsPerApp',
     'maxProfilesPerApp',
     'maxAdminsPerRoom',
+    'reviewQueueMax',
+    'reviewHoldMs',
     'callbackQueueMax',
     'callbackMaxAttempts',
     'callbackRetryBaseMs',

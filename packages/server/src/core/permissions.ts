@@ -37,6 +37,7 @@ export type Operation =
   | 'member.ban'
   | 'moderation.read'
   | 'member.list'
+  | 'review.manage'
   | 'profile.read'
   | 'profile.update'
   | 'user.message'
@@ -82,6 +83,7 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'member.ban': { roles: MODERATORS, summary: 'remove members and ban them for a time' },
   'moderation.read': { roles: MODERATORS, summary: "list a room's muted and banned members" },
   'member.list': { roles: USERS, joined: true, summary: "list a room's online logged-in members" },
+  'review.manage': { roles: MODERATORS, summary: "list a room's messages held for review, and approve or deny them" },
   'profile.read': { roles: USERS, summary: 'read user profiles' },
   'profile.update': { roles: USERS, summary: "update one's own profile" },
   'user.message': { roles: ['appAdmin'], summary: "send a one-to-one message to a user's online connections" },

@@ -3,7 +3,8 @@
  */
 
 /** What a list does with a message that contains one of its words. */
-export type WordAction = 'reject' | 'mask';
+/** `review`: the message is held at the room's authority until an owner or admin approves or denies it (authority/review-handlers.ts). */
+export type WordAction = 'reject' | 'mask' | 'review';
 
 /** A named list of words and what to do with a message that contains one. */
 export interface WordList {

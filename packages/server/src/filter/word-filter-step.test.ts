@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock/manual-clock.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { WordFilterCache } from './word-filter-step.js';
+import { StadiumError } from '@stadium/protocol';
+import type { UnsequencedMessage } from '../wire/authority-commands.js';
+import { scanMessage, WordFilterCache } from './word-filter-step.js';
 import { WordMatcher } from './word-matcher.js';
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -56,5 +58,22 @@ describe('WordFilterCache', () => {
     cache.invalidate(app);
     expect(await first).toBeNull();
     expect(await cache.get(app)).toBeInstanceOf(WordMatcher);
+  });
+});
+
+describe('scanMessage', () => {
+  const m = new WordMatcher([
+    { word: 'promo', action: 'review' },
+    { word: 'darn', action: 'mask' },
+    { word: 'scam', action: 'reject' },
+  ]);
+  const text = (t: string): UnsequencedMessage => ({ id: 'a', type: 'TIMTextElem', payload: { text: t }, from: 'u', priority: 'Normal' });
+
+  it('marks review words with the masks applied; reject wins', () => {
+    expect(scanMessage(m, text('darn PROMO'))).toEqual({ message: text('*** PROMO'), review: true });
+    expect(scanMessage(m, text('darn'))).toEqual({ message: text('***'), review: false });
+    expect(() => scanMessage(m, text('promo scam'))).toThrow(StadiumError);
+    const custom: UnsequencedMessage = { id: 'c', type: 'TIMCustomElem', payload: { data: 'promo', description: 'x', extension: '' }, from: 'u', priority: 'Normal' };
+    expect(scanMessage(m, custom).review).toBe(false);
   });
 });

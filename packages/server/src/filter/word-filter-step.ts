@@ -3,7 +3,8 @@
  * callback: a text message's `text` and a custom message's `description` are scanned against
  * the app's word lists. A `reject` word refuses the message with SENSITIVE_WORD (80001, the
  * compatible code); `mask` words are replaced by `***` in what is published (and in what the
- * before-send callback sees).
+ * before-send callback sees); a `review` word holds the message for review (ctx.hold; see
+ * authority/review-handlers.ts), with any masks already applied.
  *
  * The automaton is built once per app and list change and kept in {@link WordFilterCache}: the
  * message path never touches the store while the cached automaton is fresh.
@@ -80,32 +81,55 @@ export class WordFilterCache {
   }
 }
 
-/** The message after the filter: unchanged, masked, or a SENSITIVE_WORD refusal. */
+/** The word filter's step name (an approved held message continues after it). */
+export const WORD_FILTER_STEP = 'word-filter';
+
+/** What the filter makes of a message. */
+export interface Filtered {
+  message: UnsequencedMessage;
+  /** A review word occurs: hold the message for review. */
+  review: boolean;
+}
+
+/** The message after the filter: unchanged, masked (and maybe to review), or a SENSITIVE_WORD refusal. */
 export function filterMessage(matcher: WordMatcher, message: UnsequencedMessage): UnsequencedMessage {
+  return scanMessage(matcher, message).message;
+}
+
+/** {@link filterMessage}, telling also whether a review word occurs. */
+export function scanMessage(matcher: WordMatcher, message: UnsequencedMessage): Filtered {
   const payload = message.payload as unknown as Record<string, unknown>;
   const field = message.type === 'TIMTextElem' ? 'text' : message.type === 'TIMCustomElem' ? 'description' : undefined;
-  if (field === undefined) return message;
+  if (field === undefined) return { message, review: false };
   const text = payload[field];
-  if (typeof text !== 'string' || text === '') return message;
+  if (typeof text !== 'string' || text === '') return { message, review: false };
   const result = matcher.scan(text);
   if (result.reject) throw new StadiumError('SENSITIVE_WORD');
-  if (result.maskSpans.length === 0) return message;
-  return { ...message, payload: { ...payload, [field]: applyMask(text, result.maskSpans) } as unknown as UnsequencedMessage['payload'] };
+  if (result.maskSpans.length === 0) return { message, review: result.review };
+  return {
+    message: { ...message, payload: { ...payload, [field]: applyMask(text, result.maskSpans) } as unknown as UnsequencedMessage['payload'] },
+    review: result.review,
+  };
 }
 
 /** The word-filter step. */
 export function createWordFilterStep(cache: WordFilterCache): AdmissionStep {
   return {
-    name: 'word-filter',
+    name: WORD_FILTER_STEP,
     run(ctx) {
+      const apply = (matcher: WordMatcher): void => {
+        const filtered = scanMessage(matcher, ctx.message);
+        ctx.message = filtered.message;
+        if (filtered.review) ctx.hold = true;
+      };
       const got = cache.get(ctx.room.app.sdkAppId);
       if (got === null) return;
       if (got instanceof WordMatcher) {
-        ctx.message = filterMessage(got, ctx.message);
+        apply(got);
         return;
       }
       return got.then((matcher) => {
-        if (matcher) ctx.message = filterMessage(matcher, ctx.message);
+        if (matcher) apply(matcher);
       });
     },
   };

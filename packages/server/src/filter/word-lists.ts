@@ -11,7 +11,7 @@ import { normaliseWord } from './word-matcher.js';
 export type { WordAction, WordList } from '../core/word-list.js';
 
 /** The actions a list may have. */
-export const WORD_ACTIONS: readonly WordAction[] = ['reject', 'mask'];
+export const WORD_ACTIONS: readonly WordAction[] = ['reject', 'mask', 'review'];
 
 /** Bounds (docs/security.md#word-filter). */
 export const WORD_LIMITS = Object.freeze({
@@ -67,7 +67,8 @@ export function assertAppBounds(current: readonly WordList[], next: Pick<WordLis
  */
 export async function putWordListChecked(store: Store, sdkAppId: number, input: { name: string; action: WordAction; words: readonly string[] }, now: number): Promise<WordList> {
   assertListName(input.name);
-  if (!WORD_ACTIONS.includes(input.action)) throw new StadiumError('INVALID_PARAMETER', `a word list's action is "reject" or "mask", got ${JSON.stringify(input.action)}`);
+  if (!WORD_ACTIONS.includes(input.action))
+    throw new StadiumError('INVALID_PARAMETER', `a word list's action is "reject", "mask" or "review", got ${JSON.stringify(input.action)}`);
   const words = cleanWords(input.words);
   assertAppBounds(await store.listWordLists(sdkAppId), { name: input.name, words });
   const list: WordList = { name: input.name, action: input.action, words, updatedAt: now };

@@ -54,9 +54,22 @@ describe('WordMatcher', () => {
       { word: 'foo', action: 'mask' },
       { word: 'foobar', action: 'reject' },
     ]);
-    expect(m.scan('foo baz')).toEqual({ reject: false, maskSpans: [[0, 3]] });
+    expect(m.scan('foo baz')).toEqual({ reject: false, review: false, maskSpans: [[0, 3]] });
     expect(m.scan('xfoobar').reject).toBe(true);
     expect(m.size).toBe(2);
+  });
+
+  it('reports review words, through suffixes and normalisation, next to masks', () => {
+    const m = new WordMatcher([
+      { word: 'spam', action: 'review' },
+      { word: '广告', action: 'review' },
+      { word: 'darn', action: 'mask' },
+    ]);
+    expect(m.scan('darn nice')).toEqual({ reject: false, review: false, maskSpans: [[0, 4]] });
+    expect(m.scan('darn xSPAM')).toEqual({ reject: false, review: true, maskSpans: [[0, 4]] });
+    expect(m.scan('ｓｐ\u200Bａｍ').review).toBe(true);
+    expect(m.scan('看广\u200B告').review).toBe(true);
+    expect(m.scan('spa m').review).toBe(false);
   });
 
   it('scans many words in one automaton', () => {

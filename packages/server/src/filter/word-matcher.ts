@@ -25,6 +25,8 @@ export interface MatcherWord {
 export interface ScanResult {
   /** A reject word occurs. */
   reject: boolean;
+  /** A review word occurs (the message is held for review unless a reject word refuses it). */
+  review: boolean;
   /** Spans of mask words, in original UTF-16 indices [start, end), sorted and merged. */
   maskSpans: Array<[number, number]>;
 }
@@ -111,6 +113,8 @@ export class WordMatcher {
   readonly #maskLen: number[] = [];
   /** Some reject word ends at this state (through the suffix chain). */
   readonly #reject: boolean[] = [];
+  /** Some review word ends at this state (through the suffix chain). */
+  readonly #review: boolean[] = [];
   /** Distinct normalised words. */
   readonly size: number;
   /** Scratch space of {@link scan} (a scan never runs inside another). */
@@ -135,6 +139,7 @@ export class WordMatcher {
         state = to;
       }
       if (action === 'reject') this.#reject[state] = true;
+      else if (action === 'review') this.#review[state] = true;
       else this.#maskLen[state] = Math.max(this.#maskLen[state]!, cps.length);
     }
     this.size = seen.size;
@@ -185,6 +190,7 @@ export class WordMatcher {
     this.#fail.push(0);
     this.#maskLen.push(0);
     this.#reject.push(false);
+    this.#review.push(false);
     return this.#next.length - 1;
   }
 
@@ -205,6 +211,7 @@ export class WordMatcher {
         this.#fail[to] = link;
         this.#maskLen[to] = Math.max(this.#maskLen[to]!, this.#maskLen[link]!);
         if (this.#reject[link]) this.#reject[to] = true;
+        if (this.#review[link]) this.#review[to] = true;
         queue.push(to);
       }
     }
@@ -228,7 +235,7 @@ export class WordMatcher {
    * refused anyway).
    */
   scan(text: string, stopAtReject = true): ScanResult {
-    const result: ScanResult = { reject: false, maskSpans: [] };
+    const result: ScanResult = { reject: false, review: false, maskSpans: [] };
     let state = 0;
     // Original UTF-16 start of each normalised code point seen so far (reused between scans).
     if (this.#starts.length < text.length * 2) this.#starts = new Int32Array(text.length * 2);
@@ -244,7 +251,7 @@ export class WordMatcher {
         if (c >= 0x41 && c <= 0x5a) c += 0x20;
         starts[n++] = i;
         state = this.#step(state, c);
-        if (state !== 0 && (this.#reject[state] || this.#maskLen[state] !== 0)) this.#output(state, i + 1, starts, n, result);
+        if (state !== 0 && (this.#reject[state] || this.#maskLen[state] !== 0 || this.#review[state])) this.#output(state, i + 1, starts, n, result);
       } else {
         buf.length = 0;
         width = normaliseAt(text, i, buf);
@@ -257,7 +264,7 @@ export class WordMatcher {
           }
           starts[n++] = i;
           state = this.#step(state, cp);
-          if (state !== 0 && (this.#reject[state] || this.#maskLen[state] !== 0)) this.#output(state, i + width, starts, n, result);
+          if (state !== 0 && (this.#reject[state] || this.#maskLen[state] !== 0 || this.#review[state])) this.#output(state, i + width, starts, n, result);
         }
       }
       if (result.reject && stopAtReject) return result;
@@ -268,6 +275,7 @@ export class WordMatcher {
 
   #output(state: number, end: number, starts: Int32Array, n: number, result: ScanResult): void {
     if (this.#reject[state]) result.reject = true;
+    if (this.#review[state]) result.review = true;
     const len = this.#maskLen[state]!;
     if (len === 0) return;
     let start = starts[n - len]!;

@@ -116,6 +116,8 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     },
     'group.ban': (conn, body) => groups.ban(actorOf(conn), body.groupID, body.userIDList, body.duration, body.reason),
     'group.members': (conn, body) => groups.memberList(actorOf(conn), body, conn),
+    'group.reviewQueue': (conn, body) => groups.reviewQueue(actorOf(conn), body.groupID),
+    'group.review': (conn, body) => groups.review(actorOf(conn), body.groupID, body.holdID, body.action),
     'msg.send': async (conn, body) => {
       const { seq, time, sampled } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
       return sampled ? { seq, time, sampled } : { seq, time };

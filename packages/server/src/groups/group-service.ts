@@ -6,7 +6,7 @@
  * room's authority; this side validates input, keeps local membership and reports counts.
  */
 import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, isValidUserId, utf8Length } from '@stadium/protocol';
-import type { AttributesResult, CreateGroupRequest, GroupInfo, GroupMemberInfo, JoinResult, OnlineMemberInfo, RoomSettings } from '@stadium/protocol';
+import type { AttributesResult, CreateGroupRequest, GroupInfo, GroupMemberInfo, HeldMessageInfo, JoinResult, OnlineMemberInfo, RoomSettings } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { stampOf, type Actor } from '../core/actor.js';
@@ -48,6 +48,9 @@ export interface RoomQuotas {
   maxRoomsPerUser: number;
   maxRoomsPerApp: number;
 }
+
+/** Longest hold ID accepted (ours are 38 characters: `h-`, the time, a counter, random hex). */
+export const MAX_HOLD_ID_LENGTH = 64;
 
 /** Custom field limits (compatible: keys are short names, values up to 4,000 bytes). */
 export const MAX_CUSTOM_FIELD_KEY_BYTES = 16;
@@ -407,6 +410,23 @@ export class GroupService {
   async moderated(actor: Actor, groupId: unknown): Promise<{ muted: Array<{ userId: string; until: number }>; banned: Array<{ userId: string; until: number }> }> {
     const room = await this.room(actor.app, groupId);
     return this.#d.router.call(room, 'moderation', { actor: stampOf(actor) });
+  }
+
+  /** The room's messages held for review, oldest first (owner, admins, app admin; decided at the authority). */
+  async reviewQueue(actor: Actor, groupId: unknown): Promise<{ groupID: string; heldMessageList: HeldMessageInfo[] }> {
+    const room = await this.room(actor.app, groupId);
+    const { held } = await this.#d.router.call(room, 'reviewQueue', { actor: stampOf(actor) });
+    return { groupID: room.groupId, heldMessageList: held.map((h) => ({ holdID: h.holdId, message: h.message, heldAt: h.heldAt, expiresAt: h.expiresAt })) };
+  }
+
+  /** Approve (publish as a new message) or deny (drop) a held message (owner, admins, app admin). */
+  async review(actor: Actor, groupId: unknown, holdId: unknown, action: unknown): Promise<{ groupID: string; holdID: string; seq: number; time: number }> {
+    const room = await this.room(actor.app, groupId);
+    if (typeof holdId !== 'string' || holdId === '' || holdId.length > MAX_HOLD_ID_LENGTH)
+      throw new StadiumError('INVALID_PARAMETER', `holdID must be the hold ID of a held message (a string of 1–${MAX_HOLD_ID_LENGTH} characters), got ${describe(holdId)}`);
+    if (action !== 'Approve' && action !== 'Deny') throw new StadiumError('INVALID_PARAMETER', `action must be "Approve" or "Deny", got ${describe(action)}`);
+    const { seq, time } = await this.#d.router.call(room, 'review', { actor: stampOf(actor), holdId, action });
+    return { groupID: room.groupId, holdID: holdId, seq, time };
   }
 
   /** Connections of a room removed here by a ban (already out of the fan-out): tell the authority the new count. */

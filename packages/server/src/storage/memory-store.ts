@@ -5,7 +5,7 @@
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store, WordList } from './store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, MemberState, NewApp, Store, WordList } from './store.js';
 
 /** A {@link Store} in memory. */
 export class MemoryStore implements Store {
@@ -18,6 +18,8 @@ export class MemoryStore implements Store {
   readonly #members = new Map<number, Map<string, Map<string, MemberState>>>();
   /** Word lists by app, then name. */
   readonly #wordLists = new Map<number, Map<string, WordList>>();
+  /** Held messages by app, then group, then hold ID. */
+  readonly #held = new Map<number, Map<string, Map<string, HeldMessage>>>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -62,6 +64,7 @@ export class MemoryStore implements Store {
     this.#seqs.delete(sdkAppId);
     this.#members.delete(sdkAppId);
     this.#wordLists.delete(sdkAppId);
+    this.#held.delete(sdkAppId);
     return existed;
   }
 
@@ -116,6 +119,7 @@ export class MemoryStore implements Store {
 
   async deleteGroup(sdkAppId: number, groupId: string): Promise<boolean> {
     this.#members.get(sdkAppId)?.delete(groupId);
+    this.#held.get(sdkAppId)?.delete(groupId);
     return this.#groups.get(sdkAppId)?.delete(groupId) ?? false;
   }
 
@@ -162,6 +166,27 @@ export class MemoryStore implements Store {
 
   async deleteWordList(sdkAppId: number, name: string): Promise<boolean> {
     return this.#wordLists.get(sdkAppId)?.delete(name) ?? false;
+  }
+
+  async listHeldMessages(sdkAppId: number, groupId: string): Promise<HeldMessage[]> {
+    const held = [...(this.#held.get(sdkAppId)?.get(groupId)?.values() ?? [])];
+    return held.sort((a, b) => a.heldAt - b.heldAt || (a.holdId < b.holdId ? -1 : a.holdId > b.holdId ? 1 : 0)).map((h) => structuredClone(h));
+  }
+
+  async putHeldMessage(sdkAppId: number, groupId: string, held: HeldMessage): Promise<void> {
+    let groups = this.#held.get(sdkAppId);
+    if (!groups) this.#held.set(sdkAppId, (groups = new Map<string, Map<string, HeldMessage>>()));
+    let room = groups.get(groupId);
+    if (!room) groups.set(groupId, (room = new Map<string, HeldMessage>()));
+    room.set(held.holdId, structuredClone(held));
+  }
+
+  async deleteHeldMessages(sdkAppId: number, groupId: string, holdIds: readonly string[]): Promise<number> {
+    const room = this.#held.get(sdkAppId)?.get(groupId);
+    if (!room) return 0;
+    let n = 0;
+    for (const id of new Set(holdIds)) if (room.delete(id)) n++;
+    return n;
   }
 
   async close(): Promise<void> {}

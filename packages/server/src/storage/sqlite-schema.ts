@@ -85,6 +85,17 @@ export interface WordListsTable {
   updated_at: number;
 }
 
+/** Row of `held_messages`: a message held for review in a room (0010). */
+export interface HeldMessagesTable {
+  sdk_app_id: number;
+  group_id: string;
+  hold_id: string;
+  /** Epoch ms. */
+  held_at: number;
+  /** JSON of the HeldMessage. */
+  data: string;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
@@ -93,6 +104,7 @@ export interface SqliteDatabaseSchema {
   group_seqs: GroupSeqsTable;
   group_members: GroupMembersTable;
   word_lists: WordListsTable;
+  held_messages: HeldMessagesTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -213,6 +225,20 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
       await db.schema
         .alterTable('groups')
         .addColumn('attributes_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0010_review_queue': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('held_messages')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('hold_id', 'text', (c) => c.notNull())
+        .addColumn('held_at', 'integer', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('held_messages_pk', ['sdk_app_id', 'group_id', 'hold_id'])
+        .modifyEnd(sql`without rowid`)
         .execute();
     },
   },

@@ -9,7 +9,18 @@ import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import { DEFAULT_APP_SETTINGS, type AppPatch, type AppRecord, type GroupPatch, type GroupRecord, type MemberState, type NewApp, type Store, type WordList } from './store.js';
+import {
+  DEFAULT_APP_SETTINGS,
+  type AppPatch,
+  type AppRecord,
+  type GroupPatch,
+  type GroupRecord,
+  type HeldMessage,
+  type MemberState,
+  type NewApp,
+  type Store,
+  type WordList,
+} from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -108,6 +119,7 @@ export class SqliteStore implements Store {
       await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).execute();
       const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -185,6 +197,7 @@ export class SqliteStore implements Store {
   async deleteGroup(sdkAppId: number, groupId: string): Promise<boolean> {
     return this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
+      await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
       const result = await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -211,7 +224,12 @@ export class SqliteStore implements Store {
 
   async listWordLists(sdkAppId: number): Promise<WordList[]> {
     const rows = await this.#db.selectFrom('word_lists').selectAll().where('sdk_app_id', '=', sdkAppId).orderBy('name').execute();
-    return rows.map((r) => ({ name: r.name, action: r.action === 'reject' ? 'reject' : 'mask', words: JSON.parse(r.words) as string[], updatedAt: r.updated_at }));
+    return rows.map((r) => ({
+      name: r.name,
+      action: r.action === 'reject' || r.action === 'review' ? r.action : 'mask',
+      words: JSON.parse(r.words) as string[],
+      updatedAt: r.updated_at,
+    }));
   }
 
   async putWordList(sdkAppId: number, list: WordList): Promise<void> {
@@ -226,6 +244,42 @@ export class SqliteStore implements Store {
   async deleteWordList(sdkAppId: number, name: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).where('name', '=', name).executeTakeFirst();
     return result.numDeletedRows > 0n;
+  }
+
+  async listHeldMessages(sdkAppId: number, groupId: string): Promise<HeldMessage[]> {
+    const rows = await this.#db
+      .selectFrom('held_messages')
+      .select('data')
+      .where('sdk_app_id', '=', sdkAppId)
+      .where('group_id', '=', groupId)
+      .orderBy('held_at')
+      .orderBy('hold_id')
+      .execute();
+    return rows.map((r) => JSON.parse(r.data) as HeldMessage);
+  }
+
+  async putHeldMessage(sdkAppId: number, groupId: string, held: HeldMessage): Promise<void> {
+    const row = { held_at: held.heldAt, data: JSON.stringify(held) };
+    await this.#db
+      .insertInto('held_messages')
+      .values({ sdk_app_id: sdkAppId, group_id: groupId, hold_id: held.holdId, ...row })
+      .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id', 'hold_id']).doUpdateSet(row))
+      .execute();
+  }
+
+  async deleteHeldMessages(sdkAppId: number, groupId: string, holdIds: readonly string[]): Promise<number> {
+    const wanted = [...new Set(holdIds)];
+    let n = 0;
+    for (let i = 0; i < wanted.length; i += IN_LIST_CHUNK) {
+      const result = await this.#db
+        .deleteFrom('held_messages')
+        .where('sdk_app_id', '=', sdkAppId)
+        .where('group_id', '=', groupId)
+        .where('hold_id', 'in', wanted.slice(i, i + IN_LIST_CHUNK))
+        .executeTakeFirst();
+      n += Number(result.numDeletedRows);
+    }
+    return n;
   }
 
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {

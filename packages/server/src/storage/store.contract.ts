@@ -7,7 +7,7 @@ import type { Profile } from '@stadium/protocol';
 import { StadiumError, emptyProfile } from '@stadium/protocol';
 import { allCallbacks, noCallbacks } from '../core/app-callbacks.js';
 import { SDK_APP_ID_MAX, SDK_APP_ID_MIN } from './app-ids.js';
-import { DEFAULT_APP_SETTINGS, type GroupRecord, type NewApp, type Store } from './store.js';
+import { DEFAULT_APP_SETTINGS, type GroupRecord, type HeldMessage, type NewApp, type Store } from './store.js';
 
 /** Options of {@link describeStoreContract}. */
 export interface StoreContractOptions {
@@ -441,6 +441,47 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('held messages', () => {
+      const held = (holdId: string, heldAt: number, text = 'hello'): HeldMessage => ({
+        holdId,
+        actor: { userId: 'amy', kind: 'user', origin: 'ws', platform: 'Web', clientIp: '' },
+        message: { id: `m-${holdId}`, type: 'TIMTextElem', payload: { text }, from: 'amy', nick: 'Amy', priority: 'Normal' },
+        afterStep: 'word-filter',
+        skipBeforeSend: false,
+        skipAfterSend: true,
+        heldAt,
+        expiresAt: heldAt + 1000,
+      });
+
+      it('puts, replaces, lists oldest first per room, and deletes by hold ID', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.putHeldMessage(app.sdkAppId, 'room', held('h-b', 20));
+        await store.putHeldMessage(app.sdkAppId, 'room', held('h-a', 30));
+        await store.putHeldMessage(app.sdkAppId, 'room', held('h-c', 20));
+        await store.putHeldMessage(app.sdkAppId, 'other', held('h-a', 5));
+        await store.putHeldMessage(app.sdkAppId, 'room', held('h-a', 30, '坏词 again'));
+        expect(await store.listHeldMessages(app.sdkAppId, 'room')).toEqual([held('h-b', 20), held('h-c', 20), held('h-a', 30, '坏词 again')]);
+        expect(await store.deleteHeldMessages(app.sdkAppId, 'room', ['h-b', 'h-x', 'h-b'])).toBe(1);
+        expect((await store.listHeldMessages(app.sdkAppId, 'room')).map((h) => h.holdId)).toEqual(['h-c', 'h-a']);
+        expect(await store.listHeldMessages(app.sdkAppId, 'other')).toEqual([held('h-a', 5)]);
+        expect(await store.listHeldMessages(app.sdkAppId, 'nowhere')).toEqual([]);
+      });
+
+      it('deleteGroup and deleteApp delete them', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+        await store.putHeldMessage(app.sdkAppId, 'room', held('h-1', 1));
+        await store.putHeldMessage(app.sdkAppId, 'room2', held('h-2', 2));
+        await store.deleteGroup(app.sdkAppId, 'room');
+        expect(await store.listHeldMessages(app.sdkAppId, 'room')).toEqual([]);
+        expect(await store.listHeldMessages(app.sdkAppId, 'room2')).toHaveLength(1);
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.listHeldMessages(app.sdkAppId, 'room2')).toEqual([]);
+      });
+    });
+
     describe('deleteApp', () => {
       it("removes the app's groups and profiles and leaves other apps alone", async () => {
         const store = await fresh();
@@ -478,6 +519,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.reserveSeq(app.sdkAppId, 'room', 76)).toBe(1);
         await store.putProfile(app.sdkAppId, sampleProfile('alice'));
         await store.putMemberState(app.sdkAppId, 'room', { userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }, 0);
+        const kept: HeldMessage = {
+          holdId: 'h-1',
+          actor: { userId: 'amy', kind: 'user', origin: 'ws', platform: 'Web', clientIp: '' },
+          message: { id: 'm-1', type: 'TIMTextElem', payload: { text: 'held' }, from: 'amy', priority: 'Low' },
+          afterStep: 'word-filter',
+          skipBeforeSend: true,
+          skipAfterSend: false,
+          heldAt: 10,
+          expiresAt: 20,
+        };
+        await store.putHeldMessage(app.sdkAppId, 'room', kept);
         await store.close();
 
         const reopened = await reopen(store);
@@ -487,6 +539,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await reopened.reserveSeq(app.sdkAppId, 'room', 1)).toBe(77);
         expect(await reopened.getProfile(app.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
         expect(await reopened.listMemberStates(app.sdkAppId, 'room')).toEqual([{ userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }]);
+        expect(await reopened.listHeldMessages(app.sdkAppId, 'room')).toEqual([kept]);
       });
     }
   });

@@ -10,9 +10,11 @@ import type { Profile } from '@stadium/protocol';
 
 import type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
 import type { WordList } from '../core/word-list.js';
+import type { HeldMessage } from '../core/held-message.js';
 
 export type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
 export type { WordList } from '../core/word-list.js';
+export type { HeldMessage } from '../core/held-message.js';
 
 /** Fields of a group that {@link Store.updateGroup} may change. */
 export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'type' | 'createdAt' | 'firstSeq'>>;
@@ -82,6 +84,13 @@ export interface Store {
   putWordList(sdkAppId: number, list: WordList): Promise<void>;
   /** Delete one list; false if the app has none of that name. */
   deleteWordList(sdkAppId: number, name: string): Promise<boolean>;
+
+  /** A room's held messages (review queue), oldest first (by `heldAt`, then hold ID). deleteGroup and deleteApp delete them. */
+  listHeldMessages(sdkAppId: number, groupId: string): Promise<HeldMessage[]>;
+  /** Insert or replace one held message (the bound per room is checked by the caller). */
+  putHeldMessage(sdkAppId: number, groupId: string, held: HeldMessage): Promise<void>;
+  /** Delete held messages by hold ID; returns how many there were. */
+  deleteHeldMessages(sdkAppId: number, groupId: string, holdIds: readonly string[]): Promise<number>;
 
   /** Release connections and files. */
   close(): Promise<void>;

@@ -118,6 +118,24 @@ export interface AuthorityCommands {
   'member-list': { req: { actor: ActorStamp; joined: boolean; before: number; count: number }; res: { members: OnlineMember[]; next: number } };
   /** Members muted and banned now, with their end times (UNIX seconds). */
   moderation: { req: { actor: ActorStamp }; res: { muted: Array<{ userId: string; until: number }>; banned: Array<{ userId: string; until: number }> } };
+  /** The room's messages held for review, oldest first (owner, admins, app admin). */
+  reviewQueue: { req: { actor: ActorStamp }; res: { held: HeldView[] } };
+  /**
+   * Approve (publish it as a new message, through the admission steps after the word filter,
+   * the rate limiter and the sequencer) or deny (drop) a held message; the sender and the
+   * reviewers online get a notice. `seq` is the new message's number (0 when denied).
+   */
+  review: { req: { actor: ActorStamp; holdId: string; action: 'Approve' | 'Deny' }; res: Admitted };
+}
+
+/** A message held for review, as the review commands show it. */
+export interface HeldView {
+  holdId: string;
+  /** The message as published on approval (masks applied), without a sequence number. */
+  message: UnsequencedMessage;
+  /** UNIX seconds. */
+  heldAt: number;
+  expiresAt: number;
 }
 
 /** A member as the online member list shows it. */
@@ -172,6 +190,8 @@ export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = [
   'unban',
   'member-list',
   'moderation',
+  'reviewQueue',
+  'review',
 ];
 
 /** A request to a room's authority: the command, its room and its body. */

@@ -10,6 +10,7 @@ import { GROUP_COMMANDS } from './group-commands.js';
 import { MEMBER_LIST_COMMANDS } from './member-list-commands.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
+import { REVIEW_COMMANDS } from './review-commands.js';
 import { WORD_LIST_COMMANDS } from './word-list-commands.js';
 
 /** The REST API. */
@@ -22,4 +23,5 @@ export const REST_COMMANDS: readonly AnyRestCommand[] = [
   ...PROFILE_COMMANDS,
   ...ADMIN_COMMANDS,
   ...WORD_LIST_COMMANDS,
+  ...REVIEW_COMMANDS,
 ];

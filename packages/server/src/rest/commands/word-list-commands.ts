@@ -9,8 +9,9 @@ import { putWordListChecked, WORD_LIMITS, type WordList } from '../../filter/wor
 import { authorize, roleOf } from '../../core/permissions.js';
 import { defineCommand, type AnyRestCommand } from '../rest-command.js';
 
-const Action = Type.Union([Type.Literal('reject'), Type.Literal('mask')], {
-  description: 'reject: the message is refused with 80001; mask: each match is replaced by *** in what is published',
+const Action = Type.Union([Type.Literal('reject'), Type.Literal('mask'), Type.Literal('review')], {
+  description:
+    'reject: the message is refused with 80001; mask: each match is replaced by *** in what is published; review: the message is held until an owner or admin approves or denies it (get_review_queue, review_message)',
 });
 
 const ListInfo = Type.Object({

@@ -133,4 +133,17 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = Object.f
         .execute();
     },
   },
+  '0010_review_queue': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('held_messages')
+        .addColumn('sdk_app_id', 'bigint', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('hold_id', 'text', (c) => c.notNull())
+        .addColumn('held_at', 'bigint', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('held_messages_pk', ['sdk_app_id', 'group_id', 'hold_id'])
+        .execute();
+    },
+  },
 });

@@ -21,7 +21,7 @@ import { noCallbacks } from '../../core/app-callbacks.js';
 import { assertBelowAppLimit, chooseSdkAppId } from '../app-ids.js';
 import type { AppsTable } from '../sqlite-schema.js';
 import { findApp, findGroup, fromGroup, groupPatchColumns, toApp, toGroup } from '../sqlite-store.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store, WordList } from '../store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, MemberState, NewApp, Store, WordList } from '../store.js';
 import { classifyFailure } from './postgres-errors.js';
 import { POSTGRES_MIGRATIONS, type PostgresDatabaseSchema } from './postgres-schema.js';
 import { parsePostgresUrl, redact } from './postgres-url.js';
@@ -188,6 +188,7 @@ export class PostgresStore implements Store {
         await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
+        await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).execute();
         const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
         return result.numDeletedRows > 0n;
       }),
@@ -270,6 +271,7 @@ export class PostgresStore implements Store {
     return this.#call('deleteGroup', 'once', (db) =>
       db.transaction().execute(async (trx) => {
         await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
+        await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
         const result = await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
         return result.numDeletedRows > 0n;
       }),
@@ -348,7 +350,12 @@ export class PostgresStore implements Store {
 
   async listWordLists(sdkAppId: number): Promise<WordList[]> {
     const rows = await this.#call('listWordLists', 'idempotent', (db) => db.selectFrom('word_lists').selectAll().where('sdk_app_id', '=', sdkAppId).orderBy('name').execute());
-    return rows.map((r) => ({ name: r.name, action: r.action === 'reject' ? 'reject' : 'mask', words: JSON.parse(r.words) as string[], updatedAt: r.updated_at }));
+    return rows.map((r) => ({
+      name: r.name,
+      action: r.action === 'reject' || r.action === 'review' ? r.action : 'mask',
+      words: JSON.parse(r.words) as string[],
+      updatedAt: r.updated_at,
+    }));
   }
 
   async putWordList(sdkAppId: number, list: WordList): Promise<void> {
@@ -365,6 +372,37 @@ export class PostgresStore implements Store {
   async deleteWordList(sdkAppId: number, name: string): Promise<boolean> {
     const result = await this.#call('deleteWordList', 'once', (db) => db.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).where('name', '=', name).executeTakeFirst());
     return result.numDeletedRows > 0n;
+  }
+
+  async listHeldMessages(sdkAppId: number, groupId: string): Promise<HeldMessage[]> {
+    const rows = await this.#call('listHeldMessages', 'idempotent', (db) =>
+      db.selectFrom('held_messages').select('data').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).orderBy('held_at').orderBy('hold_id').execute(),
+    );
+    return rows.map((r) => JSON.parse(r.data) as HeldMessage);
+  }
+
+  async putHeldMessage(sdkAppId: number, groupId: string, held: HeldMessage): Promise<void> {
+    const row = { held_at: held.heldAt, data: JSON.stringify(held) };
+    await this.#call('putHeldMessage', 'idempotent', (db) =>
+      db
+        .insertInto('held_messages')
+        .values({ sdk_app_id: sdkAppId, group_id: groupId, hold_id: held.holdId, ...row })
+        .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id', 'hold_id']).doUpdateSet(row))
+        .execute(),
+    );
+  }
+
+  async deleteHeldMessages(sdkAppId: number, groupId: string, holdIds: readonly string[]): Promise<number> {
+    const wanted = [...new Set(holdIds)];
+    let n = 0;
+    for (let i = 0; i < wanted.length; i += IN_LIST_CHUNK) {
+      const chunk = wanted.slice(i, i + IN_LIST_CHUNK);
+      const result = await this.#call('deleteHeldMessages', 'idempotent', (db) =>
+        db.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).where('hold_id', 'in', chunk).executeTakeFirst(),
+      );
+      n += Number(result.numDeletedRows);
+    }
+    return n;
   }
 
   async close(): Promise<void> {
