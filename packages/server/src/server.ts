@@ -113,6 +113,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       resumeBufferSize: o.resumeBufferSize,
       idleUnloadMs: o.idleUnloadMs,
       maxAdminsPerRoom: o.maxAdminsPerRoom,
+      maxPinnedMessages: o.maxPinnedMessages,
     },
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });

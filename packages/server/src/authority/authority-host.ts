@@ -24,6 +24,8 @@ import { Admission, DEFAULT_ADMISSION_STEPS, type AdmissionStep } from './admiss
 import type { AuthorityObserver } from './authority-observer.js';
 import { createAuthorityHandlers, type AuthorityHandlers } from './command-handlers.js';
 import { RoomAuthority } from './room-authority.js';
+import { DEFAULT_MAX_PINNED_MESSAGES } from '../core/room-pins.js';
+import { PinKeeper } from './pin-handlers.js';
 import { RoomSequencer, type Published } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
 
@@ -60,6 +62,8 @@ export interface AuthorityHostOptions {
   seqReserve?: number;
   /** Most admins a room may have. @default 50 */
   maxAdminsPerRoom?: number;
+  /** Most pinned messages a room may have. @default 3 */
+  maxPinnedMessages?: number;
 }
 
 /** A message published by one of this node's rooms (after-send event). */
@@ -76,13 +80,15 @@ export class AuthorityHost {
   readonly #rooms = new Map<string, RoomAuthority>();
   readonly #loading = new Map<string, Promise<RoomAuthority | undefined>>();
   readonly #handlers: AuthorityHandlers;
+  readonly #pins: PinKeeper;
   readonly #afterSend = new Set<(event: AfterSend) => void>();
   #unserve: Unsubscribe | null = null;
   #sweep: TimerHandle | null = null;
 
   constructor(deps: AuthorityHostDeps, options: AuthorityHostOptions) {
     this.#d = deps;
-    this.#o = { seqReserve: 10_000, counterPushMs: 1000, maxAdminsPerRoom: 50, ...options };
+    this.#o = { seqReserve: 10_000, counterPushMs: 1000, maxAdminsPerRoom: 50, maxPinnedMessages: DEFAULT_MAX_PINNED_MESSAGES, ...options };
+    this.#pins = new PinKeeper({ store: deps.store, bus: deps.bus, clock: deps.clock, logger: deps.logger, maxPinnedMessages: this.#o.maxPinnedMessages });
     this.#handlers = createAuthorityHandlers({
       store: deps.store,
       bus: deps.bus,
@@ -91,6 +97,7 @@ export class AuthorityHost {
       metrics: deps.metrics,
       admission: new Admission(deps.admissionSteps ?? DEFAULT_ADMISSION_STEPS, deps.clock),
       maxAdminsPerRoom: this.#o.maxAdminsPerRoom,
+      pins: this.#pins,
       ...(deps.observer ? { observer: deps.observer } : {}),
       schedulePush: (room) => this.#schedulePush(room),
       drop: (room) => this.#drop(room),
@@ -163,6 +170,8 @@ export class AuthorityHost {
         return h.counters(room, request.body);
       case 'attributes':
         return h.attributes(room, request.body);
+      case 'pins':
+        return h.pins(room, request.body);
       case 'settings':
         return h.settings(room, request.body);
       case 'dismiss':
@@ -230,6 +239,7 @@ export class AuthorityHost {
     );
     const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, clock.now(), new RoomModeration(memberStates));
     holder.room = room;
+    this.#pins.arm(room);
     this.#rooms.set(key, room);
     metrics.authorities.set(this.#rooms.size);
     return room;
@@ -289,6 +299,7 @@ export class AuthorityHost {
     if (this.#rooms.get(key) !== room) return;
     this.#rooms.delete(key);
     if (room.counterTimer !== null) this.#d.clock.clearTimeout(room.counterTimer);
+    this.#pins.disarm(room);
     room.closed = true;
     room.sequencer.close();
     this.#d.metrics.authorities.set(this.#rooms.size);

@@ -19,6 +19,7 @@ import type { Admission, AdmissionContext } from './admission.js';
 import type { AuthorityObserver, SendOutcome } from './authority-observer.js';
 import { createAttributeHandler } from './attribute-handlers.js';
 import { createModerationHandlers } from './moderation-handlers.js';
+import type { PinKeeper } from './pin-handlers.js';
 import type { RoomAuthority } from './room-authority.js';
 
 /** Each plain profile field of a patch (stored under the same name) and its name in the profile-updated tip. */
@@ -46,6 +47,8 @@ export interface AuthorityHandlerDeps {
   admission: Admission;
   /** Most admins a room may have (option `maxAdminsPerRoom`). */
   maxAdminsPerRoom: number;
+  /** Pinned messages and their expiry timers. */
+  pins: PinKeeper;
   /** Told of every user message's outcome, dismissals and profile changes (callbacks). @default none */
   observer?: AuthorityObserver;
   /** Push the room's counters to members within the push interval. */
@@ -118,7 +121,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       return admitAndSubmit(room, actor, role, message, callbackControl);
     },
 
-    async members(room, { node, count, sinceSeq, tip, joining }) {
+    async members(room, { node, count, sinceSeq, tip, joining, join }) {
       if (joining?.userId) {
         const now = clock.now();
         const until = room.moderation.bannedUntil(joining.userId, now);
@@ -131,6 +134,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
         result.role = role === 'owner' ? 'Owner' : role === 'admin' ? 'Admin' : 'Member';
       }
       if (sinceSeq !== undefined) result.resume = room.sequencer.since(sinceSeq);
+      if (join) result.pinnedMessages = deps.pins.current(room);
       if (tip && room.settings.memberTips) {
         (tip.payload as GroupTipPayload).memberNum = room.memberCount;
         room.sequencer.submitTip(tip);
@@ -153,6 +157,8 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     },
 
     attributes: createAttributeHandler({ store, bus, clock }),
+
+    pins: (room, body) => deps.pins.handle(room, body),
 
     async settings(room, { actor, settings: patch }) {
       authorize('room.settings', room.roleOf(actor), room.groupId);

@@ -99,6 +99,8 @@ export interface ServerOptions {
   maxProfilesPerApp: number;
   /** Admins one room may have (set by its owner with setGroupMemberRole). @default 50 */
   maxAdminsPerRoom: number;
+  /** Pinned messages one room may have (owners and admins pin with pinGroupMessage), 1–20. @default 3 */
+  maxPinnedMessages: number;
   /** After-event callbacks one node holds (waiting, in flight or to retry); past it new ones are dropped and counted. @default 10000 */
   callbackQueueMax: number;
   /** Attempts per after-event callback, the first included. @default 4 */
@@ -154,6 +156,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxRoomsPerApp: 100_000,
   maxProfilesPerApp: 1_000_000,
   maxAdminsPerRoom: 50,
+  maxPinnedMessages: 3,
   callbackQueueMax: 10_000,
   callbackMaxAttempts: 4,
   callbackRetryBaseMs: 1000,
@@ -194,6 +197,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxRoomsPerApp',
     'maxProfilesPerApp',
     'maxAdminsPerRoom',
+    'maxPinnedMessages',
     'callbackQueueMax',
     'callbackMaxAttempts',
     'callbackRetryBaseMs',
@@ -213,6 +217,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     throw new TypeError(`batchWindowMaxMs must be ≥ batchWindowMs (${o.batchWindowMs}), got ${String(o.batchWindowMaxMs)}`);
   }
   if (partial.heartbeatTimeoutMs === undefined) o.heartbeatTimeoutMs = Math.round(o.heartbeatMs * 2.5);
+  if (!Number.isInteger(o.maxPinnedMessages) || o.maxPinnedMessages > 20) throw new TypeError(`maxPinnedMessages must be a whole number from 1 to 20, got ${String(o.maxPinnedMessages)}`);
   if (typeof o.bus !== 'string') throw new TypeError('bus must be a URL string such as "local:"');
   return o;
 }

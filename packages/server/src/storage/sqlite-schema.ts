@@ -55,6 +55,8 @@ export interface GroupsTable {
   /** JSON of Record<string, string> (group attributes). */
   attributes: string;
   attributes_version: number;
+  /** JSON of PinnedMessage[] (pinned messages, oldest pin first). */
+  pinned_messages: string;
 }
 
 /** Row of `group_seqs`: a group ID's sequence high-water mark, kept after the group is deleted. */
@@ -213,6 +215,14 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
       await db.schema
         .alterTable('groups')
         .addColumn('attributes_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0011_pinned_messages': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('groups')
+        .addColumn('pinned_messages', 'text', (c) => c.notNull().defaultTo('[]'))
         .execute();
     },
   },

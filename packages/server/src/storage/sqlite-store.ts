@@ -314,6 +314,7 @@ function fromGroup(group: GroupRecord): GroupsTable {
     counters: JSON.stringify(group.counters),
     attributes: JSON.stringify(group.attributes),
     attributes_version: group.attributesVersion,
+    pinned_messages: JSON.stringify(group.pinnedMessages),
   };
 }
 
@@ -336,6 +337,7 @@ function toGroup(row: Selectable<GroupsTable>): GroupRecord {
     counters: JSON.parse(row.counters) as GroupRecord['counters'],
     attributes: JSON.parse(row.attributes) as GroupRecord['attributes'],
     attributesVersion: row.attributes_version,
+    pinnedMessages: JSON.parse(row.pinned_messages) as GroupRecord['pinnedMessages'],
   };
 }
 
@@ -356,6 +358,7 @@ const GROUP_PATCH_COLUMNS: { [K in keyof Required<GroupPatch>]: (value: NonNulla
   counters: (v) => ({ counters: JSON.stringify(v) }),
   attributes: (v) => ({ attributes: JSON.stringify(v) }),
   attributesVersion: (v) => ({ attributes_version: v }),
+  pinnedMessages: (v) => ({ pinned_messages: JSON.stringify(v) }),
 };
 
 function groupPatchColumns(patch: GroupPatch): Partial<GroupsTable> {

@@ -4,7 +4,7 @@
  * Every request names its room; the authority answers with the result or refuses with a
  * registry error, which reaches the caller as the same StadiumError.
  */
-import type { AttributesRequest, AttributesResult, CountersRequest, RoomSettings, WireMessage } from '@stadium/protocol';
+import type { AttributesRequest, AttributesResult, CountersRequest, PinnedMessage, PinsRequest, PinsResult, RoomSettings, WireMessage } from '@stadium/protocol';
 import type { ActorStamp } from '../core/actor.js';
 import type { GroupRecord } from '../core/records.js';
 import type { BatchEntry } from './batch-entry.js';
@@ -70,15 +70,17 @@ export interface AuthorityCommands {
   /** A node's member count of the room now, with an optional resume and a join / quit tip. */
   members: {
     /** `joining`: the logged-in user whose join this report carries (refused while banned). */
-    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp };
-    /** `role`: the joining user's role in the room, when `joining` was given. */
-    res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member' };
+    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp; join?: true };
+    /** `role`: the joining user's role in the room, when `joining` was given; `pinnedMessages`: the room's pins, when `join` was given. */
+    res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member'; pinnedMessages?: PinnedMessage[] };
   };
   /** The room's live state and its current record. */
   info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings } };
   counters: { req: { actor: ActorStamp; joined: boolean; request: CountersRequest }; res: { counters: Record<string, number> } };
   /** Read or write the room's attributes (see core/room-attributes.ts); after a write every member gets them (bus `attributes`). */
   attributes: { req: { actor: ActorStamp; joined: boolean; request: AttributesRequest }; res: AttributesResult };
+  /** List, pin or unpin the room's pinned messages (see authority/pin-handlers.ts); after a change every member gets them (bus `pins`). */
+  pins: { req: { actor: ActorStamp; joined: boolean; request: PinsRequest }; res: PinsResult };
   settings: { req: { actor: ActorStamp; settings: Partial<RoomSettings> }; res: { settings: RoomSettings } };
   dismiss: { req: { actor: ActorStamp }; res: Record<string, never> };
   /** Change the room's profile (name, introduction, notification, face URL, mute-all, custom fields); members get a tip. */
@@ -142,6 +144,7 @@ export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = [
   'info',
   'counters',
   'attributes',
+  'pins',
   'settings',
   'dismiss',
   'profile',

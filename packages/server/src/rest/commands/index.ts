@@ -8,6 +8,7 @@ import { C2C_COMMANDS } from './c2c-commands.js';
 import { ADMIN_COMMANDS } from './admin-commands.js';
 import { GROUP_COMMANDS } from './group-commands.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
+import { PIN_COMMANDS } from './pin-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
 import { WORD_LIST_COMMANDS } from './word-list-commands.js';
 
@@ -20,4 +21,5 @@ export const REST_COMMANDS: readonly AnyRestCommand[] = [
   ...PROFILE_COMMANDS,
   ...ADMIN_COMMANDS,
   ...WORD_LIST_COMMANDS,
+  ...PIN_COMMANDS,
 ];
