@@ -163,6 +163,7 @@ export class ScriptedServer {
       case 'group.mute':
       case 'group.ban':
       case 'group.attributes':
+      case 'group.pins':
       case 'group.update':
       case 'profile.get':
       case 'profile.update':
