@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ERRORS, type PinnedMessage } from '@stadium/protocol';
 import TIM, { type Client, type Message } from '@stadium/sdk';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
+import { PERMISSIONS, type Operation, type RoomRole } from '../packages/server/src/core/permissions.js';
 import { nextEvent, loggedInClient } from './support/events.js';
 import { RawClient } from './support/raw-client.js';
 import { rest } from './support/rest.js';
@@ -39,7 +40,61 @@ async function said(from: Client, to: Client, groupID: string, text: string): Pr
 
 const texts = (list: Message[]): string[] => list.map((m) => (m.payload as { text: string }).text);
 
+/** What the permission table says a role gets: success, or the refusal's code. */
+function expected(op: Operation, role: RoomRole): number {
+  const rule = PERMISSIONS[op];
+  if (rule.roles.includes(role)) return 0;
+  return ERRORS[role === 'guest' ? 'NOT_LOGGED_IN' : (rule.refusal ?? 'NO_PERMISSION')].code;
+}
+
 describe('pinned messages', () => {
+  it('every role gets what the permission table says, joined or not', async () => {
+    await using t = await startTestStadium({ batchWindowMs: 0 });
+    const connect = async (userId: string | null): Promise<RawClient> => {
+      const c = await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
+      if (userId !== null) expect((await c.request('login', { userID: userId, userSig: t.sig(userId) })).code).toBe(0);
+      return c;
+    };
+    const clients: Record<RoomRole, RawClient> = {
+      appAdmin: await connect(t.app.adminUserId),
+      owner: await connect('owner'),
+      admin: await connect('admin'),
+      member: await connect('member'),
+      guest: await connect(null),
+    };
+    const room = async (): Promise<{ groupID: string; seq: number }> => {
+      const created = (await clients.owner.request('group.create', { name: 'walk', type: 'AVChatRoom' })) as { data: { group: { groupID: string } } };
+      const groupID = created.data.group.groupID;
+      expect((await clients.owner.request('group.role', { groupID, userID: 'admin', role: 'Admin' })).code).toBe(0);
+      await clients.owner.request('group.join', { groupID });
+      const sent = (await clients.owner.request('msg.send', { groupID, message: { id: `owner-${groupID}`, type: 'TIMTextElem', payload: { text: 'pin' }, priority: 'Normal', random: 1 } })) as { code: number; data: { seq: number } };
+      expect(sent.code).toBe(0);
+      return { groupID, seq: sent.data.seq };
+    };
+    const unjoined = await room();
+    const joined = await room();
+    const bodies = ({ groupID, seq }: { groupID: string; seq: number }): Array<[Operation, Record<string, unknown>]> => [
+      ['pins.read', { groupID, op: 'list' }],
+      // Pinning a pinned message again succeeds, so every allowed role gets 0.
+      ['pins.write', { groupID, op: 'pin', seq }],
+    ];
+    // Not joined: the joined rule refuses members and admins (10007); owner and app admin are exempt; guests are refused for the login first.
+    for (const [op, body] of bodies(unjoined)) {
+      for (const [role, client] of Object.entries(clients) as Array<[RoomRole, RawClient]>) {
+        const allowed = expected(op, role);
+        const want = allowed === 0 && role !== 'owner' && role !== 'appAdmin' ? ERRORS.NOT_GROUP_MEMBER.code : allowed;
+        expect(await client.request('group.pins', body), `${op} ${role} not joined`).toMatchObject({ code: want });
+      }
+    }
+    for (const c of Object.values(clients)) await c.request('group.join', { groupID: joined.groupID });
+    for (const [op, body] of bodies(joined)) {
+      for (const [role, client] of Object.entries(clients) as Array<[RoomRole, RawClient]>) {
+        expect(await client.request('group.pins', body), `${op} ${role}`).toMatchObject({ code: expected(op, role) });
+      }
+    }
+    for (const c of Object.values(clients)) await c.close();
+  });
+
   it('owner and admins pin, members may not; every member and guest is told; joiners get the pins; at most 3', async () => {
     await using t = await startTestStadium({ batchWindowMs: 0 });
     const host = await loggedInClient(t, 'host');
