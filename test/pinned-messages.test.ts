@@ -67,7 +67,10 @@ describe('pinned messages', () => {
       const groupID = created.data.group.groupID;
       expect((await clients.owner.request('group.role', { groupID, userID: 'admin', role: 'Admin' })).code).toBe(0);
       await clients.owner.request('group.join', { groupID });
-      const sent = (await clients.owner.request('msg.send', { groupID, message: { id: `owner-${groupID}`, type: 'TIMTextElem', payload: { text: 'pin' }, priority: 'Normal', random: 1 } })) as { code: number; data: { seq: number } };
+      const sent = (await clients.owner.request('msg.send', {
+        groupID,
+        message: { id: `owner-${groupID}`, type: 'TIMTextElem', payload: { text: 'pin' }, priority: 'Normal', random: 1 },
+      })) as { code: number; data: { seq: number } };
       expect(sent.code).toBe(0);
       return { groupID, seq: sent.data.seq };
     };
@@ -163,7 +166,9 @@ describe('pinned messages', () => {
       PinnedMsgList: [{ MsgSeq: message.sequence, From_Account: 'fan', MsgType: 'TIMTextElem', MsgContent: { text: 'from REST' }, PinnedBy: t.app.adminUserId }],
     });
     expect(texts((await next).messageList)).toEqual(['from REST']);
-    const listed = (await rest(t, 'stadium_admin/get_pinned_group_messages', { GroupId: 'pin-room' })) as { PinnedMsgList: Array<{ PinTime: number; ExpireTime: number }> };
+    const listed = (await rest(t, 'stadium_admin/get_pinned_group_messages', { GroupId: 'pin-room' })) as unknown as {
+      PinnedMsgList: Array<{ PinTime: number; ExpireTime: number }>;
+    };
     expect(listed.PinnedMsgList).toHaveLength(1);
     expect(listed.PinnedMsgList[0]!.ExpireTime - listed.PinnedMsgList[0]!.PinTime).toBe(600);
     expect(await rest(t, 'stadium_admin/pin_group_message', { GroupId: 'pin-room', MsgSeq: 9999 })).toMatchObject({ ErrorCode: ERRORS.PIN_MESSAGE_NOT_FOUND.code });

@@ -402,4 +402,5 @@ export interface KickFrame {
 }
 
 /** Any frame a server sends. */
-export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | C2CFrame | CountersFrame | AttributesFrame | PinsFrame | PongFrame | ErrorFrame | KickFrame;
+export type ServerFrame =
+  HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | C2CFrame | CountersFrame | AttributesFrame | PinsFrame | PongFrame | ErrorFrame | KickFrame;

@@ -99,7 +99,10 @@ export class Client {
     const session = (this.session = new Session({ request, closeConnection: () => this.connection.close(), joined, emitter, logger }));
     this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals, attributes });
     const hold = new MessageHold();
-    const pins = (this.pins = new PinnedMessages((body) => request('group.pins', body), () => session.userID));
+    const pins = (this.pins = new PinnedMessages(
+      (body) => request('group.pins', body),
+      () => session.userID,
+    ));
     const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, attributes, pins, emitter, logger, hold }));
     this.resume = new RoomResume({
       joined,

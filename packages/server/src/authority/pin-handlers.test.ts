@@ -13,7 +13,16 @@ import { PinKeeper } from './pin-handlers.js';
 import type { RoomSequencer } from './room-sequencer.js';
 import { RoomAuthority } from './room-authority.js';
 
-const message = (seq: number): WireMessage => ({ id: `m${seq}`, seq, type: 'TIMTextElem', payload: { text: `comment ${seq}` }, from: 'fan', nick: 'Fan', time: 1_700_000_000 + seq, priority: 'Normal' });
+const message = (seq: number): WireMessage => ({
+  id: `m${seq}`,
+  seq,
+  type: 'TIMTextElem',
+  payload: { text: `comment ${seq}` },
+  from: 'fan',
+  nick: 'Fan',
+  time: 1_700_000_000 + seq,
+  priority: 'Normal',
+});
 
 /** A sequencer whose resume buffer holds messages 1–5. */
 const sequencer = { published: (seq: number) => (seq >= 1 && seq <= 5 ? encodeMessage(message(seq)) : undefined) } as unknown as RoomSequencer;
@@ -30,9 +39,13 @@ async function setup(maxPinnedMessages = 3) {
   const pushed: BusMessage[] = [];
   bus.subscribe(roomSubject(app.sdkAppId, 'r'), (m) => void pushed.push(m));
   const keeper = new PinKeeper({ store, bus, clock, logger: pino({ level: 'silent' }), maxPinnedMessages });
-  const as = (userId: string, request: Omit<PinsRequest, 'groupID'>) =>
+  const as = (userId: string, request: { op: 'list' | 'pin' | 'unpin'; seq?: number; duration?: number }) =>
     keeper.handle(room, { actor: { userId, kind: 'user' } as never, joined: true, request: { groupID: 'r', ...request } as PinsRequest });
-  const reason = (p: Promise<unknown>) => p.then(() => 'resolved', (e: unknown) => (e instanceof StadiumError ? e.reason : String(e)));
+  const reason = (p: Promise<unknown>) =>
+    p.then(
+      () => 'resolved',
+      (e: unknown) => (e instanceof StadiumError ? e.reason : String(e)),
+    );
   const settle = async () => {
     for (let i = 0; i < 20; i++) await Promise.resolve();
   };

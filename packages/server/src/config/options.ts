@@ -217,7 +217,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     throw new TypeError(`batchWindowMaxMs must be ≥ batchWindowMs (${o.batchWindowMs}), got ${String(o.batchWindowMaxMs)}`);
   }
   if (partial.heartbeatTimeoutMs === undefined) o.heartbeatTimeoutMs = Math.round(o.heartbeatMs * 2.5);
-  if (!Number.isInteger(o.maxPinnedMessages) || o.maxPinnedMessages > 20) throw new TypeError(`maxPinnedMessages must be a whole number from 1 to 20, got ${String(o.maxPinnedMessages)}`);
+  if (!Number.isInteger(o.maxPinnedMessages) || o.maxPinnedMessages > 20)
+    throw new TypeError(`maxPinnedMessages must be a whole number from 1 to 20, got ${String(o.maxPinnedMessages)}`);
   if (typeof o.bus !== 'string') throw new TypeError('bus must be a URL string such as "local:"');
   return o;
 }

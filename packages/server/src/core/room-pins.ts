@@ -13,7 +13,8 @@ export const DEFAULT_MAX_PINNED_MESSAGES = 3;
 export const MAX_PINNED_MESSAGES_LIMIT = 20;
 
 function checkSeq(seq: unknown): number {
-  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) throw new StadiumError('INVALID_PARAMETER', `seq must be the positive sequence number of a message of the room, got ${describe(seq)}`);
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1)
+    throw new StadiumError('INVALID_PARAMETER', `seq must be the positive sequence number of a message of the room, got ${describe(seq)}`);
   return seq;
 }
 
@@ -38,4 +39,3 @@ export function parsePinsRequest(body: Record<string, unknown>): PinsRequest {
       throw new StadiumError('INVALID_PARAMETER', `op must be list, pin or unpin, got ${describe(body.op)}`);
   }
 }
-

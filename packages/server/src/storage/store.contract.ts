@@ -308,8 +308,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const store = await fresh();
         const app = await store.createApp(sampleApp());
         await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
-        const text = { id: 'm1', seq: 7, type: 'TIMTextElem' as const, payload: { text: '置顶 <b>pin</b>' }, from: 'host', nick: 'Host', time: 1_700_000_000, priority: 'Normal' as const };
-        const custom = { id: 'm2', seq: 9, type: 'TIMCustomElem' as const, payload: { data: '{"gift":1}', description: 'rose', extension: '' }, from: 'fan', time: 1_700_000_005, priority: 'High' as const };
+        const text = {
+          id: 'm1',
+          seq: 7,
+          type: 'TIMTextElem' as const,
+          payload: { text: '置顶 <b>pin</b>' },
+          from: 'host',
+          nick: 'Host',
+          time: 1_700_000_000,
+          priority: 'Normal' as const,
+        };
+        const custom = {
+          id: 'm2',
+          seq: 9,
+          type: 'TIMCustomElem' as const,
+          payload: { data: '{"gift":1}', description: 'rose', extension: '' },
+          from: 'fan',
+          time: 1_700_000_005,
+          priority: 'High' as const,
+        };
         const pins = [
           { message: text, pinnedBy: 'host', pinnedAt: 1_700_000_001_000, expireAt: 0 },
           { message: custom, pinnedBy: 'admin', pinnedAt: 1_700_000_006_000, expireAt: 1_700_000_066_000 },
