@@ -2,7 +2,8 @@
  * The live page at /live/ in real Chromium, against a real server: how it is served
  * (pre-compressed, cache headers, first-load size), the development login and its refusal for
  * other apps, two logged-in pages exchanging comments, likes and a gift, a guest that reads but
- * cannot send, a comment with HTML shown as text, and a flood that leaves the DOM bounded.
+ * cannot send, a comment with HTML shown as text, pinned messages above the chat, and a flood
+ * that leaves the DOM bounded.
  * With STADIUM_SCREENSHOTS=1 it rewrites the screenshots docs/img/live-desktop.png and docs/img/live-phone.png.
  */
 import { mkdirSync } from 'node:fs';
@@ -261,6 +262,41 @@ describe('live page in Chromium', () => {
     } finally {
       await viewer.page.close();
       await sender.page.close();
+    }
+  });
+
+  it('shows the pins above the chat as text: an admin pins a comment and the guest page shows it, then loses it on unpin', async () => {
+    const groupID = await newRoom('pins');
+    const early = await host.sendMessage(host.createTextMessage({ to: groupID, conversationType: 'GROUP', payload: { text: 'pinned before you came' } }));
+    await host.pinGroupMessage({ groupID, message: early.data.message, isPinned: true });
+    const guest = await openRoom(groupID);
+    const mod = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: t.url });
+    mod.setLogLevel(4);
+    try {
+      // A joiner sees the pins already there.
+      const pinned = guest.page.getByRole('region', { name: 'Pinned messages' });
+      await pinned.locator('.pinned-text', { hasText: 'pinned before you came' }).waitFor();
+      await mod.login({ userID: 'mod', userSig: t.sig('mod') });
+      await mod.joinGroup({ groupID });
+      await host.setGroupMemberRole({ groupID, userID: 'mod', role: TIM.TYPES.GRP_MBR_ROLE_ADMIN });
+      const evil = 'Rules: be kind <img src=x onerror=alert(1)>';
+      const sent = await mod.sendMessage(mod.createTextMessage({ to: groupID, conversationType: 'GROUP', payload: { text: evil } }));
+      await chatText(guest, 'Rules: be kind').waitFor();
+      await mod.pinGroupMessage({ groupID, message: sent.data.message, isPinned: true });
+      await pinned.locator('.pinned-text', { hasText: evil }).waitFor();
+      expect(await pinned.locator('.pinned-text').allTextContents()).toEqual(['pinned before you came', evil]);
+      expect(await pinned.locator('img').count()).toBe(0);
+      // Above the chat panel's list.
+      const [pinBox, chatBox] = await Promise.all([pinned.boundingBox(), guest.page.locator('.chat-list').boundingBox()]);
+      expect(pinBox!.y + pinBox!.height).toBeLessThanOrEqual(chatBox!.y + 1);
+      await host.pinGroupMessage({ groupID, message: early.data.message, isPinned: false });
+      await pinned.locator('.pinned-text', { hasText: 'pinned before you came' }).waitFor({ state: 'detached' });
+      expect(await pinned.locator('.pinned-text').allTextContents()).toEqual([evil]);
+      expect(guest.dialogs).toEqual([]);
+      expect(guest.errors).toEqual([]);
+    } finally {
+      await mod.destroy();
+      await guest.page.close();
     }
   });
 

@@ -70,7 +70,7 @@ describe('moderation permission cells', () => {
       BannedAccountList: [{ Member_Account: 'target-member-ban-owner' }],
       NextOffset: 0,
     });
-    expect(cells).toHaveLength(20);
+    expect(cells).toHaveLength(25);
     // REST is the app admin: the same operations succeed there.
     expect(await rest(t, 'group_open_http_svc/forbid_send_msg', { GroupId: groupID, Members_Account: ['member'], MuteTime: 10 })).toMatchObject({ ErrorCode: 0 });
     // Nobody acts on the app admin account or the owner, whatever their role.

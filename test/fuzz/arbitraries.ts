@@ -262,6 +262,13 @@ function fieldsOf(cmd: CommandName, ctx: FuzzContext): Record<string, fc.Arbitra
         version: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 20 }), weight: 4 }, { arbitrary: fc.constantFrom(-1, 0.5, 2 ** 53), weight: 1 }),
       };
     }
+    case 'group.pins':
+      return {
+        groupID,
+        op: fc.oneof({ arbitrary: fc.constantFrom('list', 'pin', 'unpin'), weight: 5 }, { arbitrary: fc.constantFrom('PIN', 'clear'), weight: 1 }),
+        seq: fc.oneof({ arbitrary: fc.integer({ min: 1, max: 20 }), weight: 4 }, { arbitrary: fc.constantFrom(0, -1, 0.5, 2 ** 53), weight: 1 }),
+        duration: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 3600 }), weight: 4 }, { arbitrary: fc.constantFrom(-1, 1.5, 2_592_001), weight: 1 }),
+      };
     case 'group.update': {
       const groupField = nearly({
         key: fc.oneof(

@@ -462,6 +462,16 @@ export const ERRORS = {
     http: 409,
     message: 'Someone else changed the group attributes since this client last read them; read them again (getGroupAttributes) and retry.',
   },
+  PIN_LIMIT: {
+    code: 10070,
+    http: 409,
+    message: 'The room already has its most pinned messages (3 by default, option maxPinnedMessages); unpin one first.',
+  },
+  PIN_MESSAGE_NOT_FOUND: {
+    code: 10071,
+    http: 404,
+    message: 'The message to pin is not among the recent messages of this room (or a message to unpin is not pinned); pin a message of this room by its sequence number.',
+  },
   // ── Messages ─────────────────────────────────────────────────────────────
   MESSAGE_TOO_LONG: {
     code: 80002,

@@ -131,6 +131,8 @@ export interface JoinResult {
    * under the same ID).
    */
   missed?: { fromSeq: number; toSeq: number };
+  /** The room's pinned messages at join time, oldest pin first (later changes come as `pins` frames). */
+  pinnedMessages?: PinnedMessage[];
 }
 
 /** Request of `group.counters`: read or change a room's counters (likes, viewers, …). */
@@ -158,6 +160,34 @@ export interface AttributesResult {
   attributes: Record<string, string>;
   version: number;
 }
+
+/**
+ * A pinned message of a live room: the message as the room published it (sender, seq, time,
+ * payload), who pinned it and when, and when the pin lapses by itself (0: until unpinned).
+ */
+export interface PinnedMessage {
+  message: WireMessage;
+  /** userID of the owner, admin or app admin that pinned it. */
+  pinnedBy: string;
+  /** When it was pinned (ms since the epoch). */
+  pinnedAt: number;
+  /** When the pin lapses by itself (ms since the epoch); 0 for never. */
+  expireAt: number;
+}
+
+/**
+ * Request of `group.pins`: list a room's pins, pin one of its recent messages (by `seq`,
+ * optionally for `duration` seconds, Stadium's own option) or unpin one.
+ */
+export type PinsRequest = { groupID: string } & ({ op: 'list' } | { op: 'pin'; seq: number; duration?: number } | { op: 'unpin'; seq: number });
+
+/** Result of `group.pins`: the room's pins after the operation, oldest pin first. */
+export interface PinsResult {
+  pinnedMessages: PinnedMessage[];
+}
+
+/** `operationType` of a pins change: 1 pinned, 2 unpinned (also when a pin lapsed). */
+export const PIN_OPERATION = Object.freeze({ PIN: 1, UNPIN: 2 } as const);
 
 /** A room member as the moderation commands answer (the compatible SDK's `GroupMember`, the fields a live room has). */
 export interface GroupMemberInfo {
@@ -204,6 +234,8 @@ export interface Commands {
   'group.counters': { req: CountersRequest; res: { counters: Record<string, number> } };
   /** Read (any joined member, guests too) or write (joined logged-in members) a room's attributes; members get an `attrs` frame after each write. */
   'group.attributes': { req: AttributesRequest; res: AttributesResult };
+  /** List (any joined member, guests too), pin or unpin (owner, admins) a room's pinned messages; members get a `pins` frame after each change. */
+  'group.pins': { req: PinsRequest; res: PinsResult };
   /**
    * `sampled: true` (and `seq: 0`) when the room accepted the message but its downstream cap
    * kept it from being broadcast (only in big rooms with a cap; High is never sampled away).
@@ -251,6 +283,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.settings',
   'group.counters',
   'group.attributes',
+  'group.pins',
   'group.update',
   'group.role',
   'group.mute',
@@ -352,6 +385,19 @@ export interface AttributesFrame {
   v: number;
 }
 
+/** Server → client: every pin of a room after a change (a pin, an unpin, a pin that lapsed). */
+export interface PinsFrame {
+  t: 'pins';
+  /** groupID. */
+  g: string;
+  /** Every pin of the room, oldest first. */
+  p: PinnedMessage[];
+  /** What changed: 1 pinned, 2 unpinned ({@link PIN_OPERATION}). */
+  o: 1 | 2;
+  /** Sequence number of the message pinned or unpinned. */
+  s: number;
+}
+
 /**
  * Server → client: a one-to-one message for this connection's user (REST `openim/sendmsg`), or,
  * with the sender's other connections, the sender's own copy. Online only: a connection that is
@@ -390,4 +436,5 @@ export interface KickFrame {
 }
 
 /** Any frame a server sends. */
-export type ServerFrame = HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | C2CFrame | CountersFrame | AttributesFrame | PongFrame | ErrorFrame | KickFrame;
+export type ServerFrame =
+  HelloFrame | OkResponseFrame | ErrorResponseFrame | MessagesFrame | C2CFrame | CountersFrame | AttributesFrame | PinsFrame | PongFrame | ErrorFrame | KickFrame;

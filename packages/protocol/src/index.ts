@@ -19,7 +19,7 @@ export type {
   OutgoingMessage,
   WireMessage,
 } from './messages.js';
-export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, WS_PATH, COMMAND_NAMES, isCommandName } from './frames.js';
+export { PROTOCOL_VERSION, SUPPORTED_PROTOCOL_VERSIONS, WS_PATH, COMMAND_NAMES, PIN_OPERATION, isCommandName } from './frames.js';
 export type {
   Profile,
   ProfileUpdate,
@@ -34,6 +34,10 @@ export type {
   UpdateGroupProfileRequest,
   AttributesResult,
   AttributesFrame,
+  PinnedMessage,
+  PinsRequest,
+  PinsResult,
+  PinsFrame,
   CountersFrame,
   LoginResult,
   JoinResult,

@@ -27,6 +27,7 @@ import { Connection, type Requester } from './connection.js';
 import { connectionUrl } from './connection-url.js';
 import { CounterTotals, type CounterChange } from './counters.js';
 import { GroupAttributes } from './group-attributes.js';
+import { PinnedMessages, type PinGroupMessageOptions } from './pinned-messages.js';
 import { Emitter, type TimEventHandler } from './emitter.js';
 import { ok } from './im-response.js';
 import { JoinedGroups } from './joined-groups.js';
@@ -61,6 +62,7 @@ export class Client {
   private readonly sender: MessageSender;
   private readonly profiles: UserProfiles;
   private readonly push: PushDispatcher;
+  private readonly pins: PinnedMessages;
 
   /**
    * @param hooks for the owner of the instance.
@@ -99,7 +101,11 @@ export class Client {
     const session = (this.session = new Session({ request, closeConnection: () => this.connection.close(), joined, emitter, logger }));
     this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals, attributes });
     const hold = new MessageHold();
-    const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, attributes, emitter, logger, hold }));
+    const pins = (this.pins = new PinnedMessages(
+      (body) => request('group.pins', body),
+      () => session.userID,
+    ));
+    const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, attributes, pins, emitter, logger, hold }));
     this.resume = new RoomResume({
       joined,
       hold,
@@ -259,6 +265,23 @@ export class Client {
   /** Read attributes of a joined live room (all when `keyList` is empty). */
   getGroupAttributes(options: { groupID: string; keyList?: string[] }): Promise<IMResponse<{ groupAttributes: Record<string, string> }>> {
     return this.rooms.getAttributes(options);
+  }
+
+  /**
+   * Pin (`isPinned: true`) or unpin (`false`) a message of a live room: owner and admins (others
+   * get 10007). At most 3 pins per room by default (10070); the message must still be among the
+   * room's recent ones (10071). Stadium's own `duration` (seconds) makes the pin lapse by itself.
+   * Every member gets PINNED_GROUP_MESSAGE_UPDATED `{ groupID, messageList, operationType }`.
+   */
+  async pinGroupMessage(options: PinGroupMessageOptions): Promise<IMResponse<Record<string, never>>> {
+    this.session.requireReady();
+    return ok(await this.pins.pin(options));
+  }
+
+  /** The pinned messages of a joined live room, oldest pin first (guests too): `data.messageList`. */
+  async getPinnedGroupMessageList(groupID: string): Promise<IMResponse<{ messageList: Message[] }>> {
+    this.session.requireAlive();
+    return ok(await this.pins.list(groupID));
   }
 
   /**

@@ -23,6 +23,7 @@ import {
   type C2CFrame,
   type CountersFrame,
   type AttributesFrame,
+  type PinsFrame,
   type MessagesFrame,
   type ServerFrame,
 } from '@stadium/protocol';
@@ -38,7 +39,7 @@ export type NetState = 'disconnected' | 'connecting' | 'connected';
 export type Requester = <C extends CommandName>(cmd: C, body: Commands[C]['req']) => Promise<Commands[C]['res']>;
 
 /** Pushed frames the connection hands to its owner. */
-export type PushFrame = MessagesFrame | C2CFrame | CountersFrame | AttributesFrame | ErrorFrame | KickFrame;
+export type PushFrame = MessagesFrame | C2CFrame | CountersFrame | AttributesFrame | PinsFrame | ErrorFrame | KickFrame;
 
 /** What the connection tells its owner. */
 export interface ConnectionHandlers {
@@ -267,6 +268,7 @@ export class Connection {
       case 'c2c':
       case 'counters':
       case 'attrs':
+      case 'pins':
       case 'err':
         this.handlers.push(frame);
         return;

@@ -1,11 +1,12 @@
 /**
- * Turns the frames the server pushes (`msgs`, `c2c`, `counters`, `attrs`, `err`, `kick`) into the instance's
+ * Turns the frames the server pushes (`msgs`, `c2c`, `counters`, `attrs`, `pins`, `err`, `kick`) into the instance's
  * events and state changes.
  */
 import { TIM_EVENT, type MessagesFrame } from '@stadium/protocol';
 import type { PushFrame } from './connection.js';
 import type { CounterTotals } from './counters.js';
 import type { GroupAttributes } from './group-attributes.js';
+import type { PinnedMessages } from './pinned-messages.js';
 import type { Emitter } from './emitter.js';
 import { receiveMessages } from './inbox.js';
 import { messageFromC2C } from './message.js';
@@ -23,6 +24,7 @@ export interface PushDispatcherDeps {
   sentIds: RecentIds;
   counterTotals: CounterTotals;
   attributes: GroupAttributes;
+  pins: PinnedMessages;
   emitter: Emitter;
   logger: Logger;
   /** Keeps `msgs` frames of rooms being rejoined until the rejoin's answer was applied. */
@@ -55,6 +57,12 @@ export class PushDispatcher {
         if (!this.deps.joined.has(frame.g)) return;
         const data = this.deps.attributes.pushed(frame);
         if (data) emitter.emit(TIM_EVENT.GROUP_ATTRIBUTES_UPDATED, data);
+        return;
+      }
+      case 'pins': {
+        if (!this.deps.joined.has(frame.g)) return;
+        const data = this.deps.pins.pushed(frame);
+        if (data) emitter.emit(TIM_EVENT.PINNED_GROUP_MESSAGE_UPDATED, data);
         return;
       }
       case 'err':

@@ -116,6 +116,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       maxAdminsPerRoom: o.maxAdminsPerRoom,
       reviewQueueMax: o.reviewQueueMax,
       reviewHoldMs: o.reviewHoldMs,
+      maxPinnedMessages: o.maxPinnedMessages,
     },
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });

@@ -13,6 +13,7 @@ import { GIFTS, giftPayload, parseGift, type Gift } from './gifts.js';
 import { loadIdentity, saveIdentity, userIdFor, type Identity } from './identity.js';
 import { logIn } from './login.js';
 import { LoginForm } from './login-form.js';
+import { PinnedBar, pinsOf, type Pin } from './pinned-bar.js';
 import { errorText, timFor, type Message, type TimStatic } from './sdk.js';
 import { VideoPlayer } from './video-player.js';
 
@@ -52,6 +53,7 @@ export function RoomPage({ TIM, sdkAppId, groupID, videoParam }: { TIM: TimStati
   const [draft, setDraft] = useState('');
   const [sendError, setSendError] = useState('');
   const [ended, setEnded] = useState('');
+  const [pins, setPins] = useState<Pin[]>([]);
 
   // Lines arrive in bursts (40/s and more): they are buffered and rendered once per frame.
   const pending = useRef<ChatLine[]>([]);
@@ -120,6 +122,10 @@ export function RoomPage({ TIM, sdkAppId, groupID, videoParam }: { TIM: TimStati
       if (data.groupID === groupID && data.key === 'likes') setLikes(data.value);
     };
     const onKicked = (): void => setEnded('You were logged out (this user logged in elsewhere).');
+    const onPins = ({ data }: { data: { groupID: string; messageList: Message[] } }): void => {
+      if (data.groupID === groupID) setPins(pinsOf(data.messageList));
+    };
+    tim.on(TIM.EVENT.PINNED_GROUP_MESSAGE_UPDATED, onPins);
     tim.on(TIM.EVENT.MESSAGE_RECEIVED, onReceived);
     tim.on(TIM.EVENT.GROUP_COUNTER_UPDATED, onCounter);
     tim.on(TIM.EVENT.KICKED_OUT, onKicked);
@@ -136,6 +142,10 @@ export function RoomPage({ TIM, sdkAppId, groupID, videoParam }: { TIM: TimStati
         if (!live) return;
         setGroup(joined.data.group);
         setOnline(joined.data.group.memberCount);
+        tim.getPinnedGroupMessageList(groupID).then(
+          (r) => live && setPins(pinsOf(r.data.messageList)),
+          () => undefined,
+        );
         const counters = await tim.getGroupCounters({ groupID, keyList: ['likes'] });
         if (live) setLikes(counters.data.counters.likes ?? 0);
       } catch (e) {
@@ -154,6 +164,7 @@ export function RoomPage({ TIM, sdkAppId, groupID, videoParam }: { TIM: TimStati
       tim.off(TIM.EVENT.MESSAGE_RECEIVED, onReceived);
       tim.off(TIM.EVENT.GROUP_COUNTER_UPDATED, onCounter);
       tim.off(TIM.EVENT.KICKED_OUT, onKicked);
+      tim.off(TIM.EVENT.PINNED_GROUP_MESSAGE_UPDATED, onPins);
     };
   }, [TIM, tim, sdkAppId, groupID, onMessages]);
 
@@ -255,8 +266,6 @@ export function RoomPage({ TIM, sdkAppId, groupID, videoParam }: { TIM: TimStati
               </div>
             ))}
           </div>
-          {/* Pinned messages: the server has no pins yet, so this slot stays hidden. */}
-          <div class="pinned" hidden />
           {(ended || joinError) && (
             <div class="ended" role="alert">
               {ended || `Could not join the room: ${joinError}`}
@@ -279,6 +288,7 @@ export function RoomPage({ TIM, sdkAppId, groupID, videoParam }: { TIM: TimStati
           </span>
         </div>
         <aside class="chat" aria-label="Chat panel">
+          <PinnedBar pins={pins} />
           <ChatPanel lines={lines} />
           {guest && <LoginForm onLogin={(nick) => void login(nick)} busy={loggingIn} error={loginError} />}
           <form

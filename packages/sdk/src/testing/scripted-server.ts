@@ -166,6 +166,7 @@ export class ScriptedServer {
       case 'group.reviewQueue':
       case 'group.review':
       case 'group.attributes':
+      case 'group.pins':
       case 'group.update':
       case 'profile.get':
       case 'profile.update':

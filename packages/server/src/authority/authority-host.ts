@@ -25,6 +25,8 @@ import { Admission, DEFAULT_ADMISSION_STEPS, type AdmissionStep } from './admiss
 import type { AuthorityObserver } from './authority-observer.js';
 import { createAuthorityHandlers, type AuthorityHandlers } from './command-handlers.js';
 import { RoomAuthority } from './room-authority.js';
+import { DEFAULT_MAX_PINNED_MESSAGES } from '../core/room-pins.js';
+import { PinKeeper } from './pin-handlers.js';
 import { RoomSequencer, type Published } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
 import { ReviewQueue } from './review-queue.js';
@@ -66,6 +68,8 @@ export interface AuthorityHostOptions {
   reviewQueueMax?: number;
   /** How long a message stays held for review (ms). @default 86400000 (24 h) */
   reviewHoldMs?: number;
+  /** Most pinned messages a room may have. @default 3 */
+  maxPinnedMessages?: number;
 }
 
 /** A message published by one of this node's rooms (after-send event). */
@@ -82,13 +86,23 @@ export class AuthorityHost {
   readonly #rooms = new Map<string, RoomAuthority>();
   readonly #loading = new Map<string, Promise<RoomAuthority | undefined>>();
   readonly #handlers: AuthorityHandlers;
+  readonly #pins: PinKeeper;
   readonly #afterSend = new Set<(event: AfterSend) => void>();
   #unserve: Unsubscribe | null = null;
   #sweep: TimerHandle | null = null;
 
   constructor(deps: AuthorityHostDeps, options: AuthorityHostOptions) {
     this.#d = deps;
-    this.#o = { seqReserve: 10_000, counterPushMs: 1000, maxAdminsPerRoom: 50, reviewQueueMax: 500, reviewHoldMs: 86_400_000, ...options };
+    this.#o = {
+      seqReserve: 10_000,
+      counterPushMs: 1000,
+      maxAdminsPerRoom: 50,
+      reviewQueueMax: 500,
+      reviewHoldMs: 86_400_000,
+      maxPinnedMessages: DEFAULT_MAX_PINNED_MESSAGES,
+      ...options,
+    };
+    this.#pins = new PinKeeper({ store: deps.store, bus: deps.bus, clock: deps.clock, logger: deps.logger, maxPinnedMessages: this.#o.maxPinnedMessages });
     this.#handlers = createAuthorityHandlers({
       store: deps.store,
       bus: deps.bus,
@@ -99,6 +113,7 @@ export class AuthorityHost {
       maxAdminsPerRoom: this.#o.maxAdminsPerRoom,
       reviewQueueMax: this.#o.reviewQueueMax,
       reviewHoldMs: this.#o.reviewHoldMs,
+      pins: this.#pins,
       ...(deps.observer ? { observer: deps.observer } : {}),
       schedulePush: (room) => this.#schedulePush(room),
       drop: (room) => this.#drop(room),
@@ -172,6 +187,8 @@ export class AuthorityHost {
         return h.counters(room, request.body);
       case 'attributes':
         return h.attributes(room, request.body);
+      case 'pins':
+        return h.pins(room, request.body);
       case 'settings':
         return h.settings(room, request.body);
       case 'dismiss':
@@ -259,6 +276,7 @@ export class AuthorityHost {
     const queue = new ReviewQueue(held.filter((h) => h.expiresAt > now));
     const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, now, new RoomModeration(memberStates), queue);
     holder.room = room;
+    this.#pins.arm(room);
     this.#rooms.set(key, room);
     metrics.authorities.set(this.#rooms.size);
     return room;
@@ -318,6 +336,7 @@ export class AuthorityHost {
     if (this.#rooms.get(key) !== room) return;
     this.#rooms.delete(key);
     if (room.counterTimer !== null) this.#d.clock.clearTimeout(room.counterTimer);
+    this.#pins.disarm(room);
     room.closed = true;
     room.sequencer.close();
     this.#d.metrics.authorities.set(this.#rooms.size);

@@ -21,6 +21,7 @@ import { createAttributeHandler } from './attribute-handlers.js';
 import { createMemberListHandler } from './member-list-handler.js';
 import { createModerationHandlers } from './moderation-handlers.js';
 import { createReviewHandlers } from './review-handlers.js';
+import type { PinKeeper } from './pin-handlers.js';
 import type { RoomAuthority } from './room-authority.js';
 
 /** Each plain profile field of a patch (stored under the same name) and its name in the profile-updated tip. */
@@ -52,6 +53,8 @@ export interface AuthorityHandlerDeps {
   reviewQueueMax: number;
   /** How long a message stays held for review, ms (option `reviewHoldMs`). */
   reviewHoldMs: number;
+  /** Pinned messages and their expiry timers. */
+  pins: PinKeeper;
   /** Told of every user message's outcome, dismissals and profile changes (callbacks). @default none */
   observer?: AuthorityObserver;
   /** Push the room's counters to members within the push interval. */
@@ -147,7 +150,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       return admitAndSubmit(room, actor, role, message, callbackControl);
     },
 
-    async members(room, { node, count, sinceSeq, tip, joining, listed }) {
+    async members(room, { node, count, sinceSeq, tip, joining, listed, join }) {
       if (joining?.userId) {
         const now = clock.now();
         const until = room.moderation.bannedUntil(joining.userId, now);
@@ -161,6 +164,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       }
       if (listed) result.ordinal = room.nextOrdinal(clock.now());
       if (sinceSeq !== undefined) result.resume = room.sequencer.since(sinceSeq);
+      if (join) result.pinnedMessages = deps.pins.current(room);
       if (tip && room.settings.memberTips) {
         (tip.payload as GroupTipPayload).memberNum = room.memberCount;
         room.sequencer.submitTip(tip);
@@ -185,6 +189,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     attributes: createAttributeHandler({ store, bus, clock }),
 
     'member-list': createMemberListHandler({ bus, clock }),
+    pins: (room, body) => deps.pins.handle(room, body),
 
     async settings(room, { actor, settings: patch }) {
       authorize('room.settings', room.roleOf(actor), room.groupId);

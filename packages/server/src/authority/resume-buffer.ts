@@ -31,6 +31,21 @@ export class ResumeBuffer {
     }
   }
 
+  /** The held message `seq`, if any (entries are in ascending order: a binary search). */
+  get(seq: number): BatchEntry | undefined {
+    const cap = this.#ring.length;
+    let lo = 0;
+    let hi = this.#size - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const entry = this.#ring[(this.#start + mid) % cap]!;
+      if (entry.seq === seq) return entry;
+      if (entry.seq < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
   /**
    * What a member that last saw `afterSeq` missed, in a room whose numbers run from `firstSeq`
    * to `lastSeq`. Complete when every one of them is still held. A position the room's

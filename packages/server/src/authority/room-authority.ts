@@ -4,7 +4,7 @@
  * reservation. Exactly one node holds this for a room at a time (see groups/room-router.ts),
  * so everything here is decided once for the whole room.
  */
-import type { RoomSettings } from '@stadium/protocol';
+import type { PinnedMessage, RoomSettings } from '@stadium/protocol';
 import type { ActorStamp } from '../core/actor.js';
 import { roleOf, type RoomRole } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
@@ -45,6 +45,12 @@ export class RoomAuthority {
   attributesVersion: number;
   /** The attribute write in progress (writes run one at a time). */
   attributeChain: Promise<unknown> = Promise.resolve();
+  /** The room's pinned messages, oldest pin first (see pin-handlers.ts). */
+  pins: PinnedMessage[];
+  /** The pin change in progress (changes run one at a time). */
+  pinChain: Promise<unknown> = Promise.resolve();
+  /** Removes the earliest expiring pin when it lapses. */
+  pinTimer: TimerHandle | null = null;
   /** Pending push of changed counters. */
   counterTimer: TimerHandle | null = null;
   /** End (exclusive) of the sequence numbers reserved in the store. */
@@ -65,6 +71,7 @@ export class RoomAuthority {
     this.counters = new RoomCounters(record.counters);
     this.attributes = record.attributes;
     this.attributesVersion = record.attributesVersion;
+    this.pins = record.pinnedMessages;
     this.moderation = moderation;
     this.review = review;
     this.reservedEnd = reservedEnd;

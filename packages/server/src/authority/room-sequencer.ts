@@ -189,6 +189,11 @@ export class RoomSequencer {
     return this.#resume.since(afterSeq, this.lastSeq, this.#o.firstSeq ?? 1);
   }
 
+  /** The published message `seq`, while the resume buffer still holds it. */
+  published(seq: number): BatchEntry | undefined {
+    return this.#resume.get(seq);
+  }
+
   /** Publish what is pending now and stop; later submissions are refused. */
   close(): void {
     if (this.#closed) return;

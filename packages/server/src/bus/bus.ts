@@ -12,6 +12,7 @@
  * One meaning everywhere (see bus-base.ts): a request nobody serves rejects with
  * `StadiumError('SERVICE_UNAVAILABLE')`, one not answered in time with `OVERLOADED`.
  */
+import type { PinnedMessage } from '@stadium/protocol';
 import type { GroupRecord } from '../core/records.js';
 import type { AuthorityRequest } from '../wire/authority-commands.js';
 import type { BatchEntry } from '../wire/batch-entry.js';
@@ -25,6 +26,8 @@ export type BusMessage =
   | { kind: 'counters'; sdkAppId: number; groupId: string; counters: Record<string, number> }
   /** Every attribute of a room and their version, after a write. */
   | { kind: 'attributes'; sdkAppId: number; groupId: string; attributes: Record<string, string>; version: number }
+  /** Every pin of a room after a change: `operation` 1 pinned, 2 unpinned (or lapsed) message `seq`. */
+  | { kind: 'pins'; sdkAppId: number; groupId: string; pins: PinnedMessage[]; operation: 1 | 2; seq: number }
   | { kind: 'room-updated'; sdkAppId: number; groupId: string; record: GroupRecord }
   | { kind: 'room-closed'; sdkAppId: number; groupId: string }
   /** Messages of a room for some of its members only (seq 0: outside the room's numbering). */

@@ -179,6 +179,7 @@ describe('stadium app', () => {
       counters: {},
       attributes: {},
       attributesVersion: 0,
+      pinnedMessages: [],
     });
     await store.close();
 

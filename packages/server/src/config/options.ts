@@ -107,6 +107,8 @@ export interface ServerOptions {
   reviewQueueMax: number;
   /** How long a message stays held for review before it expires (ms). @default 86400000 */
   reviewHoldMs: number;
+  /** Pinned messages one room may have (owners and admins pin with pinGroupMessage), 1–20. @default 3 */
+  maxPinnedMessages: number;
   /** After-event callbacks one node holds (waiting, in flight or to retry); past it new ones are dropped and counted. @default 10000 */
   callbackQueueMax: number;
   /** Attempts per after-event callback, the first included. @default 4 */
@@ -164,6 +166,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxAdminsPerRoom: 50,
   reviewQueueMax: 500,
   reviewHoldMs: 86_400_000,
+  maxPinnedMessages: 3,
   callbackQueueMax: 10_000,
   callbackMaxAttempts: 4,
   callbackRetryBaseMs: 1000,
@@ -206,6 +209,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxAdminsPerRoom',
     'reviewQueueMax',
     'reviewHoldMs',
+    'maxPinnedMessages',
     'callbackQueueMax',
     'callbackMaxAttempts',
     'callbackRetryBaseMs',
@@ -225,6 +229,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     throw new TypeError(`batchWindowMaxMs must be ≥ batchWindowMs (${o.batchWindowMs}), got ${String(o.batchWindowMaxMs)}`);
   }
   if (partial.heartbeatTimeoutMs === undefined) o.heartbeatTimeoutMs = Math.round(o.heartbeatMs * 2.5);
+  if (!Number.isInteger(o.maxPinnedMessages) || o.maxPinnedMessages > 20)
+    throw new TypeError(`maxPinnedMessages must be a whole number from 1 to 20, got ${String(o.maxPinnedMessages)}`);
   if (typeof o.bus !== 'string') throw new TypeError('bus must be a URL string such as "local:" or "nats://127.0.0.1:4222"');
   return o;
 }

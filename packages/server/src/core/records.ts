@@ -2,7 +2,7 @@
  * The records every layer speaks of: applications and live rooms as they are stored and as
  * they travel between nodes. Plain data, no behaviour; the Store port persists them.
  */
-import type { RoomSettings } from '@stadium/protocol';
+import type { PinnedMessage, RoomSettings } from '@stadium/protocol';
 import type { AppCallbacks } from './app-callbacks.js';
 
 /** Settings an app applies to all its rooms (rooms may override). */
@@ -80,6 +80,8 @@ export interface GroupRecord {
   attributes: Record<string, string>;
   /** Version of the attribute set: +1 on every write; a write naming an older version is refused (ATTRIBUTES_CONFLICT). */
   attributesVersion: number;
+  /** Pinned messages, oldest pin first (at most the option maxPinnedMessages; see authority/pin-handlers.ts). */
+  pinnedMessages: PinnedMessage[];
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { BatchEntry } from '../wire/batch-entry.js';
 import type { Recipient } from './recipient.js';
-import { buildAttributesFrame, buildCountersFrame, buildMessagesFrame } from './ws-frames.js';
+import { buildAttributesFrame, buildCountersFrame, buildMessagesFrame, buildPinsFrame } from './ws-frames.js';
 
 const NO_ENTRIES: readonly BatchEntry[] = Object.freeze([]);
 
@@ -84,6 +84,13 @@ export class RoomFanout {
       case 'attributes': {
         // Every attribute of the room, after a write (at most 5 a second per room).
         const wsFrame = buildAttributesFrame(message.groupId, message.attributes, message.version);
+        for (const member of this.#members) member.deliver(message.groupId, wsFrame, NO_ENTRIES);
+        this.#metrics.frames.inc(this.#members.size);
+        return;
+      }
+      case 'pins': {
+        // Every pin of the room, after a change (a handful a minute at most, by moderators).
+        const wsFrame = buildPinsFrame(message.groupId, message.pins, message.operation, message.seq);
         for (const member of this.#members) member.deliver(message.groupId, wsFrame, NO_ENTRIES);
         this.#metrics.frames.inc(this.#members.size);
         return;

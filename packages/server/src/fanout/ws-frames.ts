@@ -3,6 +3,7 @@
  * header) from the entries encoded at the authority, and writes that one buffer to every local
  * member. The only per-recipient work is the socket write.
  */
+import type { PinnedMessage } from '@stadium/protocol';
 import * as wsModule from 'ws';
 import { encodeStats, type BatchEntry } from '../wire/batch-entry.js';
 
@@ -31,6 +32,12 @@ export function buildCountersFrame(groupId: string, counters: Record<string, num
 export function buildAttributesFrame(groupId: string, attributes: Record<string, string>, version: number): Buffer {
   encodeStats.framesBuilt++;
   return wsTextFrame(JSON.stringify({ t: 'attrs', g: groupId, a: attributes, v: version }));
+}
+
+/** Build the WebSocket frame of a `pins` frame. */
+export function buildPinsFrame(groupId: string, pins: readonly PinnedMessage[], operation: 1 | 2, seq: number): Buffer {
+  encodeStats.framesBuilt++;
+  return wsTextFrame(JSON.stringify({ t: 'pins', g: groupId, p: pins, o: operation, s: seq }));
 }
 
 /** Frame `text` as one unmasked WebSocket text frame (server → client). */

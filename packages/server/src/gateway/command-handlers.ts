@@ -108,6 +108,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     'group.settings': (conn, body) => groups.updateSettings(actorOf(conn), body),
     'group.counters': (conn, body) => groups.counters(actorOf(conn), body, conn),
     'group.attributes': (conn, body) => groups.attributes(actorOf(conn), body, conn),
+    'group.pins': (conn, body) => groups.pins(actorOf(conn), body, conn),
     'group.update': async (conn, body) => groups.updateProfile(actorOf(conn), body.groupID, parseProfileUpdate(body)),
     'group.role': (conn, body) => groups.setMemberRole(actorOf(conn), body),
     'group.mute': async (conn, body) => {

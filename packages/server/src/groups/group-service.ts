@@ -6,7 +6,7 @@
  * room's authority; this side validates input, keeps local membership and reports counts.
  */
 import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, isValidUserId, utf8Length } from '@stadium/protocol';
-import type { AttributesResult, CreateGroupRequest, GroupInfo, GroupMemberInfo, HeldMessageInfo, JoinResult, OnlineMemberInfo, RoomSettings } from '@stadium/protocol';
+import type { AttributesResult, CreateGroupRequest, GroupInfo, GroupMemberInfo, HeldMessageInfo, JoinResult, OnlineMemberInfo, PinsResult, RoomSettings } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { stampOf, type Actor } from '../core/actor.js';
@@ -17,6 +17,7 @@ import type { Store } from '../storage/store.js';
 import type { ModeratedMember, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { parseCountersRequest } from '../core/room-counters.js';
 import { parseAttributesRequest } from '../core/room-attributes.js';
+import { parsePinsRequest } from '../core/room-pins.js';
 import { newAutoGroupId } from './group-id.js';
 import { toGroupInfo } from './group-info.js';
 import type { MemberHandle } from './member.js';
@@ -138,6 +139,7 @@ export class GroupService {
       counters: {},
       attributes: {},
       attributesVersion: 0,
+      pinnedMessages: [],
     };
     const { store } = this.#d;
     const windowKey = `${record.sdkAppId}:${ownerId}`;
@@ -196,6 +198,7 @@ export class GroupService {
         ...(tip ? { tip } : {}),
         ...(actor.userId !== null && actor.kind !== 'app-admin' ? { joining: stampOf(actor) } : {}),
         ...(actor.userId !== null ? { listed: true as const } : {}),
+        join: true,
       });
     } finally {
       room.pendingJoins--;
@@ -216,6 +219,7 @@ export class GroupService {
     if (actor.userId !== null && reply.ordinal !== undefined) room.listed.add({ userId: actor.userId, ordinal: reply.ordinal, joinTime: Math.floor(now / 1000) }, member);
     const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };
     const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
+    if (reply.pinnedMessages) result.pinnedMessages = reply.pinnedMessages;
     if (reply.resume) {
       member.deliverOwn(room.groupId, reply.resume.entries);
       result.resumed = reply.resume.complete;
@@ -281,6 +285,14 @@ export class GroupService {
     const joined = member === undefined || member.joined(room.groupId) === room;
     const request = parseAttributesRequest({ ...body, groupID: room.groupId });
     return this.#d.router.call(room, 'attributes', { actor: stampOf(actor), joined, request });
+  }
+
+  /** List, pin or unpin a room's pinned messages; `member` is the caller's connection when it came over WebSocket. */
+  async pins(actor: Actor, body: Record<string, unknown>, member?: MemberHandle): Promise<PinsResult> {
+    const room = await this.room(actor.app, body.groupID);
+    const joined = member === undefined || member.joined(room.groupId) === room;
+    const request = parsePinsRequest({ ...body, groupID: room.groupId });
+    return this.#d.router.call(room, 'pins', { actor: stampOf(actor), joined, request });
   }
 
   /**

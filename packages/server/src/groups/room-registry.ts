@@ -206,6 +206,7 @@ export class RoomRegistry {
       case 'user-message':
       case 'user-kick':
       case 'attributes':
+      case 'pins':
       default:
         return;
     }

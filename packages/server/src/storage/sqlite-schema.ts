@@ -55,6 +55,8 @@ export interface GroupsTable {
   /** JSON of Record<string, string> (group attributes). */
   attributes: string;
   attributes_version: number;
+  /** JSON of PinnedMessage[] (pinned messages, oldest pin first). */
+  pinned_messages: string;
 }
 
 /** Row of `group_seqs`: a group ID's sequence high-water mark, kept after the group is deleted. */
@@ -239,6 +241,14 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .addColumn('data', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('held_messages_pk', ['sdk_app_id', 'group_id', 'hold_id'])
         .modifyEnd(sql`without rowid`)
+        .execute();
+    },
+  },
+  '0011_pinned_messages': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('groups')
+        .addColumn('pinned_messages', 'text', (c) => c.notNull().defaultTo('[]'))
         .execute();
     },
   },

@@ -8,7 +8,7 @@ import { allCallbacks, noCallbacks } from '../core/app-callbacks.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { SqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
-import { describeStoreContract, sampleApp } from './store.contract.js';
+import { describeStoreContract, sampleApp, sampleGroup } from './store.contract.js';
 
 const dirs: string[] = [];
 const files = new WeakMap<Store, string>();
@@ -120,6 +120,23 @@ describe('SqliteStore file', () => {
     try {
       expect((await store.getApp(1400000001))?.callbacks).toEqual(allCallbacks());
       expect((await store.getApp(1400000002))?.callbacks).toEqual(noCallbacks());
+    } finally {
+      await store.close();
+    }
+  });
+  it('0011_pinned_messages gives rooms stored before it no pins', async () => {
+    const file = await tempFile();
+    const first = await SqliteStore.open(file);
+    const app = await first.createApp(sampleApp());
+    await first.createGroup(sampleGroup(app.sdkAppId, 'room'));
+    await first.close();
+    // Back to the build before pins: the column and its migration record gone.
+    const raw = new Database(file);
+    raw.exec("alter table groups drop column pinned_messages; delete from kysely_migration where name = '0011_pinned_messages';");
+    raw.close();
+    const store = await SqliteStore.open(file);
+    try {
+      expect((await store.getGroup(app.sdkAppId, 'room'))?.pinnedMessages).toEqual([]);
     } finally {
       await store.close();
     }

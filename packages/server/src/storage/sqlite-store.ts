@@ -370,6 +370,7 @@ export function fromGroup(group: GroupRecord): GroupsTable {
     counters: JSON.stringify(group.counters),
     attributes: JSON.stringify(group.attributes),
     attributes_version: group.attributesVersion,
+    pinned_messages: JSON.stringify(group.pinnedMessages),
   };
 }
 
@@ -392,6 +393,7 @@ export function toGroup(row: Selectable<GroupsTable>): GroupRecord {
     counters: JSON.parse(row.counters) as GroupRecord['counters'],
     attributes: JSON.parse(row.attributes) as GroupRecord['attributes'],
     attributesVersion: row.attributes_version,
+    pinnedMessages: JSON.parse(row.pinned_messages) as GroupRecord['pinnedMessages'],
   };
 }
 
@@ -412,6 +414,7 @@ const GROUP_PATCH_COLUMNS: { [K in keyof Required<GroupPatch>]: (value: NonNulla
   counters: (v) => ({ counters: JSON.stringify(v) }),
   attributes: (v) => ({ attributes: JSON.stringify(v) }),
   attributesVersion: (v) => ({ attributes_version: v }),
+  pinnedMessages: (v) => ({ pinned_messages: JSON.stringify(v) }),
 };
 
 export function groupPatchColumns(patch: GroupPatch): Partial<GroupsTable> {

@@ -62,6 +62,7 @@ export function sampleGroup(sdkAppId: number, groupId: string, overrides: Partia
     counters: { likes: 12 },
     attributes: { stage: 'intro' },
     attributesVersion: 3,
+    pinnedMessages: [],
     ...overrides,
   };
 }
@@ -301,6 +302,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.getGroup(app.sdkAppId, 'room')).toMatchObject({ name: 'renamed', attributes, attributesVersion: 4 });
         await store.updateGroup(app.sdkAppId, 'room', { attributes: {}, attributesVersion: 5 });
         expect(await store.getGroup(app.sdkAppId, 'room')).toMatchObject({ attributes: {}, attributesVersion: 5 });
+      });
+
+      it('updateGroup replaces the pinned messages (as published, text and custom); other patches keep them', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+        const text = {
+          id: 'm1',
+          seq: 7,
+          type: 'TIMTextElem' as const,
+          payload: { text: '置顶 <b>pin</b>' },
+          from: 'host',
+          nick: 'Host',
+          time: 1_700_000_000,
+          priority: 'Normal' as const,
+        };
+        const custom = {
+          id: 'm2',
+          seq: 9,
+          type: 'TIMCustomElem' as const,
+          payload: { data: '{"gift":1}', description: 'rose', extension: '' },
+          from: 'fan',
+          time: 1_700_000_005,
+          priority: 'High' as const,
+        };
+        const pins = [
+          { message: text, pinnedBy: 'host', pinnedAt: 1_700_000_001_000, expireAt: 0 },
+          { message: custom, pinnedBy: 'admin', pinnedAt: 1_700_000_006_000, expireAt: 1_700_000_066_000 },
+        ];
+        expect(await store.updateGroup(app.sdkAppId, 'room', { pinnedMessages: pins })).toMatchObject({ pinnedMessages: pins });
+        await store.updateGroup(app.sdkAppId, 'room', { name: 'renamed' });
+        expect((await store.getGroup(app.sdkAppId, 'room'))?.pinnedMessages).toEqual(pins);
+        await store.updateGroup(app.sdkAppId, 'room', { pinnedMessages: [] });
+        expect((await store.getGroup(app.sdkAppId, 'room'))?.pinnedMessages).toEqual([]);
       });
 
       it('updateGroup patches settings, custom fields and the other fields', async () => {

@@ -4,7 +4,7 @@
  * Every request names its room; the authority answers with the result or refuses with a
  * registry error, which reaches the caller as the same StadiumError.
  */
-import type { AttributesRequest, AttributesResult, CountersRequest, RoomSettings, WireMessage } from '@stadium/protocol';
+import type { AttributesRequest, AttributesResult, CountersRequest, PinnedMessage, PinsRequest, PinsResult, RoomSettings, WireMessage } from '@stadium/protocol';
 import type { ActorStamp } from '../core/actor.js';
 import type { GroupRecord } from '../core/records.js';
 import type { BatchEntry } from './batch-entry.js';
@@ -72,20 +72,24 @@ export interface AuthorityCommands {
   members: {
     /**
      * `joining`: the logged-in user whose join this report carries (refused while banned);
-     * `listed`: the join is of a logged-in connection that the online member list shows.
+     * `listed`: the join is of a logged-in connection that the online member list shows;
+     * `join`: a plain join (not a resume), whose answer carries the room's pins.
      */
-    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp; listed?: true };
+    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp; listed?: true; join?: true };
     /**
      * `role`: the joining user's role in the room, when `joining` was given; `ordinal`: the
-     * join's place in the room's join order (increasing, never reused), when `listed` was given.
+     * join's place in the room's join order (increasing, never reused), when `listed` was given;
+     * `pinnedMessages`: the room's pins, when `join` was given.
      */
-    res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member'; ordinal?: number };
+    res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member'; ordinal?: number; pinnedMessages?: PinnedMessage[] };
   };
   /** The room's live state and its current record. */
   info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings } };
   counters: { req: { actor: ActorStamp; joined: boolean; request: CountersRequest }; res: { counters: Record<string, number> } };
   /** Read or write the room's attributes (see core/room-attributes.ts); after a write every member gets them (bus `attributes`). */
   attributes: { req: { actor: ActorStamp; joined: boolean; request: AttributesRequest }; res: AttributesResult };
+  /** List, pin or unpin the room's pinned messages (see authority/pin-handlers.ts); after a change every member gets them (bus `pins`). */
+  pins: { req: { actor: ActorStamp; joined: boolean; request: PinsRequest }; res: PinsResult };
   settings: { req: { actor: ActorStamp; settings: Partial<RoomSettings> }; res: { settings: RoomSettings } };
   dismiss: { req: { actor: ActorStamp }; res: Record<string, never> };
   /** Change the room's profile (name, introduction, notification, face URL, mute-all, custom fields); members get a tip. */
@@ -180,6 +184,7 @@ export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = [
   'info',
   'counters',
   'attributes',
+  'pins',
   'settings',
   'dismiss',
   'profile',

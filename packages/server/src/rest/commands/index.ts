@@ -9,6 +9,7 @@ import { ADMIN_COMMANDS } from './admin-commands.js';
 import { GROUP_COMMANDS } from './group-commands.js';
 import { MEMBER_LIST_COMMANDS } from './member-list-commands.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
+import { PIN_COMMANDS } from './pin-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
 import { REVIEW_COMMANDS } from './review-commands.js';
 import { WORD_LIST_COMMANDS } from './word-list-commands.js';
@@ -24,4 +25,5 @@ export const REST_COMMANDS: readonly AnyRestCommand[] = [
   ...ADMIN_COMMANDS,
   ...WORD_LIST_COMMANDS,
   ...REVIEW_COMMANDS,
+  ...PIN_COMMANDS,
 ];

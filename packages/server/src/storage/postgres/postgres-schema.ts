@@ -146,4 +146,12 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = Object.f
         .execute();
     },
   },
+  '0011_pinned_messages': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .alterTable('groups')
+        .addColumn('pinned_messages', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+    },
+  },
 });
