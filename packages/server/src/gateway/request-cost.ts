@@ -17,6 +17,7 @@ const FIXED_COSTS: Partial<Record<CommandName, number>> = {
   'group.dismiss': 5,
   'group.join': 2,
   'group.settings': 2,
+  'msg.history': 2,
 };
 
 /** Users per extra token of a `profile.get`. */

@@ -85,6 +85,15 @@ export interface WordListsTable {
   updated_at: number;
 }
 
+/** Row of `group_history`: one kept message of a room's history or record (0012). */
+export interface GroupHistoryTable {
+  sdk_app_id: number;
+  group_id: string;
+  seq: number;
+  /** The message's JSON as members received it. */
+  json: string;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
@@ -93,6 +102,7 @@ export interface SqliteDatabaseSchema {
   group_seqs: GroupSeqsTable;
   group_members: GroupMembersTable;
   word_lists: WordListsTable;
+  group_history: GroupHistoryTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -213,6 +223,19 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
       await db.schema
         .alterTable('groups')
         .addColumn('attributes_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0012_room_history': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('group_history')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('group_history_pk', ['sdk_app_id', 'group_id', 'seq'])
+        .modifyEnd(sql`without rowid`)
         .execute();
     },
   },

@@ -20,6 +20,12 @@ export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'typ
 /** Fields of an app that {@link Store.updateApp} may change. */
 export type AppPatch = Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'callbacks' | 'settings'>>;
 
+/** One kept message of a room's history or record: its sequence number and the JSON every member received. */
+export interface HistoryEntry {
+  seq: number;
+  json: string;
+}
+
 /** The storage port. */
 export interface Store {
   /** Create an app; rejects with `StadiumError('APP_LIMIT_REACHED')` past 300 apps. */
@@ -82,6 +88,16 @@ export interface Store {
   putWordList(sdkAppId: number, list: WordList): Promise<void>;
   /** Delete one list; false if the app has none of that name. */
   deleteWordList(sdkAppId: number, name: string): Promise<boolean>;
+
+  /**
+   * Append published messages (ascending, above every kept one) to a room's history in one
+   * write, then keep only its newest `keep` messages. deleteGroup and deleteApp delete them.
+   */
+  appendHistory(sdkAppId: number, groupId: string, entries: readonly HistoryEntry[], keep: number): Promise<void>;
+  /** Kept messages with sequence numbers above `afterSeq`, oldest first, at most `limit`. */
+  listHistory(sdkAppId: number, groupId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]>;
+  /** The newest `limit` kept messages, oldest first. */
+  lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]>;
 
   /** Release connections and files. */
   close(): Promise<void>;
