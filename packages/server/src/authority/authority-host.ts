@@ -26,6 +26,7 @@ import { createAuthorityHandlers, type AuthorityHandlers } from './command-handl
 import { RoomAuthority } from './room-authority.js';
 import { RoomSequencer, type Published } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
+import { RoomHistory } from './room-history.js';
 
 /** What the host needs. */
 export interface AuthorityHostDeps {
@@ -181,6 +182,10 @@ export class AuthorityHost {
         return h.unban(room, request.body);
       case 'moderation':
         return h.moderation(room, request.body);
+      case 'history':
+        return h.history(room, request.body);
+      case 'record':
+        return h.record(room, request.body);
     }
   }
 
@@ -200,8 +205,8 @@ export class AuthorityHost {
     const { store, bus, clock, metrics, apps } = this.#d;
     const [app, record, memberStates] = await Promise.all([apps.get(sdkAppId), store.getGroup(sdkAppId, groupId), store.listMemberStates(sdkAppId, groupId)]);
     if (!app || !record) return undefined;
-    const first = await store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve);
     const settings = effectiveSettings(app, record);
+    const [first, kept] = await Promise.all([store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve), store.lastHistory(sdkAppId, groupId, settings.historySize)]);
     // Assigned once the sequencer exists; its callbacks only run after that.
     const holder: { room?: RoomAuthority } = {};
     const sequencer = new RoomSequencer(
@@ -224,11 +229,13 @@ export class AuthorityHost {
           if (holder.room) this.#renew(holder.room, nextSeq);
         },
         onPublished: (published) => {
+          holder.room?.history.append(published);
           for (const listener of this.#afterSend) listener({ sdkAppId, groupId, published });
         },
       },
     );
     const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, clock.now(), new RoomModeration(memberStates));
+    room.history = new RoomHistory({ store, clock, logger: this.#d.logger }, sdkAppId, groupId, () => room.settings, kept);
     holder.room = room;
     this.#rooms.set(key, room);
     metrics.authorities.set(this.#rooms.size);
@@ -305,6 +312,7 @@ export class AuthorityHost {
     await store.releaseSeq(sdkAppId, groupId, room.reservedEnd, room.sequencer.nextSeq).catch((error: unknown) => {
       logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not give back the sequence reservation');
     });
+    await room.history.flush();
     if (pendingCounters) await store.updateGroup(sdkAppId, groupId, { counters: room.counters.all() }).catch(() => undefined);
   }
 

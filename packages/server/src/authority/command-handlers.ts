@@ -154,6 +154,16 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
 
     attributes: createAttributeHandler({ store, bus, clock }),
 
+    async history(room, { actor, joined, toSeq, beforeSeq, count }) {
+      authorizeMember('history.read', room.roleOf(actor), joined, room.groupId);
+      return room.history.page(toSeq, beforeSeq, count);
+    },
+
+    async record(room, { actor, afterSeq, limit }) {
+      authorize('record.export', room.roleOf(actor), room.groupId);
+      return { entries: await room.history.stored(afterSeq, limit), keepRecord: room.settings.keepRecord };
+    },
+
     async settings(room, { actor, settings: patch }) {
       authorize('room.settings', room.roleOf(actor), room.groupId);
       const settings = { ...room.record.settings, ...patch };

@@ -14,6 +14,7 @@ import type { Admitted } from '../wire/authority-commands.js';
 import { RoomCounters } from '../core/room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
+import type { RoomHistory } from './room-history.js';
 
 /** Sends with the same key within this long are one message (the compatible REST `Random` rule). */
 export const DEDUPE_WINDOW_MS = 5 * 60_000;
@@ -31,6 +32,8 @@ export class RoomAuthority {
   readonly counters: RoomCounters;
   /** Admins, timed mutes and bans (stored; see room-moderation.ts). */
   readonly moderation: RoomModeration;
+  /** History for late joiners and the whole record (see room-history.ts); set by the host right after construction. */
+  history!: RoomHistory;
   readonly #counts = new Map<string, number>();
   #total = 0;
   closed = false;

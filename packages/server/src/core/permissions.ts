@@ -29,6 +29,8 @@ export type Operation =
   | 'counters.write'
   | 'attributes.read'
   | 'attributes.write'
+  | 'history.read'
+  | 'record.export'
   | 'message.send'
   | 'message.sendWhileMutedAll'
   | 'message.skipSlowMode'
@@ -73,6 +75,8 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'counters.write': { roles: USERS, joined: true, summary: "set, increase or decrease a room's counters" },
   'attributes.read': { roles: EVERYONE, joined: true, summary: "read a room's attributes" },
   'attributes.write': { roles: USERS, joined: true, summary: "initialise, set or delete a room's attributes" },
+  'history.read': { roles: EVERYONE, joined: true, summary: "read a room's history (its last messages, when the room keeps them)" },
+  'record.export': { roles: ['appAdmin'], summary: "export a room's whole record as JSON lines" },
   'message.send': { roles: USERS, joined: true, summary: 'send a message to a room' },
   'message.sendWhileMutedAll': { roles: MODERATORS, joined: true, summary: 'send while the room is muted for all' },
   'message.skipSlowMode': { roles: MODERATORS, joined: true, summary: "send without waiting for the room's slow-mode interval" },

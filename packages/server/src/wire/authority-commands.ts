@@ -7,6 +7,7 @@
 import type { AttributesRequest, AttributesResult, CountersRequest, RoomSettings, WireMessage } from '@stadium/protocol';
 import type { ActorStamp } from '../core/actor.js';
 import type { GroupRecord } from '../core/records.js';
+import type { HistoryEntry } from '../storage/store.js';
 import type { BatchEntry } from './batch-entry.js';
 
 /** A message before the authority numbers it. */
@@ -105,6 +106,13 @@ export interface AuthorityCommands {
   unban: { req: { actor: ActorStamp; userIds: string[] }; res: Record<string, never> };
   /** Members muted and banned now, with their end times (UNIX seconds). */
   moderation: { req: { actor: ActorStamp }; res: { muted: Array<{ userId: string; until: number }>; banned: Array<{ userId: string; until: number }> } };
+  /**
+   * A page of the room's history for late joiners (its last `historySize` messages): up to
+   * `count` messages with `seq <= toSeq` and `seq < beforeSeq`, oldest first.
+   */
+  history: { req: { actor: ActorStamp; joined: boolean; toSeq: number; beforeSeq: number; count: number }; res: { entries: HistoryEntry[]; isCompleted: boolean } };
+  /** A page of the room's stored record (app admin): up to `limit` messages above `afterSeq`, oldest first. */
+  record: { req: { actor: ActorStamp; afterSeq: number; limit: number }; res: { entries: HistoryEntry[]; keepRecord: boolean } };
 }
 
 /** A member a moderation command is about, with what the tip shows of them. */
@@ -151,6 +159,8 @@ export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = [
   'ban',
   'unban',
   'moderation',
+  'history',
+  'record',
 ];
 
 /** A request to a room's authority: the command, its room and its body. */
