@@ -24,6 +24,9 @@ export const MAX_PENDING_HISTORY = 10_000;
 export const HISTORY_PAGE_DEFAULT = 15;
 export const HISTORY_PAGE_MAX = 100;
 
+/** Most bytes of message JSON one record page carries across the bus (at least one message). */
+export const RECORD_PAGE_BYTES = 256 * 1024;
+
 /** The history settings in force. */
 export interface HistorySettings {
   historySize: number;
@@ -125,6 +128,12 @@ export class RoomHistory {
   /** Stored messages above `afterSeq`, oldest first (the record export); pending ones are written first. */
   async stored(afterSeq: number, limit: number): Promise<HistoryEntry[]> {
     await this.flush();
-    return this.#d.store.listHistory(this.#sdkAppId, this.#groupId, afterSeq, limit);
+    const entries = await this.#d.store.listHistory(this.#sdkAppId, this.#groupId, afterSeq, limit);
+    let bytes = 0;
+    for (let i = 0; i < entries.length; i++) {
+      bytes += entries[i]!.json.length;
+      if (bytes > RECORD_PAGE_BYTES && i > 0) return entries.slice(0, i);
+    }
+    return entries;
   }
 }

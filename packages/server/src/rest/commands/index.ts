@@ -10,6 +10,7 @@ import { GROUP_COMMANDS } from './group-commands.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
 import { WORD_LIST_COMMANDS } from './word-list-commands.js';
+import { HISTORY_COMMANDS } from './history-commands.js';
 
 /** The REST API. */
 export const REST_COMMANDS: readonly AnyRestCommand[] = [
@@ -20,4 +21,5 @@ export const REST_COMMANDS: readonly AnyRestCommand[] = [
   ...PROFILE_COMMANDS,
   ...ADMIN_COMMANDS,
   ...WORD_LIST_COMMANDS,
+  ...HISTORY_COMMANDS,
 ];
