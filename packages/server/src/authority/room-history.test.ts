@@ -4,7 +4,7 @@ import { ManualClock } from '../clock/manual-clock.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { HistoryEntry } from '../storage/store.js';
 import { encodeMessage } from '../wire/batch-entry.js';
-import { HISTORY_WRITE_WINDOW_MS, MAX_RECORD_MESSAGES, RoomHistory, type HistorySettings } from './room-history.js';
+import { HISTORY_SEAM_SLACK, HISTORY_WRITE_WINDOW_MS, MAX_RECORD_MESSAGES, RoomHistory, type HistorySettings } from './room-history.js';
 import type { Published } from './room-sequencer.js';
 
 /** A MemoryStore that counts history writes. */
@@ -67,11 +67,21 @@ describe('RoomHistory', () => {
 
   it('pages the last N up to the seam, newest page first, each oldest first', () => {
     const { history } = setup({ historySize: 5, keepRecord: false });
-    history.append(batch(8)); // seqs 1..8; kept 4..8
+    history.append(batch(8)); // seqs 1..8; the last five are 4..8
     const page = (toSeq: number, beforeSeq: number, count: number): number[] => history.page(toSeq, beforeSeq, count).entries.map((e) => e.seq);
     expect(page(7, Number.MAX_SAFE_INTEGER, 2)).toEqual([6, 7]);
     expect(page(7, 6, 2)).toEqual([4, 5]);
-    expect(history.page(7, 4, 2)).toEqual({ entries: [], isCompleted: true });
+    expect(page(7, 4, 2)).toEqual([3]);
+    expect(history.page(7, 3, 2)).toEqual({ entries: [], isCompleted: true });
+    // A member that joined at seq 4 still gets its history after more were published, within the slack.
+    history.append(batch(4)); // up to 12
+    expect(page(4, Number.MAX_SAFE_INTEGER, 15)).toEqual([1, 2, 3, 4]);
+    expect(page(12, Number.MAX_SAFE_INTEGER, 15)).toEqual([8, 9, 10, 11, 12]);
+    // Memory holds historySize + HISTORY_SEAM_SLACK messages: past that, an old seam gets what is still held.
+    history.append(batch(HISTORY_SEAM_SLACK - 9)); // up to 1003: all held (5 + slack = 1005)
+    expect(page(1003, Number.MAX_SAFE_INTEGER, 15)).toEqual([999, 1000, 1001, 1002, 1003]);
+    history.append(batch(3)); // up to 1006; held: 2..1006
+    expect(page(4, Number.MAX_SAFE_INTEGER, 15)).toEqual([2, 3, 4]);
     expect(history.page(8, Number.MAX_SAFE_INTEGER, 15).isCompleted).toBe(true);
     expect(history.page(8, Number.MAX_SAFE_INTEGER, 3).isCompleted).toBe(false);
   });

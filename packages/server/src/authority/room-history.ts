@@ -3,8 +3,11 @@
  *
  * The sequencer tells it of every published batch of user messages (after-send); tips,
  * notices, shed and sampled-away messages are never published as user messages, so they are
- * not history. The last `historySize` messages stay in memory, so a joiner's read is exact up
- * to the join answer's `lastSeq` (no gap, no duplicate at the seam with live messages), and
+ * not history. The last `historySize` + {@link HISTORY_SEAM_SLACK} messages stay in memory, so
+ * a joiner's read is exact up to the join answer's `lastSeq` (no gap, no duplicate at the seam
+ * with live messages): it gets the `historySize` messages before its seam as long as fewer
+ * than HISTORY_SEAM_SLACK messages were published since it joined (after that, those still
+ * held), and
  * everything goes to the Store in batches: at most one write per {@link HISTORY_WRITE_WINDOW_MS}
  * per room, whatever the number of messages or members. With `keepRecord` the Store keeps up to
  * {@link MAX_RECORD_MESSAGES} messages of the room; without it, only the last `historySize`.
@@ -14,6 +17,8 @@ import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { HistoryEntry, Store } from '../storage/store.js';
 import type { Published } from './room-sequencer.js';
 
+/** Messages held in memory beyond `historySize`, for joiners that read their history while the room goes on. */
+export const HISTORY_SEAM_SLACK = 1000;
 /** Published messages are written to the Store at most this often per room (one write per window). */
 export const HISTORY_WRITE_WINDOW_MS = 250;
 /** Most messages one room's record keeps (`keepRecord`); past it the oldest are dropped. */
@@ -55,7 +60,7 @@ export class RoomHistory {
   readonly #sdkAppId: number;
   readonly #groupId: string;
   readonly #settings: () => HistorySettings;
-  /** The newest `historySize` messages, oldest first. */
+  /** The newest `historySize` + HISTORY_SEAM_SLACK messages, oldest first (the window before a recent joiner's seam). */
   #tail: HistoryEntry[];
   #pending: HistoryEntry[] = [];
   #timer: TimerHandle | null = null;
@@ -81,7 +86,8 @@ export class RoomHistory {
       if (historySize > 0) this.#tail.push(kept);
       this.#pending.push(kept);
     }
-    if (this.#tail.length > historySize) this.#tail.splice(0, this.#tail.length - historySize);
+    const held = historySize === 0 ? 0 : historySize + HISTORY_SEAM_SLACK;
+    if (this.#tail.length > held) this.#tail.splice(0, this.#tail.length - held);
     if (this.#pending.length >= MAX_PENDING_HISTORY) {
       void this.flush();
       return;
@@ -112,17 +118,19 @@ export class RoomHistory {
   }
 
   /**
-   * Up to `count` of the kept messages with `seq <= toSeq` and `seq < beforeSeq`, the newest
-   * such, oldest first.
+   * The history of a member whose seam is `toSeq`: of the `historySize` messages up to
+   * `toSeq`, up to `count` below `beforeSeq`, the newest such, oldest first.
    */
   page(toSeq: number, beforeSeq: number, count: number): HistoryPage {
     const { historySize } = this.#settings();
-    const tail = historySize === 0 ? [] : this.#tail.slice(-historySize);
-    const limit = Math.min(toSeq, beforeSeq - 1);
-    let end = tail.length;
-    while (end > 0 && tail[end - 1]!.seq > limit) end--;
+    const tail = this.#tail;
+    let seam = tail.length;
+    while (seam > 0 && tail[seam - 1]!.seq > toSeq) seam--;
+    const window = historySize === 0 ? [] : tail.slice(Math.max(0, seam - historySize), seam);
+    let end = window.length;
+    while (end > 0 && window[end - 1]!.seq >= beforeSeq) end--;
     const start = Math.max(0, end - count);
-    return { entries: tail.slice(start, end), isCompleted: start === 0 };
+    return { entries: window.slice(start, end), isCompleted: start === 0 };
   }
 
   /** Stored messages above `afterSeq`, oldest first (the record export); pending ones are written first. */
