@@ -67,7 +67,7 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'room.quit': { roles: ['appAdmin', 'admin', 'member', 'guest'], summary: 'quit a joined room (the owner dismisses instead)' },
   'room.read': { roles: EVERYONE, summary: "read a room's profile and online count" },
   'room.dismiss': { roles: MANAGERS, summary: 'dismiss a room; every member is told' },
-  'room.settings': { roles: MANAGERS, summary: "change a room's rate limit, join/quit tips, downstream cap and slow mode" },
+  'room.settings': { roles: MANAGERS, summary: "change a room's rate limit, join/quit tips, downstream cap, slow mode and history" },
   'room.profile': { roles: MODERATORS, summary: "change a room's name, introduction, notification, avatar, mute-all and custom fields" },
   'room.notice': { roles: ['appAdmin'], summary: "send a group system notice to a room's online members" },
   'room.list': { roles: ['appAdmin'], summary: 'list every room of the app' },
