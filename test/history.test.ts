@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import TIM, { type Client, type Message } from '@stadium/sdk';
 import { collectMessages, loggedInClient } from './support/events.js';
+import { RawClient } from './support/raw-client.js';
 import { rest } from './support/rest.js';
 import { startTestStadium, type TestStadium } from './support/stadium.js';
 
@@ -137,5 +138,33 @@ describe('room history', () => {
     expect(await rest(t, 'stadium_admin/export_group_record', { GroupId: 'no-such-room' })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10010 });
     expect(await rest(t, 'stadium_admin/export_group_record', { GroupId: groupID, Limit: 0 })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
     expect(await rest(t, 'stadium_admin/set_group_history', { GroupId: groupID, HistorySize: 1001 })).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10004 });
+  });
+
+  it('every role that joined reads the history (history.read); one that did not join is refused', async () => {
+    await using t = await startTestStadium();
+    const connect = async (userId: string | null): Promise<RawClient> => {
+      const c = await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
+      if (userId !== null) expect((await c.request('login', { userID: userId, userSig: t.sig(userId) })).code).toBe(0);
+      return c;
+    };
+    const owner = await connect('owner');
+    const created = (await owner.request('group.create', { name: 'walk', type: 'AVChatRoom' })) as { data: { group: { groupID: string } } };
+    const groupID = created.data.group.groupID;
+    expect((await owner.request('group.settings', { groupID, historySize: 2 })).code).toBe(0);
+    expect((await owner.request('group.role', { groupID, userID: 'admin', role: 'Admin' })).code).toBe(0);
+    expect((await owner.request('group.join', { groupID })).code).toBe(0);
+    for (const text of ['a', 'b', 'c']) expect((await owner.request('msg.send', { groupID, message: { type: 'TIMTextElem', payload: { text }, priority: 'Normal', id: `id-${text}` } })).code).toBe(0);
+    const clients = { appAdmin: await connect(t.app.adminUserId), owner, admin: await connect('admin'), member: await connect('member'), guest: await connect(null) };
+    const outsider = await connect('outsider');
+    expect(await outsider.request('msg.history', { groupID })).toMatchObject({ code: 10007, name: 'NOT_GROUP_MEMBER' });
+    for (const [role, c] of Object.entries(clients)) {
+      if (role !== 'owner') expect((await c.request('group.join', { groupID })).code).toBe(0);
+      const answer = (await c.request('msg.history', { groupID })) as { code: number; data: { messages: Array<{ payload: { text: string } }>; isCompleted: boolean } };
+      expect(answer.code, role).toBe(0);
+      expect(answer.data.messages.map((m) => m.payload.text), role).toEqual(['b', 'c']);
+      expect(answer.data.isCompleted).toBe(true);
+    }
+    expect(await clients.member.request('msg.history', { groupID, count: 101 })).toMatchObject({ code: 10004 });
+    expect(await clients.member.request('msg.history', { groupID, toSeq: -1 })).toMatchObject({ code: 10004 });
   });
 });
