@@ -38,7 +38,13 @@ async function exportRecord(t: TestStadium, body: Record<string, unknown>): Prom
   const query = `sdkappid=${t.app.sdkAppId}&identifier=${admin}&usersig=${encodeURIComponent(t.sig(admin))}&random=1&contenttype=json`;
   const response = await fetch(`${t.url}/v4/stadium_admin/export_group_record?${query}`, { method: 'POST', body: JSON.stringify(body) });
   const text = await response.text();
-  const lines = text === '' ? [] : text.trimEnd().split('\n').map((line) => JSON.parse(line) as { seq: number; payload: { text: string } });
+  const lines =
+    text === ''
+      ? []
+      : text
+          .trimEnd()
+          .split('\n')
+          .map((line) => JSON.parse(line) as { seq: number; payload: { text: string } });
   return { contentType: response.headers.get('content-type') ?? '', lines };
 }
 
@@ -49,7 +55,10 @@ describe('room history', () => {
     const { group } = (await host.createGroup({ name: 'class', type: TIM.TYPES.GRP_AVCHATROOM })).data;
     const groupID = group.groupID;
     await host.joinGroup({ groupID });
-    expect((await host.updateRoomSettings({ groupID, historySize: 5, rateLimitPerSec: 1000, memberTips: false })).data.settings).toMatchObject({ historySize: 5, keepRecord: false });
+    expect((await host.updateRoomSettings({ groupID, historySize: 5, rateLimitPerSec: 1000, memberTips: false })).data.settings).toMatchObject({
+      historySize: 5,
+      keepRecord: false,
+    });
     const sent: number[] = [];
     for (let i = 0; i < 12; i++) sent.push(await send(host, groupID, `m${i}`));
 
@@ -153,7 +162,8 @@ describe('room history', () => {
     expect((await owner.request('group.settings', { groupID, historySize: 2 })).code).toBe(0);
     expect((await owner.request('group.role', { groupID, userID: 'admin', role: 'Admin' })).code).toBe(0);
     expect((await owner.request('group.join', { groupID })).code).toBe(0);
-    for (const text of ['a', 'b', 'c']) expect((await owner.request('msg.send', { groupID, message: { type: 'TIMTextElem', payload: { text }, priority: 'Normal', id: `id-${text}` } })).code).toBe(0);
+    for (const text of ['a', 'b', 'c'])
+      expect((await owner.request('msg.send', { groupID, message: { type: 'TIMTextElem', payload: { text }, priority: 'Normal', id: `id-${text}` } })).code).toBe(0);
     const clients = { appAdmin: await connect(t.app.adminUserId), owner, admin: await connect('admin'), member: await connect('member'), guest: await connect(null) };
     const outsider = await connect('outsider');
     expect(await outsider.request('msg.history', { groupID })).toMatchObject({ code: 10007, name: 'NOT_GROUP_MEMBER' });
@@ -161,7 +171,10 @@ describe('room history', () => {
       if (role !== 'owner') expect((await c.request('group.join', { groupID })).code).toBe(0);
       const answer = (await c.request('msg.history', { groupID })) as { code: number; data: { messages: Array<{ payload: { text: string } }>; isCompleted: boolean } };
       expect(answer.code, role).toBe(0);
-      expect(answer.data.messages.map((m) => m.payload.text), role).toEqual(['b', 'c']);
+      expect(
+        answer.data.messages.map((m) => m.payload.text),
+        role,
+      ).toEqual(['b', 'c']);
       expect(answer.data.isCompleted).toBe(true);
     }
     expect(await clients.member.request('msg.history', { groupID, count: 101 })).toMatchObject({ code: 10004 });

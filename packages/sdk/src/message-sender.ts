@@ -107,7 +107,11 @@ export class MessageSender {
    * message this client received, so history and live messages meet without gap or duplicate.
    * Empty and completed when the room keeps no history, or for other conversations.
    */
-  async messageList(options?: { conversationID: string; nextReqMessageID?: string; count?: number }): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
+  async messageList(options?: {
+    conversationID: string;
+    nextReqMessageID?: string;
+    count?: number;
+  }): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
     const conversationID = options?.conversationID;
     const groupID = typeof conversationID === 'string' && conversationID.startsWith(TIM_TYPES.CONV_GROUP) ? conversationID.slice(TIM_TYPES.CONV_GROUP.length) : '';
     const toSeq = groupID === '' ? undefined : this.deps.joined.historyEnd(groupID);
@@ -120,7 +124,8 @@ export class MessageSender {
     let beforeSeq: number | undefined;
     if (cursor !== undefined && cursor !== '') {
       beforeSeq = this.#cursors.get(cursor);
-      if (beforeSeq === undefined) throw new StadiumError('INVALID_PARAMETER', 'nextReqMessageID must be the nextReqMessageID of an earlier getMessageList answer of this conversation');
+      if (beforeSeq === undefined)
+        throw new StadiumError('INVALID_PARAMETER', 'nextReqMessageID must be the nextReqMessageID of an earlier getMessageList answer of this conversation');
     }
     const result = await this.deps.request('msg.history', {
       groupID,

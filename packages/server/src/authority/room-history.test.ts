@@ -4,7 +4,8 @@ import { ManualClock } from '../clock/manual-clock.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { HistoryEntry } from '../storage/store.js';
 import { encodeMessage } from '../wire/batch-entry.js';
-import { HISTORY_SEAM_SLACK, HISTORY_WRITE_WINDOW_MS, MAX_RECORD_MESSAGES, RoomHistory, type HistorySettings } from './room-history.js';
+import { MAX_RECORD_MESSAGES } from '../core/history-limits.js';
+import { HISTORY_SEAM_SLACK, HISTORY_WRITE_WINDOW_MS, RoomHistory, type HistorySettings } from './room-history.js';
 import type { Published } from './room-sequencer.js';
 
 /** A MemoryStore that counts history writes. */

@@ -10,10 +10,11 @@
  * held), and
  * everything goes to the Store in batches: at most one write per {@link HISTORY_WRITE_WINDOW_MS}
  * per room, whatever the number of messages or members. With `keepRecord` the Store keeps up to
- * {@link MAX_RECORD_MESSAGES} messages of the room; without it, only the last `historySize`.
+ * MAX_RECORD_MESSAGES (core/history-limits.ts) messages of the room; without it, only the last `historySize`.
  */
 import type { Logger } from 'pino';
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import { MAX_RECORD_MESSAGES } from '../core/history-limits.js';
 import type { HistoryEntry, Store } from '../storage/store.js';
 import type { Published } from './room-sequencer.js';
 
@@ -21,13 +22,8 @@ import type { Published } from './room-sequencer.js';
 export const HISTORY_SEAM_SLACK = 1000;
 /** Published messages are written to the Store at most this often per room (one write per window). */
 export const HISTORY_WRITE_WINDOW_MS = 250;
-/** Most messages one room's record keeps (`keepRecord`); past it the oldest are dropped. */
-export const MAX_RECORD_MESSAGES = 1_000_000;
 /** Most messages waiting for a write; past it the write happens at once. */
 export const MAX_PENDING_HISTORY = 10_000;
-/** Default and largest page of `msg.history` (the compatible SDK asks for 15 at a time). */
-export const HISTORY_PAGE_DEFAULT = 15;
-export const HISTORY_PAGE_MAX = 100;
 
 /** Most bytes of message JSON one record page carries across the bus (at least one message). */
 export const RECORD_PAGE_BYTES = 256 * 1024;

@@ -3,17 +3,16 @@
  * (REST `export_group_record`) before they go to the room's authority.
  */
 import { StadiumError } from '@stadium/protocol';
-import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../authority/room-history.js';
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from '../core/history-limits.js';
 
 /** Largest page of a record export. */
 export const RECORD_PAGE_MAX = 1000;
-/** Default page of a record export. */
-export const RECORD_PAGE_DEFAULT = 1000;
 
 /** A sequence-number bound: absent → `fallback`, else a non-negative safe integer. */
 export function seqBound(value: unknown, name: string, fallback: number): number {
   if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new StadiumError('INVALID_PARAMETER', `${name} must be a non-negative integer (a message sequence number)`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new StadiumError('INVALID_PARAMETER', `${name} must be a non-negative integer (a message sequence number)`);
   return value;
 }
 

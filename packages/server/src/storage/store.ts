@@ -8,10 +8,10 @@
  */
 import type { Profile } from '@stadium/protocol';
 
-import type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
+import type { AppRecord, AppSettings, GroupRecord, HistoryEntry, MemberState, NewApp } from '../core/records.js';
 import type { WordList } from '../core/word-list.js';
 
-export type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
+export type { AppRecord, AppSettings, GroupRecord, HistoryEntry, MemberState, NewApp } from '../core/records.js';
 export type { WordList } from '../core/word-list.js';
 
 /** Fields of a group that {@link Store.updateGroup} may change. */
@@ -19,12 +19,6 @@ export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'typ
 
 /** Fields of an app that {@link Store.updateApp} may change. */
 export type AppPatch = Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'callbacks' | 'settings'>>;
-
-/** One kept message of a room's history or record: its sequence number and the JSON every member received. */
-export interface HistoryEntry {
-  seq: number;
-  json: string;
-}
 
 /** The storage port. */
 export interface Store {

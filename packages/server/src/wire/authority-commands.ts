@@ -6,8 +6,7 @@
  */
 import type { AttributesRequest, AttributesResult, CountersRequest, RoomSettings, WireMessage } from '@stadium/protocol';
 import type { ActorStamp } from '../core/actor.js';
-import type { GroupRecord } from '../core/records.js';
-import type { HistoryEntry } from '../storage/store.js';
+import type { GroupRecord, HistoryEntry } from '../core/records.js';
 import type { BatchEntry } from './batch-entry.js';
 
 /** A message before the authority numbers it. */

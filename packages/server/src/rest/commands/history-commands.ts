@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { LIMITS } from '@stadium/protocol';
-import { MAX_RECORD_MESSAGES } from '../../authority/room-history.js';
+import { MAX_RECORD_MESSAGES } from '../../core/history-limits.js';
 import { MAX_HISTORY_SIZE } from '../../groups/room-settings-input.js';
 import { RECORD_PAGE_MAX } from '../../groups/history-input.js';
 import { defineCommand, type AnyRestCommand } from '../rest-command.js';
@@ -18,7 +18,9 @@ export const setGroupHistory = defineCommand({
   summary: "Set how much of a room's messages it keeps: its last HistorySize for late joiners, and with KeepRecord its whole record for export (Stadium's own command).",
   body: Type.Object({
     GroupId,
-    HistorySize: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_HISTORY_SIZE, description: `Messages a joiner can read with getMessageList: 0 (off, the default)–${MAX_HISTORY_SIZE}` })),
+    HistorySize: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: MAX_HISTORY_SIZE, description: `Messages a joiner can read with getMessageList: 0 (off, the default)–${MAX_HISTORY_SIZE}` }),
+    ),
     KeepRecord: Type.Optional(Type.Boolean({ description: `Keep every message (up to ${MAX_RECORD_MESSAGES} per room) for export_group_record` })),
   }),
   response: Type.Object({ HistorySize: Type.Integer(), KeepRecord: Type.Boolean() }),
