@@ -180,4 +180,21 @@ describe('room history', () => {
     expect(await clients.member.request('msg.history', { groupID, count: 101 })).toMatchObject({ code: 10004 });
     expect(await clients.member.request('msg.history', { groupID, toSeq: -1 })).toMatchObject({ code: 10004 });
   });
+
+  it('a room dismissed and created again under the same ID starts with no history', async () => {
+    await using t = await startTestStadium();
+    const host = await loggedInClient(t, 'host');
+    const groupID = 'history-again';
+    for (const round of [1, 2]) {
+      await host.createGroup({ name: 'r', type: TIM.TYPES.GRP_AVCHATROOM, groupID });
+      await host.joinGroup({ groupID });
+      await host.updateRoomSettings({ groupID, historySize: 5, keepRecord: true });
+      const late = await loggedInClient(t, `late${round}`);
+      await late.joinGroup({ groupID });
+      expect((await late.getMessageList({ conversationID: `GROUP${groupID}` })).data.messageList, `round ${round}`).toEqual([]);
+      await send(host, groupID, `round ${round}`);
+      await host.dismissGroup(groupID);
+      await late.destroy();
+    }
+  });
 });

@@ -132,7 +132,11 @@ export class AuthorityHost {
 
   /** Forget every room of a deleted app. */
   dropApp(sdkAppId: number): void {
-    for (const room of [...this.#rooms.values()]) if (room.sdkAppId === sdkAppId) this.#drop(room);
+    for (const room of [...this.#rooms.values()]) {
+      if (room.sdkAppId !== sdkAppId) continue;
+      this.#drop(room);
+      void room.history.discard();
+    }
   }
 
   /** A node restarted: the counts it had reported are gone (it reports again). */

@@ -86,4 +86,15 @@ describe('RoomHistory', () => {
     expect(history.page(8, Number.MAX_SAFE_INTEGER, 15).isCompleted).toBe(true);
     expect(history.page(8, Number.MAX_SAFE_INTEGER, 3).isCompleted).toBe(false);
   });
+
+  it('discards what is pending and keeps nothing more once the room is gone', async () => {
+    const { clock, store, history } = setup({ historySize: 5, keepRecord: true });
+    history.append(batch(3));
+    await history.discard();
+    history.append(batch(3));
+    clock.advance(HISTORY_WRITE_WINDOW_MS);
+    await history.flush();
+    expect(store.writes).toEqual([]);
+    expect(history.page(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 15).entries).toEqual([]);
+  });
 });

@@ -61,6 +61,7 @@ export class RoomHistory {
   #pending: HistoryEntry[] = [];
   #timer: TimerHandle | null = null;
   #writes: Promise<void> = Promise.resolve();
+  #discarded = false;
 
   constructor(deps: RoomHistoryDeps, sdkAppId: number, groupId: string, settings: () => HistorySettings, loaded: readonly HistoryEntry[] = []) {
     this.#d = deps;
@@ -73,7 +74,7 @@ export class RoomHistory {
   /** Take a published batch (after-send). */
   append(published: readonly Published[]): void {
     const { historySize, keepRecord } = this.#settings();
-    if (historySize === 0 && !keepRecord) {
+    if (this.#discarded || (historySize === 0 && !keepRecord)) {
       this.#tail = [];
       return;
     }
@@ -110,6 +111,21 @@ export class RoomHistory {
       .catch((error: unknown) => {
         logger.warn({ err: error, app: this.#sdkAppId, group: this.#groupId, messages: batch.length }, 'could not store room history');
       });
+    return this.#writes;
+  }
+
+  /**
+   * Forget what is pending and keep nothing more (the room was dismissed or its app deleted);
+   * resolves once writes already begun are done, so a later delete removes everything.
+   */
+  discard(): Promise<void> {
+    if (this.#timer !== null) {
+      this.#d.clock.clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    this.#pending = [];
+    this.#tail = [];
+    this.#discarded = true;
     return this.#writes;
   }
 
