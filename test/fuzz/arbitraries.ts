@@ -321,6 +321,13 @@ function fieldsOf(cmd: CommandName, ctx: FuzzContext): Record<string, fc.Arbitra
       return { groupID, message };
     case 'msg.revoke':
       return { groupID, id: fc.uuid() };
+    case 'msg.history':
+      return {
+        groupID,
+        toSeq: fc.oneof(fc.integer({ min: 0, max: 2 ** 31 }), fc.constantFrom(-1, 0.5)),
+        beforeSeq: fc.integer({ min: -1, max: 2 ** 31 }),
+        count: fc.oneof(fc.integer({ min: 0, max: 200 }), fc.constantFrom(-1, 0.5, 2 ** 32)),
+      };
   }
 }
 

@@ -52,6 +52,13 @@ export interface RoomSettings {
    * owners, admins and the app admin are exempt.
    */
   slowModeSec: number;
+  /**
+   * History for late joiners: the room keeps its last `historySize` published messages (0 =
+   * off, at most 1,000) and a joiner reads them with `msg.history` (`getMessageList`).
+   */
+  historySize: number;
+  /** Keep the room's whole record (every published message, bounded) for export in order. */
+  keepRecord: boolean;
 }
 
 /** A live room's profile, in the compatible SDK's `Group` shape. */
@@ -263,6 +270,13 @@ export interface Commands {
   'group.review': { req: { groupID: string; holdID: string; action: 'Approve' | 'Deny' }; res: { groupID: string; holdID: string; seq: number; time: number } };
   'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
+  /**
+   * The room's history (its last `historySize` messages), newest page first: at most `count`
+   * messages with sequence numbers up to `toSeq` (inclusive; the join answer's `lastSeq`, so
+   * history and live messages meet without gap or duplicate) and below `beforeSeq`, oldest
+   * first. `isCompleted` when no older kept message remains.
+   */
+  'msg.history': { req: { groupID: string; toSeq?: number; beforeSeq?: number; count?: number }; res: { messages: WireMessage[]; isCompleted: boolean } };
 }
 
 /** A command name. */
@@ -293,6 +307,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'group.review',
   'msg.send',
   'msg.revoke',
+  'msg.history',
 ];
 
 /** True when `value` names a command. */

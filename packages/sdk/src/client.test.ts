@@ -105,6 +105,27 @@ describe('local send errors', () => {
     expect(await tim.getMessageList({ conversationID: 'GROUProom1' })).toEqual({ code: 0, data: { messageList: [], nextReqMessageID: '', isCompleted: true } });
   });
 
+  it('getMessageList asks for history up to the lastSeq of the join answer and pages back with nextReqMessageID', async () => {
+    const { server, tim } = await setup();
+    const wire = (seq: number) => ({ id: `m${seq}`, seq, time: 1, type: 'TIMTextElem', payload: { text: `t${seq}` }, from: 'bob', priority: 'Normal' });
+    server.results.set('msg.history', (body) => (body.beforeSeq === undefined ? { messages: [wire(3), wire(4)], isCompleted: false } : { messages: [wire(2)], isCompleted: true }));
+    server.results.set('group.join', () => ({ status: 'JoinedSuccess', group: { groupID: 'room1' }, lastSeq: 4 }));
+    await tim.joinGroup({ groupID: 'room1' });
+    const first = await tim.getMessageList({ conversationID: 'GROUProom1', count: 2 });
+    expect(first.data.messageList.map((m) => [m.ID, m.sequence, m.conversationID])).toEqual([
+      ['m3', 3, 'GROUProom1'],
+      ['m4', 4, 'GROUProom1'],
+    ]);
+    expect(first.data).toMatchObject({ nextReqMessageID: 'm3', isCompleted: false });
+    const second = await tim.getMessageList({ conversationID: 'GROUProom1', nextReqMessageID: 'm3' });
+    expect(second.data).toMatchObject({ nextReqMessageID: '', isCompleted: true });
+    expect(server.requestsOf('msg.history').map((f) => f.body)).toEqual([
+      { groupID: 'room1', toSeq: 4, count: 2 },
+      { groupID: 'room1', toSeq: 4, beforeSeq: 3 },
+    ]);
+    expect((await catchError(tim.getMessageList({ conversationID: 'GROUProom1', nextReqMessageID: 'unknown' }))).code).toBe(10004);
+  });
+
   it('times out requests the server never answers (2801)', async () => {
     const { server, tim } = await setup({ requestTimeoutMs: 50 });
     server.ignore.add('group.online');

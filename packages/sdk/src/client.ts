@@ -342,12 +342,17 @@ export class Client {
     return this.rooms.reviewMessage({ ...options, action: 'Deny' });
   }
 
-  /** Live rooms keep no history for this call: always an empty, completed list. */
-  getMessageList(_options?: {
+  /**
+   * A page of a joined live room's history (`conversationID` `'GROUP' + groupID`), oldest
+   * first, older than every live message this client got; page back with `nextReqMessageID`.
+   * Empty and completed when the room keeps no history (its `historySize` is 0).
+   */
+  getMessageList(options?: {
     conversationID: string;
     nextReqMessageID?: string;
+    count?: number;
   }): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
-    return this.sender.messageList();
+    return this.sender.messageList(options);
   }
 
   /** Make a text message (not sent yet). */

@@ -7,6 +7,8 @@ interface Entry {
   lastSeq: number;
   /** The server confirmed the join (only confirmed rooms are rejoined after a reconnect). */
   confirmed: boolean;
+  /** The room's newest sequence number when it was first joined: history ends there, live messages start after it. */
+  historyEnd?: number;
 }
 
 /** Joined rooms and their last delivered sequence numbers. */
@@ -26,6 +28,17 @@ export class JoinedGroups {
     entry.confirmed = true;
     entry.lastSeq = Math.max(entry.lastSeq, lastSeq);
     this.groups.set(groupID, entry);
+  }
+
+  /** Remember where the room's history ends (the first join's `lastSeq`); later joins keep it. */
+  markHistoryEnd(groupID: string, lastSeq: number): void {
+    const entry = this.groups.get(groupID);
+    if (entry && entry.historyEnd === undefined) entry.historyEnd = lastSeq;
+  }
+
+  /** Where the room's history ends for this client (undefined when not joined). */
+  historyEnd(groupID: string): number | undefined {
+    return this.groups.get(groupID)?.historyEnd;
   }
 
   /** Whether the room is joined (or being joined). */

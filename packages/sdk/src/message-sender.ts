@@ -1,6 +1,7 @@
 /**
- * Message calls of the instance: make text and custom messages, send them, and the calls
- * live rooms answer without history or recall (getMessageList, revokeMessage).
+ * Message calls of the instance: make text and custom messages, send them, read a room's
+ * history (getMessageList: empty unless the room keeps history) and recall (revokeMessage,
+ * which live rooms refuse).
  */
 import { StadiumError, TIM_TYPES } from '@stadium/protocol';
 import type { ClientEnvironment } from './client-environment.js';
@@ -11,6 +12,7 @@ import type { JoinedGroups } from './joined-groups.js';
 import {
   Message,
   createOutgoingMessage,
+  messageFromWire,
   customPayload,
   isSendableType,
   textPayload,
@@ -20,6 +22,9 @@ import {
 } from './message.js';
 import type { RecentIds } from './recent-ids.js';
 import type { Session } from './session.js';
+
+/** Most getMessageList cursors an instance remembers. */
+const MAX_CURSORS = 1000;
 
 /** What a {@link MessageSender} needs. */
 export interface MessageSenderDeps {
@@ -96,10 +101,53 @@ export class MessageSender {
     return ok({ message });
   }
 
-  /** Live rooms keep no history for this call: always an empty, completed list. */
-  async messageList(): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
-    this.deps.session.requireReady();
-    return ok({ messageList: [], nextReqMessageID: '', isCompleted: true });
+  /**
+   * A page of a joined room's history, oldest first (`conversationID` is `'GROUP' + groupID`):
+   * the messages before `nextReqMessageID` (or the newest ones), all older than the first live
+   * message this client received, so history and live messages meet without gap or duplicate.
+   * Empty and completed when the room keeps no history, or for other conversations.
+   */
+  async messageList(options?: {
+    conversationID: string;
+    nextReqMessageID?: string;
+    count?: number;
+  }): Promise<IMResponse<{ messageList: Message[]; nextReqMessageID: string; isCompleted: boolean }>> {
+    const conversationID = options?.conversationID;
+    const groupID = typeof conversationID === 'string' && conversationID.startsWith(TIM_TYPES.CONV_GROUP) ? conversationID.slice(TIM_TYPES.CONV_GROUP.length) : '';
+    const toSeq = groupID === '' ? undefined : this.deps.joined.historyEnd(groupID);
+    if (toSeq === undefined) {
+      this.deps.session.requireReady();
+      return ok({ messageList: [], nextReqMessageID: '', isCompleted: true });
+    }
+    this.deps.session.requireAlive();
+    const cursor = options?.nextReqMessageID;
+    let beforeSeq: number | undefined;
+    if (cursor !== undefined && cursor !== '') {
+      beforeSeq = this.#cursors.get(cursor);
+      if (beforeSeq === undefined)
+        throw new StadiumError('INVALID_PARAMETER', 'nextReqMessageID must be the nextReqMessageID of an earlier getMessageList answer of this conversation');
+    }
+    const result = await this.deps.request('msg.history', {
+      groupID,
+      toSeq,
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+      ...(options?.count !== undefined ? { count: options.count } : {}),
+    });
+    const myUserID = this.deps.session.userID;
+    const messageList = result.messages.map((wire) => messageFromWire(groupID, wire, myUserID));
+    const oldest = messageList[0];
+    const nextReqMessageID = result.isCompleted || !oldest ? '' : oldest.ID;
+    if (oldest && !result.isCompleted) this.#rememberCursor(nextReqMessageID, oldest.sequence);
+    return ok({ messageList, nextReqMessageID, isCompleted: result.isCompleted });
+  }
+
+  /** Cursors of earlier pages (message ID → its sequence number), newest last; bounded. */
+  readonly #cursors = new Map<string, number>();
+
+  #rememberCursor(id: string, seq: number): void {
+    this.#cursors.delete(id);
+    this.#cursors.set(id, seq);
+    if (this.#cursors.size > MAX_CURSORS) this.#cursors.delete(this.#cursors.keys().next().value!);
   }
 
   private messageContext(): { userID: string; nick: string; avatar: string; now: number; random: number } {

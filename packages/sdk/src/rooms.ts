@@ -58,6 +58,7 @@ export class Rooms {
     try {
       const result = await this.deps.request('group.join', { groupID });
       joined.confirm(groupID, result.lastSeq ?? 0);
+      joined.markHistoryEnd(groupID, result.lastSeq ?? 0);
       return ok({ status: result.status, group: result.group });
     } catch (error) {
       if (began && !joined.isConfirmed(groupID)) joined.remove(groupID);

@@ -151,6 +151,8 @@ export class ScriptedServer {
       }
       case 'msg.revoke':
         return error(10035, 'REVOKE_NOT_SUPPORTED', 'no recall in live rooms (test)');
+      case 'msg.history':
+        return ok({ messages: [], isCompleted: true });
       case 'logout':
         return ok({});
       // Not scripted: tests that need them script them with `results` / `failures`.
@@ -205,6 +207,6 @@ export function group(groupID: string): GroupInfo {
     muteAllMembers: false,
     joinOption: 'FreeAccess',
     groupCustomField: [],
-    settings: { rateLimitPerSec: 40, memberTips: true, downstreamCapPerSec: null, slowModeSec: 0 },
+    settings: { rateLimitPerSec: 40, memberTips: true, downstreamCapPerSec: null, slowModeSec: 0, historySize: 0, keepRecord: false },
   };
 }

@@ -30,6 +30,7 @@ import { PinKeeper } from './pin-handlers.js';
 import { RoomSequencer, type Published } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
 import { ReviewQueue } from './review-queue.js';
+import { RoomHistory } from './room-history.js';
 
 /** What the host needs. */
 export interface AuthorityHostDeps {
@@ -154,7 +155,11 @@ export class AuthorityHost {
 
   /** Forget every room of a deleted app. */
   dropApp(sdkAppId: number): void {
-    for (const room of [...this.#rooms.values()]) if (room.sdkAppId === sdkAppId) this.#drop(room);
+    for (const room of [...this.#rooms.values()]) {
+      if (room.sdkAppId !== sdkAppId) continue;
+      this.#drop(room);
+      void room.history.discard();
+    }
   }
 
   /** A node restarted: the counts it had reported are gone (it reports again). */
@@ -213,6 +218,10 @@ export class AuthorityHost {
         return h.reviewQueue(room, request.body);
       case 'review':
         return h.review(room, request.body);
+      case 'history':
+        return h.history(room, request.body);
+      case 'record':
+        return h.record(room, request.body);
     }
   }
 
@@ -237,8 +246,8 @@ export class AuthorityHost {
       store.listHeldMessages(sdkAppId, groupId),
     ]);
     if (!app || !record) return undefined;
-    const first = await store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve);
     const settings = effectiveSettings(app, record);
+    const [first, kept] = await Promise.all([store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve), store.lastHistory(sdkAppId, groupId, settings.historySize)]);
     // Assigned once the sequencer exists; its callbacks only run after that.
     const holder: { room?: RoomAuthority } = {};
     const sequencer = new RoomSequencer(
@@ -261,6 +270,7 @@ export class AuthorityHost {
           if (holder.room) this.#renew(holder.room, nextSeq);
         },
         onPublished: (published) => {
+          holder.room?.history.append(published);
           for (const listener of this.#afterSend) listener({ sdkAppId, groupId, published });
         },
       },
@@ -275,6 +285,7 @@ export class AuthorityHost {
     }
     const queue = new ReviewQueue(held.filter((h) => h.expiresAt > now));
     const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, now, new RoomModeration(memberStates), queue);
+    room.history = new RoomHistory({ store, clock, logger: this.#d.logger }, sdkAppId, groupId, () => room.settings, kept);
     holder.room = room;
     this.#pins.arm(room);
     this.#rooms.set(key, room);
@@ -353,6 +364,7 @@ export class AuthorityHost {
     await store.releaseSeq(sdkAppId, groupId, room.reservedEnd, room.sequencer.nextSeq).catch((error: unknown) => {
       logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not give back the sequence reservation');
     });
+    await room.history.flush();
     if (pendingCounters) await store.updateGroup(sdkAppId, groupId, { counters: room.counters.all() }).catch(() => undefined);
   }
 

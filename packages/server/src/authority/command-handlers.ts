@@ -191,6 +191,16 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     'member-list': createMemberListHandler({ bus, clock }),
     pins: (room, body) => deps.pins.handle(room, body),
 
+    async history(room, { actor, joined, toSeq, beforeSeq, count }) {
+      authorizeMember('history.read', room.roleOf(actor), joined, room.groupId);
+      return room.history.page(toSeq, beforeSeq, count);
+    },
+
+    async record(room, { actor, afterSeq, limit }) {
+      authorize('record.export', room.roleOf(actor), room.groupId);
+      return { entries: await room.history.stored(afterSeq, limit), keepRecord: room.settings.keepRecord };
+    },
+
     async settings(room, { actor, settings: patch }) {
       authorize('room.settings', room.roleOf(actor), room.groupId);
       const settings = { ...room.record.settings, ...patch };
@@ -213,6 +223,8 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       });
       bus.publish(roomSubject(room.sdkAppId, room.groupId), { kind: 'room-closed', sdkAppId: room.sdkAppId, groupId: room.groupId });
       deps.drop(room);
+      // Nothing of the room's history may be written after its rows are deleted.
+      await room.history.discard();
       await store.deleteGroup(room.sdkAppId, room.groupId);
       logger.info({ app: room.sdkAppId, group: room.groupId, operator: operatorId }, 'room dismissed');
       deps.observer?.dismissed?.(room.app, room.record, actor);

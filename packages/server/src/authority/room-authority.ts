@@ -15,6 +15,7 @@ import { RoomCounters } from '../core/room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
 import { ReviewQueue } from './review-queue.js';
+import type { RoomHistory } from './room-history.js';
 
 /** Sends with the same key within this long are one message (the compatible REST `Random` rule). */
 export const DEDUPE_WINDOW_MS = 5 * 60_000;
@@ -34,6 +35,8 @@ export class RoomAuthority {
   readonly moderation: RoomModeration;
   /** Messages held for review (stored; see review-handlers.ts). */
   readonly review: ReviewQueue;
+  /** History for late joiners and the whole record (see room-history.ts); set by the host right after construction. */
+  history!: RoomHistory;
   readonly #counts = new Map<string, number>();
   #total = 0;
   #lastOrdinal = 0;

@@ -31,6 +31,8 @@ export type Operation =
   | 'attributes.write'
   | 'pins.read'
   | 'pins.write'
+  | 'history.read'
+  | 'record.export'
   | 'message.send'
   | 'message.sendWhileMutedAll'
   | 'message.skipSlowMode'
@@ -69,7 +71,7 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'room.quit': { roles: ['appAdmin', 'admin', 'member', 'guest'], summary: 'quit a joined room (the owner dismisses instead)' },
   'room.read': { roles: EVERYONE, summary: "read a room's profile and online count" },
   'room.dismiss': { roles: MANAGERS, summary: 'dismiss a room; every member is told' },
-  'room.settings': { roles: MANAGERS, summary: "change a room's rate limit, join/quit tips, downstream cap and slow mode" },
+  'room.settings': { roles: MANAGERS, summary: "change a room's rate limit, join/quit tips, downstream cap, slow mode and history" },
   'room.profile': { roles: MODERATORS, summary: "change a room's name, introduction, notification, avatar, mute-all and custom fields" },
   'room.notice': { roles: ['appAdmin'], summary: "send a group system notice to a room's online members" },
   'room.list': { roles: ['appAdmin'], summary: 'list every room of the app' },
@@ -79,6 +81,8 @@ export const PERMISSIONS: Readonly<Record<Operation, Rule>> = Object.freeze({
   'attributes.write': { roles: USERS, joined: true, summary: "initialise, set or delete a room's attributes" },
   'pins.read': { roles: EVERYONE, joined: true, summary: "list a room's pinned messages" },
   'pins.write': { roles: MODERATORS, joined: true, summary: 'pin or unpin a message of the room' },
+  'history.read': { roles: EVERYONE, joined: true, summary: "read a room's history (its last messages, when the room keeps them)" },
+  'record.export': { roles: ['appAdmin'], summary: "export a room's whole record as JSON lines" },
   'message.send': { roles: USERS, joined: true, summary: 'send a message to a room' },
   'message.sendWhileMutedAll': { roles: MODERATORS, joined: true, summary: 'send while the room is muted for all' },
   'message.skipSlowMode': { roles: MODERATORS, joined: true, summary: "send without waiting for the room's slow-mode interval" },

@@ -94,3 +94,9 @@ export interface MemberState {
   mutedUntil: number;
   bannedUntil: number;
 }
+
+/** One kept message of a room's history or record: its sequence number and the JSON every member received. */
+export interface HistoryEntry {
+  seq: number;
+  json: string;
+}

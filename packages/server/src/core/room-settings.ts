@@ -8,6 +8,8 @@ export function effectiveSettings(app: AppRecord, record: GroupRecord): RoomSett
     memberTips: record.settings.memberTips ?? app.settings.memberTips,
     downstreamCapPerSec: record.settings.downstreamCapPerSec ?? null,
     slowModeSec: record.settings.slowModeSec ?? 0,
+    historySize: record.settings.historySize ?? 0,
+    keepRecord: record.settings.keepRecord ?? false,
   };
 }
 

@@ -123,6 +123,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
       const { seq, time, sampled } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
       return sampled ? { seq, time, sampled } : { seq, time };
     },
+    'msg.history': (conn, body) => groups.history(actorOf(conn), body, conn),
     'msg.revoke': async () => {
       throw new StadiumError('REVOKE_NOT_SUPPORTED');
     },

@@ -19,6 +19,7 @@ const FIXED_COSTS: Partial<Record<CommandName, number>> = {
   // One page of up to 500 members, gathered from every node with members of the room.
   'group.members': 5,
   'group.settings': 2,
+  'msg.history': 2,
 };
 
 /** Users per extra token of a `profile.get`. */

@@ -6,14 +6,25 @@
  * room's authority; this side validates input, keeps local membership and reports counts.
  */
 import { LIMITS, StadiumError, TIM_TYPES, isValidCustomGroupId, isValidGroupId, isValidUserId, utf8Length } from '@stadium/protocol';
-import type { AttributesResult, CreateGroupRequest, GroupInfo, GroupMemberInfo, HeldMessageInfo, JoinResult, OnlineMemberInfo, PinsResult, RoomSettings } from '@stadium/protocol';
+import type {
+  AttributesResult,
+  CreateGroupRequest,
+  GroupInfo,
+  GroupMemberInfo,
+  HeldMessageInfo,
+  JoinResult,
+  OnlineMemberInfo,
+  PinsResult,
+  RoomSettings,
+  WireMessage,
+} from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
 import { stampOf, type Actor } from '../core/actor.js';
 import { describe } from '../core/describe.js';
 import { authorize, roleOf } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
-import type { Store } from '../storage/store.js';
+import type { HistoryEntry, Store } from '../storage/store.js';
 import type { ModeratedMember, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { parseCountersRequest } from '../core/room-counters.js';
 import { parseAttributesRequest } from '../core/room-attributes.js';
@@ -27,6 +38,7 @@ import { RoomCreateWindow } from './room-create-window.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomRouter } from './room-router.js';
 import { validateRoomSettings } from './room-settings-input.js';
+import { parseHistoryRequest } from './history-input.js';
 
 /** What the service needs. */
 export interface GroupServiceDeps {
@@ -416,6 +428,23 @@ export class GroupService {
       memberList: members.map((m) => ({ userID: m.userId, nick: m.nick, avatar: m.avatar, joinTime: m.joinTime, role: m.role, muteUntil: m.mutedUntil })),
       offset: next,
     };
+  }
+
+  /**
+   * A page of the room's history (`msg.history`); `member` is the caller's connection when it
+   * came over WebSocket. Messages are the ones members received, oldest first.
+   */
+  async history(actor: Actor, body: Record<string, unknown>, member?: MemberHandle): Promise<{ messages: WireMessage[]; isCompleted: boolean }> {
+    const room = await this.room(actor.app, body.groupID);
+    const joined = member === undefined || member.joined(room.groupId) === room;
+    const { entries, isCompleted } = await this.#d.router.call(room, 'history', { actor: stampOf(actor), joined, ...parseHistoryRequest(body) });
+    return { messages: entries.map((e) => JSON.parse(e.json) as WireMessage), isCompleted };
+  }
+
+  /** A page of the room's stored record (app admin): up to `limit` messages above `afterSeq`, oldest first. */
+  async record(actor: Actor, groupId: unknown, afterSeq: number, limit: number): Promise<{ entries: HistoryEntry[]; keepRecord: boolean }> {
+    const room = await this.room(actor.app, groupId);
+    return this.#d.router.call(room, 'record', { actor: stampOf(actor), afterSeq, limit });
   }
 
   /** Members muted and banned now, with their end times (UNIX seconds). */

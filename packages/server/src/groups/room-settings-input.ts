@@ -10,6 +10,9 @@ export const MAX_RATE_PER_SEC = 100_000;
 /** Longest slow-mode interval, seconds. */
 export const MAX_SLOW_MODE_SEC = 3600;
 
+/** Most messages a room's history for late joiners keeps (`historySize`). */
+export const MAX_HISTORY_SIZE = 1000;
+
 /** Check a settings patch; returns only the keys given. */
 export function validateRoomSettings(input: unknown): Partial<RoomSettings> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new StadiumError('INVALID_PARAMETER', 'settings must be an object');
@@ -35,6 +38,17 @@ export function validateRoomSettings(input: unknown): Partial<RoomSettings> {
       throw new StadiumError('INVALID_PARAMETER', `slowModeSec must be an integer 0 (off)–${MAX_SLOW_MODE_SEC}`);
     }
     out.slowModeSec = sec;
+  }
+  if (fields.historySize !== undefined) {
+    const size = fields.historySize;
+    if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > MAX_HISTORY_SIZE) {
+      throw new StadiumError('INVALID_PARAMETER', `historySize must be an integer 0 (off)–${MAX_HISTORY_SIZE}`);
+    }
+    out.historySize = size;
+  }
+  if (fields.keepRecord !== undefined) {
+    if (typeof fields.keepRecord !== 'boolean') throw new StadiumError('INVALID_PARAMETER', 'keepRecord must be a boolean');
+    out.keepRecord = fields.keepRecord;
   }
   if (fields.memberTips !== undefined) {
     if (typeof fields.memberTips !== 'boolean') throw new StadiumError('INVALID_PARAMETER', 'memberTips must be a boolean');

@@ -31,6 +31,12 @@ export interface RestCommand<B extends TObject = TObject> {
   readonly ratePerSec?: number;
   /** Error for a body that fails its schema. @default 'INVALID_PARAMETER' (10004) */
   readonly invalidBody?: ErrorName;
+  /**
+   * Answer as JSON lines (`application/x-ndjson`, streamed) instead of the envelope: `handle`
+   * returns `{ Lines }`, an async iterable of JSON texts, one per line. Refusals before the
+   * first line still get the error envelope.
+   */
+  readonly ndjson?: true;
   /** Run the command; the fields returned are merged into the `OK` envelope. */
   handle(ctx: RestContext, body: Static<B>): Promise<Record<string, unknown>>;
 }

@@ -5,6 +5,7 @@
  * handler runs, and a refusal names the field and the rule. CORS is answered as the hosted
  * service answers it.
  */
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StadiumError, type ErrorName } from '@stadium/protocol';
 import type { AppCache } from '../apps/app-cache.js';
@@ -122,7 +123,19 @@ export function registerRest(app: FastifyInstance, options: RestPluginOptions): 
     { prefix: '/v4' },
   );
 
-  async function run(command: AnyRestCommand, req: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>> {
+  /** Stream JSON lines; a failure after the first line ends the stream early (logged). */
+  function sendLines(reply: FastifyReply, lines: AsyncIterable<string>, path: string): FastifyReply {
+    async function* text(): AsyncGenerator<string> {
+      try {
+        for await (const line of lines) yield `${line}\n`;
+      } catch (error) {
+        options.logger.warn({ err: error, command: path }, 'REST line stream ended early');
+      }
+    }
+    return reply.header('content-type', 'application/x-ndjson; charset=utf-8').send(Readable.from(text()));
+  }
+
+  async function run(command: AnyRestCommand, req: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown> | FastifyReply> {
     reply.code(200);
     try {
       const actor = await authenticateRest(req.query as RestQuery, req.ip, options.apps, options.clock);
@@ -131,7 +144,9 @@ export function registerRest(app: FastifyInstance, options: RestPluginOptions): 
       if (req.validationError) {
         throw new StadiumError(command.invalidBody ?? 'INVALID_PARAMETER', describeValidation((req.validationError as { validation?: AjvError[] }).validation ?? []));
       }
-      return okEnvelope(await command.handle({ actor, deps: options.deps }, req.body as never));
+      const result = await command.handle({ actor, deps: options.deps }, req.body as never);
+      if (command.ndjson) return sendLines(reply, result.Lines as AsyncIterable<string>, command.path);
+      return okEnvelope(result);
     } catch (error) {
       if (error instanceof StadiumError) {
         if (error.reason === 'INTERNAL_ERROR') options.logger.error({ err: error, command: command.path }, 'REST command failed');

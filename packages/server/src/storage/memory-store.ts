@@ -5,7 +5,7 @@
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, MemberState, NewApp, Store, WordList } from './store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, Store, WordList } from './store.js';
 
 /** A {@link Store} in memory. */
 export class MemoryStore implements Store {
@@ -20,6 +20,8 @@ export class MemoryStore implements Store {
   readonly #wordLists = new Map<number, Map<string, WordList>>();
   /** Held messages by app, then group, then hold ID. */
   readonly #held = new Map<number, Map<string, Map<string, HeldMessage>>>();
+  /** Kept messages per app and group, oldest first. */
+  readonly #history = new Map<number, Map<string, HistoryEntry[]>>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -65,6 +67,7 @@ export class MemoryStore implements Store {
     this.#members.delete(sdkAppId);
     this.#wordLists.delete(sdkAppId);
     this.#held.delete(sdkAppId);
+    this.#history.delete(sdkAppId);
     return existed;
   }
 
@@ -120,6 +123,7 @@ export class MemoryStore implements Store {
   async deleteGroup(sdkAppId: number, groupId: string): Promise<boolean> {
     this.#members.get(sdkAppId)?.delete(groupId);
     this.#held.get(sdkAppId)?.delete(groupId);
+    this.#history.get(sdkAppId)?.delete(groupId);
     return this.#groups.get(sdkAppId)?.delete(groupId) ?? false;
   }
 
@@ -187,6 +191,31 @@ export class MemoryStore implements Store {
     let n = 0;
     for (const id of new Set(holdIds)) if (room.delete(id)) n++;
     return n;
+  }
+
+  async appendHistory(sdkAppId: number, groupId: string, entries: readonly HistoryEntry[], keep: number): Promise<void> {
+    let groups = this.#history.get(sdkAppId);
+    if (!groups) this.#history.set(sdkAppId, (groups = new Map<string, HistoryEntry[]>()));
+    const kept = groups.get(groupId) ?? [];
+    for (const { seq, json } of entries) kept.push({ seq, json });
+    if (kept.length > keep) kept.splice(0, kept.length - keep);
+    if (kept.length === 0) groups.delete(groupId);
+    else groups.set(groupId, kept);
+  }
+
+  async listHistory(sdkAppId: number, groupId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
+    const kept = this.#history.get(sdkAppId)?.get(groupId) ?? [];
+    const out: HistoryEntry[] = [];
+    for (const entry of kept) {
+      if (out.length >= limit) break;
+      if (entry.seq > afterSeq) out.push({ ...entry });
+    }
+    return out;
+  }
+
+  async lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]> {
+    const kept = this.#history.get(sdkAppId)?.get(groupId) ?? [];
+    return limit <= 0 ? [] : kept.slice(-limit).map((e) => ({ ...e }));
   }
 
   async close(): Promise<void> {}

@@ -98,6 +98,15 @@ export interface HeldMessagesTable {
   data: string;
 }
 
+/** Row of `group_history`: one kept message of a room's history or record (0012). */
+export interface GroupHistoryTable {
+  sdk_app_id: number;
+  group_id: string;
+  seq: number;
+  /** The message's JSON as members received it. */
+  json: string;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
@@ -107,6 +116,7 @@ export interface SqliteDatabaseSchema {
   group_members: GroupMembersTable;
   word_lists: WordListsTable;
   held_messages: HeldMessagesTable;
+  group_history: GroupHistoryTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -249,6 +259,19 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
       await db.schema
         .alterTable('groups')
         .addColumn('pinned_messages', 'text', (c) => c.notNull().defaultTo('[]'))
+        .execute();
+    },
+  },
+  '0012_room_history': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('group_history')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('group_history_pk', ['sdk_app_id', 'group_id', 'seq'])
+        .modifyEnd(sql`without rowid`)
         .execute();
     },
   },

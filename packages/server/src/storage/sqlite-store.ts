@@ -16,6 +16,7 @@ import {
   type GroupPatch,
   type GroupRecord,
   type HeldMessage,
+  type HistoryEntry,
   type MemberState,
   type NewApp,
   type Store,
@@ -120,6 +121,7 @@ export class SqliteStore implements Store {
       await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).execute();
       const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -198,6 +200,7 @@ export class SqliteStore implements Store {
     return this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
       await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
+      await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
       const result = await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -319,12 +322,65 @@ export class SqliteStore implements Store {
     return result.numUpdatedRows > 0n;
   }
 
+  async appendHistory(sdkAppId: number, groupId: string, entries: readonly HistoryEntry[], keep: number): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      for (let i = 0; i < entries.length; i += HISTORY_INSERT_CHUNK) {
+        const rows = entries.slice(i, i + HISTORY_INSERT_CHUNK).map((e) => ({ sdk_app_id: sdkAppId, group_id: groupId, seq: e.seq, json: e.json }));
+        await trx
+          .insertInto('group_history')
+          .values(rows)
+          .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id', 'seq']).doUpdateSet((eb) => ({ json: eb.ref('excluded.json') })))
+          .execute();
+      }
+      // The newest `keep` rows stay; the primary key orders by seq, so this walks only the tail.
+      const edge = await trx
+        .selectFrom('group_history')
+        .select('seq')
+        .where('sdk_app_id', '=', sdkAppId)
+        .where('group_id', '=', groupId)
+        .orderBy('seq', 'desc')
+        .offset(Math.max(0, keep))
+        .limit(1)
+        .executeTakeFirst();
+      if (edge) await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).where('seq', '<=', edge.seq).execute();
+    });
+  }
+
+  async listHistory(sdkAppId: number, groupId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
+    if (limit <= 0) return [];
+    return this.#db
+      .selectFrom('group_history')
+      .select(['seq', 'json'])
+      .where('sdk_app_id', '=', sdkAppId)
+      .where('group_id', '=', groupId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+  }
+
+  async lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]> {
+    if (limit <= 0) return [];
+    const rows = await this.#db
+      .selectFrom('group_history')
+      .select(['seq', 'json'])
+      .where('sdk_app_id', '=', sdkAppId)
+      .where('group_id', '=', groupId)
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse();
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     await this.#db.destroy();
   }
 }
+
+/** Rows per insert statement of a history batch (SQLite allows 32,766 bound values; 4 per row). */
+const HISTORY_INSERT_CHUNK = 500;
 
 // The row helpers below are shared with PostgresStore, whose tables have the same rows.
 

@@ -517,6 +517,50 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('room history', () => {
+      const entry = (seq: number): { seq: number; json: string } => ({ seq, json: `{"seq":${seq},"text":"m${seq} 弹幕"}` });
+      it('appends in one write, trims to the newest `keep`, pages by sequence', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+        await store.appendHistory(app.sdkAppId, 'room', [entry(1), entry(2), entry(3)], 5);
+        await store.appendHistory(app.sdkAppId, 'room', [entry(4), entry(5), entry(7)], 5);
+        expect(await store.lastHistory(app.sdkAppId, 'room', 10)).toEqual([entry(2), entry(3), entry(4), entry(5), entry(7)]);
+        expect(await store.lastHistory(app.sdkAppId, 'room', 2)).toEqual([entry(5), entry(7)]);
+        expect(await store.lastHistory(app.sdkAppId, 'room', 0)).toEqual([]);
+        expect(await store.listHistory(app.sdkAppId, 'room', 0, 2)).toEqual([entry(2), entry(3)]);
+        expect(await store.listHistory(app.sdkAppId, 'room', 3, 10)).toEqual([entry(4), entry(5), entry(7)]);
+        expect(await store.listHistory(app.sdkAppId, 'room', 7, 10)).toEqual([]);
+        await store.appendHistory(app.sdkAppId, 'room', [], 2);
+        expect(await store.lastHistory(app.sdkAppId, 'room', 10)).toEqual([entry(5), entry(7)]);
+        expect(await store.lastHistory(app.sdkAppId, 'other', 10)).toEqual([]);
+      });
+
+      it('keeps a large record whole and in order', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const batch = Array.from({ length: 1200 }, (_, i) => entry(i + 1));
+        await store.appendHistory(app.sdkAppId, 'room', batch, 1_000_000);
+        const first = await store.listHistory(app.sdkAppId, 'room', 0, 1000);
+        const rest = await store.listHistory(app.sdkAppId, 'room', first.at(-1)!.seq, 1000);
+        expect([...first, ...rest]).toEqual(batch);
+      });
+
+      it('deleteGroup and deleteApp delete the history', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room2'));
+        await store.appendHistory(app.sdkAppId, 'room', [entry(1)], 10);
+        await store.appendHistory(app.sdkAppId, 'room2', [entry(1)], 10);
+        await store.deleteGroup(app.sdkAppId, 'room');
+        expect(await store.lastHistory(app.sdkAppId, 'room', 10)).toEqual([]);
+        expect(await store.lastHistory(app.sdkAppId, 'room2', 10)).toEqual([entry(1)]);
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.lastHistory(app.sdkAppId, 'room2', 10)).toEqual([]);
+      });
+    });
+
     describe('deleteApp', () => {
       it("removes the app's groups and profiles and leaves other apps alone", async () => {
         const store = await fresh();
@@ -565,6 +609,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           expiresAt: 20,
         };
         await store.putHeldMessage(app.sdkAppId, 'room', kept);
+        await store.appendHistory(app.sdkAppId, 'room', [{ seq: 3, json: '{"seq":3}' }], 10);
         await store.close();
 
         const reopened = await reopen(store);
@@ -575,6 +620,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await reopened.getProfile(app.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
         expect(await reopened.listMemberStates(app.sdkAppId, 'room')).toEqual([{ userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }]);
         expect(await reopened.listHeldMessages(app.sdkAppId, 'room')).toEqual([kept]);
+        expect(await reopened.lastHistory(app.sdkAppId, 'room', 10)).toEqual([{ seq: 3, json: '{"seq":3}' }]);
       });
     }
   });

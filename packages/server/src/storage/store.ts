@@ -8,11 +8,11 @@
  */
 import type { Profile } from '@stadium/protocol';
 
-import type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
+import type { AppRecord, AppSettings, GroupRecord, HistoryEntry, MemberState, NewApp } from '../core/records.js';
 import type { WordList } from '../core/word-list.js';
 import type { HeldMessage } from '../core/held-message.js';
 
-export type { AppRecord, AppSettings, GroupRecord, MemberState, NewApp } from '../core/records.js';
+export type { AppRecord, AppSettings, GroupRecord, HistoryEntry, MemberState, NewApp } from '../core/records.js';
 export type { WordList } from '../core/word-list.js';
 export type { HeldMessage } from '../core/held-message.js';
 
@@ -91,6 +91,15 @@ export interface Store {
   putHeldMessage(sdkAppId: number, groupId: string, held: HeldMessage): Promise<void>;
   /** Delete held messages by hold ID; returns how many there were. */
   deleteHeldMessages(sdkAppId: number, groupId: string, holdIds: readonly string[]): Promise<number>;
+  /**
+   * Append published messages (ascending, above every kept one) to a room's history in one
+   * write, then keep only its newest `keep` messages. deleteGroup and deleteApp delete them.
+   */
+  appendHistory(sdkAppId: number, groupId: string, entries: readonly HistoryEntry[], keep: number): Promise<void>;
+  /** Kept messages with sequence numbers above `afterSeq`, oldest first, at most `limit`. */
+  listHistory(sdkAppId: number, groupId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]>;
+  /** The newest `limit` kept messages, oldest first. */
+  lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]>;
 
   /** Release connections and files. */
   close(): Promise<void>;

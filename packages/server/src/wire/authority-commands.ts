@@ -6,7 +6,7 @@
  */
 import type { AttributesRequest, AttributesResult, CountersRequest, PinnedMessage, PinsRequest, PinsResult, RoomSettings, WireMessage } from '@stadium/protocol';
 import type { ActorStamp } from '../core/actor.js';
-import type { GroupRecord } from '../core/records.js';
+import type { GroupRecord, HistoryEntry } from '../core/records.js';
 import type { BatchEntry } from './batch-entry.js';
 import type { NodeListedMember } from './node-commands.js';
 
@@ -130,6 +130,13 @@ export interface AuthorityCommands {
    * reviewers online get a notice. `seq` is the new message's number (0 when denied).
    */
   review: { req: { actor: ActorStamp; holdId: string; action: 'Approve' | 'Deny' }; res: Admitted };
+  /**
+   * A page of the room's history for late joiners (its last `historySize` messages): up to
+   * `count` messages with `seq <= toSeq` and `seq < beforeSeq`, oldest first.
+   */
+  history: { req: { actor: ActorStamp; joined: boolean; toSeq: number; beforeSeq: number; count: number }; res: { entries: HistoryEntry[]; isCompleted: boolean } };
+  /** A page of the room's stored record (app admin): up to `limit` messages above `afterSeq`, oldest first. */
+  record: { req: { actor: ActorStamp; afterSeq: number; limit: number }; res: { entries: HistoryEntry[]; keepRecord: boolean } };
 }
 
 /** A message held for review, as the review commands show it. */
@@ -197,6 +204,8 @@ export const AUTHORITY_COMMANDS: readonly AuthorityCommandName[] = [
   'moderation',
   'reviewQueue',
   'review',
+  'history',
+  'record',
 ];
 
 /** A request to a room's authority: the command, its room and its body. */

@@ -13,6 +13,7 @@ import { PIN_COMMANDS } from './pin-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
 import { REVIEW_COMMANDS } from './review-commands.js';
 import { WORD_LIST_COMMANDS } from './word-list-commands.js';
+import { HISTORY_COMMANDS } from './history-commands.js';
 
 /** The REST API. */
 export const REST_COMMANDS: readonly AnyRestCommand[] = [
@@ -26,4 +27,5 @@ export const REST_COMMANDS: readonly AnyRestCommand[] = [
   ...WORD_LIST_COMMANDS,
   ...REVIEW_COMMANDS,
   ...PIN_COMMANDS,
+  ...HISTORY_COMMANDS,
 ];

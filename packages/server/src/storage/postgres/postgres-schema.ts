@@ -154,4 +154,16 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = Object.f
         .execute();
     },
   },
+  '0012_room_history': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('group_history')
+        .addColumn('sdk_app_id', 'bigint', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('group_history_pk', ['sdk_app_id', 'group_id', 'seq'])
+        .execute();
+    },
+  },
 });

@@ -21,7 +21,7 @@ import { noCallbacks } from '../../core/app-callbacks.js';
 import { assertBelowAppLimit, chooseSdkAppId } from '../app-ids.js';
 import type { AppsTable } from '../sqlite-schema.js';
 import { findApp, findGroup, fromGroup, groupPatchColumns, toApp, toGroup } from '../sqlite-store.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, MemberState, NewApp, Store, WordList } from '../store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, Store, WordList } from '../store.js';
 import { classifyFailure } from './postgres-errors.js';
 import { POSTGRES_MIGRATIONS, type PostgresDatabaseSchema } from './postgres-schema.js';
 import { parsePostgresUrl, redact } from './postgres-url.js';
@@ -189,6 +189,7 @@ export class PostgresStore implements Store {
         await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).execute();
+        await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).execute();
         const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
         return result.numDeletedRows > 0n;
       }),
@@ -272,6 +273,7 @@ export class PostgresStore implements Store {
       db.transaction().execute(async (trx) => {
         await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
         await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
+        await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
         const result = await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
         return result.numDeletedRows > 0n;
       }),
@@ -403,6 +405,55 @@ export class PostgresStore implements Store {
       n += Number(result.numDeletedRows);
     }
     return n;
+  }
+
+  async appendHistory(sdkAppId: number, groupId: string, entries: readonly HistoryEntry[], keep: number): Promise<void> {
+    // Idempotent: a repeated batch rewrites the same rows, and the trim only keeps the newest.
+    await this.#call('appendHistory', 'idempotent', (db) =>
+      db.transaction().execute(async (trx) => {
+        for (let i = 0; i < entries.length; i += IN_LIST_CHUNK) {
+          const rows = entries.slice(i, i + IN_LIST_CHUNK).map((e) => ({ sdk_app_id: sdkAppId, group_id: groupId, seq: e.seq, json: e.json }));
+          await trx
+            .insertInto('group_history')
+            .values(rows)
+            .onConflict((oc) => oc.columns(['sdk_app_id', 'group_id', 'seq']).doUpdateSet((eb) => ({ json: eb.ref('excluded.json') })))
+            .execute();
+        }
+        const edge = await trx
+          .selectFrom('group_history')
+          .select('seq')
+          .where('sdk_app_id', '=', sdkAppId)
+          .where('group_id', '=', groupId)
+          .orderBy('seq', 'desc')
+          .offset(Math.max(0, keep))
+          .limit(1)
+          .executeTakeFirst();
+        if (edge) await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).where('seq', '<=', edge.seq).execute();
+      }),
+    );
+  }
+
+  async listHistory(sdkAppId: number, groupId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]> {
+    if (limit <= 0) return [];
+    return this.#call('listHistory', 'idempotent', (db) =>
+      db
+        .selectFrom('group_history')
+        .select(['seq', 'json'])
+        .where('sdk_app_id', '=', sdkAppId)
+        .where('group_id', '=', groupId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute(),
+    );
+  }
+
+  async lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]> {
+    if (limit <= 0) return [];
+    const rows = await this.#call('lastHistory', 'idempotent', (db) =>
+      db.selectFrom('group_history').select(['seq', 'json']).where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).orderBy('seq', 'desc').limit(limit).execute(),
+    );
+    return rows.reverse();
   }
 
   async close(): Promise<void> {
