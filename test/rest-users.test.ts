@@ -163,6 +163,30 @@ describe('im_open_login_svc/kick', () => {
     expect(neither).toMatchObject({ ErrorCode: 70402 });
     expect(neither.ErrorInfo).toMatch(/^UserID: is required/);
   });
+
+  it('invalidates every userSig issued before the kick, on every node; a userSig generated after it logs in', async () => {
+    await using t = await startTestStadium();
+    const nowSec = Math.floor(Date.now() / 1000);
+    const issuedBefore = genUserSig({ sdkAppId: t.app.sdkAppId, key: t.app.secretKey, userId: 'carol', expireSec: 3600, nowSec: nowSec - 5 });
+    const login = async (userSig: string) => {
+      const raw = await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
+      try {
+        return await raw.request('login', { userID: 'carol', userSig });
+      } finally {
+        await raw.close();
+      }
+    };
+    expect((await login(issuedBefore)).code).toBe(0);
+    expect(await rest(t, 'im_open_login_svc/kick', { UserID: 'carol' })).toMatchObject({ ErrorCode: 0 });
+    // Several logins, so in the cluster project they reach both workers: each one refuses the old userSig.
+    for (let i = 0; i < 4; i++) expect(await login(issuedBefore)).toMatchObject({ code: 70001, name: 'USERSIG_REVOKED' });
+    expect((await login(t.sig('carol'))).code).toBe(0);
+    // Another user's old userSig is untouched.
+    const daveBefore = genUserSig({ sdkAppId: t.app.sdkAppId, key: t.app.secretKey, userId: 'dave', expireSec: 3600, nowSec: nowSec - 5 });
+    const raw = await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
+    expect((await raw.request('login', { userID: 'dave', userSig: daveBefore })).code).toBe(0);
+    await raw.close();
+  });
 });
 
 describe('two nodes', () => {

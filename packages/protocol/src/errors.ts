@@ -223,6 +223,11 @@ export const ERRORS = {
     http: 401,
     message: 'The userSig has expired; generate a new one with the app secret key.',
   },
+  USERSIG_REVOKED: {
+    code: 70001,
+    http: 401,
+    message: 'The userSig was issued before the account was kicked (REST im_open_login_svc/kick); generate a new one with the app secret key.',
+  },
   USERSIG_EMPTY: {
     code: 70002,
     http: 401,

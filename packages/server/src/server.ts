@@ -140,8 +140,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   });
   const messages = new MessageService({ router, groups });
   const directMessages = new DirectMessageService({ bus, clock });
-  const userSessions = new UserSessions({ bus });
-  const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles, onSession: callbacks.onSession });
+  const userSessions = new UserSessions({ bus, store, clock });
+  const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles, userSessions, onSession: callbacks.onSession });
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
     if (message.kind !== 'node-reset') return;
     authorities.nodeStarted(message.node);

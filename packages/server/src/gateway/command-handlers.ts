@@ -15,6 +15,7 @@ import type { GroupService } from '../groups/group-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { ProfileService } from '../users/profile-service.js';
+import type { UserSessions } from '../users/user-sessions.js';
 import type { Connection } from './connection.js';
 import type { SessionListener } from './session-event.js';
 import type { SessionRegistry } from './session-registry.js';
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   groups: GroupService;
   messages: MessageService;
   profiles: ProfileService;
+  /** Refuses userSigs issued before a REST kick. */
+  userSessions: Pick<UserSessions, 'assertSigNotRevoked'>;
   /** Told of logins and logouts (callbacks). @default none */
   onSession?: SessionListener;
 }
@@ -70,6 +73,12 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     if (!verdict.ok) {
       metrics.authFailures.inc({ reason: verdict.reason });
       throw new StadiumError(verdict.reason);
+    }
+    try {
+      await deps.userSessions.assertSigNotRevoked(conn.app.sdkAppId, userID, verdict.issuedAt);
+    } catch (error) {
+      metrics.authFailures.inc({ reason: 'USERSIG_REVOKED' });
+      throw error;
     }
     const profile = await profiles.get(conn.app.sdkAppId, userID);
     if (conn.userId === null) {

@@ -18,6 +18,7 @@ export class MemoryStore implements Store {
   readonly #members = new Map<number, Map<string, Map<string, MemberState>>>();
   /** Word lists by app, then name. */
   readonly #wordLists = new Map<number, Map<string, WordList>>();
+  readonly #sigFloors = new Map<number, Map<string, number>>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -62,6 +63,7 @@ export class MemoryStore implements Store {
     this.#seqs.delete(sdkAppId);
     this.#members.delete(sdkAppId);
     this.#wordLists.delete(sdkAppId);
+    this.#sigFloors.delete(sdkAppId);
     return existed;
   }
 
@@ -162,6 +164,16 @@ export class MemoryStore implements Store {
 
   async deleteWordList(sdkAppId: number, name: string): Promise<boolean> {
     return this.#wordLists.get(sdkAppId)?.delete(name) ?? false;
+  }
+
+  async getUserSigFloor(sdkAppId: number, userId: string): Promise<number> {
+    return this.#sigFloors.get(sdkAppId)?.get(userId) ?? 0;
+  }
+
+  async raiseUserSigFloor(sdkAppId: number, userId: string, floorSec: number): Promise<void> {
+    let floors = this.#sigFloors.get(sdkAppId);
+    if (!floors) this.#sigFloors.set(sdkAppId, (floors = new Map<string, number>()));
+    floors.set(userId, Math.max(floors.get(userId) ?? 0, floorSec));
   }
 
   async close(): Promise<void> {}

@@ -441,6 +441,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('userSig floors', () => {
+      it('start at 0, only rise, are per app and user, and deleteApp deletes them', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const other = await store.createApp(sampleApp({ name: 'other' }));
+        expect(await store.getUserSigFloor(app.sdkAppId, 'alice')).toBe(0);
+        await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_100);
+        await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_050);
+        await store.raiseUserSigFloor(other.sdkAppId, 'alice', 5);
+        expect(await store.getUserSigFloor(app.sdkAppId, 'alice')).toBe(1_700_000_100);
+        expect(await store.getUserSigFloor(app.sdkAppId, 'bob')).toBe(0);
+        await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_200);
+        expect(await store.getUserSigFloor(app.sdkAppId, 'alice')).toBe(1_700_000_200);
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.getUserSigFloor(app.sdkAppId, 'alice')).toBe(0);
+        expect(await store.getUserSigFloor(other.sdkAppId, 'alice')).toBe(5);
+      });
+    });
+
     describe('deleteApp', () => {
       it("removes the app's groups and profiles and leaves other apps alone", async () => {
         const store = await fresh();
@@ -478,6 +497,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.reserveSeq(app.sdkAppId, 'room', 76)).toBe(1);
         await store.putProfile(app.sdkAppId, sampleProfile('alice'));
         await store.putMemberState(app.sdkAppId, 'room', { userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }, 0);
+        await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_123);
         await store.close();
 
         const reopened = await reopen(store);
@@ -487,6 +507,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await reopened.reserveSeq(app.sdkAppId, 'room', 1)).toBe(77);
         expect(await reopened.getProfile(app.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
         expect(await reopened.listMemberStates(app.sdkAppId, 'room')).toEqual([{ userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }]);
+        expect(await reopened.getUserSigFloor(app.sdkAppId, 'alice')).toBe(1_700_000_123);
       });
     }
   });
