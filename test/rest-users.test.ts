@@ -99,13 +99,47 @@ describe('openim/sendmsg', () => {
     const missing = await rest(t, 'openim/sendmsg', { MsgRandom: 1, MsgBody: text('x') });
     expect(missing).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 20001 });
     expect(missing.ErrorInfo).toMatch(/^To_Account: is required/);
-    expect((await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgBody: text('x') })).ErrorInfo).toMatch(/^MsgRandom: is required/);
+    expect(await rest(t, 'im_open_login_svc/account_import', { UserID: 'bob' })).toMatchObject({ ErrorCode: 0 });
+    const noRandom = await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgBody: text('x') });
+    expect(noRandom).toMatchObject({ ErrorCode: 90005 });
+    expect(noRandom.ErrorInfo).toMatch(/^MsgRandom: is required/);
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: -1, MsgBody: text('x') })).toMatchObject({ ErrorCode: 90005 });
     expect((await rest(t, 'openim/sendmsg', { To_Account: 'b o b', MsgRandom: 1, MsgBody: text('x') })).ErrorInfo).toMatch(/^To_Account: must match pattern/);
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgLifeTime: 604_801, MsgBody: text('x') })).toMatchObject({ ErrorCode: 20001 });
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, SyncOtherMachine: 3, MsgBody: text('x') })).toMatchObject({ ErrorCode: 20001 });
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: {} }] })).toMatchObject({ ErrorCode: 10004 });
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('') })).toMatchObject({ ErrorCode: 10004 });
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x'.repeat(12_001)) })).toMatchObject({ ErrorCode: 80002 });
+  });
+
+  it('sends only between known accounts: imported, or logged in once (90012 for To_Account, 90048 for From_Account)', async () => {
+    await using t = await startTestStadium();
+    const unknownTo = await rest(t, 'openim/sendmsg', { To_Account: 'stranger', MsgRandom: 1, MsgBody: text('x') });
+    expect(unknownTo).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90012 });
+    expect(unknownTo.ErrorInfo).toMatch(/stranger/);
+    const bob = await loggedIn(t, 'bob');
+    const inbox = collectMessages(bob);
+    expect(await rest(t, 'openim/sendmsg', { From_Account: 'ghost', To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') })).toMatchObject({ ErrorCode: 90048 });
+    expect(await rest(t, 'im_open_login_svc/account_import', { UserID: 'ghost', Nick: 'Ghost' })).toMatchObject({ ErrorCode: 0 });
+    expect(await rest(t, 'openim/sendmsg', { From_Account: 'ghost', To_Account: 'bob', MsgRandom: 2, MsgBody: text('boo') })).toMatchObject({ ErrorCode: 0 });
+    expect(await waitForMessage(bob, inbox, () => true)).toMatchObject({ from: 'ghost', nick: 'Ghost', random: 2 });
+    // An imported account that never logged in can be a recipient.
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'ghost', MsgRandom: 3, MsgBody: text('x') })).toMatchObject({ ErrorCode: 0 });
+  });
+
+  it('de-duplicates on (From, To, MsgSeq, MsgRandom): a retry answers the first MsgTime and MsgKey and is not delivered again', async () => {
+    await using t = await startTestStadium();
+    const bob = await loggedIn(t, 'bob');
+    const inbox = collectMessages(bob);
+    const body = { To_Account: 'bob', MsgSeq: 41, MsgRandom: 77, MsgBody: text('once') };
+    const first = await rest(t, 'openim/sendmsg', body);
+    expect(first).toMatchObject({ ErrorCode: 0, MsgKey: `41_77_${first.MsgTime}` });
+    expect(first.MsgTime).toBeGreaterThan(1_600_000_000);
+    expect(await rest(t, 'openim/sendmsg', body)).toEqual(first);
+    // Another MsgRandom (or MsgSeq) is another message.
+    expect(await rest(t, 'openim/sendmsg', { ...body, MsgRandom: 78, MsgBody: text('marker') })).toMatchObject({ ErrorCode: 0, MsgKey: expect.stringMatching(/^41_78_/) });
+    await waitForMessage(bob, inbox, (m) => m.random === 78);
+    expect(inbox.map((m) => m.random)).toEqual([77, 78]);
   });
 });
 

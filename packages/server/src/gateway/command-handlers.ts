@@ -80,7 +80,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
       metrics.authFailures.inc({ reason: 'USERSIG_REVOKED' });
       throw error;
     }
-    const profile = await profiles.get(conn.app.sdkAppId, userID);
+    const profile = await profiles.getOnLogin(conn.app.sdkAppId, userID);
     if (conn.userId === null) {
       conn.userId = userID;
       sessions.bindUser(conn);

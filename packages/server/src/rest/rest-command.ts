@@ -31,6 +31,8 @@ export interface RestCommand<B extends TObject = TObject> {
   readonly ratePerSec?: number;
   /** Error for a body that fails its schema. @default 'INVALID_PARAMETER' (10004) */
   readonly invalidBody?: ErrorName;
+  /** Errors for a body whose first schema failure is in one of these top-level fields (instead of `invalidBody`). */
+  readonly invalidField?: Readonly<Record<string, ErrorName>>;
   /** Run the command; the fields returned are merged into the `OK` envelope. */
   handle(ctx: RestContext, body: Static<B>): Promise<Record<string, unknown>>;
 }
