@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { verifyCallbackSignature } from '../packages/server/src/callbacks/callback-signature.js';
 import { OK_REPLY, type CallbackReply } from './support/callback-receiver.js';
 import { createRoom, dataOf, member, metricValue, startCallbackFixture, text } from './support/callback-setup.js';
+import TIM, { type Message } from '@stadium/sdk';
+import { loggedInClient } from './support/events.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS } from './support/stadium.js';
 
@@ -99,7 +101,12 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
     expect(restCustom).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10123, ErrorInfo: expect.stringContaining('links are not allowed') });
     const dropped = await alice.request('msg.send', { groupID: 'live-2', message: text('a4', 'drop') });
     expect(dropped).toMatchObject({ code: 0, data: { seq: 0, sampled: true } });
-    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a5', 'rewrite') })).toMatchObject({ code: 0 });
+    // The sender learns what was published instead.
+    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a5', 'rewrite') })).toMatchObject({
+      code: 0,
+      data: { rewritten: { type: 'TIMTextElem', payload: { text: '***' }, cloudCustomData: 'masked' } },
+    });
+    expect(dataOf(await alice.request('msg.send', { groupID: 'live-2', message: text('a7', 'fine') })).rewritten).toBeUndefined();
     // A rewrite that is not a valid message is a callback failure: the fail policy (allow) delivers the original.
     expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a6', 'badRewrite') })).toMatchObject({ code: 0 });
 
@@ -107,11 +114,11 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
     expect((rewritten as unknown as { m: Array<Record<string, unknown>> }).m.find((m) => m.id === 'a5')).toMatchObject({ payload: { text: '***' }, cloudCustomData: 'masked' });
     await bob.next((fr) => fr.t === 'msgs' && fr.m.some((m) => m.id === 'a6' && (m.payload as { text: string }).text === 'badRewrite'));
     const delivered = bob.frames.flatMap((fr) => (fr.t === 'msgs' ? fr.m.map((m) => m.id) : []));
-    expect(delivered.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a5', 'a6']);
+    expect(delivered.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a5', 'a7', 'a6']);
     // After-send for what was delivered (with the rewritten body), none for the refused or dropped.
-    await receiver.count((cb) => cb.command === AFTER, 3);
+    await receiver.count((cb) => cb.command === AFTER, 4);
     await t.server.callbacks!.drained();
-    expect(receiver.of(AFTER).map((cb) => cb.body.MsgBody[0].MsgContent.Text)).toEqual(['fine', '***', 'badRewrite']);
+    expect(receiver.of(AFTER).map((cb) => cb.body.MsgBody[0].MsgContent.Text)).toEqual(['fine', '***', 'fine', 'badRewrite']);
     expect(receiver.of(EXCEPTION)).toEqual([]);
     await alice.close();
     await bob.close();
@@ -202,6 +209,29 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
 });
 
 describe('send callbacks on any node', () => {
+  it("a before-send rewrite reaches the sender's SDK: the sent Message shows the published body", async () => {
+    await using f = await startCallbackFixture({ Commands: [BEFORE] }, { appRefreshMs: 200 });
+    const { t, receiver } = f;
+    receiver.answer = (cb) =>
+      cb.command === BEFORE ? { body: { ...OK_REPLY, MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'masked', Desc: 'd', Ext: 'e' } }], CloudCustomData: 'cc2' } } : {};
+    await createRoom(t, 'rewrites');
+    const alice = await loggedInClient(t, 'alice');
+    try {
+      await alice.joinGroup({ groupID: 'rewrites' });
+      // With --workers 2 the room's authority may learn the callback settings up to appRefreshMs later.
+      let message: Message | undefined;
+      for (let i = 0; i < 100 && !(message && message.type === TIM.TYPES.MSG_CUSTOM); i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        const sent = await alice.sendMessage(alice.createTextMessage({ to: 'rewrites', conversationType: TIM.TYPES.CONV_GROUP, payload: { text: `hello ${i}` } }));
+        message = sent.data.message;
+      }
+      expect(message).toMatchObject({ type: TIM.TYPES.MSG_CUSTOM, payload: { data: 'masked', description: 'd', extension: 'e' }, cloudCustomData: 'cc2', status: 'success' });
+      expect(receiver.of(BEFORE).length).toBeGreaterThan(0);
+    } finally {
+      await alice.destroy();
+    }
+  });
+
   // Runs in both projects: with --workers 2 the room's authority may be another worker than the
   // one that took the settings, which applies them within appRefreshMs.
   it('a REST message reaches the receiver as before-send and after-send, signed', async () => {

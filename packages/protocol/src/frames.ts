@@ -5,6 +5,17 @@
 import type { ErrorName } from './errors.js';
 import type { OutgoingMessage, WireMessage } from './messages.js';
 
+/**
+ * What was published instead of the message sent, when the room rewrote it (a before-send
+ * callback's new MsgBody, a masking word list): the sender's SDK puts it on the sent Message.
+ */
+export interface RewrittenMessage {
+  type: OutgoingMessage['type'];
+  payload: OutgoingMessage['payload'];
+  /** Present when the published message carries one. */
+  cloudCustomData?: string;
+}
+
 /** Protocol version this build speaks by default. */
 export const PROTOCOL_VERSION = 1;
 /** Versions the server accepts (`?v=` on the WebSocket URL). */
@@ -198,7 +209,7 @@ export interface Commands {
   'group.mute': { req: { groupID: string; userID: string; muteTime: number }; res: { group: GroupInfo; member: GroupMemberInfo } };
   /** Remove members and ban them from rejoining for `duration` seconds: owner and admins. */
   'group.ban': { req: { groupID: string; userIDList: string[]; duration: number; reason?: string }; res: { group: GroupInfo; userIDList: string[] } };
-  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true } };
+  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true; rewritten?: RewrittenMessage } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
 }
 

@@ -49,4 +49,5 @@ export type {
   KickFrame,
   C2CFrame,
   ServerFrame,
+  RewrittenMessage,
 } from './frames.js';

@@ -125,8 +125,8 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     },
     'group.ban': (conn, body) => groups.ban(actorOf(conn), body.groupID, body.userIDList, body.duration, body.reason),
     'msg.send': async (conn, body) => {
-      const { seq, time, sampled } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
-      return sampled ? { seq, time, sampled } : { seq, time };
+      const { seq, time, sampled, rewritten } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
+      return { seq, time, ...(sampled ? { sampled } : {}), ...(rewritten ? { rewritten } : {}) };
     },
     'msg.revoke': async () => {
       throw new StadiumError('REVOKE_NOT_SUPPORTED');
