@@ -127,7 +127,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     quotas: { maxRoomsCreatedPerUserPerHour: o.maxRoomsCreatedPerUserPerHour, maxRoomsPerUser: o.maxRoomsPerUser, maxRoomsPerApp: o.maxRoomsPerApp },
     onMembership: callbacks.onMembership,
   });
-  rooms.onMembersRemoved = (room) => groups.removed(room);
+  rooms.onMembersRemoved = (room, members, operator) => groups.removed(room, members, operator);
   const profiles = new ProfileService({
     store,
     maxProfilesPerApp: o.maxProfilesPerApp,

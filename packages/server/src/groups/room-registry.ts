@@ -5,6 +5,7 @@
  * it as `room-closed` / `room-updated` events, bans as `members-removed`.
  */
 import type { Logger } from 'pino';
+import type { ActorStamp } from '../core/actor.js';
 import type { Bus, BusMessage } from '../bus/bus.js';
 import { roomSubject } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
@@ -41,7 +42,7 @@ export class RoomRegistry {
   readonly #loading = new Map<string, Promise<Room | undefined>>();
   readonly #idleTimers = new Map<string, TimerHandle>();
   /** Told when members of a room were removed here by a ban made anywhere (to report the new count). */
-  onMembersRemoved: ((room: Room, members: MemberHandle[]) => void) | null = null;
+  onMembersRemoved: ((room: Room, members: MemberHandle[], operator: ActorStamp | undefined) => void) | null = null;
 
   constructor(deps: RoomRegistryDeps, options: RoomRegistryOptions) {
     this.#d = deps;
@@ -163,7 +164,7 @@ export class RoomRegistry {
         }
         if (removed.length > 0) {
           this.touch(room);
-          this.onMembersRemoved?.(room, removed);
+          this.onMembersRemoved?.(room, removed, message.operator);
         }
         return;
       }
