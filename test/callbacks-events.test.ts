@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
 import { type CallbackReply } from './support/callback-receiver.js';
-import { createRoom, member, metricValue, startCallbackFixture, text } from './support/callback-setup.js';
+import { createRoom, member, metricValue, startCallbackFixture, startSettledCallbackFixture, text, type CallbackFixture } from './support/callback-setup.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS } from './support/stadium.js';
 import { main } from '../packages/server/src/cli/main.js';
@@ -241,29 +241,13 @@ describe.skipIf(TEST_WORKERS > 1)('after-event callbacks', () => {
 });
 
 describe('member exits on any node', () => {
-  // Needs no clock: runs in both projects. With --workers 2 each worker applies the callback
-  // settings within appRefreshMs, so the test first waits until joins arrive from consecutive
-  // connections (spread over the workers).
-  async function settledFixture(): Promise<Awaited<ReturnType<typeof startCallbackFixture>>> {
-    const f = await startCallbackFixture({}, { appRefreshMs: 200 });
-    await createRoom(f.t, 'exits');
-    let streak = 0;
-    for (let i = 0; streak < 6 && i < 200; i++) {
-      const probe = await member(f.t, `probe${i}`, 'exits');
-      const seen = () => f.receiver.of('Group.CallbackAfterNewMemberJoin').some((cb) => cb.body.Operator_Account === `probe${i}`);
-      for (let k = 0; k < 20 && !seen(); k++) await new Promise((resolve) => setTimeout(resolve, 10));
-      const joined = seen();
-      streak = joined ? streak + 1 : 0;
-      await probe.request('group.quit', { groupID: 'exits' });
-      await probe.close();
-    }
-    return f;
-  }
-  const exitOf = (f: Awaited<ReturnType<typeof startCallbackFixture>>, userId: string) =>
+  // Needs no clock: runs in both projects.
+  const exitOf = (f: CallbackFixture, userId: string) =>
     f.receiver.next((cb) => cb.command === 'Group.CallbackAfterMemberExit' && cb.body.ExitMemberList[0].Member_Account === userId);
 
   it('a ban (REST or SDK) is an exit of type Kicked naming the operator; a dropped connection is an exit with Disconnect', async () => {
-    await using f = await settledFixture();
+    await using f = await startSettledCallbackFixture();
+    await createRoom(f.t, 'exits');
     const { t, receiver } = f;
     const [troll, spammer, viewer] = [await member(t, 'troll', 'exits'), await member(t, 'spammer', 'exits', 'iOS'), await member(t, 'viewer', 'exits', 'Android')];
     const anchor = await member(t, 'anchor', 'exits', 'Windows');

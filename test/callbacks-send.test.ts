@@ -4,12 +4,14 @@
  * ForbidCallbackControl), Group.CallbackAfterSendMsg and the signature header. Waiting on one
  * message's callback never holds up another room or another sender.
  *
- * These tests drive the server's clock by hand, so they run in-process only.
+ * The first group drives the server's clock by hand (EventTime, timeouts, a held receiver
+ * released on the clock) or reads in-process metrics, so it runs in-process only; the others
+ * run in both projects.
  */
 import { describe, expect, it } from 'vitest';
 import { verifyCallbackSignature } from '../packages/server/src/callbacks/callback-signature.js';
 import { OK_REPLY, type CallbackReply } from './support/callback-receiver.js';
-import { createRoom, dataOf, member, metricValue, startCallbackFixture, text } from './support/callback-setup.js';
+import { createRoom, dataOf, member, metricValue, startCallbackFixture, startSettledCallbackFixture, text } from './support/callback-setup.js';
 import TIM, { type Message } from '@stadium/sdk';
 import { loggedInClient } from './support/events.js';
 import { rest } from './support/rest.js';
@@ -73,8 +75,72 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
     await alice.close();
   });
 
+  it('on timeout or failure, delivers with fail policy allow and refuses with 80003 with reject', async () => {
+    for (const policy of ['allow', 'reject'] as const) {
+      await using f = await startCallbackFixture({ TimeoutMs: 1500, FailPolicy: policy });
+      const { t, receiver, clock } = f;
+      await createRoom(t, 'live-3');
+      const alice = await member(t, 'alice', 'live-3');
+      receiver.answer = (cb) => {
+        if (cb.command !== BEFORE) return {};
+        const what = cb.body.MsgBody[0].MsgContent.Text as string;
+        if (what === 'slow') return new Promise(() => undefined); // never answers
+        if (what === '500') return { status: 500 };
+        if (what === 'not-json') return { body: 'oops' };
+        return {};
+      };
+      const slow = alice.request('msg.send', { groupID: 'live-3', message: text('s', 'slow') });
+      await receiver.next((cb) => cb.command === BEFORE && cb.body.MsgBody[0].MsgContent.Text === 'slow');
+      clock.advance(1499);
+      const early = await Promise.race([slow.then(() => 'answered'), new Promise((r) => setImmediate(() => r('waiting')))]);
+      expect(early).toBe('waiting');
+      clock.advance(1);
+      const results = [await slow];
+      results.push(await alice.request('msg.send', { groupID: 'live-3', message: text('e', '500') }));
+      results.push(await alice.request('msg.send', { groupID: 'live-3', message: text('j', 'not-json') }));
+      if (policy === 'allow') for (const r of results) expect(r).toMatchObject({ code: 0 });
+      else for (const r of results) expect(r).toMatchObject({ code: 80003, name: 'CALLBACK_FAILED' });
+      const m = t.server.metrics!;
+      expect(await metricValue(m.callbackTimeouts, { command: BEFORE })).toBe(1);
+      expect(await metricValue(m.callbackFailures, { command: BEFORE })).toBe(2);
+      await alice.close();
+    }
+  });
+
+  it('a slow receiver delays only its own message: not another room, not another sender in the room', async () => {
+    await using f = await startCallbackFixture({ TimeoutMs: 2000 });
+    const { t, receiver, clock } = f;
+    await createRoom(t, 'room-a');
+    await createRoom(t, 'room-b');
+    let release!: () => void;
+    const held = new Promise<CallbackReply>((resolve) => (release = () => resolve({})));
+    receiver.answer = (cb) => (cb.command === BEFORE && cb.body.MsgBody[0].MsgContent.Text === 'slow' ? held : {});
+    const alice = await member(t, 'alice', 'room-a');
+    const carol = await member(t, 'carol', 'room-a');
+    const bob = await member(t, 'bob', 'room-b');
+    const slow = alice.request('msg.send', { groupID: 'room-a', message: text('slow-1', 'slow') });
+    await receiver.next((cb) => cb.body.MsgBody?.[0]?.MsgContent?.Text === 'slow');
+    // Neither waits for the held callback (the clock does not move: no timeout helps them).
+    expect(await bob.request('msg.send', { groupID: 'room-b', message: text('b1', 'other room') })).toMatchObject({ code: 0 });
+    expect(await carol.request('msg.send', { groupID: 'room-a', message: text('c1', 'same room') })).toMatchObject({ code: 0 });
+    await alice.next((fr) => fr.t === 'msgs' && fr.m.some((m) => m.id === 'c1'));
+    const pending = await Promise.race([slow.then(() => 'answered'), new Promise((r) => setImmediate(() => r('waiting')))]);
+    expect(pending).toBe('waiting');
+    release();
+    const answered = await slow;
+    expect(answered).toMatchObject({ code: 0 });
+    // The later message was numbered first: each message is ordered when it passes admission.
+    expect(dataOf(answered).seq).toBeGreaterThan(0);
+    clock.advance(0);
+    await alice.close();
+    await carol.close();
+    await bob.close();
+  });
+});
+
+describe('send callbacks on any node', () => {
   it('applies the answer: allow, reject (10016), a custom code, a silent drop, a rewrite', async () => {
-    await using f = await startCallbackFixture();
+    await using f = await startSettledCallbackFixture();
     const { t, receiver } = f;
     await createRoom(t, 'live-2');
     const alice = await member(t, 'alice', 'live-2');
@@ -117,47 +183,19 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
     expect(delivered.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a5', 'a7', 'a6']);
     // After-send for what was delivered (with the rewritten body), none for the refused or dropped.
     await receiver.count((cb) => cb.command === AFTER, 4);
-    await t.server.callbacks!.drained();
-    expect(receiver.of(AFTER).map((cb) => cb.body.MsgBody[0].MsgContent.Text)).toEqual(['fine', '***', 'fine', 'badRewrite']);
+    expect(
+      receiver
+        .of(AFTER)
+        .filter((cb) => cb.body.GroupId === 'live-2')
+        .map((cb) => cb.body.MsgBody[0].MsgContent.Text),
+    ).toEqual(['fine', '***', 'fine', 'badRewrite']);
     expect(receiver.of(EXCEPTION)).toEqual([]);
     await alice.close();
     await bob.close();
   });
 
-  it('on timeout or failure, delivers with fail policy allow and refuses with 80003 with reject', async () => {
-    for (const policy of ['allow', 'reject'] as const) {
-      await using f = await startCallbackFixture({ TimeoutMs: 1500, FailPolicy: policy });
-      const { t, receiver, clock } = f;
-      await createRoom(t, 'live-3');
-      const alice = await member(t, 'alice', 'live-3');
-      receiver.answer = (cb) => {
-        if (cb.command !== BEFORE) return {};
-        const what = cb.body.MsgBody[0].MsgContent.Text as string;
-        if (what === 'slow') return new Promise(() => undefined); // never answers
-        if (what === '500') return { status: 500 };
-        if (what === 'not-json') return { body: 'oops' };
-        return {};
-      };
-      const slow = alice.request('msg.send', { groupID: 'live-3', message: text('s', 'slow') });
-      await receiver.next((cb) => cb.command === BEFORE && cb.body.MsgBody[0].MsgContent.Text === 'slow');
-      clock.advance(1499);
-      const early = await Promise.race([slow.then(() => 'answered'), new Promise((r) => setImmediate(() => r('waiting')))]);
-      expect(early).toBe('waiting');
-      clock.advance(1);
-      const results = [await slow];
-      results.push(await alice.request('msg.send', { groupID: 'live-3', message: text('e', '500') }));
-      results.push(await alice.request('msg.send', { groupID: 'live-3', message: text('j', 'not-json') }));
-      if (policy === 'allow') for (const r of results) expect(r).toMatchObject({ code: 0 });
-      else for (const r of results) expect(r).toMatchObject({ code: 80003, name: 'CALLBACK_FAILED' });
-      const m = t.server.metrics!;
-      expect(await metricValue(m.callbackTimeouts, { command: BEFORE })).toBe(1);
-      expect(await metricValue(m.callbackFailures, { command: BEFORE })).toBe(2);
-      await alice.close();
-    }
-  });
-
   it('honours ForbidCallbackControl on send_group_msg', async () => {
-    await using f = await startCallbackFixture();
+    await using f = await startSettledCallbackFixture();
     const { t, receiver } = f;
     await createRoom(t, 'live-4');
     const send = (Random: number, ForbidCallbackControl?: string[]) =>
@@ -171,44 +209,17 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
     expect(await send(2, ['ForbidAfterSendMsgCallback'])).toMatchObject({ ErrorCode: 0 });
     expect(await send(3, ['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'])).toMatchObject({ ErrorCode: 0 });
     expect(await send(4)).toMatchObject({ ErrorCode: 0 });
+    await receiver.next((cb) => cb.command === AFTER && cb.body.Random === 1);
     await receiver.next((cb) => cb.command === AFTER && cb.body.Random === 4);
-    await t.server.callbacks!.drained();
-    expect(receiver.of(BEFORE).map((cb) => cb.body.Random)).toEqual([2, 4]);
-    expect(receiver.of(AFTER).map((cb) => cb.body.Random)).toEqual([1, 4]);
+    const inRoom = (command: string) => receiver.of(command).filter((cb) => cb.body.GroupId === 'live-4');
+    expect(inRoom(BEFORE).map((cb) => cb.body.Random)).toEqual([2, 4]);
+    expect(
+      inRoom(AFTER)
+        .map((cb) => cb.body.Random)
+        .sort(),
+    ).toEqual([1, 4]);
   });
 
-  it('a slow receiver delays only its own message: not another room, not another sender in the room', async () => {
-    await using f = await startCallbackFixture({ TimeoutMs: 2000 });
-    const { t, receiver, clock } = f;
-    await createRoom(t, 'room-a');
-    await createRoom(t, 'room-b');
-    let release!: () => void;
-    const held = new Promise<CallbackReply>((resolve) => (release = () => resolve({})));
-    receiver.answer = (cb) => (cb.command === BEFORE && cb.body.MsgBody[0].MsgContent.Text === 'slow' ? held : {});
-    const alice = await member(t, 'alice', 'room-a');
-    const carol = await member(t, 'carol', 'room-a');
-    const bob = await member(t, 'bob', 'room-b');
-    const slow = alice.request('msg.send', { groupID: 'room-a', message: text('slow-1', 'slow') });
-    await receiver.next((cb) => cb.body.MsgBody?.[0]?.MsgContent?.Text === 'slow');
-    // Neither waits for the held callback (the clock does not move: no timeout helps them).
-    expect(await bob.request('msg.send', { groupID: 'room-b', message: text('b1', 'other room') })).toMatchObject({ code: 0 });
-    expect(await carol.request('msg.send', { groupID: 'room-a', message: text('c1', 'same room') })).toMatchObject({ code: 0 });
-    await alice.next((fr) => fr.t === 'msgs' && fr.m.some((m) => m.id === 'c1'));
-    const pending = await Promise.race([slow.then(() => 'answered'), new Promise((r) => setImmediate(() => r('waiting')))]);
-    expect(pending).toBe('waiting');
-    release();
-    const answered = await slow;
-    expect(answered).toMatchObject({ code: 0 });
-    // The later message was numbered first: each message is ordered when it passes admission.
-    expect(dataOf(answered).seq).toBeGreaterThan(0);
-    clock.advance(0);
-    await alice.close();
-    await carol.close();
-    await bob.close();
-  });
-});
-
-describe('send callbacks on any node', () => {
   it("a before-send rewrite reaches the sender's SDK: the sent Message shows the published body", async () => {
     await using f = await startCallbackFixture({ Commands: [BEFORE] }, { appRefreshMs: 200 });
     const { t, receiver } = f;
