@@ -19,7 +19,7 @@ import { MemoryStore } from '../packages/server/src/storage/memory-store.js';
 import { collectMessages, nextEvent, waitForMessage } from './support/events.js';
 import { RawClient } from './support/raw-client.js';
 import { rest } from './support/rest.js';
-import { startTestStadium, type TestStadium } from './support/stadium.js';
+import { TEST_WORKERS, startTestStadium, type TestStadium } from './support/stadium.js';
 
 const clients: Client[] = [];
 afterEach(async () => {
@@ -127,7 +127,8 @@ describe('openim/sendmsg', () => {
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'ghost', MsgRandom: 3, MsgBody: text('x') })).toMatchObject({ ErrorCode: 0 });
   });
 
-  it('de-duplicates on (From, To, MsgSeq, MsgRandom): a retry answers the first MsgTime and MsgKey and is not delivered again', async () => {
+  // In-process only: the window is per node (docs/rest-api.md), and with --workers 2 a retry may reach the other worker.
+  it.skipIf(TEST_WORKERS > 1)('de-duplicates on (From, To, MsgSeq, MsgRandom): a retry answers the first MsgTime and MsgKey and is not delivered again', async () => {
     await using t = await startTestStadium();
     const bob = await loggedIn(t, 'bob');
     const inbox = collectMessages(bob);
