@@ -134,7 +134,7 @@ describe('openim/sendmsg', () => {
     const inbox = collectMessages(bob);
     const body = { To_Account: 'bob', MsgSeq: 41, MsgRandom: 77, MsgBody: text('once') };
     const first = await rest(t, 'openim/sendmsg', body);
-    expect(first).toMatchObject({ ErrorCode: 0, MsgKey: `41_77_${first.MsgTime}` });
+    expect(first).toMatchObject({ ErrorCode: 0, MsgKey: `41_77_${String(first.MsgTime)}` });
     expect(first.MsgTime).toBeGreaterThan(1_600_000_000);
     expect(await rest(t, 'openim/sendmsg', body)).toEqual(first);
     // Another MsgRandom (or MsgSeq) is another message.
