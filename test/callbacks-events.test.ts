@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { RawClient } from './support/raw-client.js';
 import { type CallbackReply } from './support/callback-receiver.js';
-import { createRoom, member, metricValue, startCallbackFixture, text } from './support/callback-setup.js';
+import { createRoom, member, metricValue, startCallbackFixture, startSettledCallbackFixture, text, type CallbackFixture } from './support/callback-setup.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS } from './support/stadium.js';
 import { main } from '../packages/server/src/cli/main.js';
@@ -237,5 +237,44 @@ describe.skipIf(TEST_WORKERS > 1)('after-event callbacks', () => {
     expect(await metricValue(m.callbackFailures, { command: 'Group.CallbackAfterSendMsg' })).toBe(5);
     expect(t.server.callbacks!.queued).toBe(0);
     await alice.close();
+  });
+});
+
+describe('member exits on any node', () => {
+  // Needs no clock: runs in both projects.
+  const exitOf = (f: CallbackFixture, userId: string) =>
+    f.receiver.next((cb) => cb.command === 'Group.CallbackAfterMemberExit' && cb.body.ExitMemberList[0].Member_Account === userId);
+
+  it('a ban (REST or SDK) is an exit of type Kicked naming the operator; a dropped connection is an exit with Disconnect', async () => {
+    await using f = await startSettledCallbackFixture();
+    await createRoom(f.t, 'exits');
+    const { t, receiver } = f;
+    const [troll, spammer, viewer] = [await member(t, 'troll', 'exits'), await member(t, 'spammer', 'exits', 'iOS'), await member(t, 'viewer', 'exits', 'Android')];
+    const anchor = await member(t, 'anchor', 'exits', 'Windows');
+
+    expect(await rest(t, 'group_open_http_svc/ban_group_member', { GroupId: 'exits', Members_Account: ['troll'], Duration: 60 })).toMatchObject({ ErrorCode: 0 });
+    const byRest = await exitOf(f, 'troll');
+    expect(byRest.body).toMatchObject({
+      GroupId: 'exits',
+      Type: 'AVChatRoom',
+      ExitType: 'Kicked',
+      Operator_Account: 'administrator',
+      ExitMemberList: [{ Member_Account: 'troll' }],
+    });
+    expect(byRest.query.get('OptPlatform')).toBe('RESTAPI');
+
+    expect(await anchor.request('group.ban', { groupID: 'exits', userIDList: ['spammer'], duration: 60 })).toMatchObject({ code: 0 });
+    const bySdk = await exitOf(f, 'spammer');
+    expect(bySdk.body).toMatchObject({ ExitType: 'Kicked', Operator_Account: 'anchor', ExitMemberList: [{ Member_Account: 'spammer' }] });
+    expect(bySdk.query.get('OptPlatform')).toBe('Windows');
+
+    // The viewer's connection ends without a quit: an exit (Quit, see docs/callbacks.md) and State.StateChange Disconnect.
+    await viewer.close();
+    const dropped = await exitOf(f, 'viewer');
+    expect(dropped.body).toMatchObject({ ExitType: 'Quit', Operator_Account: 'viewer', ExitMemberList: [{ Member_Account: 'viewer' }] });
+    expect(dropped.query.get('OptPlatform')).toBe('Android');
+    const disconnect = await receiver.next((cb) => cb.command === 'State.StateChange' && cb.body.Info.To_Account === 'viewer' && cb.body.Info.Action === 'Disconnect');
+    expect(disconnect.body.Info).toEqual({ Action: 'Disconnect', To_Account: 'viewer', Reason: 'LinkClose' });
+    await Promise.all([troll.close(), spammer.close(), anchor.close()]);
   });
 });

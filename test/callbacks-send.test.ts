@@ -4,12 +4,16 @@
  * ForbidCallbackControl), Group.CallbackAfterSendMsg and the signature header. Waiting on one
  * message's callback never holds up another room or another sender.
  *
- * These tests drive the server's clock by hand, so they run in-process only.
+ * The first group drives the server's clock by hand (EventTime, timeouts, a held receiver
+ * released on the clock) or reads in-process metrics, so it runs in-process only; the others
+ * run in both projects.
  */
 import { describe, expect, it } from 'vitest';
 import { verifyCallbackSignature } from '../packages/server/src/callbacks/callback-signature.js';
 import { OK_REPLY, type CallbackReply } from './support/callback-receiver.js';
-import { createRoom, dataOf, member, metricValue, startCallbackFixture, text } from './support/callback-setup.js';
+import { createRoom, dataOf, member, metricValue, startCallbackFixture, startSettledCallbackFixture, text } from './support/callback-setup.js';
+import TIM, { type Message } from '@stadium/sdk';
+import { loggedInClient } from './support/events.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS } from './support/stadium.js';
 
@@ -71,52 +75,6 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
     await alice.close();
   });
 
-  it('applies the answer: allow, reject (10016), a custom code, a silent drop, a rewrite', async () => {
-    await using f = await startCallbackFixture();
-    const { t, receiver } = f;
-    await createRoom(t, 'live-2');
-    const alice = await member(t, 'alice', 'live-2');
-    const bob = await member(t, 'bob', 'live-2');
-    const answers: Record<string, CallbackReply> = {
-      reject: { body: { ...OK_REPLY, ErrorCode: 1, ErrorInfo: 'not today' } },
-      custom: { body: { ...OK_REPLY, ErrorCode: 10123, ErrorInfo: 'links are not allowed' } },
-      drop: { body: { ...OK_REPLY, ErrorCode: 2 } },
-      rewrite: { body: { ...OK_REPLY, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: '***' } }], CloudCustomData: 'masked' } },
-      badRewrite: { body: { ...OK_REPLY, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: '' } }] } },
-    };
-    receiver.answer = (cb) => (cb.command === BEFORE ? (answers[cb.body.MsgBody[0].MsgContent.Text as string] ?? {}) : {});
-
-    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a1', 'fine') })).toMatchObject({ code: 0 });
-    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a2', 'reject') })).toMatchObject({
-      code: 10016,
-      name: 'CALLBACK_REJECTED',
-      message: expect.stringContaining('not today'),
-    });
-    const custom = await alice.request('msg.send', { groupID: 'live-2', message: text('a3', 'custom') });
-    // A code of the app's own reaches the sender (name CALLBACK_REJECTED, code 10123), over WebSocket and REST.
-    expect(custom).toMatchObject({ code: 10123, name: 'CALLBACK_REJECTED', message: expect.stringContaining('links are not allowed') });
-    const restCustom = await rest(t, 'group_open_http_svc/send_group_msg', { GroupId: 'live-2', Random: 5, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'custom' } }] });
-    expect(restCustom).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10123, ErrorInfo: expect.stringContaining('links are not allowed') });
-    const dropped = await alice.request('msg.send', { groupID: 'live-2', message: text('a4', 'drop') });
-    expect(dropped).toMatchObject({ code: 0, data: { seq: 0, sampled: true } });
-    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a5', 'rewrite') })).toMatchObject({ code: 0 });
-    // A rewrite that is not a valid message is a callback failure: the fail policy (allow) delivers the original.
-    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a6', 'badRewrite') })).toMatchObject({ code: 0 });
-
-    const rewritten = await bob.next((fr) => fr.t === 'msgs' && fr.m.some((m) => m.id === 'a5'));
-    expect((rewritten as unknown as { m: Array<Record<string, unknown>> }).m.find((m) => m.id === 'a5')).toMatchObject({ payload: { text: '***' }, cloudCustomData: 'masked' });
-    await bob.next((fr) => fr.t === 'msgs' && fr.m.some((m) => m.id === 'a6' && (m.payload as { text: string }).text === 'badRewrite'));
-    const delivered = bob.frames.flatMap((fr) => (fr.t === 'msgs' ? fr.m.map((m) => m.id) : []));
-    expect(delivered.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a5', 'a6']);
-    // After-send for what was delivered (with the rewritten body), none for the refused or dropped.
-    await receiver.count((cb) => cb.command === AFTER, 3);
-    await t.server.callbacks!.drained();
-    expect(receiver.of(AFTER).map((cb) => cb.body.MsgBody[0].MsgContent.Text)).toEqual(['fine', '***', 'badRewrite']);
-    expect(receiver.of(EXCEPTION)).toEqual([]);
-    await alice.close();
-    await bob.close();
-  });
-
   it('on timeout or failure, delivers with fail policy allow and refuses with 80003 with reject', async () => {
     for (const policy of ['allow', 'reject'] as const) {
       await using f = await startCallbackFixture({ TimeoutMs: 1500, FailPolicy: policy });
@@ -147,27 +105,6 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
       expect(await metricValue(m.callbackFailures, { command: BEFORE })).toBe(2);
       await alice.close();
     }
-  });
-
-  it('honours ForbidCallbackControl on send_group_msg', async () => {
-    await using f = await startCallbackFixture();
-    const { t, receiver } = f;
-    await createRoom(t, 'live-4');
-    const send = (Random: number, ForbidCallbackControl?: string[]) =>
-      rest(t, 'group_open_http_svc/send_group_msg', {
-        GroupId: 'live-4',
-        Random,
-        MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `r${Random}` } }],
-        ...(ForbidCallbackControl ? { ForbidCallbackControl } : {}),
-      });
-    expect(await send(1, ['ForbidBeforeSendMsgCallback'])).toMatchObject({ ErrorCode: 0 });
-    expect(await send(2, ['ForbidAfterSendMsgCallback'])).toMatchObject({ ErrorCode: 0 });
-    expect(await send(3, ['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'])).toMatchObject({ ErrorCode: 0 });
-    expect(await send(4)).toMatchObject({ ErrorCode: 0 });
-    await receiver.next((cb) => cb.command === AFTER && cb.body.Random === 4);
-    await t.server.callbacks!.drained();
-    expect(receiver.of(BEFORE).map((cb) => cb.body.Random)).toEqual([2, 4]);
-    expect(receiver.of(AFTER).map((cb) => cb.body.Random)).toEqual([1, 4]);
   });
 
   it('a slow receiver delays only its own message: not another room, not another sender in the room', async () => {
@@ -202,6 +139,110 @@ describe.skipIf(TEST_WORKERS > 1)('send callbacks', () => {
 });
 
 describe('send callbacks on any node', () => {
+  it('applies the answer: allow, reject (10016), a custom code, a silent drop, a rewrite', async () => {
+    await using f = await startSettledCallbackFixture();
+    const { t, receiver } = f;
+    await createRoom(t, 'live-2');
+    const alice = await member(t, 'alice', 'live-2');
+    const bob = await member(t, 'bob', 'live-2');
+    const answers: Record<string, CallbackReply> = {
+      reject: { body: { ...OK_REPLY, ErrorCode: 1, ErrorInfo: 'not today' } },
+      custom: { body: { ...OK_REPLY, ErrorCode: 10123, ErrorInfo: 'links are not allowed' } },
+      drop: { body: { ...OK_REPLY, ErrorCode: 2 } },
+      rewrite: { body: { ...OK_REPLY, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: '***' } }], CloudCustomData: 'masked' } },
+      badRewrite: { body: { ...OK_REPLY, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: '' } }] } },
+    };
+    receiver.answer = (cb) => (cb.command === BEFORE ? (answers[cb.body.MsgBody[0].MsgContent.Text as string] ?? {}) : {});
+
+    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a1', 'fine') })).toMatchObject({ code: 0 });
+    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a2', 'reject') })).toMatchObject({
+      code: 10016,
+      name: 'CALLBACK_REJECTED',
+      message: expect.stringContaining('not today'),
+    });
+    const custom = await alice.request('msg.send', { groupID: 'live-2', message: text('a3', 'custom') });
+    // A code of the app's own reaches the sender (name CALLBACK_REJECTED, code 10123), over WebSocket and REST.
+    expect(custom).toMatchObject({ code: 10123, name: 'CALLBACK_REJECTED', message: expect.stringContaining('links are not allowed') });
+    const restCustom = await rest(t, 'group_open_http_svc/send_group_msg', { GroupId: 'live-2', Random: 5, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'custom' } }] });
+    expect(restCustom).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 10123, ErrorInfo: expect.stringContaining('links are not allowed') });
+    const dropped = await alice.request('msg.send', { groupID: 'live-2', message: text('a4', 'drop') });
+    expect(dropped).toMatchObject({ code: 0, data: { seq: 0, sampled: true } });
+    // The sender learns what was published instead.
+    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a5', 'rewrite') })).toMatchObject({
+      code: 0,
+      data: { rewritten: { type: 'TIMTextElem', payload: { text: '***' }, cloudCustomData: 'masked' } },
+    });
+    expect(dataOf(await alice.request('msg.send', { groupID: 'live-2', message: text('a7', 'fine') })).rewritten).toBeUndefined();
+    // A rewrite that is not a valid message is a callback failure: the fail policy (allow) delivers the original.
+    expect(await alice.request('msg.send', { groupID: 'live-2', message: text('a6', 'badRewrite') })).toMatchObject({ code: 0 });
+
+    const rewritten = await bob.next((fr) => fr.t === 'msgs' && fr.m.some((m) => m.id === 'a5'));
+    expect((rewritten as unknown as { m: Array<Record<string, unknown>> }).m.find((m) => m.id === 'a5')).toMatchObject({ payload: { text: '***' }, cloudCustomData: 'masked' });
+    await bob.next((fr) => fr.t === 'msgs' && fr.m.some((m) => m.id === 'a6' && (m.payload as { text: string }).text === 'badRewrite'));
+    const delivered = bob.frames.flatMap((fr) => (fr.t === 'msgs' ? fr.m.map((m) => m.id) : []));
+    expect(delivered.filter((id) => id.startsWith('a'))).toEqual(['a1', 'a5', 'a7', 'a6']);
+    // After-send for what was delivered (with the rewritten body), none for the refused or dropped.
+    await receiver.count((cb) => cb.command === AFTER, 4);
+    expect(
+      receiver
+        .of(AFTER)
+        .filter((cb) => cb.body.GroupId === 'live-2')
+        .map((cb) => cb.body.MsgBody[0].MsgContent.Text),
+    ).toEqual(['fine', '***', 'fine', 'badRewrite']);
+    expect(receiver.of(EXCEPTION)).toEqual([]);
+    await alice.close();
+    await bob.close();
+  });
+
+  it('honours ForbidCallbackControl on send_group_msg', async () => {
+    await using f = await startSettledCallbackFixture();
+    const { t, receiver } = f;
+    await createRoom(t, 'live-4');
+    const send = (Random: number, ForbidCallbackControl?: string[]) =>
+      rest(t, 'group_open_http_svc/send_group_msg', {
+        GroupId: 'live-4',
+        Random,
+        MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `r${Random}` } }],
+        ...(ForbidCallbackControl ? { ForbidCallbackControl } : {}),
+      });
+    expect(await send(1, ['ForbidBeforeSendMsgCallback'])).toMatchObject({ ErrorCode: 0 });
+    expect(await send(2, ['ForbidAfterSendMsgCallback'])).toMatchObject({ ErrorCode: 0 });
+    expect(await send(3, ['ForbidBeforeSendMsgCallback', 'ForbidAfterSendMsgCallback'])).toMatchObject({ ErrorCode: 0 });
+    expect(await send(4)).toMatchObject({ ErrorCode: 0 });
+    await receiver.next((cb) => cb.command === AFTER && cb.body.Random === 1);
+    await receiver.next((cb) => cb.command === AFTER && cb.body.Random === 4);
+    const inRoom = (command: string) => receiver.of(command).filter((cb) => cb.body.GroupId === 'live-4');
+    expect(inRoom(BEFORE).map((cb) => cb.body.Random)).toEqual([2, 4]);
+    expect(
+      inRoom(AFTER)
+        .map((cb) => cb.body.Random)
+        .sort(),
+    ).toEqual([1, 4]);
+  });
+
+  it("a before-send rewrite reaches the sender's SDK: the sent Message shows the published body", async () => {
+    await using f = await startCallbackFixture({ Commands: [BEFORE] }, { appRefreshMs: 200 });
+    const { t, receiver } = f;
+    receiver.answer = (cb) =>
+      cb.command === BEFORE ? { body: { ...OK_REPLY, MsgBody: [{ MsgType: 'TIMCustomElem', MsgContent: { Data: 'masked', Desc: 'd', Ext: 'e' } }], CloudCustomData: 'cc2' } } : {};
+    await createRoom(t, 'rewrites');
+    const alice = await loggedInClient(t, 'alice');
+    try {
+      await alice.joinGroup({ groupID: 'rewrites' });
+      // With --workers 2 the room's authority may learn the callback settings up to appRefreshMs later.
+      let message: Message | undefined;
+      for (let i = 0; i < 100 && !(message && message.type === TIM.TYPES.MSG_CUSTOM); i++) {
+        if (i > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+        const sent = await alice.sendMessage(alice.createTextMessage({ to: 'rewrites', conversationType: TIM.TYPES.CONV_GROUP, payload: { text: `hello ${i}` } }));
+        message = sent.data.message;
+      }
+      expect(message).toMatchObject({ type: TIM.TYPES.MSG_CUSTOM, payload: { data: 'masked', description: 'd', extension: 'e' }, cloudCustomData: 'cc2', status: 'success' });
+      expect(receiver.of(BEFORE).length).toBeGreaterThan(0);
+    } finally {
+      await alice.destroy();
+    }
+  });
+
   // Runs in both projects: with --workers 2 the room's authority may be another worker than the
   // one that took the settings, which applies them within appRefreshMs.
   it('a REST message reaches the receiver as before-send and after-send, signed', async () => {

@@ -19,7 +19,7 @@ import { MemoryStore } from '../packages/server/src/storage/memory-store.js';
 import { collectMessages, nextEvent, waitForMessage } from './support/events.js';
 import { RawClient } from './support/raw-client.js';
 import { rest } from './support/rest.js';
-import { startTestStadium, type TestStadium } from './support/stadium.js';
+import { TEST_WORKERS, startTestStadium, type TestStadium } from './support/stadium.js';
 
 const clients: Client[] = [];
 afterEach(async () => {
@@ -99,13 +99,48 @@ describe('openim/sendmsg', () => {
     const missing = await rest(t, 'openim/sendmsg', { MsgRandom: 1, MsgBody: text('x') });
     expect(missing).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 20001 });
     expect(missing.ErrorInfo).toMatch(/^To_Account: is required/);
-    expect((await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgBody: text('x') })).ErrorInfo).toMatch(/^MsgRandom: is required/);
+    expect(await rest(t, 'im_open_login_svc/account_import', { UserID: 'bob' })).toMatchObject({ ErrorCode: 0 });
+    const noRandom = await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgBody: text('x') });
+    expect(noRandom).toMatchObject({ ErrorCode: 90005 });
+    expect(noRandom.ErrorInfo).toMatch(/^MsgRandom: is required/);
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: -1, MsgBody: text('x') })).toMatchObject({ ErrorCode: 90005 });
     expect((await rest(t, 'openim/sendmsg', { To_Account: 'b o b', MsgRandom: 1, MsgBody: text('x') })).ErrorInfo).toMatch(/^To_Account: must match pattern/);
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgLifeTime: 604_801, MsgBody: text('x') })).toMatchObject({ ErrorCode: 20001 });
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, SyncOtherMachine: 3, MsgBody: text('x') })).toMatchObject({ ErrorCode: 20001 });
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: [{ MsgType: 'TIMImageElem', MsgContent: {} }] })).toMatchObject({ ErrorCode: 10004 });
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('') })).toMatchObject({ ErrorCode: 10004 });
     expect(await rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: 1, MsgBody: text('x'.repeat(12_001)) })).toMatchObject({ ErrorCode: 80002 });
+  });
+
+  it('sends only between known accounts: imported, or logged in once (90012 for To_Account, 90048 for From_Account)', async () => {
+    await using t = await startTestStadium();
+    const unknownTo = await rest(t, 'openim/sendmsg', { To_Account: 'stranger', MsgRandom: 1, MsgBody: text('x') });
+    expect(unknownTo).toMatchObject({ ActionStatus: 'FAIL', ErrorCode: 90012 });
+    expect(unknownTo.ErrorInfo).toMatch(/stranger/);
+    const bob = await loggedIn(t, 'bob');
+    const inbox = collectMessages(bob);
+    expect(await rest(t, 'openim/sendmsg', { From_Account: 'ghost', To_Account: 'bob', MsgRandom: 1, MsgBody: text('x') })).toMatchObject({ ErrorCode: 90048 });
+    expect(await rest(t, 'im_open_login_svc/account_import', { UserID: 'ghost', Nick: 'Ghost' })).toMatchObject({ ErrorCode: 0 });
+    expect(await rest(t, 'openim/sendmsg', { From_Account: 'ghost', To_Account: 'bob', MsgRandom: 2, MsgBody: text('boo') })).toMatchObject({ ErrorCode: 0 });
+    expect(await waitForMessage(bob, inbox, () => true)).toMatchObject({ from: 'ghost', nick: 'Ghost', random: 2 });
+    // An imported account that never logged in can be a recipient.
+    expect(await rest(t, 'openim/sendmsg', { To_Account: 'ghost', MsgRandom: 3, MsgBody: text('x') })).toMatchObject({ ErrorCode: 0 });
+  });
+
+  // In-process only: the window is per node (docs/rest-api.md), and with --workers 2 a retry may reach the other worker.
+  it.skipIf(TEST_WORKERS > 1)('de-duplicates on (From, To, MsgSeq, MsgRandom): a retry answers the first MsgTime and MsgKey and is not delivered again', async () => {
+    await using t = await startTestStadium();
+    const bob = await loggedIn(t, 'bob');
+    const inbox = collectMessages(bob);
+    const body = { To_Account: 'bob', MsgSeq: 41, MsgRandom: 77, MsgBody: text('once') };
+    const first = await rest(t, 'openim/sendmsg', body);
+    expect(first).toMatchObject({ ErrorCode: 0, MsgKey: `41_77_${String(first.MsgTime)}` });
+    expect(first.MsgTime).toBeGreaterThan(1_600_000_000);
+    expect(await rest(t, 'openim/sendmsg', body)).toEqual(first);
+    // Another MsgRandom (or MsgSeq) is another message.
+    expect(await rest(t, 'openim/sendmsg', { ...body, MsgRandom: 78, MsgBody: text('marker') })).toMatchObject({ ErrorCode: 0, MsgKey: expect.stringMatching(/^41_78_/) });
+    await waitForMessage(bob, inbox, (m) => m.random === 78);
+    expect(inbox.map((m) => m.random)).toEqual([77, 78]);
   });
 });
 
@@ -116,16 +151,24 @@ describe('openim/sendmsg to a stalled connection', () => {
     for (const c of [stalled, fast]) expect((await c.request('login', { userID: 'bob', userSig: t.sig('bob') })).code).toBe(0);
     (stalled.ws as unknown as { _socket: Socket })._socket.pause();
     const big = 'x'.repeat(11_000);
-    let sent = 0;
+    // The MsgRandom of every send the server accepted (the app's REST rate may refuse some: 60007).
+    const accepted: number[] = [];
+    let next = 0;
     // Until the stalled socket's unsent bytes pass maxPendingBytes (the kernel buffers fill first).
     for (let burst = 0; burst < 40 && stalled.closeCode === null; burst++) {
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: sent + i, MsgBody: text(big) })));
-      sent += answers.filter((a) => a.ErrorCode === 0).length;
+      const randoms = Array.from({ length: 50 }, () => next++);
+      const answers = await Promise.all(randoms.map((r) => rest(t, 'openim/sendmsg', { To_Account: 'bob', MsgRandom: r, MsgBody: text(big) })));
+      answers.forEach((a, i) => {
+        if (a.ErrorCode === 0) accepted.push(randoms[i]!);
+        else expect(a.ErrorCode).toBe(60007);
+      });
       if ((await metric(t.url, 'stadium_slow_consumer_closes_total')) > 0) break;
     }
     await expect.poll(() => metric(t.url, 'stadium_slow_consumer_closes_total'), { timeout: 10_000 }).toBe(1);
-    await fast.next((f) => f.t === 'c2c' && f.m.random === sent - 1);
-    expect(fast.frames.filter((f) => f.t === 'c2c')).toHaveLength(sent);
+    // Sends of one burst run concurrently, so the fast connection may get them in any order.
+    const received = (): number[] => fast.frames.filter((f) => f.t === 'c2c').map((f) => f.m.random as number);
+    await expect.poll(() => received().length, { timeout: 10_000 }).toBe(accepted.length);
+    expect(received().sort((a, b) => a - b)).toEqual(accepted);
     (stalled.ws as unknown as { _socket: Socket })._socket.resume();
     await stalled.closed();
     // The server counted the 4008 close (above); the client sees it only if it read the close
@@ -162,6 +205,30 @@ describe('im_open_login_svc/kick', () => {
     const neither = await rest(t, 'im_open_login_svc/kick', {});
     expect(neither).toMatchObject({ ErrorCode: 70402 });
     expect(neither.ErrorInfo).toMatch(/^UserID: is required/);
+  });
+
+  it('invalidates every userSig issued before the kick, on every node; a userSig generated after it logs in', async () => {
+    await using t = await startTestStadium();
+    const nowSec = Math.floor(Date.now() / 1000);
+    const issuedBefore = genUserSig({ sdkAppId: t.app.sdkAppId, key: t.app.secretKey, userId: 'carol', expireSec: 3600, nowSec: nowSec - 5 });
+    const login = async (userSig: string) => {
+      const raw = await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
+      try {
+        return await raw.request('login', { userID: 'carol', userSig });
+      } finally {
+        await raw.close();
+      }
+    };
+    expect((await login(issuedBefore)).code).toBe(0);
+    expect(await rest(t, 'im_open_login_svc/kick', { UserID: 'carol' })).toMatchObject({ ErrorCode: 0 });
+    // Several logins, so in the cluster project they reach both workers: each one refuses the old userSig.
+    for (let i = 0; i < 4; i++) expect(await login(issuedBefore)).toMatchObject({ code: 70001, name: 'USERSIG_REVOKED' });
+    expect((await login(t.sig('carol'))).code).toBe(0);
+    // Another user's old userSig is untouched.
+    const daveBefore = genUserSig({ sdkAppId: t.app.sdkAppId, key: t.app.secretKey, userId: 'dave', expireSec: 3600, nowSec: nowSec - 5 });
+    const raw = await RawClient.connect(t.url, `sdkappid=${t.app.sdkAppId}&v=1`);
+    expect((await raw.request('login', { userID: 'dave', userSig: daveBefore })).code).toBe(0);
+    await raw.close();
   });
 });
 

@@ -76,3 +76,26 @@ export async function metricValue(
 export function dataOf(frame: unknown): CallbackBody {
   return (frame as { data: CallbackBody }).data;
 }
+
+/**
+ * A fixture (every callback command, appRefreshMs 200) whose callback settings every node of
+ * the server applies already: with `--workers 2` each worker reads them within appRefreshMs,
+ * so this waits until six consecutive connections (spread over the workers) each got their
+ * join callback. Needs no clock, so tests using it run in both projects. The probes join and
+ * quit room `probes` as users `probe<N>`.
+ */
+export async function startSettledCallbackFixture(): Promise<CallbackFixture> {
+  const f = await startCallbackFixture({}, { appRefreshMs: 200 });
+  await createRoom(f.t, 'probes');
+  let streak = 0;
+  for (let i = 0; streak < 6 && i < 200; i++) {
+    const probe = await member(f.t, `probe${i}`, 'probes');
+    const seen = () => f.receiver.of('Group.CallbackAfterNewMemberJoin').some((cb) => cb.body.Operator_Account === `probe${i}`);
+    for (let k = 0; k < 20 && !seen(); k++) await new Promise((resolve) => setTimeout(resolve, 10));
+    streak = seen() ? streak + 1 : 0;
+    await probe.request('group.quit', { groupID: 'probes' });
+    await probe.close();
+  }
+  if (streak < 6) throw new Error('the callback settings did not reach every node');
+  return f;
+}

@@ -229,6 +229,11 @@ export const ERRORS = {
     http: 401,
     message: 'The userSig has expired; generate a new one with the app secret key.',
   },
+  USERSIG_REVOKED: {
+    code: 70001,
+    http: 401,
+    message: 'The userSig was issued before the account was kicked (REST im_open_login_svc/kick); generate a new one with the app secret key.',
+  },
   USERSIG_EMPTY: {
     code: 70002,
     http: 401,
@@ -565,6 +570,21 @@ export const ERRORS = {
     code: 20001,
     http: 400,
     message: 'The one-to-one message request is missing a field or has one of the wrong type; check it against docs/rest-api.md (openim/sendmsg).',
+  },
+  C2C_MSG_RANDOM_INVALID: {
+    code: 90005,
+    http: 400,
+    message: 'openim/sendmsg needs MsgRandom, an integer 0–4294967295; send a fresh random number with each message.',
+  },
+  C2C_TO_ACCOUNT_NOT_IMPORTED: {
+    code: 90012,
+    http: 404,
+    message: 'To_Account is not a known account of this app; import it first (im_open_login_svc/account_import) or let it log in once.',
+  },
+  C2C_FROM_ACCOUNT_NOT_FOUND: {
+    code: 90048,
+    http: 404,
+    message: 'From_Account is not a known account of this app; import it first (im_open_login_svc/account_import), or leave it out to send as the admin.',
   },
   // ── SDK-side (raised by @stadium/sdk without a server round trip) ────────
   SDK_NO_SDKAPPID: {

@@ -5,6 +5,17 @@
 import type { ErrorName } from './errors.js';
 import type { OutgoingMessage, WireMessage } from './messages.js';
 
+/**
+ * What was published instead of the message sent, when the room rewrote it (a before-send
+ * callback's new MsgBody, a masking word list): the sender's SDK puts it on the sent Message.
+ */
+export interface RewrittenMessage {
+  type: OutgoingMessage['type'];
+  payload: OutgoingMessage['payload'];
+  /** Present when the published message carries one. */
+  cloudCustomData?: string;
+}
+
 /** Protocol version this build speaks by default. */
 export const PROTOCOL_VERSION = 1;
 /** Versions the server accepts (`?v=` on the WebSocket URL). */
@@ -268,7 +279,7 @@ export interface Commands {
   'group.reviewQueue': { req: { groupID: string }; res: { groupID: string; heldMessageList: HeldMessageInfo[] } };
   /** Approve (publish as a new message; `seq` is its number) or deny (drop; `seq` 0) a held message: owner and admins. */
   'group.review': { req: { groupID: string; holdID: string; action: 'Approve' | 'Deny' }; res: { groupID: string; holdID: string; seq: number; time: number } };
-  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true } };
+  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true; rewritten?: RewrittenMessage } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
   /**
    * The room's history (its last `historySize` messages), newest page first: at most `count`

@@ -55,4 +55,5 @@ export type {
   KickFrame,
   C2CFrame,
   ServerFrame,
+  RewrittenMessage,
 } from './frames.js';

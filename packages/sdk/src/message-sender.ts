@@ -72,6 +72,12 @@ export class MessageSender {
         message.sequence = result.seq;
         message.time = result.time;
         message.status = 'success';
+        if (result.rewritten) {
+          // The room published another body (before-send callback, masking word list): show what the others see.
+          message.type = result.rewritten.type;
+          message.payload = { ...(result.rewritten.payload as unknown as Record<string, unknown>) };
+          if (result.rewritten.cloudCustomData !== undefined) message.cloudCustomData = result.rewritten.cloudCustomData;
+        }
         if (result.sampled) {
           // Accepted, but the room's downstream cap kept it from the other members: no echo comes.
           message.isSampled = true;

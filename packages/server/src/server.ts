@@ -131,7 +131,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     quotas: { maxRoomsCreatedPerUserPerHour: o.maxRoomsCreatedPerUserPerHour, maxRoomsPerUser: o.maxRoomsPerUser, maxRoomsPerApp: o.maxRoomsPerApp },
     onMembership: callbacks.onMembership,
   });
-  rooms.onMembersRemoved = (room) => groups.removed(room);
+  rooms.onMembersRemoved = (room, members, operator) => groups.removed(room, members, operator);
   const unserveNode = rooms.serve(nodeId);
   const profiles = new ProfileService({
     store,
@@ -145,8 +145,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   });
   const messages = new MessageService({ router, groups });
   const directMessages = new DirectMessageService({ bus, clock });
-  const userSessions = new UserSessions({ bus });
-  const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles, onSession: callbacks.onSession });
+  const userSessions = new UserSessions({ bus, store, clock });
+  const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles, userSessions, onSession: callbacks.onSession });
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
     if (message.kind !== 'node-reset') return;
     authorities.nodeStarted(message.node);

@@ -42,7 +42,7 @@ describe('userSig made by the public tls-sig-api-v2 library', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOW * 1000);
     const sig = new TLSSigAPIv2.Api(SDK_APP_ID, KEY).genSig('alice', 86400);
-    expect(verify(sig)).toEqual({ ok: true, expiresAt: NOW + 86400 });
+    expect(verify(sig)).toEqual({ ok: true, issuedAt: NOW, expiresAt: NOW + 86400 });
   });
 
   it('verifies a ticket carrying TLS.userbuf (signed over the userbuf line)', () => {
@@ -50,7 +50,7 @@ describe('userSig made by the public tls-sig-api-v2 library', () => {
     vi.setSystemTime(NOW * 1000);
     const sig = new TLSSigAPIv2.Api(SDK_APP_ID, KEY).genPrivateMapKey('alice', 300, 1234, 255);
     expect(decodeSig(sig)['TLS.userbuf']).toEqual(expect.any(String));
-    expect(verify(sig)).toEqual({ ok: true, expiresAt: NOW + 300 });
+    expect(verify(sig)).toEqual({ ok: true, issuedAt: NOW, expiresAt: NOW + 300 });
     expect(verify(sig, { key: OTHER_KEY })).toEqual({ ok: false, reason: 'USERSIG_BAD_SIGNATURE' });
   });
 
@@ -66,7 +66,7 @@ describe('genUserSig', () => {
   const sig = genUserSig({ sdkAppId: SDK_APP_ID, key: KEY, userId: 'alice', expireSec: 600, nowSec: NOW });
 
   it('verifies with verifyUserSig', () => {
-    expect(verify(sig)).toEqual({ ok: true, expiresAt: NOW + 600 });
+    expect(verify(sig)).toEqual({ ok: true, issuedAt: NOW, expiresAt: NOW + 600 });
   });
 
   it('holds the TLSSigAPIv2 document, checked by an independent decoder', () => {
@@ -96,7 +96,7 @@ describe('verifyUserSig', () => {
   it('accepts a Go-style ticket (zlib level 0, struct key order, trailing newline)', () => {
     const json = `{"TLS.ver":"2.0","TLS.identifier":"alice","TLS.sdkappid":${SDK_APP_ID},"TLS.expire":600,"TLS.time":${NOW},"TLS.sig":"${hmacB64(KEY, content)}"}\n`;
     const sig = encodeSig(json, 0);
-    expect(verify(sig)).toEqual({ ok: true, expiresAt: NOW + 600 });
+    expect(verify(sig)).toEqual({ ok: true, issuedAt: NOW, expiresAt: NOW + 600 });
   });
 
   it('accepts any zlib level', () => {
@@ -106,7 +106,7 @@ describe('verifyUserSig', () => {
 
   it('reports USERSIG_EXPIRED only after time + expire', () => {
     const sig = genUserSig({ sdkAppId: SDK_APP_ID, key: KEY, userId: 'alice', expireSec: 600, nowSec: NOW });
-    expect(verify(sig, { nowSec: NOW + 600 })).toEqual({ ok: true, expiresAt: NOW + 600 });
+    expect(verify(sig, { nowSec: NOW + 600 })).toEqual({ ok: true, issuedAt: NOW, expiresAt: NOW + 600 });
     expect(verify(sig, { nowSec: NOW + 601 })).toEqual({ ok: false, reason: 'USERSIG_EXPIRED' });
   });
 

@@ -41,8 +41,8 @@ export interface VerifyUserSigInput {
 /** Why a userSig was refused; each is a name in the protocol error registry. */
 export type UserSigFailure = 'USERSIG_EMPTY' | 'USERSIG_INVALID' | 'USERSIG_EXPIRED' | 'USERSIG_BAD_SIGNATURE' | 'USERSIG_USER_MISMATCH' | 'USERSIG_APP_MISMATCH';
 
-/** Result of {@link verifyUserSig}: `expiresAt` is in UNIX seconds. */
-export type UserSigVerdict = { ok: true; expiresAt: number } | { ok: false; reason: UserSigFailure };
+/** Result of {@link verifyUserSig}: `issuedAt` (`TLS.time`) and `expiresAt` are in UNIX seconds. */
+export type UserSigVerdict = { ok: true; issuedAt: number; expiresAt: number } | { ok: false; reason: UserSigFailure };
 
 /** Longest userSig accepted; real ones are ~200–400 characters. */
 const MAX_USERSIG_CHARS = 8192;
@@ -142,7 +142,7 @@ export function verifyUserSig({ userSig, sdkAppId, userId, key, nowSec }: Verify
     if (given.length !== HMAC_BYTES || !timingSafeEqual(given, expected)) return { ok: false, reason: 'USERSIG_BAD_SIGNATURE' };
     const expiresAt = doc.time + doc.expire;
     if (nowSec > expiresAt) return { ok: false, reason: 'USERSIG_EXPIRED' };
-    return { ok: true, expiresAt };
+    return { ok: true, issuedAt: doc.time, expiresAt };
   } catch {
     return { ok: false, reason: 'USERSIG_INVALID' };
   }

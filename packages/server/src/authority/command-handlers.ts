@@ -3,7 +3,7 @@
  * decision here is made once for the room, from the authority's own current record: roles
  * and permissions, admission, rate and sequence, counters, settings, dismissal.
  */
-import { GROUP_SYSTEM_NOTICE, StadiumError, TIM_TYPES, type GroupTipPayload } from '@stadium/protocol';
+import { GROUP_SYSTEM_NOTICE, StadiumError, TIM_TYPES, type GroupTipPayload, type RewrittenMessage } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { ActorStamp } from '../core/actor.js';
 import { authorize, PERMISSIONS, type Operation, type RoomRole } from '../core/permissions.js';
@@ -69,6 +69,16 @@ function authorizeMember(operation: Operation, role: RoomRole, joined: boolean, 
   if (PERMISSIONS[operation].joined && !joined && role !== 'appAdmin' && role !== 'owner') throw new StadiumError('NOT_GROUP_MEMBER', `join ${groupId} first`);
 }
 
+/** The body published when admission changed the message's type, payload or cloud data (so the sender can show it), else undefined. */
+function rewriteOf(offered: UnsequencedMessage, admitted: UnsequencedMessage): RewrittenMessage | undefined {
+  if (offered === admitted) return undefined;
+  const same = offered.type === admitted.type && offered.cloudCustomData === admitted.cloudCustomData && JSON.stringify(offered.payload) === JSON.stringify(admitted.payload);
+  if (same) return undefined;
+  const rewritten: RewrittenMessage = { type: admitted.type as RewrittenMessage['type'], payload: admitted.payload as RewrittenMessage['payload'] };
+  if (admitted.cloudCustomData !== undefined) rewritten.cloudCustomData = admitted.cloudCustomData;
+  return rewritten;
+}
+
 /** Build the handler map. */
 export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHandlers {
   const { store, bus, clock, logger, metrics, admission } = deps;
@@ -119,11 +129,13 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       settled(admitted, { kind: 'refused', error });
       throw error;
     }
-    if (!deps.observer?.sendSettled) return room.sequencer.submit(admitted);
+    const rewritten = rewriteOf(message, admitted);
+    const answer = (result: Admitted): Admitted => (rewritten ? { ...result, rewritten } : result);
+    if (!deps.observer?.sendSettled) return room.sequencer.submit(admitted).then(answer);
     return room.sequencer.submit(admitted).then(
       (result) => {
         settled(admitted, result.sampled ? { kind: 'sampled', time: result.time } : { kind: 'published', seq: result.seq, time: result.time });
-        return result;
+        return answer(result);
       },
       (error: unknown) => {
         if (error instanceof StadiumError) settled(admitted, { kind: 'refused', error });

@@ -150,7 +150,14 @@ export function createModerationHandlers(deps: ModerationHandlerDeps): Moderatio
         seq: 0,
         time: Math.floor(now / 1000),
       });
-      bus.publish(roomSubject(room.sdkAppId, room.groupId), { kind: 'members-removed', sdkAppId: room.sdkAppId, groupId: room.groupId, userIds: [...userIds], entries: [notice] });
+      bus.publish(roomSubject(room.sdkAppId, room.groupId), {
+        kind: 'members-removed',
+        sdkAppId: room.sdkAppId,
+        groupId: room.groupId,
+        userIds: [...userIds],
+        entries: [notice],
+        operator: actor,
+      });
       tip(room, TIM_TYPES.GRP_TIP_BAN_AVCHATROOM_MEMBER, actor, [...userIds]);
       return {};
     },

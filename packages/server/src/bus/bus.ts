@@ -13,6 +13,7 @@
  * `StadiumError('SERVICE_UNAVAILABLE')`, one not answered in time with `OVERLOADED`.
  */
 import type { PinnedMessage } from '@stadium/protocol';
+import type { ActorStamp } from '../core/actor.js';
 import type { GroupRecord } from '../core/records.js';
 import type { AuthorityRequest } from '../wire/authority-commands.js';
 import type { BatchEntry } from '../wire/batch-entry.js';
@@ -42,8 +43,9 @@ export type BusMessage =
   /**
    * Members removed from a room (banned): each node delivers `entries` (the ban notice, seq 0)
    * to the named users' connections, then removes those connections from the room.
+   * `operator` (who banned them) is named in their after-exit callbacks.
    */
-  | { kind: 'members-removed'; sdkAppId: number; groupId: string; userIds: readonly string[]; entries: readonly BatchEntry[] }
+  | { kind: 'members-removed'; sdkAppId: number; groupId: string; userIds: readonly string[]; entries: readonly BatchEntry[]; operator?: ActorStamp }
   /**
    * `node`'s member counts are void: it (re)started or died. Authorities forget its counts;
    * nodes with members of rooms whose authority it is report them again.

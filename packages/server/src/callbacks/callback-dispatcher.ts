@@ -99,7 +99,9 @@ export class CallbackDispatcher {
     const command = event.kind === 'join' ? 'Group.CallbackAfterNewMemberJoin' : 'Group.CallbackAfterMemberExit';
     const at = this.#d.clock.now();
     void this.#current(actor.app).then((app) => {
-      this.#after(app, command, actor, () => (event.kind === 'join' ? memberJoinBody(groupId, userId, at) : memberExitBody(groupId, userId, event.exitType ?? 'Quit', userId, at)));
+      this.#after(app, command, actor, () =>
+        event.kind === 'join' ? memberJoinBody(groupId, userId, at) : memberExitBody(groupId, userId, event.exitType ?? 'Quit', event.operatorId ?? userId, at),
+      );
     });
   };
 

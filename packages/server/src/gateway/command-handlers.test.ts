@@ -3,6 +3,7 @@ import { TIM_TYPES } from '@stadium/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { genUserSig } from '../auth/user-sig.js';
+import { UserSessions } from '../users/user-sessions.js';
 import { startTestEngine, type TestEngine } from '../testing/engine.js';
 import { actorOf, createCommandHandlers, type CommandHandlers } from './command-handlers.js';
 import { Connection } from './connection.js';
@@ -56,6 +57,7 @@ function handlers(): CommandHandlers {
     groups: engine.groups,
     messages: engine.messages,
     profiles: engine.profiles,
+    userSessions: new UserSessions({ bus: engine.bus, store: engine.store, clock: engine.clock }),
   });
 }
 

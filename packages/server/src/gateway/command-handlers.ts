@@ -15,6 +15,7 @@ import type { GroupService } from '../groups/group-service.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { ProfileService } from '../users/profile-service.js';
+import type { UserSessions } from '../users/user-sessions.js';
 import type { Connection } from './connection.js';
 import type { SessionListener } from './session-event.js';
 import type { SessionRegistry } from './session-registry.js';
@@ -33,6 +34,8 @@ export interface HandlerDeps {
   groups: GroupService;
   messages: MessageService;
   profiles: ProfileService;
+  /** Refuses userSigs issued before a REST kick. */
+  userSessions: Pick<UserSessions, 'assertSigNotRevoked'>;
   /** Told of logins and logouts (callbacks). @default none */
   onSession?: SessionListener;
 }
@@ -71,7 +74,13 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
       metrics.authFailures.inc({ reason: verdict.reason });
       throw new StadiumError(verdict.reason);
     }
-    const profile = await profiles.get(conn.app.sdkAppId, userID);
+    try {
+      await deps.userSessions.assertSigNotRevoked(conn.app.sdkAppId, userID, verdict.issuedAt);
+    } catch (error) {
+      metrics.authFailures.inc({ reason: 'USERSIG_REVOKED' });
+      throw error;
+    }
+    const profile = await profiles.getOnLogin(conn.app.sdkAppId, userID);
     if (conn.userId === null) {
       conn.userId = userID;
       sessions.bindUser(conn);
@@ -120,8 +129,8 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     'group.reviewQueue': (conn, body) => groups.reviewQueue(actorOf(conn), body.groupID),
     'group.review': (conn, body) => groups.review(actorOf(conn), body.groupID, body.holdID, body.action),
     'msg.send': async (conn, body) => {
-      const { seq, time, sampled } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
-      return sampled ? { seq, time, sampled } : { seq, time };
+      const { seq, time, sampled, rewritten } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
+      return { seq, time, ...(sampled ? { sampled } : {}), ...(rewritten ? { rewritten } : {}) };
     },
     'msg.history': (conn, body) => groups.history(actorOf(conn), body, conn),
     'msg.revoke': async () => {

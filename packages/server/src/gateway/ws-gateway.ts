@@ -17,7 +17,7 @@ import type { GroupService } from '../groups/group-service.js';
 import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
 import { parseSdkAppId } from '../core/parse-sdk-app-id.js';
 import { describe } from '../core/describe.js';
-import type { CommandHandlers } from './command-handlers.js';
+import { actorOf, type CommandHandlers } from './command-handlers.js';
 import { Connection, type DeliveryPolicy } from './connection.js';
 import { RequestBudget, type RequestBudgetOptions } from './request-budget.js';
 import { PING_COST, requestCost } from './request-cost.js';
@@ -240,7 +240,9 @@ export class WsGateway {
     conn.closing = true;
     const { logger, metrics, sessions, groups } = this.#d;
     logger.debug({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId, code: conn.ws.readyState }, 'connection closed');
-    for (const room of conn.joinedRooms()) groups.leave(conn, room);
+    // A logged-in member whose connection ends without a quit is told as an exit (`Quit`; see docs/callbacks.md).
+    const quitter = conn.userId !== null ? actorOf(conn) : undefined;
+    for (const room of conn.joinedRooms()) groups.leave(conn, room, quitter);
     if (conn.userId !== null) {
       const reason = conn.closedFor === 'HEARTBEAT_TIMEOUT' ? 'TimeOut' : 'LinkClose';
       this.#d.onSession?.({ action: 'Disconnect', reason, app: conn.app, userId: conn.userId, platform: conn.platform, clientIp: conn.clientIp });

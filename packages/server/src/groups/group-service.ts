@@ -20,7 +20,7 @@ import type {
 } from '@stadium/protocol';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.js';
-import { stampOf, type Actor } from '../core/actor.js';
+import { stampOf, type Actor, type ActorStamp } from '../core/actor.js';
 import { describe } from '../core/describe.js';
 import { authorize, roleOf } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
@@ -237,7 +237,8 @@ export class GroupService {
       result.resumed = reply.resume.complete;
       if (reply.resume.missed) result.missed = reply.resume.missed;
     }
-    if (typeof sinceSeq !== 'number' && actor.userId !== null) this.#d.onMembership?.({ kind: 'join', actor, groupId: room.groupId });
+    // A resume is a join too: the dropped connection it replaces was told as an exit.
+    if (actor.userId !== null) this.#d.onMembership?.({ kind: 'join', actor, groupId: room.groupId });
     return result;
   }
 
@@ -252,7 +253,7 @@ export class GroupService {
     return { groupID: room.groupId };
   }
 
-  /** Remove a member from a room without a tip (disconnects, logout). `quitter`: the logged-in actor leaving on purpose (logout), told as an exit. */
+  /** Remove a member from a room without a tip (disconnects, logout). `quitter`: the logged-in actor leaving (logout, or its connection dropped), told as an exit. */
   leave(member: MemberHandle, room: Room, quitter?: Actor): void {
     this.#remove(member, room);
     if (quitter?.userId != null && !room.closed) this.#d.onMembership?.({ kind: 'exit', exitType: 'Quit', actor: quitter, groupId: room.groupId });
@@ -470,8 +471,18 @@ export class GroupService {
     return { groupID: room.groupId, holdID: holdId, seq, time };
   }
 
-  /** Connections of a room removed here by a ban (already out of the fan-out): tell the authority the new count. */
-  removed(room: Room): void {
+  /**
+   * Connections of a room removed here by a ban (already out of the fan-out): tell the
+   * authority the new count, and each logged-in one's removal as an exit of type `Kicked`
+   * by `operator` (whose platform and address the callback carries).
+   */
+  removed(room: Room, members: readonly MemberHandle[] = [], operator?: ActorStamp): void {
+    for (const member of members) {
+      if (member.userId === null) continue;
+      const by = operator ?? { userId: room.app.adminUserId, kind: 'app-admin', origin: 'system', platform: 'Server', clientIp: '' };
+      const actor: Actor = { app: room.app, userId: member.userId, kind: 'user', origin: by.origin, platform: by.platform, clientIp: by.clientIp, nick: '', avatar: '' };
+      this.#d.onMembership?.({ kind: 'exit', exitType: 'Kicked', operatorId: by.userId ?? room.app.adminUserId, actor, groupId: room.groupId });
+    }
     if (!room.closed) this.#report(room);
   }
 

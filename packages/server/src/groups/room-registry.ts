@@ -6,6 +6,7 @@
  */
 import { LIMITS, StadiumError } from '@stadium/protocol';
 import type { Logger } from 'pino';
+import type { ActorStamp } from '../core/actor.js';
 import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
 import { nodeSubject, roomSubject } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
@@ -43,7 +44,7 @@ export class RoomRegistry {
   readonly #loading = new Map<string, Promise<Room | undefined>>();
   readonly #idleTimers = new Map<string, TimerHandle>();
   /** Told when members of a room were removed here by a ban made anywhere (to report the new count). */
-  onMembersRemoved: ((room: Room, members: MemberHandle[]) => void) | null = null;
+  onMembersRemoved: ((room: Room, members: MemberHandle[], operator: ActorStamp | undefined) => void) | null = null;
 
   constructor(deps: RoomRegistryDeps, options: RoomRegistryOptions) {
     this.#d = deps;
@@ -195,7 +196,7 @@ export class RoomRegistry {
         }
         if (removed.length > 0) {
           this.touch(room);
-          this.onMembersRemoved?.(room, removed);
+          this.onMembersRemoved?.(room, removed, message.operator);
         }
         return;
       }

@@ -77,6 +77,8 @@ export class MessageService {
       ...(options.dedupeKey !== undefined ? { dedupeKey: options.dedupeKey } : {}),
       ...(options.callbackControl !== undefined ? { callbackControl: options.callbackControl } : {}),
     });
-    return admitted.sampled ? { seq: 0, time: admitted.time, sampled: true } : { seq: admitted.seq, time: admitted.time };
+    const answer: Admitted = admitted.sampled ? { seq: 0, time: admitted.time, sampled: true } : { seq: admitted.seq, time: admitted.time };
+    if (admitted.rewritten) answer.rewritten = admitted.rewritten;
+    return answer;
   }
 }

@@ -37,6 +37,8 @@ export interface RestCommand<B extends TObject = TObject> {
    * first line still get the error envelope.
    */
   readonly ndjson?: true;
+  /** Errors for a body whose first schema failure is in one of these top-level fields (instead of `invalidBody`). */
+  readonly invalidField?: Readonly<Record<string, ErrorName>>;
   /** Run the command; the fields returned are merged into the `OK` envelope. */
   handle(ctx: RestContext, body: Static<B>): Promise<Record<string, unknown>>;
 }

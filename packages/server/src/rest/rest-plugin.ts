@@ -44,6 +44,15 @@ interface AjvError {
   params?: Record<string, unknown>;
 }
 
+/** The top-level body field of the first schema failure ('' for the body itself). */
+export function failedField(errors: readonly AjvError[]): string {
+  const first = errors[0];
+  if (!first) return '';
+  const segments = (first.instancePath ?? '').split('/').filter(Boolean);
+  const missing = typeof first.params?.missingProperty === 'string' ? first.params.missingProperty : undefined;
+  return segments[0] ?? missing ?? '';
+}
+
 /** "GroupId: must be string" from fastify's (ajv's) validation errors. */
 export function describeValidation(errors: readonly AjvError[]): string {
   const first = errors[0];
@@ -142,7 +151,8 @@ export function registerRest(app: FastifyInstance, options: RestPluginOptions): 
       if (!rate.take(actor.app.sdkAppId, command.path, command.ratePerSec ?? DEFAULT_RATE_PER_SEC)) throw new StadiumError('REST_RATE_LIMITED', command.path);
       if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new StadiumError('REST_BAD_JSON');
       if (req.validationError) {
-        throw new StadiumError(command.invalidBody ?? 'INVALID_PARAMETER', describeValidation((req.validationError as { validation?: AjvError[] }).validation ?? []));
+        const errors = (req.validationError as { validation?: AjvError[] }).validation ?? [];
+        throw new StadiumError(command.invalidField?.[failedField(errors)] ?? command.invalidBody ?? 'INVALID_PARAMETER', describeValidation(errors));
       }
       const result = await command.handle({ actor, deps: options.deps }, req.body as never);
       if (command.ndjson) return sendLines(reply, result.Lines as AsyncIterable<string>, command.path);

@@ -22,6 +22,7 @@ export class MemoryStore implements Store {
   readonly #held = new Map<number, Map<string, Map<string, HeldMessage>>>();
   /** Kept messages per app and group, oldest first. */
   readonly #history = new Map<number, Map<string, HistoryEntry[]>>();
+  readonly #sigFloors = new Map<number, Map<string, number>>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -68,6 +69,7 @@ export class MemoryStore implements Store {
     this.#wordLists.delete(sdkAppId);
     this.#held.delete(sdkAppId);
     this.#history.delete(sdkAppId);
+    this.#sigFloors.delete(sdkAppId);
     return existed;
   }
 
@@ -216,6 +218,16 @@ export class MemoryStore implements Store {
   async lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]> {
     const kept = this.#history.get(sdkAppId)?.get(groupId) ?? [];
     return limit <= 0 ? [] : kept.slice(-limit).map((e) => ({ ...e }));
+  }
+
+  async getUserSigFloor(sdkAppId: number, userId: string): Promise<number> {
+    return this.#sigFloors.get(sdkAppId)?.get(userId) ?? 0;
+  }
+
+  async raiseUserSigFloor(sdkAppId: number, userId: string, floorSec: number): Promise<void> {
+    let floors = this.#sigFloors.get(sdkAppId);
+    if (!floors) this.#sigFloors.set(sdkAppId, (floors = new Map<string, number>()));
+    floors.set(userId, Math.max(floors.get(userId) ?? 0, floorSec));
   }
 
   async close(): Promise<void> {}

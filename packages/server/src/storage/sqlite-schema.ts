@@ -107,6 +107,14 @@ export interface GroupHistoryTable {
   json: string;
 }
 
+/** Row of `user_sig_floors`: a userSig issued before `floor_sec` is refused at login (0009). */
+export interface UserSigFloorsTable {
+  sdk_app_id: number;
+  user_id: string;
+  /** UNIX seconds. */
+  floor_sec: number;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
@@ -117,6 +125,7 @@ export interface SqliteDatabaseSchema {
   word_lists: WordListsTable;
   held_messages: HeldMessagesTable;
   group_history: GroupHistoryTable;
+  user_sig_floors: UserSigFloorsTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -237,6 +246,18 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
       await db.schema
         .alterTable('groups')
         .addColumn('attributes_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0009_user_sig_floor': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('user_sig_floors')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('floor_sec', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_sig_floors_pk', ['sdk_app_id', 'user_id'])
+        .modifyEnd(sql`without rowid`)
         .execute();
     },
   },

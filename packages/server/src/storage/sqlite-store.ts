@@ -4,7 +4,7 @@
  * (`stadium app create`) write while a server holds the same file open.
  */
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type Selectable, type Transaction } from 'kysely';
+import { Kysely, Migrator, SqliteDialect, sql, type Migration, type Selectable, type Transaction } from 'kysely';
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
@@ -122,6 +122,7 @@ export class SqliteStore implements Store {
       await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('user_sig_floors').where('sdk_app_id', '=', sdkAppId).execute();
       const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -283,6 +284,19 @@ export class SqliteStore implements Store {
       n += Number(result.numDeletedRows);
     }
     return n;
+  }
+
+  async getUserSigFloor(sdkAppId: number, userId: string): Promise<number> {
+    const row = await this.#db.selectFrom('user_sig_floors').select('floor_sec').where('sdk_app_id', '=', sdkAppId).where('user_id', '=', userId).executeTakeFirst();
+    return row?.floor_sec ?? 0;
+  }
+
+  async raiseUserSigFloor(sdkAppId: number, userId: string, floorSec: number): Promise<void> {
+    await this.#db
+      .insertInto('user_sig_floors')
+      .values({ sdk_app_id: sdkAppId, user_id: userId, floor_sec: floorSec })
+      .onConflict((oc) => oc.columns(['sdk_app_id', 'user_id']).doUpdateSet({ floor_sec: sql<number>`max(floor_sec, excluded.floor_sec)` }))
+      .execute();
   }
 
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {

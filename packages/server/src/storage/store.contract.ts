@@ -561,6 +561,25 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('userSig floors', () => {
+      it('start at 0, only rise, are per app and user, and deleteApp deletes them', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const other = await store.createApp(sampleApp({ name: 'other' }));
+        expect(await store.getUserSigFloor(app.sdkAppId, 'alice')).toBe(0);
+        await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_100);
+        await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_050);
+        await store.raiseUserSigFloor(other.sdkAppId, 'alice', 5);
+        expect(await store.getUserSigFloor(app.sdkAppId, 'alice')).toBe(1_700_000_100);
+        expect(await store.getUserSigFloor(app.sdkAppId, 'bob')).toBe(0);
+        await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_200);
+        expect(await store.getUserSigFloor(app.sdkAppId, 'alice')).toBe(1_700_000_200);
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.getUserSigFloor(app.sdkAppId, 'alice')).toBe(0);
+        expect(await store.getUserSigFloor(other.sdkAppId, 'alice')).toBe(5);
+      });
+    });
+
     describe('deleteApp', () => {
       it("removes the app's groups and profiles and leaves other apps alone", async () => {
         const store = await fresh();
@@ -610,6 +629,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         };
         await store.putHeldMessage(app.sdkAppId, 'room', kept);
         await store.appendHistory(app.sdkAppId, 'room', [{ seq: 3, json: '{"seq":3}' }], 10);
+        await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_123);
         await store.close();
 
         const reopened = await reopen(store);
@@ -621,6 +641,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await reopened.listMemberStates(app.sdkAppId, 'room')).toEqual([{ userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }]);
         expect(await reopened.listHeldMessages(app.sdkAppId, 'room')).toEqual([kept]);
         expect(await reopened.lastHistory(app.sdkAppId, 'room', 10)).toEqual([{ seq: 3, json: '{"seq":3}' }]);
+        expect(await reopened.getUserSigFloor(app.sdkAppId, 'alice')).toBe(1_700_000_123);
       });
     }
   });

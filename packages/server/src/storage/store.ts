@@ -100,6 +100,17 @@ export interface Store {
   listHistory(sdkAppId: number, groupId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]>;
   /** The newest `limit` kept messages, oldest first. */
   lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]>;
+  /**
+   * The user's userSig floor (UNIX seconds): a userSig whose `TLS.time` is earlier is refused
+   * at login (set by REST `im_open_login_svc/kick`). 0 when the user was never kicked.
+   */
+  getUserSigFloor(sdkAppId: number, userId: string): Promise<number>;
+  /**
+   * Raise the user's userSig floor to `floorSec`; a lower value than the stored one changes
+   * nothing (so two nodes kicking at once never lower it). One row per kicked user; deleteApp
+   * deletes them.
+   */
+  raiseUserSigFloor(sdkAppId: number, userId: string, floorSec: number): Promise<void>;
 
   /** Release connections and files. */
   close(): Promise<void>;

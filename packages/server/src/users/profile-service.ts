@@ -87,6 +87,19 @@ export class ProfileService {
     return (await this.#store.getProfile(sdkAppId, userId)) ?? emptyProfile(userId);
   }
 
+  /**
+   * A logging-in user's profile; a user with none stored gets an empty one stored, so it is a
+   * known account from then on (the recipient check of REST `openim/sendmsg`). Past the
+   * per-app profile quota nothing is stored and the login goes on.
+   */
+  async getOnLogin(sdkAppId: number, userId: string): Promise<Profile> {
+    const stored = await this.#store.getProfile(sdkAppId, userId);
+    if (stored) return stored;
+    const profile = emptyProfile(userId);
+    if ((await this.#store.countProfiles(sdkAppId)) < this.#maxProfilesPerApp) await this.#store.putProfile(sdkAppId, profile);
+    return profile;
+  }
+
   async getMany(actor: Actor, userIds: unknown): Promise<{ profiles: Profile[] }> {
     authorize('profile.read', roleOf(actor, null));
     if (!Array.isArray(userIds) || userIds.length === 0 || userIds.length > LIMITS.maxProfileGetIds || !userIds.every(isValidUserId)) {

@@ -4,7 +4,7 @@
  * Every request names its room; the authority answers with the result or refuses with a
  * registry error, which reaches the caller as the same StadiumError.
  */
-import type { AttributesRequest, AttributesResult, CountersRequest, PinnedMessage, PinsRequest, PinsResult, RoomSettings, WireMessage } from '@stadium/protocol';
+import type { AttributesRequest, AttributesResult, CountersRequest, PinnedMessage, PinsRequest, PinsResult, RewrittenMessage, RoomSettings, WireMessage } from '@stadium/protocol';
 import type { ActorStamp } from '../core/actor.js';
 import type { GroupRecord, HistoryEntry } from '../core/records.js';
 import type { BatchEntry } from './batch-entry.js';
@@ -19,6 +19,8 @@ export interface Admitted {
   time: number;
   /** Accepted but sampled away by the downstream cap (then `seq` is 0). */
   sampled?: true;
+  /** The body published, when admission rewrote the message (before-send callback, masking word list). */
+  rewritten?: RewrittenMessage;
 }
 
 /** Per-message switches of the app's callbacks (REST `ForbidCallbackControl`). */

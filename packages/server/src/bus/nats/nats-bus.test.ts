@@ -104,7 +104,14 @@ describe('NatsBus', () => {
     const pending = a!.request('authority.dying', info).catch((error: unknown) => error);
     await settle([a!, dying]);
     await raw.close(); // the process dies: no goodbye
-    clock.advance(1000);
+    // nats-server drops the dead connection's interest a moment after the socket closes; until
+    // it has, a probe gets no answer at all. Probe again each second of the clock until it shows.
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await until(() => {
+      if (!settled) clock.advance(1000);
+      return settled;
+    }, 'the probe to find the dead peer');
     const error = await pending;
     expect(error).toMatchObject({ reason: 'SERVICE_UNAVAILABLE' });
     expect(resets).toEqual([{ kind: 'node-reset', node: 'dying' }]);

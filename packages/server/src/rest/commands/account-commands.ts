@@ -2,7 +2,7 @@
  * `im_open_login_svc/…`: accounts from the app's backend. Stadium keeps no account list apart
  * from profiles: importing an account stores its profile (nick, face URL) through the same
  * profile operation as the SDK's updateMyProfile, with the same bounds and the per-app profile
- * quota. `kick` ends the user's sessions on every node.
+ * quota. `kick` invalidates the user's earlier userSigs and ends its sessions on every node.
  */
 import { Type } from '@sinclair/typebox';
 import { StadiumError } from '@stadium/protocol';
@@ -66,12 +66,13 @@ export const multiaccountImport = defineCommand({
 /** `kick`. */
 export const kick = defineCommand({
   path: 'im_open_login_svc/kick',
-  summary: 'End every session of a user on every node: each of its connections gets KICKED_OUT (REST_API_Kick) and the SDK does not reconnect.',
+  summary:
+    'Invalidate every userSig of a user issued before now (a newly generated one works) and end its sessions on every node: each of its connections gets KICKED_OUT (REST_API_Kick) and the SDK does not reconnect.',
   invalidBody: 'ACCOUNT_BAD_REQUEST',
   body: Type.Object(AccountFields, ONE_OF_THE_NAMES),
   response: Type.Object({}),
   async handle({ actor, deps }, body) {
-    deps.userSessions.kick(actor, (body.UserID ?? body.Identifier)!);
+    await deps.userSessions.kick(actor, (body.UserID ?? body.Identifier)!);
     return {};
   },
 });

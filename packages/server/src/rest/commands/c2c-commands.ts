@@ -6,7 +6,7 @@
  */
 import { randomInt, randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { LIMITS } from '@stadium/protocol';
+import { LIMITS, StadiumError } from '@stadium/protocol';
 import { UserId } from '../account-schema.js';
 import { fromMsgBody, MsgBody } from '../msg-body.js';
 import { defineCommand, type AnyRestCommand } from '../rest-command.js';
@@ -17,8 +17,10 @@ const Ignored = (description: string) => Type.Optional(Type.Integer({ minimum: 0
 /** `sendmsg`. */
 export const sendMsg = defineCommand({
   path: 'openim/sendmsg',
-  summary: 'Send a one-to-one message to every online connection of To_Account (online only); answers MsgTime and MsgKey.',
+  summary:
+    'Send a one-to-one message to every online connection of To_Account, a known account (online only; de-duplicated on From, To, MsgSeq and MsgRandom for 5 minutes); answers MsgTime and MsgKey.',
   invalidBody: 'C2C_BAD_REQUEST',
+  invalidField: { MsgRandom: 'C2C_MSG_RANDOM_INVALID' },
   body: Type.Object({
     SyncOtherMachine: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)], { description: "1: also to From_Account's own connections; 2 or absent: to To_Account only" })),
     From_Account: Type.Optional(UserId),
@@ -37,7 +39,13 @@ export const sendMsg = defineCommand({
   response: Type.Object({ MsgTime: Type.Integer({ description: 'Server time, seconds' }), MsgKey: Type.String({ description: '<MsgSeq>_<MsgRandom>_<MsgTime>' }) }),
   async handle({ actor, deps }, body) {
     const userId = body.From_Account ?? actor.userId ?? '';
-    const profile = await deps.profiles.get(actor.app.sdkAppId, userId);
+    // Both ends must be known accounts (a stored profile: imported, set, or logged in once); the admin always is.
+    const ids = [...new Set([body.To_Account, userId])];
+    const { found } = await deps.profiles.find(actor, ids);
+    const known = (id: string) => found.has(id) || id === actor.app.adminUserId;
+    if (!known(body.To_Account)) throw new StadiumError('C2C_TO_ACCOUNT_NOT_IMPORTED', body.To_Account);
+    if (!known(userId)) throw new StadiumError('C2C_FROM_ACCOUNT_NOT_FOUND', userId);
+    const profile = found.get(userId) ?? (await deps.profiles.get(actor.app.sdkAppId, userId));
     const result = deps.directMessages.send(actor, {
       from: { userId, nick: profile.nick, avatar: profile.avatar },
       to: body.To_Account,

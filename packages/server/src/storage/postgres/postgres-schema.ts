@@ -133,6 +133,17 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = Object.f
         .execute();
     },
   },
+  '0009_user_sig_floor': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('user_sig_floors')
+        .addColumn('sdk_app_id', 'bigint', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('floor_sec', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_sig_floors_pk', ['sdk_app_id', 'user_id'])
+        .execute();
+    },
+  },
   '0010_review_queue': {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

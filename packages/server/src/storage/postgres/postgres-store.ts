@@ -190,6 +190,7 @@ export class PostgresStore implements Store {
         await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).execute();
+        await trx.deleteFrom('user_sig_floors').where('sdk_app_id', '=', sdkAppId).execute();
         const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
         return result.numDeletedRows > 0n;
       }),
@@ -454,6 +455,24 @@ export class PostgresStore implements Store {
       db.selectFrom('group_history').select(['seq', 'json']).where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).orderBy('seq', 'desc').limit(limit).execute(),
     );
     return rows.reverse();
+  }
+
+  async getUserSigFloor(sdkAppId: number, userId: string): Promise<number> {
+    const row = await this.#call('getUserSigFloor', 'idempotent', (db) =>
+      db.selectFrom('user_sig_floors').select('floor_sec').where('sdk_app_id', '=', sdkAppId).where('user_id', '=', userId).executeTakeFirst(),
+    );
+    return row?.floor_sec ?? 0;
+  }
+
+  async raiseUserSigFloor(sdkAppId: number, userId: string, floorSec: number): Promise<void> {
+    // GREATEST keeps the higher floor, so a retried or concurrent raise never lowers it.
+    await this.#call('raiseUserSigFloor', 'idempotent', (db) =>
+      db
+        .insertInto('user_sig_floors')
+        .values({ sdk_app_id: sdkAppId, user_id: userId, floor_sec: floorSec })
+        .onConflict((oc) => oc.columns(['sdk_app_id', 'user_id']).doUpdateSet({ floor_sec: sql<number>`greatest(user_sig_floors.floor_sec, excluded.floor_sec)` }))
+        .execute(),
+    );
   }
 
   async close(): Promise<void> {
