@@ -5,7 +5,7 @@
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, Store, WordList } from './store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, MemberState, NewApp, OperatorRecord, Store, WordList } from './store.js';
 
 /** A {@link Store} in memory. */
 export class MemoryStore implements Store {
@@ -18,6 +18,8 @@ export class MemoryStore implements Store {
   readonly #members = new Map<number, Map<string, Map<string, MemberState>>>();
   /** Word lists by app, then name. */
   readonly #wordLists = new Map<number, Map<string, WordList>>();
+  /** Console operator accounts by name. */
+  readonly #operators = new Map<string, OperatorRecord>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -162,6 +164,24 @@ export class MemoryStore implements Store {
 
   async deleteWordList(sdkAppId: number, name: string): Promise<boolean> {
     return this.#wordLists.get(sdkAppId)?.delete(name) ?? false;
+  }
+
+  async getOperator(name: string): Promise<OperatorRecord | undefined> {
+    const operator = this.#operators.get(name);
+    return operator && { ...operator };
+  }
+
+  async createOperator(operator: OperatorRecord): Promise<boolean> {
+    if (this.#operators.has(operator.name)) return false;
+    this.#operators.set(operator.name, { ...operator });
+    return true;
+  }
+
+  async setOperatorPassword(name: string, passwordHash: string, updatedAt: number): Promise<boolean> {
+    const operator = this.#operators.get(name);
+    if (!operator) return false;
+    this.#operators.set(name, { ...operator, passwordHash, updatedAt });
+    return true;
   }
 
   async close(): Promise<void> {}

@@ -85,6 +85,14 @@ export interface WordListsTable {
   updated_at: number;
 }
 
+/** Row of `operators`: a console operator account (0013). */
+export interface OperatorsTable {
+  name: string;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
@@ -93,6 +101,7 @@ export interface SqliteDatabaseSchema {
   group_seqs: GroupSeqsTable;
   group_members: GroupMembersTable;
   word_lists: WordListsTable;
+  operators: OperatorsTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -213,6 +222,18 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
       await db.schema
         .alterTable('groups')
         .addColumn('attributes_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+  },
+  '0013_operators': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('operators')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .modifyEnd(sql`without rowid`)
         .execute();
     },
   },

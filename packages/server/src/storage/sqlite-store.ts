@@ -9,7 +9,7 @@ import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import { DEFAULT_APP_SETTINGS, type AppPatch, type AppRecord, type GroupPatch, type GroupRecord, type MemberState, type NewApp, type Store, type WordList } from './store.js';
+import { DEFAULT_APP_SETTINGS, type AppPatch, type AppRecord, type GroupPatch, type GroupRecord, type MemberState, type NewApp, type OperatorRecord, type Store, type WordList } from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -226,6 +226,25 @@ export class SqliteStore implements Store {
   async deleteWordList(sdkAppId: number, name: string): Promise<boolean> {
     const result = await this.#db.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).where('name', '=', name).executeTakeFirst();
     return result.numDeletedRows > 0n;
+  }
+
+  async getOperator(name: string): Promise<OperatorRecord | undefined> {
+    const row = await this.#db.selectFrom('operators').selectAll().where('name', '=', name).executeTakeFirst();
+    return row && { name: row.name, passwordHash: row.password_hash, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  async createOperator(operator: OperatorRecord): Promise<boolean> {
+    const result = await this.#db
+      .insertInto('operators')
+      .values({ name: operator.name, password_hash: operator.passwordHash, created_at: operator.createdAt, updated_at: operator.updatedAt })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async setOperatorPassword(name: string, passwordHash: string, updatedAt: number): Promise<boolean> {
+    const result = await this.#db.updateTable('operators').set({ password_hash: passwordHash, updated_at: updatedAt }).where('name', '=', name).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {

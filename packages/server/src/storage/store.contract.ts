@@ -441,6 +441,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('console operators', () => {
+      it('creates once, reads, changes the password, and deleteApp leaves them alone', async () => {
+        const store = await fresh();
+        const operator = { name: 'operator', passwordHash: 'scrypt$hash1', createdAt: 5, updatedAt: 5 };
+        expect(await store.getOperator('operator')).toBeUndefined();
+        expect(await store.createOperator(operator)).toBe(true);
+        expect(await store.createOperator({ ...operator, passwordHash: 'scrypt$other' })).toBe(false);
+        expect(await store.getOperator('operator')).toEqual(operator);
+        expect(await store.setOperatorPassword('operator', 'scrypt$hash2', 9)).toBe(true);
+        expect(await store.setOperatorPassword('nobody', 'scrypt$hash2', 9)).toBe(false);
+        expect(await store.getOperator('operator')).toEqual({ ...operator, passwordHash: 'scrypt$hash2', updatedAt: 9 });
+        expect(await store.getOperator('nobody')).toBeUndefined();
+        const app = await store.createApp(sampleApp());
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.getOperator('operator')).toEqual({ ...operator, passwordHash: 'scrypt$hash2', updatedAt: 9 });
+      });
+    });
+
     describe('deleteApp', () => {
       it("removes the app's groups and profiles and leaves other apps alone", async () => {
         const store = await fresh();
@@ -478,6 +496,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.reserveSeq(app.sdkAppId, 'room', 76)).toBe(1);
         await store.putProfile(app.sdkAppId, sampleProfile('alice'));
         await store.putMemberState(app.sdkAppId, 'room', { userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }, 0);
+        await store.createOperator({ name: 'operator', passwordHash: 'scrypt$h', createdAt: 1, updatedAt: 2 });
         await store.close();
 
         const reopened = await reopen(store);
@@ -487,6 +506,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await reopened.reserveSeq(app.sdkAppId, 'room', 1)).toBe(77);
         expect(await reopened.getProfile(app.sdkAppId, 'alice')).toEqual(sampleProfile('alice'));
         expect(await reopened.listMemberStates(app.sdkAppId, 'room')).toEqual([{ userId: 'bob', admin: true, mutedUntil: 9e12, bannedUntil: 0 }]);
+        expect(await reopened.getOperator('operator')).toEqual({ name: 'operator', passwordHash: 'scrypt$h', createdAt: 1, updatedAt: 2 });
       });
     }
   });
