@@ -100,7 +100,10 @@ describe('console session endpoints', () => {
     const sig = await api(t.url, 'usersig', { cookie, csrf, body: { SDKAppID: sdkAppId } });
     expect(sig.body).toMatchObject({ SDKAppID: sdkAppId, identifier: 'administrator', expireSec: 600 });
     const query = new URLSearchParams({ sdkappid: String(sdkAppId), identifier: 'administrator', usersig: sig.body.userSig as string, random: '1', contenttype: 'json' });
-    const created = await fetch(`${t.url}/v4/group_open_http_svc/create_group?${query.toString()}`, { method: 'POST', body: JSON.stringify({ Type: 'AVChatRoom', Name: 'from console' }) });
+    const created = await fetch(`${t.url}/v4/group_open_http_svc/create_group?${query.toString()}`, {
+      method: 'POST',
+      body: JSON.stringify({ Type: 'AVChatRoom', Name: 'from console' }),
+    });
     expect(await created.json()).toMatchObject({ ActionStatus: 'OK', ErrorCode: 0 });
 
     expect((await api(t.url, 'apps/delete', { cookie, csrf, body: { SDKAppID: sdkAppId, confirm: 'Shop' } })).body).toEqual({ deleted: sdkAppId });
@@ -208,7 +211,10 @@ describe('console in the browser', () => {
       await mute.getByLabel('User ID').fill(viewer.userID);
       await mute.getByLabel('Seconds').fill('600');
       await mute.getByRole('button', { name: 'Mute' }).click();
-      await mute.getByRole('status').filter({ hasText: `Muted ${viewer.userID}` }).waitFor();
+      await mute
+        .getByRole('status')
+        .filter({ hasText: `Muted ${viewer.userID}` })
+        .waitFor();
       await page.getByRole('region', { name: 'Muted users' }).getByText(viewer.userID).waitFor();
       const input = viewer.page.getByLabel('Comment');
       await input.fill('am I still here');

@@ -8,7 +8,12 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   base: '/live/',
   plugins: [preact()],
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2020', assetsInlineLimit: 0, reportCompressedSize: false,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2020',
+    assetsInlineLimit: 0,
+    reportCompressedSize: false,
     rollupOptions: { input: { index: 'index.html', console: 'console.html' } },
   },
 });

@@ -95,9 +95,7 @@ export function banner(url: string, app: AppRecord, created: boolean, storeHint:
     `  SDK:        ${url}/sdk/stadium.js`,
     `  Metrics:    ${url}/metrics`,
     `  Console:    ${url}/console/  (sign in as "${DEFAULT_OPERATOR}")`,
-    ...(operatorPassword === undefined
-      ? []
-      : [`  Console password (shown once; change it with \`npx stadium console password${storeHint}\`): ${operatorPassword}`]),
+    ...(operatorPassword === undefined ? [] : [`  Console password (shown once; change it with \`npx stadium console password${storeHint}\`): ${operatorPassword}`]),
     `  Live page:  ${url}/live/  (open it in two tabs and chat)`,
   ];
   if (!created) {

@@ -9,7 +9,18 @@ import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { SQLITE_MIGRATIONS, type AppsTable, type GroupsTable, type SqliteDatabaseSchema } from './sqlite-schema.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import { DEFAULT_APP_SETTINGS, type AppPatch, type AppRecord, type GroupPatch, type GroupRecord, type MemberState, type NewApp, type OperatorRecord, type Store, type WordList } from './store.js';
+import {
+  DEFAULT_APP_SETTINGS,
+  type AppPatch,
+  type AppRecord,
+  type GroupPatch,
+  type GroupRecord,
+  type MemberState,
+  type NewApp,
+  type OperatorRecord,
+  type Store,
+  type WordList,
+} from './store.js';
 
 /** How long a write waits for another process's lock before failing. */
 const BUSY_TIMEOUT_MS = 5000;

@@ -93,8 +93,8 @@ export function AppPage(props: { sdkAppId: number }) {
       </table>
       {rooms.data && (
         <p class="hint">
-          {rooms.data.total} rooms{rooms.data.total > ROOMS_LISTED ? `; the newest ${ROOMS_LISTED} are shown` : ''}. Online counts refresh every {ROOMS_REFRESH_MS / 1000} s. Per-room
-          message rates and drops are not in the REST API yet (the dashboard shows the node's).
+          {rooms.data.total} rooms{rooms.data.total > ROOMS_LISTED ? `; the newest ${ROOMS_LISTED} are shown` : ''}. Online counts refresh every {ROOMS_REFRESH_MS / 1000} s.
+          Per-room message rates and drops are not in the REST API yet (the dashboard shows the node's).
         </p>
       )}
       <ActionForm

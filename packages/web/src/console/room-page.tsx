@@ -171,7 +171,10 @@ export function RoomPage(props: { sdkAppId: number; groupId: string }) {
               {mod.data.muted.map((m) => (
                 <li key={m.Member_Account}>
                   {m.Member_Account} until {until(m.MutedUntil)}{' '}
-                  <button type="button" onClick={() => void rest(sdkAppId, `${G}/forbid_send_msg`, { GroupId: groupId, Members_Account: [m.Member_Account], MuteTime: 0 }).then(mod.reload, mod.reload)}>
+                  <button
+                    type="button"
+                    onClick={() => void rest(sdkAppId, `${G}/forbid_send_msg`, { GroupId: groupId, Members_Account: [m.Member_Account], MuteTime: 0 }).then(mod.reload, mod.reload)}
+                  >
                     Unmute
                   </button>
                 </li>
@@ -185,7 +188,10 @@ export function RoomPage(props: { sdkAppId: number; groupId: string }) {
               {mod.data.banned.map((b) => (
                 <li key={b.Member_Account}>
                   {b.Member_Account} until {until(b.BannedUntil)}{' '}
-                  <button type="button" onClick={() => void rest(sdkAppId, `${G}/unban_group_member`, { GroupId: groupId, Members_Account: [b.Member_Account] }).then(mod.reload, mod.reload)}>
+                  <button
+                    type="button"
+                    onClick={() => void rest(sdkAppId, `${G}/unban_group_member`, { GroupId: groupId, Members_Account: [b.Member_Account] }).then(mod.reload, mod.reload)}
+                  >
                     Unban
                   </button>
                 </li>

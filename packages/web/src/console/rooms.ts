@@ -19,7 +19,9 @@ const INFO_BATCH = 50;
 /** The newest {@link ROOMS_LISTED} rooms of the app and how many there are. */
 export async function listRooms(sdkAppId: number): Promise<{ total: number; rooms: RoomRow[] }> {
   const list = await rest<{ TotalCount: number; GroupIdList: Array<{ GroupId: string }> }>(sdkAppId, 'group_open_http_svc/get_appid_group_list', {});
-  const ids = list.GroupIdList.map((g) => g.GroupId).slice(-ROOMS_LISTED).reverse();
+  const ids = list.GroupIdList.map((g) => g.GroupId)
+    .slice(-ROOMS_LISTED)
+    .reverse();
   const rooms: RoomRow[] = [];
   for (let i = 0; i < ids.length; i += INFO_BATCH) {
     const info = await rest<{ GroupInfo: Array<RoomRow & { ErrorCode: number }> }>(sdkAppId, 'group_open_http_svc/get_group_info', {

@@ -50,7 +50,8 @@ export function WordsPage(props: { sdkAppId: number }) {
         label="Set a word list"
         submit="Save list"
         onSubmit={async (form) => {
-          const words = String(form.get('words') ?? '')
+          const raw = form.get('words');
+          const words = (typeof raw === 'string' ? raw : '')
             .split(/\r?\n/)
             .map((w) => w.trim())
             .filter((w) => w !== '');

@@ -112,8 +112,10 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
 
   route('POST', 'sign-in', async (req, reply) => {
     const { name, password } = body(req);
-    if (typeof name !== 'string' || name === '' || name.length > MAX_OPERATOR_CHARS) throw new StadiumError('INVALID_PARAMETER', `name must be the operator's name (1–${MAX_OPERATOR_CHARS} characters)`);
-    if (typeof password !== 'string' || password.length > MAX_PASSWORD_CHARS) throw new StadiumError('INVALID_PARAMETER', `password must be a string of at most ${MAX_PASSWORD_CHARS} characters`);
+    if (typeof name !== 'string' || name === '' || name.length > MAX_OPERATOR_CHARS)
+      throw new StadiumError('INVALID_PARAMETER', `name must be the operator's name (1–${MAX_OPERATOR_CHARS} characters)`);
+    if (typeof password !== 'string' || password.length > MAX_PASSWORD_CHARS)
+      throw new StadiumError('INVALID_PARAMETER', `password must be a string of at most ${MAX_PASSWORD_CHARS} characters`);
     const wait = limiter.attempt(req.ip, name);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
