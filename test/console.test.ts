@@ -17,6 +17,7 @@ import { testIo } from '../packages/server/src/cli/test-io.js';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { SIGN_IN_LIMITS } from '../packages/server/src/http/console/sign-in-limiter.js';
 import { launchChromium } from './support/browser.js';
+import { CallbackReceiver } from './support/callback-receiver.js';
 import { startTestStadium, type TestStadium } from './support/stadium.js';
 
 // The committed screenshot is rewritten only when asked (STADIUM_SCREENSHOTS=1 npx vitest run
@@ -226,6 +227,34 @@ describe('console in the browser', () => {
     } finally {
       await viewer.page.close();
       await page.close();
+    }
+  });
+
+  it('sets the callback URL and sends a test callback that reports its status and latency', async () => {
+    const receiver = await CallbackReceiver.start();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(`${t.url}/console/#/apps/${t.app.sdkAppId}/callbacks`);
+      // A new browser context: no session yet; signing in keeps the route.
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByLabel('Password').press('Enter');
+      const settings = page.getByRole('form', { name: 'Callback settings' });
+      await settings.getByLabel('Callback URL').fill(receiver.url);
+      await settings.getByRole('button', { name: 'Save' }).click();
+      await settings.getByRole('status').waitFor();
+      const test = page.getByRole('form', { name: 'Test callback' });
+      await test.getByRole('button', { name: 'Send test callback' }).click();
+      await test
+        .getByRole('status')
+        .filter({ hasText: /Test callback answered: HTTP 200 in \d+ ms/ })
+        .waitFor();
+      expect(receiver.received.map((cb) => cb.command)).toContain('Stadium.TestCallback');
+      receiver.answer = () => ({ status: 503 });
+      await test.getByRole('button', { name: 'Send test callback' }).click();
+      await test.getByRole('alert').filter({ hasText: 'HTTP 503' }).waitFor();
+    } finally {
+      await page.close();
+      await receiver.close();
     }
   });
 });

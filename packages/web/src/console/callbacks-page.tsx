@@ -3,6 +3,38 @@ import { rest } from './api.js';
 import { ActionForm, text } from './action.js';
 import { href } from './use-hash.js';
 import { usePoll } from './use-poll.js';
+import { parseMetrics, total } from './metrics.js';
+
+interface TestResult {
+  Ok: number;
+  HttpStatus: number;
+  LatencyMs: number;
+  Detail: string;
+}
+
+interface ResultRow {
+  command: string;
+  ok: number;
+  error: number;
+  timeout: number;
+}
+
+/** How often the callback results refresh, ms. */
+const RESULTS_REFRESH_MS = 5000;
+
+/** Requests by command and outcome, from this node's /metrics. */
+async function callbackResults(): Promise<ResultRow[]> {
+  const samples = parseMetrics(await (await fetch('/metrics')).text());
+  const commands = new Set<string>();
+  for (const key of samples.keys()) {
+    const m = /^stadium_callback_requests_total\{.*command="([^"]+)"/.exec(key);
+    if (m) commands.add(m[1]!);
+  }
+  return [...commands].map((command) => {
+    const of = (outcome: string): number => total(samples, 'stadium_callback_requests_total', `command="${command}",outcome="${outcome}"`);
+    return { command, ok: of('ok'), error: of('error'), timeout: of('timeout') };
+  });
+}
 
 interface CallbackConfig {
   CallbackUrl: string | null;
@@ -14,6 +46,7 @@ interface CallbackConfig {
 export function CallbacksPage(props: { sdkAppId: number }) {
   const { sdkAppId } = props;
   const config = usePoll(() => rest<CallbackConfig>(sdkAppId, 'stadium_admin/get_callback_config', {}), 0, [sdkAppId]);
+  const results = usePoll(callbackResults, RESULTS_REFRESH_MS, []);
   const c = config.data;
   return (
     <section>
@@ -24,7 +57,6 @@ export function CallbacksPage(props: { sdkAppId: number }) {
       {config.error && <p class="form-error">{config.error}</p>}
       {c && (
         <ActionForm
-          key={JSON.stringify(c)}
           label="Callback settings"
           submit="Save"
           onSubmit={async (form) => {
@@ -63,13 +95,41 @@ export function CallbacksPage(props: { sdkAppId: number }) {
           </label>
         </ActionForm>
       )}
-      <section class="planned" aria-label="Test callback">
-        <h2>Send test callback</h2>
-        <p class="hint">
-          Not in the console yet: the signed test request needs a stadium_admin command of its own, which is not built. The last callback results per command are on the dashboard
-          (stadium_callback_requests_total by outcome).
-        </p>
-      </section>
+      <ActionForm
+        label="Test callback"
+        submit="Send test callback"
+        onSubmit={async () => {
+          const r = await rest<TestResult>(sdkAppId, 'stadium_admin/send_test_callback', {});
+          const line = `HTTP ${r.HttpStatus || 'none'} in ${r.LatencyMs} ms`;
+          if (!r.Ok) throw new Error(`Test callback failed: ${r.Detail} (${line}).`);
+          return `Test callback answered: ${line}.`;
+        }}
+      >
+        <p class="hint">Sends one signed request with CallbackCommand Stadium.TestCallback to the callback URL.</p>
+      </ActionForm>
+      <h2>Callback results on this node</h2>
+      {results.error && <p class="form-error">{results.error}</p>}
+      <table class="list" aria-label="Callback results">
+        <thead>
+          <tr>
+            <th scope="col">Command</th>
+            <th scope="col">ok</th>
+            <th scope="col">error</th>
+            <th scope="col">timeout</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(results.data ?? []).map((row) => (
+            <tr key={row.command}>
+              <td>{row.command}</td>
+              <td>{row.ok}</td>
+              <td>{row.error}</td>
+              <td>{row.timeout}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="hint">Totals since this node started (stadium_callback_requests_total of /metrics), refreshed every {RESULTS_REFRESH_MS / 1000} s.</p>
     </section>
   );
 }
