@@ -222,6 +222,16 @@ describe('console in the browser', () => {
       await input.press('Enter');
       await viewer.page.getByTestId('send-error').filter({ hasText: 'Not sent' }).filter({ hasText: 'muted' }).waitFor();
 
+      // Admins and slow mode, through Stadium's own REST room commands.
+      const admins = page.getByRole('form', { name: 'Admins' });
+      await admins.getByLabel('User ID').fill('moderator1');
+      await admins.getByRole('button', { name: 'Apply role' }).click();
+      await admins.getByRole('status').filter({ hasText: 'moderator1 is an admin' }).waitFor();
+      const slow = page.getByRole('form', { name: 'Slow mode' });
+      await slow.getByLabel('Seconds between messages').fill('5');
+      await slow.getByRole('button', { name: 'Set slow mode' }).click();
+      await slow.getByRole('status').filter({ hasText: 'one message per 5 s' }).waitFor();
+
       await page.screenshot({ path: new URL('console-room.png', IMG_DIR).pathname, fullPage: true });
       expect(errors).toEqual([]);
     } finally {

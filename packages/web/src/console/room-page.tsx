@@ -1,6 +1,6 @@
 /**
  * One live room, all through the REST API: its profile and online count, a system notice,
- * mute / unmute, kick with ban / unban, mute-all, counters and attributes. Parts other work
+ * mute / unmute, kick with ban / unban, admins, mute-all, slow mode, counters and attributes. Parts other work
  * will fill are marked as such, with no UI that pretends to work.
  */
 import { rest } from './api.js';
@@ -126,6 +126,37 @@ export function RoomPage(props: { sdkAppId: number; groupId: string }) {
         />
 
         <ActionForm
+          label="Admins"
+          submit="Apply role"
+          onSubmit={async (form) => {
+            const user = text(form, 'user');
+            const role = text(form, 'role') || 'Admin';
+            await rest(sdkAppId, 'stadium_admin/set_group_member_role', { GroupId: groupId, Member_Account: user, Role: role });
+            return after(role === 'Admin' ? `${user} is an admin.` : `${user} is no longer an admin.`)();
+          }}
+        >
+          <Field label="User ID" name="user" required />
+          <label class="field">
+            <span>Role</span>
+            <select name="role">
+              <option value="Admin">Admin (set)</option>
+              <option value="Member">Member (unset admin)</option>
+            </select>
+          </label>
+        </ActionForm>
+
+        <ActionForm
+          label="Slow mode"
+          submit="Set slow mode"
+          onSubmit={async (form) => {
+            const answer = await rest<{ SlowModeSec: number }>(sdkAppId, 'stadium_admin/set_room_settings', { GroupId: groupId, SlowModeSec: Number(text(form, 'seconds')) });
+            return answer.SlowModeSec > 0 ? `Slow mode: one message per ${answer.SlowModeSec} s per member.` : 'Slow mode is off.';
+          }}
+        >
+          <Field label="Seconds between messages (0: off)" name="seconds" type="number" min={0} max={3600} value="0" required />
+        </ActionForm>
+
+        <ActionForm
           label="Counter"
           submit="Apply"
           onSubmit={async (form) => {
@@ -224,8 +255,6 @@ export function RoomPage(props: { sdkAppId: number; groupId: string }) {
       )}
 
       <div class="grid">
-        <Planned title="Admins" what="the REST API has no command to set or unset a room's admins yet (owners do it with the SDK's setGroupMemberRole)." />
-        <Planned title="Slow mode" what="the REST API has no command for a room's slow-mode interval yet (it is a room setting given at creation with the SDK)." />
         <Planned title="Online members" what="the paged online member list is being built (issue: pins and member list)." />
         <Planned title="Review queue" what="held messages with approve / deny are being built (review queue work)." />
         <Planned title="Pins" what="pinned messages are being built (pins work)." />

@@ -9,6 +9,7 @@ import { ADMIN_COMMANDS } from './admin-commands.js';
 import { GROUP_COMMANDS } from './group-commands.js';
 import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
+import { ROOM_ADMIN_COMMANDS } from './room-admin-commands.js';
 import { WORD_LIST_COMMANDS } from './word-list-commands.js';
 
 /** The REST API. */
@@ -20,4 +21,5 @@ export const REST_COMMANDS: readonly AnyRestCommand[] = [
   ...PROFILE_COMMANDS,
   ...ADMIN_COMMANDS,
   ...WORD_LIST_COMMANDS,
+  ...ROOM_ADMIN_COMMANDS,
 ];
