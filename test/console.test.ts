@@ -70,6 +70,24 @@ async function signIn(base: string, password = PASSWORD): Promise<{ cookie: stri
 }
 
 describe('console session endpoints', () => {
+  it('serves /console/ pre-compressed and revalidated, and answers 503 with what to run when it is not built', async () => {
+    const br = await fetch(`${t.url}/console/`, { headers: { 'accept-encoding': 'br, gzip' } });
+    expect(br.status).toBe(200);
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('cache-control')).toBe('no-cache');
+    const html = await br.text();
+    expect(html).toMatch(/<script type="module" crossorigin src="\/live\/assets\/console-[\w-]+\.js"><\/script>/);
+    expect(html).not.toContain('/sdk/stadium.js');
+    const plain = await fetch(`${t.url}/console/`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(html);
+    expect((await fetch(`${t.url}/console`, { redirect: 'manual' })).headers.get('location')).toBe('/console/');
+    await using unbuilt = await startTestStadium({ webPath: '/nonexistent-web-build' });
+    const res = await fetch(`${unbuilt.url}/console/`);
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain('npm run build');
+  });
+
   it('refuses a wrong password, sets a strict HttpOnly cookie, and asks for the CSRF token on every POST', async () => {
     const wrong = await api(t.url, 'sign-in', { body: { name: 'operator', password: 'not the password' } });
     expect(wrong.status).toBe(401);
