@@ -6,6 +6,7 @@
  * documented REST API (`/v4/…`) itself. Every answer is `no-store`; every POST needs the
  * session's CSRF token (header x-csrf-token) except sign-in, which has none yet.
  */
+import { randomBytes } from 'node:crypto';
 import { ERRORS, StadiumError, type ErrorName, type ErrorSpec } from '@stadium/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { createApp } from '../../apps/create-app.js';
@@ -13,7 +14,7 @@ import { genUserSig } from '../../auth/user-sig.js';
 import type { Clock } from '../../clock/clock.js';
 import { parseSdkAppId } from '../../core/parse-sdk-app-id.js';
 import type { AppRecord, OperatorRecord, Store } from '../../storage/store.js';
-import { MAX_PASSWORD_CHARS, verifyPassword } from './operator-password.js';
+import { hashPassword, MAX_PASSWORD_CHARS, verifyPassword } from './operator-password.js';
 import { checkCsrf, claimedOperator, csrfToken, CSRF_HEADER, issueSession, SESSION_COOKIE, SESSION_TTL_SEC, verifySession } from './console-session.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 
@@ -72,6 +73,8 @@ interface Session {
 /** Register /console/api/. */
 export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): void {
   const limiter = new SignInLimiter(deps.clock);
+  let dummy: Promise<string> | undefined;
+  const dummyHash = (): Promise<string> => (dummy ??= hashPassword(randomBytes(18).toString('base64url')));
   const hide = { schema: { hide: true } };
 
   async function session(req: FastifyRequest, stateChanging: boolean): Promise<Session> {
@@ -122,7 +125,8 @@ export function registerConsoleApi(app: FastifyInstance, deps: ConsoleApiDeps): 
       throw new StadiumError('CONSOLE_SIGN_IN_LIMITED', `retry in ${wait} s`);
     }
     const operator = await deps.store.getOperator(name);
-    const ok = operator !== undefined && (await verifyPassword(password, operator.passwordHash));
+    // An unknown account costs the same scrypt work, so the answer time does not tell which names exist.
+    const ok = (await verifyPassword(password, operator?.passwordHash ?? (await dummyHash()))) && operator !== undefined;
     limiter.outcome(name, ok);
     if (!ok) throw new StadiumError('CONSOLE_SIGN_IN_FAILED');
     const token = issueSession(operator.name, operator.passwordHash, deps.clock.now());
