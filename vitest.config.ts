@@ -40,6 +40,7 @@ export default defineConfig({
             'test/internal-errors.test.ts',
             // Real Chromium with several pages: in-process only, to keep CI short.
             'test/live-page.test.ts',
+            'test/console.test.ts',
           ],
           env: { STADIUM_TEST_WORKERS: '2' },
         },

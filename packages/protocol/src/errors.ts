@@ -191,6 +191,31 @@ export const ERRORS = {
     message:
       'Development login is off for this app (app setting devLogin). It hands out userSigs to anyone, so it is for development only: have your backend make userSigs, or enable it on a development app with `stadium app update --sdkappid <SDKAppID> --dev-login on`.',
   },
+  CONSOLE_SIGN_IN_FAILED: {
+    code: 19070,
+    http: 401,
+    message: 'Wrong operator name or password. The password was printed once by the first `stadium start`; set a new one with `stadium console password`.',
+  },
+  CONSOLE_SIGN_IN_LIMITED: {
+    code: 19071,
+    http: 429,
+    message: 'Too many console sign-in attempts from this address or for this account. Wait the seconds given in Retry-After, then try again.',
+  },
+  CONSOLE_SESSION_REQUIRED: {
+    code: 19072,
+    http: 401,
+    message: 'The console request has no valid session (never signed in, expired, or the password changed since). Sign in again.',
+  },
+  CONSOLE_CSRF_FAILED: {
+    code: 19073,
+    http: 403,
+    message: "A state-changing console request without the session's CSRF token in the x-csrf-token header. Reload the console and repeat.",
+  },
+  CONSOLE_CONFIRMATION_MISMATCH: {
+    code: 19074,
+    http: 400,
+    message: "Deleting an app needs its exact name typed as confirmation; the typed text does not match the app's name.",
+  },
   INVALID_USER_ID: {
     code: 70402,
     http: 400,

@@ -171,6 +171,13 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     { clock, logger, metrics, apps: appCache, sessions, groups, handlers, onSession: callbacks.onSession },
   );
   const unsubscribeUsers = bus.subscribe(USERS_SUBJECT, (message) => gateway.onUserEvent(message));
+  const appDeleted = (sdkAppId: number): void => {
+    appCache.invalidate(sdkAppId);
+    wordFilter.invalidate(sdkAppId);
+    gateway.closeApp(sdkAppId);
+    rooms.dropApp(sdkAppId);
+    authorities.dropApp(sdkAppId);
+  };
   const appChanged = (app: AppRecord): void => {
     appCache.set(app);
     rooms.updateApp(app);
@@ -179,13 +186,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const appWatcher = new AppWatcher(store, clock, o.appRefreshMs, {
     recordsInUse: () => [...appCache.cached(), ...rooms.appRecords(), ...authorities.appRecords()],
     onChanged: appChanged,
-    onDeleted: (sdkAppId) => {
-      appCache.invalidate(sdkAppId);
-      wordFilter.invalidate(sdkAppId);
-      gateway.closeApp(sdkAppId);
-      rooms.dropApp(sdkAppId);
-      authorities.dropApp(sdkAppId);
-    },
+    onDeleted: appDeleted,
   });
   const http = createHttpApp({
     logger,
@@ -196,13 +197,29 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
     rest: {
       commands: REST_COMMANDS,
-      deps: { clock, store, groups, messages, profiles, directMessages, userSessions, appChanged, wordListsChanged: (sdkAppId) => wordFilter.invalidate(sdkAppId) },
+      deps: {
+        clock,
+        store,
+        groups,
+        messages,
+        profiles,
+        directMessages,
+        userSessions,
+        appChanged,
+        wordListsChanged: (sdkAppId) => wordFilter.invalidate(sdkAppId),
+        sendTestCallback: (app) => callbacks.sendTest(app),
+      },
       apps: appCache,
       clock,
       maxBodyBytes: o.restMaxBodyBytes,
     },
     webDir: o.webPath,
     devLogin: { store, apps: appCache, groups, clock },
+    console: {
+      store,
+      clock,
+      appDeleted,
+    },
   });
   gateway.attach(http.server);
   appWatcher.start();

@@ -20,6 +20,7 @@ import { AfterEventQueue } from './after-event-queue.js';
 import { createBeforeSendStep } from './before-send-step.js';
 import { afterSendBody, groupDestroyedBody, groupInfoChangedBody, memberExitBody, memberJoinBody, sendExceptionBody, stateChangeBody } from './callback-bodies.js';
 import { CallbackClient, callbackEnabled, type CallbackOrigin } from './callback-client.js';
+import { sendTestCallback, type TestCallbackResult } from './test-callback.js';
 import type { CallbackTransport } from './callback-transport.js';
 
 /** What the dispatcher needs. */
@@ -44,6 +45,11 @@ export class CallbackDispatcher {
   readonly beforeSendStep: AdmissionStep;
   /** The listener to give the authority host. */
   readonly observer: AuthorityObserver;
+
+  /** Send the app's test callback (REST `stadium_admin/send_test_callback`) and report status and latency. */
+  sendTest(app: AppRecord & { callbackUrl: string }): Promise<TestCallbackResult> {
+    return sendTestCallback(this.#d.transport, this.#d.clock, app);
+  }
 
   constructor(deps: CallbackDispatcherDeps, queueOptions: AfterEventQueueOptions) {
     this.#d = deps;

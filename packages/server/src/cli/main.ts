@@ -4,6 +4,7 @@
  */
 import { runApp } from './app.js';
 import { EXIT, reportError, UsageError } from './args.js';
+import { runConsole } from './console.js';
 import { processIo, type CliIo } from './io.js';
 import { runStart } from './start.js';
 import { MAIN_USAGE } from './usage.js';
@@ -22,6 +23,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return await runStart(rest, io);
       case 'app':
         return await runApp(rest, io);
+      case 'console':
+        return await runConsole(rest, io);
       case 'usersig':
         return await runUsersig(rest, io);
       case 'words':

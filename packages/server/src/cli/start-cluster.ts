@@ -7,6 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism, hostname } from 'node:os';
 import { ensureDevApp } from '../apps/dev-app.js';
+import { ensureOperator } from '../http/console/operators.js';
 import { ClusterHub } from '../bus/cluster/cluster-hub.js';
 import { ClusterMetricsClient, ClusterMetricsHub } from '../bus/cluster/cluster-metrics.js';
 import { ClusterWorkerBus } from '../bus/cluster/cluster-worker-bus.js';
@@ -62,8 +63,10 @@ export async function runPrimary(options: Partial<ServerOptions>, workers: numbe
   const location = { dataDir: options.dataDir ?? './data', db: options.db ?? '' };
   const store = await openStore(location);
   let dev;
+  let password;
   try {
     dev = await ensureDevApp(store, systemClock);
+    password = await ensureOperator(store, systemClock);
   } finally {
     await store.close();
   }
@@ -122,7 +125,7 @@ export async function runPrimary(options: Partial<ServerOptions>, workers: numbe
     await stopAll();
     return EXIT.ERROR;
   }
-  io.stdout.write(banner(url, dev.app, dev.created, storeHintFlags(location)));
+  io.stdout.write(banner(url, dev.app, dev.created, storeHintFlags(location), password));
   io.stdout.write(`  Workers:    ${workers} processes on one port\n`);
   const exitCode = new Promise<number>((resolve) => {
     failed = resolve;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ServerOptions } from '../config/options.js';
+import { verifyPassword } from '../http/console/operator-password.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { Store } from '../storage/store.js';
 import { main } from './main.js';
@@ -87,7 +88,10 @@ describe('stadium start', () => {
     expect(out).toContain('Admin user ID:  administrator');
     expect(out).toContain(`Secret key:     ${app?.secretKey}`);
     expect(out).toContain(`Make a userSig: npx stadium usersig --sdkappid ${app?.sdkAppId} --key ${app?.secretKey} --user <userID>`);
-    expect(out).toMatch(/Console: .*\(not in this build yet\)/);
+    expect(out).toMatch(/Console: .*\/console\/ {2}\(sign in as "operator"\)/);
+    const password = /Console password \(shown once[^)]*\): (\S+)/.exec(out)?.[1];
+    expect(password).toMatch(/^[\w-]{24}$/);
+    expect(await verifyPassword(password!, (await fake.store.getOperator('operator'))!.passwordHash)).toBe(true);
     expect(out).not.toMatch(/Live page: .*not in this build/);
     expect(app?.settings.devLogin).toBe(true);
     expect(out).toContain('http://127.0.0.1:8080/console/');
@@ -116,6 +120,7 @@ describe('stadium start', () => {
     await until(() => second.stdout().includes('Live page'));
     expect(second.stdout()).toContain(`App ${app?.sdkAppId} ("Development"); \`stadium app list --data /srv/stadium\` shows its secret key.`);
     expect(second.stdout()).not.toContain(app?.secretKey ?? 'unreachable');
+    expect(second.stdout()).not.toContain('Console password');
     second.signals.emit('SIGINT');
     expect(await run2).toBe(0);
     expect(await fake.store.listApps()).toHaveLength(1);

@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import type { ServerOptions } from '../config/options.js';
 import { ensureDevApp } from '../apps/dev-app.js';
 import { systemClock } from '../clock/clock.js';
+import { DEFAULT_OPERATOR, ensureOperator } from '../http/console/operators.js';
 import { startStadium } from '../server.js';
 import type { AppRecord, Store } from '../storage/store.js';
 import { EXIT, parseFlags, parseIntegerFlag, reportError, STORE_FLAGS, storeHintFlags, storeLocation, UsageError } from './args.js';
@@ -88,12 +89,16 @@ export function startRequest(argv: string[], io: CliIo): StartRequest | 'help' {
   return { options, workers };
 }
 
-/** The text printed once the server is up. */
-export function banner(url: string, app: AppRecord, created: boolean, storeHint: string): string {
+/**
+ * The text printed once the server is up. `operatorPassword` is the console password made at
+ * this start (first start only): it is printed here once and never again.
+ */
+export function banner(url: string, app: AppRecord, created: boolean, storeHint: string, operatorPassword?: string): string {
   const links = [
     `  SDK:        ${url}/sdk/stadium.js`,
     `  Metrics:    ${url}/metrics`,
-    `  Console:    ${url}/console/  (not in this build yet)`,
+    `  Console:    ${url}/console/  (sign in as "${DEFAULT_OPERATOR}")`,
+    ...(operatorPassword === undefined ? [] : [`  Console password (shown once; change it with \`npx stadium console password${storeHint}\`): ${operatorPassword}`]),
     `  Live page:  ${url}/live/  (open it in two tabs and chat)`,
   ];
   if (!created) {
@@ -129,7 +134,8 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps = { st
   const server = await deps.startStadium(options);
   try {
     const { app, created } = await ensureDevApp(server.store, systemClock);
-    io.stdout.write(banner(server.url, app, created, storeHintFlags({ dataDir: options.dataDir ?? './data', db: options.db ?? '' })));
+    const password = await ensureOperator(server.store, systemClock);
+    io.stdout.write(banner(server.url, app, created, storeHintFlags({ dataDir: options.dataDir ?? './data', db: options.db ?? '' }), password));
   } catch (err) {
     await server.close();
     throw err;

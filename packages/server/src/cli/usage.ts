@@ -5,8 +5,8 @@ export const START_USAGE = `Usage: stadium start [options]
 
 Run the server on one port: the SDK's WebSocket (/ws), the REST API (/v4/, with its
 OpenAPI document at /v4/openapi.json), the live page (/live/), the browser SDK bundle
-(/sdk/stadium.js), /healthz and /metrics. This build does not serve the console
-(/console/) yet.
+(/sdk/stadium.js), the operator console (/console/), /healthz and /metrics. The first
+start creates the console account "operator" and prints its password once.
 
 Options (each falls back to its environment variable, then the default):
   --port N          TCP port; 0 picks a free one       STADIUM_PORT       8080
@@ -73,6 +73,14 @@ Matching ignores case, full-width forms and zero-width characters (docs/security
 A running server applies changes within a few seconds.
 `;
 
+/** `stadium console …` usage. */
+export const CONSOLE_USAGE = `Usage: stadium console password [--name NAME] [--data DIR] [--db URL]
+
+Set the password of the console operator NAME (default "operator"; created if missing).
+The new password is read from STADIUM_CONSOLE_PASSWORD (12–256 characters) when it is set;
+otherwise a random one is made and printed once. Changing it ends every console session.
+`;
+
 /** `stadium usersig` usage. */
 export const USERSIG_USAGE = `Usage: stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]
 
@@ -92,6 +100,7 @@ Commands:
   words      manage an app's word lists  stadium words set <SDKAppID> --list NAME --action reject|mask|review --file FILE
                                          stadium words list <SDKAppID>
                                          stadium words delete <SDKAppID> --list NAME
+  console    the operator console        stadium console password [--name NAME]
   usersig    print a userSig             stadium usersig --sdkappid N --key KEY --user ID [--expire SECONDS]
   help       show this text
 

@@ -1,6 +1,6 @@
 /**
  * The HTTP side of the one port: health, metrics, the browser SDK bundle, the REST API and the
- * live page (the console will mount here too). WebSocket upgrades on the same server are taken by
+ * live page and the console. WebSocket upgrades on the same server are taken by
  * the gateway.
  */
 import { readFile } from 'node:fs/promises';
@@ -12,6 +12,8 @@ import swagger from '@fastify/swagger';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
 import { registerRest, type RestPluginOptions } from '../rest/rest-plugin.js';
+import { registerConsoleApi, type ConsoleApiDeps } from './console/console-api.js';
+import { registerConsolePage } from './console/console-page.js';
 import { registerDevLogin, type DevLoginDeps } from './live/dev-login.js';
 import { registerWebPages } from './live/web-pages.js';
 
@@ -31,6 +33,8 @@ export interface HttpAppDeps {
   webDir: string;
   /** The development login of the live page (/live/api/). */
   devLogin: DevLoginDeps;
+  /** The console's own endpoints (/console/api/). */
+  console: ConsoleApiDeps;
 }
 
 /** Where the built browser bundle of @stadium/sdk is. */
@@ -77,6 +81,8 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
 
   registerDevLogin(app, deps.devLogin);
   registerWebPages(app, deps.webDir);
+  registerConsolePage(app, deps.webDir);
+  registerConsoleApi(app, deps.console);
 
   app.get('/healthz', async () => ({ status: 'ok', node: deps.nodeId, ...deps.health() }));
 

@@ -1,3 +1,4 @@
+import type { TestCallbackResult } from '../callbacks/test-callback.js';
 import type { Clock } from '../clock/clock.js';
 import type { AppRecord } from '../core/records.js';
 import type { GroupService } from '../groups/group-service.js';
@@ -20,4 +21,6 @@ export interface RestDeps {
   appChanged?: (app: AppRecord) => void;
   /** An app's word lists changed through the REST API: this node's filter reloads them at once (others within appRefreshMs). @default none */
   wordListsChanged?: (sdkAppId: number) => void;
+  /** Send an app's test callback (`stadium_admin/send_test_callback`). @default none: the command answers SERVICE_UNAVAILABLE */
+  sendTestCallback?: (app: AppRecord & { callbackUrl: string }) => Promise<TestCallbackResult>;
 }

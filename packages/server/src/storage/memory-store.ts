@@ -5,7 +5,7 @@
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, Store, WordList } from './store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, OperatorRecord, Store, WordList } from './store.js';
 
 /** A {@link Store} in memory. */
 export class MemoryStore implements Store {
@@ -23,6 +23,8 @@ export class MemoryStore implements Store {
   /** Kept messages per app and group, oldest first. */
   readonly #history = new Map<number, Map<string, HistoryEntry[]>>();
   readonly #sigFloors = new Map<number, Map<string, number>>();
+  /** Console operator accounts by name. */
+  readonly #operators = new Map<string, OperatorRecord>();
 
   async createApp(app: NewApp): Promise<AppRecord> {
     assertBelowAppLimit(this.#apps.size);
@@ -228,6 +230,24 @@ export class MemoryStore implements Store {
     let floors = this.#sigFloors.get(sdkAppId);
     if (!floors) this.#sigFloors.set(sdkAppId, (floors = new Map<string, number>()));
     floors.set(userId, Math.max(floors.get(userId) ?? 0, floorSec));
+  }
+
+  async getOperator(name: string): Promise<OperatorRecord | undefined> {
+    const operator = this.#operators.get(name);
+    return operator && { ...operator };
+  }
+
+  async createOperator(operator: OperatorRecord): Promise<boolean> {
+    if (this.#operators.has(operator.name)) return false;
+    this.#operators.set(operator.name, { ...operator });
+    return true;
+  }
+
+  async setOperatorPassword(name: string, passwordHash: string, updatedAt: number): Promise<boolean> {
+    const operator = this.#operators.get(name);
+    if (!operator) return false;
+    this.#operators.set(name, { ...operator, passwordHash, updatedAt });
+    return true;
   }
 
   async close(): Promise<void> {}

@@ -115,6 +115,14 @@ export interface UserSigFloorsTable {
   floor_sec: number;
 }
 
+/** Row of `operators`: a console operator account (0013). */
+export interface OperatorsTable {
+  name: string;
+  password_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
@@ -126,6 +134,7 @@ export interface SqliteDatabaseSchema {
   held_messages: HeldMessagesTable;
   group_history: GroupHistoryTable;
   user_sig_floors: UserSigFloorsTable;
+  operators: OperatorsTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -292,6 +301,18 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .addColumn('seq', 'integer', (c) => c.notNull())
         .addColumn('json', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('group_history_pk', ['sdk_app_id', 'group_id', 'seq'])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+    },
+  },
+  '0013_operators': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('operators')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'integer', (c) => c.notNull())
         .modifyEnd(sql`without rowid`)
         .execute();
     },

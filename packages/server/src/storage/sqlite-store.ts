@@ -19,6 +19,7 @@ import {
   type HistoryEntry,
   type MemberState,
   type NewApp,
+  type OperatorRecord,
   type Store,
   type WordList,
 } from './store.js';
@@ -297,6 +298,25 @@ export class SqliteStore implements Store {
       .values({ sdk_app_id: sdkAppId, user_id: userId, floor_sec: floorSec })
       .onConflict((oc) => oc.columns(['sdk_app_id', 'user_id']).doUpdateSet({ floor_sec: sql<number>`max(floor_sec, excluded.floor_sec)` }))
       .execute();
+  }
+
+  async getOperator(name: string): Promise<OperatorRecord | undefined> {
+    const row = await this.#db.selectFrom('operators').selectAll().where('name', '=', name).executeTakeFirst();
+    return row && { name: row.name, passwordHash: row.password_hash, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  async createOperator(operator: OperatorRecord): Promise<boolean> {
+    const result = await this.#db
+      .insertInto('operators')
+      .values({ name: operator.name, password_hash: operator.passwordHash, created_at: operator.createdAt, updated_at: operator.updatedAt })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async setOperatorPassword(name: string, passwordHash: string, updatedAt: number): Promise<boolean> {
+    const result = await this.#db.updateTable('operators').set({ password_hash: passwordHash, updated_at: updatedAt }).where('name', '=', name).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async listGroups(sdkAppId: number): Promise<GroupRecord[]> {

@@ -580,6 +580,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('console operators', () => {
+      it('creates once, reads, changes the password, and deleteApp leaves them alone', async () => {
+        const store = await fresh();
+        const operator = { name: 'operator', passwordHash: 'scrypt$hash1', createdAt: 5, updatedAt: 5 };
+        expect(await store.getOperator('operator')).toBeUndefined();
+        expect(await store.createOperator(operator)).toBe(true);
+        expect(await store.createOperator({ ...operator, passwordHash: 'scrypt$other' })).toBe(false);
+        expect(await store.getOperator('operator')).toEqual(operator);
+        expect(await store.setOperatorPassword('operator', 'scrypt$hash2', 9)).toBe(true);
+        expect(await store.setOperatorPassword('nobody', 'scrypt$hash2', 9)).toBe(false);
+        expect(await store.getOperator('operator')).toEqual({ ...operator, passwordHash: 'scrypt$hash2', updatedAt: 9 });
+        expect(await store.getOperator('nobody')).toBeUndefined();
+        const app = await store.createApp(sampleApp());
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.getOperator('operator')).toEqual({ ...operator, passwordHash: 'scrypt$hash2', updatedAt: 9 });
+      });
+    });
+
     describe('deleteApp', () => {
       it("removes the app's groups and profiles and leaves other apps alone", async () => {
         const store = await fresh();
@@ -630,6 +648,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.putHeldMessage(app.sdkAppId, 'room', kept);
         await store.appendHistory(app.sdkAppId, 'room', [{ seq: 3, json: '{"seq":3}' }], 10);
         await store.raiseUserSigFloor(app.sdkAppId, 'alice', 1_700_000_123);
+        await store.createOperator({ name: 'operator', passwordHash: 'scrypt$h', createdAt: 1, updatedAt: 2 });
         await store.close();
 
         const reopened = await reopen(store);
@@ -642,6 +661,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await reopened.listHeldMessages(app.sdkAppId, 'room')).toEqual([kept]);
         expect(await reopened.lastHistory(app.sdkAppId, 'room', 10)).toEqual([{ seq: 3, json: '{"seq":3}' }]);
         expect(await reopened.getUserSigFloor(app.sdkAppId, 'alice')).toBe(1_700_000_123);
+        expect(await reopened.getOperator('operator')).toEqual({ name: 'operator', passwordHash: 'scrypt$h', createdAt: 1, updatedAt: 2 });
       });
     }
   });

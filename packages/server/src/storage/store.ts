@@ -22,6 +22,19 @@ export type GroupPatch = Partial<Omit<GroupRecord, 'sdkAppId' | 'groupId' | 'typ
 /** Fields of an app that {@link Store.updateApp} may change. */
 export type AppPatch = Partial<Pick<AppRecord, 'name' | 'callbackUrl' | 'callbacks' | 'settings'>>;
 
+/**
+ * An operator account of the console (docs/console.md). `passwordHash` is the encoded scrypt
+ * hash (`http/console/operator-password.ts`), never the password.
+ */
+export interface OperatorRecord {
+  /** Account name, 1–64 characters. */
+  name: string;
+  /** Encoded password hash, at most 512 characters. */
+  passwordHash: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** The storage port. */
 export interface Store {
   /** Create an app; rejects with `StadiumError('APP_LIMIT_REACHED')` past 300 apps. */
@@ -111,6 +124,12 @@ export interface Store {
    * deletes them.
    */
   raiseUserSigFloor(sdkAppId: number, userId: string, floorSec: number): Promise<void>;
+  /** The operator account `name`, if any. */
+  getOperator(name: string): Promise<OperatorRecord | undefined>;
+  /** Insert an operator account; returns false (and changes nothing) when the name is taken. */
+  createOperator(operator: OperatorRecord): Promise<boolean>;
+  /** Replace an operator's password hash; false if there is no such account. */
+  setOperatorPassword(name: string, passwordHash: string, updatedAt: number): Promise<boolean>;
 
   /** Release connections and files. */
   close(): Promise<void>;

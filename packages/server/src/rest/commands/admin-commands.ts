@@ -1,7 +1,7 @@
 /**
  * `stadium_admin/…`: Stadium's own admin commands (not in the compatible API), with the same
  * calling convention, authentication and envelope as every /v4 command. Today: an app's
- * callback settings (docs/callbacks.md).
+ * callback settings and its test callback (docs/callbacks.md).
  */
 import { Type } from '@sinclair/typebox';
 import { StadiumError } from '@stadium/protocol';
@@ -75,5 +75,29 @@ export const setCallbackConfig = defineCommand({
   },
 });
 
+/** `stadium_admin/send_test_callback`. */
+export const sendTestCallback = defineCommand({
+  path: 'stadium_admin/send_test_callback',
+  summary:
+    "Send one signed test request (CallbackCommand Stadium.TestCallback) to the app's callback URL and report the receiver's HTTP status and the latency (Stadium's own command).",
+  body: Type.Object({}),
+  response: Type.Object({
+    CallbackUrl: Type.String({ description: 'Where the request went' }),
+    Ok: Type.Integer({ description: '1 when the receiver answered HTTP 200 with a JSON object (what a real callback needs), else 0' }),
+    HttpStatus: Type.Integer({ description: "The receiver's HTTP status; 0 when there was no answer (refused, timed out)" }),
+    LatencyMs: Type.Integer({ description: 'Milliseconds until the answer or the failure' }),
+    Detail: Type.String({ description: 'What went wrong; "" when Ok' }),
+  }),
+  async handle({ actor, deps }) {
+    const app = await deps.store.getApp(actor.app.sdkAppId);
+    if (!app) throw new StadiumError('APP_NOT_FOUND', `SDKAppID ${actor.app.sdkAppId}`);
+    const callbackUrl = app.callbackUrl;
+    if (callbackUrl === null) throw new StadiumError('INVALID_PARAMETER', 'the app has no callback URL: set one with stadium_admin/set_callback_config first');
+    if (!deps.sendTestCallback) throw new StadiumError('SERVICE_UNAVAILABLE', 'this node sends no callbacks');
+    const result = await deps.sendTestCallback({ ...app, callbackUrl });
+    return { CallbackUrl: callbackUrl, Ok: result.ok ? 1 : 0, HttpStatus: result.status, LatencyMs: result.latencyMs, Detail: result.detail };
+  },
+});
+
 /** Stadium's admin commands. */
-export const ADMIN_COMMANDS: readonly AnyRestCommand[] = [getCallbackConfig, setCallbackConfig];
+export const ADMIN_COMMANDS: readonly AnyRestCommand[] = [getCallbackConfig, setCallbackConfig, sendTestCallback];

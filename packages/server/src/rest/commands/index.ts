@@ -12,6 +12,7 @@ import { MODERATION_COMMANDS } from './moderation-commands.js';
 import { PIN_COMMANDS } from './pin-commands.js';
 import { PROFILE_COMMANDS } from './profile-commands.js';
 import { REVIEW_COMMANDS } from './review-commands.js';
+import { ROOM_ADMIN_COMMANDS } from './room-admin-commands.js';
 import { WORD_LIST_COMMANDS } from './word-list-commands.js';
 import { HISTORY_COMMANDS } from './history-commands.js';
 
@@ -28,4 +29,5 @@ export const REST_COMMANDS: readonly AnyRestCommand[] = [
   ...REVIEW_COMMANDS,
   ...PIN_COMMANDS,
   ...HISTORY_COMMANDS,
+  ...ROOM_ADMIN_COMMANDS,
 ];

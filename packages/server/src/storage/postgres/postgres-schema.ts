@@ -177,4 +177,15 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = Object.f
         .execute();
     },
   },
+  '0013_operators': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('operators')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
 });

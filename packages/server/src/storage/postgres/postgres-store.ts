@@ -21,7 +21,7 @@ import { noCallbacks } from '../../core/app-callbacks.js';
 import { assertBelowAppLimit, chooseSdkAppId } from '../app-ids.js';
 import type { AppsTable } from '../sqlite-schema.js';
 import { findApp, findGroup, fromGroup, groupPatchColumns, toApp, toGroup } from '../sqlite-store.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, Store, WordList } from '../store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, OperatorRecord, Store, WordList } from '../store.js';
 import { classifyFailure } from './postgres-errors.js';
 import { POSTGRES_MIGRATIONS, type PostgresDatabaseSchema } from './postgres-schema.js';
 import { parsePostgresUrl, redact } from './postgres-url.js';
@@ -473,6 +473,29 @@ export class PostgresStore implements Store {
         .onConflict((oc) => oc.columns(['sdk_app_id', 'user_id']).doUpdateSet({ floor_sec: sql<number>`greatest(user_sig_floors.floor_sec, excluded.floor_sec)` }))
         .execute(),
     );
+  }
+
+  async getOperator(name: string): Promise<OperatorRecord | undefined> {
+    const row = await this.#call('getOperator', 'idempotent', (db) => db.selectFrom('operators').selectAll().where('name', '=', name).executeTakeFirst());
+    return row && { name: row.name, passwordHash: row.password_hash, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  async createOperator(operator: OperatorRecord): Promise<boolean> {
+    const result = await this.#call('createOperator', 'once', (db) =>
+      db
+        .insertInto('operators')
+        .values({ name: operator.name, password_hash: operator.passwordHash, created_at: operator.createdAt, updated_at: operator.updatedAt })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .executeTakeFirst(),
+    );
+    return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+  }
+
+  async setOperatorPassword(name: string, passwordHash: string, updatedAt: number): Promise<boolean> {
+    const result = await this.#call('setOperatorPassword', 'idempotent', (db) =>
+      db.updateTable('operators').set({ password_hash: passwordHash, updated_at: updatedAt }).where('name', '=', name).executeTakeFirst(),
+    );
+    return result.numUpdatedRows > 0n;
   }
 
   async close(): Promise<void> {
