@@ -12,6 +12,7 @@ import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { PERMISSIONS, type Operation, type RoomRole } from '../packages/server/src/core/permissions.js';
 import { nextEvent, loggedInClient } from './support/events.js';
 import { RawClient } from './support/raw-client.js';
+import { startTcpProxy } from './support/tcp-proxy.js';
 import { rest } from './support/rest.js';
 import { TEST_WORKERS, startTestStadium, type TestStadium } from './support/stadium.js';
 
@@ -206,5 +207,51 @@ describe('pinned messages', () => {
     const joined = (await raw.request('group.join', { groupID })) as { data: { pinnedMessages: PinnedMessage[] } };
     expect(joined.data.pinnedMessages).toMatchObject([{ message: { seq: lasting.sequence, payload: { text: 'for good' } }, pinnedBy: 'host', expireAt: 0 }]);
     await raw.close();
+  });
+});
+
+describe('pins changed while a member was disconnected', () => {
+  it('are told on the rejoin after the reconnect, as PINNED_GROUP_MESSAGE_UPDATED with the pins now', async () => {
+    await using t = await startTestStadium();
+    await using proxy = await startTcpProxy(t.url);
+    const host = await loggedInClient(t, 'host');
+    const viewer = TIM.createInstance({ SDKAppID: t.app.sdkAppId, server: proxy.url, reconnectBaseMs: 20, reconnectMaxMs: 200 });
+    viewer.setLogLevel(4);
+    try {
+      const { groupID } = (await host.createGroup({ name: 'pins away', type: 'AVChatRoom', settings: { memberTips: false } })).data.group;
+      await host.joinGroup({ groupID });
+      await viewer.login({ userID: 'viewer', userSig: t.sig('viewer') });
+      await viewer.joinGroup({ groupID });
+      const first = await said(host, viewer, groupID, 'first');
+      const second = await said(host, viewer, groupID, 'second');
+      const pinnedFirst = nextEvent<{ operationType: number }>(viewer, TIM.EVENT.PINNED_GROUP_MESSAGE_UPDATED);
+      await host.pinGroupMessage({ groupID, message: first, isPinned: true });
+      expect(await pinnedFirst).toMatchObject({ operationType: 1 });
+      const events: Array<{ groupID: string; messageList: Message[]; operationType: number }> = [];
+      viewer.on(TIM.EVENT.PINNED_GROUP_MESSAGE_UPDATED, (e: { data: { groupID: string; messageList: Message[]; operationType: number } }) => events.push(e.data));
+
+      proxy.refuse = true;
+      const down = nextEvent<{ state: string }>(viewer, TIM.EVENT.NET_STATE_CHANGE, (d) => d.state === TIM.TYPES.NET_STATE_DISCONNECTED);
+      proxy.cut();
+      await down;
+      await host.pinGroupMessage({ groupID, message: second, isPinned: true });
+      const told = nextEvent<{ messageList: Message[]; operationType: number }>(viewer, TIM.EVENT.PINNED_GROUP_MESSAGE_UPDATED);
+      proxy.refuse = false;
+      const pins = await told;
+      expect(pins.operationType).toBe(1);
+      expect(texts(pins.messageList)).toEqual(['first', 'second']);
+      expect(events).toHaveLength(1);
+
+      // Unchanged pins across a second drop: nothing to tell.
+      const downAgain = nextEvent<{ state: string }>(viewer, TIM.EVENT.NET_STATE_CHANGE, (d) => d.state === TIM.TYPES.NET_STATE_DISCONNECTED);
+      proxy.cut();
+      await downAgain;
+      await nextEvent<{ state: string }>(viewer, TIM.EVENT.NET_STATE_CHANGE, (d) => d.state === TIM.TYPES.NET_STATE_CONNECTED);
+      expect(await viewer.getPinnedGroupMessageList(groupID)).toMatchObject({ data: { messageList: [{ sequence: first.sequence }, { sequence: second.sequence }] } });
+      expect(events).toHaveLength(1);
+    } finally {
+      await viewer.destroy();
+      await host.destroy();
+    }
   });
 });

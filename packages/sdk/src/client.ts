@@ -99,16 +99,18 @@ export class Client {
     const counterTotals = new CounterTotals();
     const attributes = new GroupAttributes((body) => request('group.attributes', body));
     const session = (this.session = new Session({ request, closeConnection: () => this.connection.close(), joined, emitter, logger }));
-    this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals, attributes });
-    const hold = new MessageHold();
     const pins = (this.pins = new PinnedMessages(
       (body) => request('group.pins', body),
       () => session.userID,
+      (groupID) => joined.has(groupID),
     ));
+    this.rooms = new Rooms({ request, netState: () => this.connection.getState(), session, joined, counterTotals, attributes, pins });
+    const hold = new MessageHold();
     const push = (this.push = new PushDispatcher({ session, joined, sentIds, counterTotals, attributes, pins, emitter, logger, hold }));
     this.resume = new RoomResume({
       joined,
       hold,
+      pins,
       emitter,
       logger,
       deliver: (frame) => push.deliver(frame),

@@ -35,14 +35,25 @@ export function pinnedList(groupID: string, pins: readonly PinnedMessage[], myUs
   return pins.map((pin) => messageFromWire(groupID, pin.message, myUserID));
 }
 
-/** The pin calls. */
+/** What identifies a room's pins: which messages, until when. */
+function pinsKey(pins: readonly PinnedMessage[]): string {
+  return pins.map((p) => `${p.message.seq}:${p.expireAt}`).join(',');
+}
+
+/** The pin calls, and what this instance last knew of each joined room's pins. */
 export class PinnedMessages {
   readonly #request: PinsRequester;
   readonly #me: () => string;
+  /** Each joined room's pins as last seen (join answer or push); bounded by the rooms joined. */
+  readonly #known = new Map<string, { key: string; seqs: Set<number> }>();
 
-  constructor(request: PinsRequester, me: () => string) {
+  readonly #isJoined: (groupID: string) => boolean;
+
+  /** `isJoined`: whether the instance is in a room (pins of rooms left are forgotten). */
+  constructor(request: PinsRequester, me: () => string, isJoined: (groupID: string) => boolean = () => true) {
     this.#request = request;
     this.#me = me;
+    this.#isJoined = isJoined;
   }
 
   /** Pin (`isPinned: true`) or unpin a message of the room: owner and admins. */
@@ -72,6 +83,30 @@ export class PinnedMessages {
   /** A `pins` frame of a joined room: the event data. */
   pushed(frame: PinsFrame): PinnedGroupMessageUpdated | null {
     if (!Array.isArray(frame.p) || (frame.o !== 1 && frame.o !== 2)) return null;
+    this.#remember(frame.g, frame.p);
     return { groupID: frame.g, messageList: pinnedList(frame.g, frame.p, this.#me()), operationType: frame.o };
+  }
+
+  /** The pins a join answer carried (a first join: nothing to tell, the app asks when it wants). */
+  joined(groupID: string, pins: readonly PinnedMessage[] | undefined): void {
+    if (pins) this.#remember(groupID, pins);
+  }
+
+  /**
+   * The pins a rejoin answer carried after a reconnect: the event data when they changed while
+   * the connection was down (operationType 1 when a message was pinned meanwhile, else 2).
+   */
+  rejoined(groupID: string, pins: readonly PinnedMessage[] | undefined): PinnedGroupMessageUpdated | null {
+    if (!pins) return null;
+    const before = this.#known.get(groupID);
+    this.#remember(groupID, pins);
+    if (before === undefined || before.key === pinsKey(pins)) return null;
+    const added = pins.some((p) => !before.seqs.has(p.message.seq));
+    return { groupID, messageList: pinnedList(groupID, pins, this.#me()), operationType: added ? 1 : 2 };
+  }
+
+  #remember(groupID: string, pins: readonly PinnedMessage[]): void {
+    for (const room of this.#known.keys()) if (room !== groupID && !this.#isJoined(room)) this.#known.delete(room);
+    this.#known.set(groupID, { key: pinsKey(pins), seqs: new Set(pins.map((p) => p.message.seq)) });
   }
 }

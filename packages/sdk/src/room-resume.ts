@@ -20,6 +20,7 @@ import type { Emitter } from './emitter.js';
 import type { JoinedGroups } from './joined-groups.js';
 import type { Logger } from './logger.js';
 import type { MessageHold } from './message-hold.js';
+import type { PinnedMessages } from './pinned-messages.js';
 import { isServerRejection } from './server-error.js';
 
 /**
@@ -35,6 +36,8 @@ export type GroupMessagesMissed =
 export interface RoomResumeDeps {
   joined: JoinedGroups;
   hold: MessageHold;
+  /** What the instance knows of each room's pins: a rejoin tells of changes made meanwhile. */
+  pins: PinnedMessages;
   emitter: Emitter;
   logger: Logger;
   /** Deliver a `msgs` frame that was held during the rejoin. */
@@ -97,6 +100,8 @@ export class RoomResume {
     // Do not take the room's lastSeq here: missed messages may still be on their way
     // (held behind a backlog), and taking it would make them look like duplicates.
     joined.confirm(groupID, 0);
+    const pins = this.deps.pins.rejoined(groupID, result.pinnedMessages);
+    if (pins) this.deps.emitter.emit(TIM_EVENT.PINNED_GROUP_MESSAGE_UPDATED, pins);
     if (result.resumed !== false) return;
     // Only ever backwards: a lower lastSeq means the numbering restarted; new messages come after this answer, above it.
     if (typeof result.lastSeq === 'number') joined.rewind(groupID, result.lastSeq);

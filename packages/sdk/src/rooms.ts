@@ -19,6 +19,7 @@ import type { GroupAttributes } from './group-attributes.js';
 import { ok } from './im-response.js';
 import type { JoinedGroups } from './joined-groups.js';
 import type { Session } from './session.js';
+import type { PinnedMessages } from './pinned-messages.js';
 
 /** What {@link Rooms} needs. */
 export interface RoomsDeps {
@@ -29,6 +30,7 @@ export interface RoomsDeps {
   joined: JoinedGroups;
   counterTotals: CounterTotals;
   attributes: GroupAttributes;
+  pins: PinnedMessages;
 }
 
 /** The room calls. */
@@ -59,6 +61,7 @@ export class Rooms {
       const result = await this.deps.request('group.join', { groupID });
       joined.confirm(groupID, result.lastSeq ?? 0);
       joined.markHistoryEnd(groupID, result.lastSeq ?? 0);
+      this.deps.pins.joined(groupID, result.pinnedMessages);
       return ok({ status: result.status, group: result.group });
     } catch (error) {
       if (began && !joined.isConfirmed(groupID)) joined.remove(groupID);
