@@ -69,7 +69,8 @@ async function startCli(db: string, dataDir: string, args: string[] = []): Promi
 }
 
 describe('stadium start --db postgres://…', () => {
-  it('serves the walkthrough from PostgreSQL, and a restart finds the app and the room there', async () => {
+  // Two CLI starts, each with its own processes: more than the default 30 s on a busy machine.
+  it('serves the walkthrough from PostgreSQL, and a restart finds the app and the room there', { timeout: 120_000 }, async () => {
     const db = await postgres.createDatabase('walkthrough');
     const dataDir = await mkdtemp(join(tmpdir(), 'stadium-pg-start-'));
     try {
