@@ -100,35 +100,38 @@ describe('connections per app', () => {
 });
 
 describe('frames per second per connection', () => {
-  it.runIf(TEST_WORKERS === 1)('counts every frame (requests, pings, malformed, WebSocket pings), drops past the burst with one err, and closes persistent excess with 4030', async () => {
-    const clock = new ManualClock(Date.now());
-    await using t = await startTestStadium({ maxFramesPerSec: 5, frameBurst: 10, heartbeatMs: 10_000_000 }, { clock });
-    const c = await connectFrom(t, '127.0.0.9');
-    // The burst: 5 pings, 3 WebSocket ping control frames, 2 malformed frames.
-    for (let i = 0; i < 5; i++) c.sendRaw('{"t":"ping"}');
-    for (let i = 0; i < 3; i++) c.ws.ping();
-    c.sendRaw('not json');
-    c.sendRaw('[]');
-    // Over the burst: dropped unread; the first drop is answered, the rest are not.
-    c.sendRaw('{"t":"ping"}');
-    c.sendRaw('not json');
-    c.sendRaw('{"t":"ping"}');
-    const limited = await c.next((f) => f.t === 'err' && f.name === 'FRAME_RATE_LIMITED');
-    expect(limited).toMatchObject({ code: ERRORS.FRAME_RATE_LIMITED.code });
-    // 200 ms at 5 per second is one frame.
-    clock.advance(200);
-    const pongs = (): number => c.frames.filter((f) => f.t === 'pong').length;
-    c.sendRaw('{"t":"ping"}');
-    await expect.poll(pongs).toBe(6);
-    // Drops 4 and 5 (the first of a new run is answered again); drop 6 is more than 5 in a minute.
-    c.sendRaw('{"t":"ping"}');
-    c.sendRaw('{"t":"ping"}');
-    c.sendRaw('{"t":"ping"}');
-    await c.closed();
-    expect(c.closeCode).toBe(CLOSE_CODES.FRAME_FLOOD);
-    expect(pongs()).toBe(6);
-    expect(errNames(c)).toEqual(['BAD_FRAME', 'BAD_FRAME', 'FRAME_RATE_LIMITED', 'FRAME_RATE_LIMITED', 'FRAME_FLOOD']);
-  });
+  it.runIf(TEST_WORKERS === 1)(
+    'counts every frame (requests, pings, malformed, WebSocket pings), drops past the burst with one err, and closes persistent excess with 4030',
+    async () => {
+      const clock = new ManualClock(Date.now());
+      await using t = await startTestStadium({ maxFramesPerSec: 5, frameBurst: 10, heartbeatMs: 10_000_000 }, { clock });
+      const c = await connectFrom(t, '127.0.0.9');
+      // The burst: 5 pings, 3 WebSocket ping control frames, 2 malformed frames.
+      for (let i = 0; i < 5; i++) c.sendRaw('{"t":"ping"}');
+      for (let i = 0; i < 3; i++) c.ws.ping();
+      c.sendRaw('not json');
+      c.sendRaw('[]');
+      // Over the burst: dropped unread; the first drop is answered, the rest are not.
+      c.sendRaw('{"t":"ping"}');
+      c.sendRaw('not json');
+      c.sendRaw('{"t":"ping"}');
+      const limited = await c.next((f) => f.t === 'err' && f.name === 'FRAME_RATE_LIMITED');
+      expect(limited).toMatchObject({ code: ERRORS.FRAME_RATE_LIMITED.code });
+      // 200 ms at 5 per second is one frame.
+      clock.advance(200);
+      const pongs = (): number => c.frames.filter((f) => f.t === 'pong').length;
+      c.sendRaw('{"t":"ping"}');
+      await expect.poll(pongs).toBe(6);
+      // Drops 4 and 5 (the first of a new run is answered again); drop 6 is more than 5 in a minute.
+      c.sendRaw('{"t":"ping"}');
+      c.sendRaw('{"t":"ping"}');
+      c.sendRaw('{"t":"ping"}');
+      await c.closed();
+      expect(c.closeCode).toBe(CLOSE_CODES.FRAME_FLOOD);
+      expect(pongs()).toBe(6);
+      expect(errNames(c)).toEqual(['BAD_FRAME', 'BAD_FRAME', 'FRAME_RATE_LIMITED', 'FRAME_RATE_LIMITED', 'FRAME_FLOOD']);
+    },
+  );
 
   it('closes a connection that keeps sending past its frame rate with 4030 after an err', async () => {
     await using t = await startTestStadium({ maxFramesPerSec: 1, frameBurst: 10, requestsPerSec: 1000, requestBurst: 1000 });

@@ -103,7 +103,8 @@ export const ERRORS = {
   FRAME_RATE_LIMITED: {
     code: 19090,
     http: 429,
-    message: 'This connection sends frames faster than the server reads them (maxFramesPerSec, frameBurst; pings and malformed frames count too); frames were dropped unread, so slow down and resend what needs an answer.',
+    message:
+      'This connection sends frames faster than the server reads them (maxFramesPerSec, frameBurst; pings and malformed frames count too); frames were dropped unread, so slow down and resend what needs an answer.',
   },
   FRAME_FLOOD: {
     code: 19091,
@@ -114,7 +115,8 @@ export const ERRORS = {
   TOO_MANY_CONNECTIONS_FROM_IP: {
     code: 19092,
     http: 429,
-    message: 'The client address already has as many connections to this server as allowed (maxConnectionsPerIp); close some before opening more, or set trustedProxies when a proxy connects for many clients.',
+    message:
+      'The client address already has as many connections to this server as allowed (maxConnectionsPerIp); close some before opening more, or set trustedProxies when a proxy connects for many clients.',
     close: CLOSE_CODES.IP_CONNECTION_LIMIT,
   },
   APP_CONNECTION_LIMIT: {
@@ -126,7 +128,8 @@ export const ERRORS = {
   HANDSHAKE_RATE_LIMITED: {
     code: 19094,
     http: 429,
-    message: 'The client address opened connections faster than the server admits them (handshakesPerIpPerSec, handshakeBurstPerIp); the upgrade was refused with HTTP 429, so retry after Retry-After seconds.',
+    message:
+      'The client address opened connections faster than the server admits them (handshakesPerIpPerSec, handshakeBurstPerIp); the upgrade was refused with HTTP 429, so retry after Retry-After seconds.',
   },
   SERVER_SHUTTING_DOWN: {
     code: 19005,

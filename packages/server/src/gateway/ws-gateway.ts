@@ -357,7 +357,12 @@ export class WsGateway {
     } else if (verdict === 'drop-and-tell') {
       this.#d.metrics.requestErrors.inc({ name: 'FRAME_RATE_LIMITED' });
       const spec = ERRORS.FRAME_RATE_LIMITED;
-      conn.send({ t: 'err', code: spec.code, name: 'FRAME_RATE_LIMITED', message: `over ${this.#o.maxFramesPerSec} frames per second (burst ${this.#o.frameBurst}); frames are dropped: ${spec.message}` });
+      conn.send({
+        t: 'err',
+        code: spec.code,
+        name: 'FRAME_RATE_LIMITED',
+        message: `over ${this.#o.maxFramesPerSec} frames per second (burst ${this.#o.frameBurst}); frames are dropped: ${spec.message}`,
+      });
     }
     return false;
   }
