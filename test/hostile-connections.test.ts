@@ -73,6 +73,8 @@ describe('one outbound budget per connection', () => {
         requestBurst: 10_000_000,
         maxRequestsInFlight: 1_000_000,
         maxRefusedRequestsPerMinute: 1_000_000,
+        maxFramesPerSec: 1_000_000_000,
+        frameBurst: 1_000_000_000,
       });
       const host = await loggedIn(t, 'host');
       // The amplifier: the largest profile, so one profile.get of 100 × it answers ~800 KB.

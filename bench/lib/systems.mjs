@@ -45,9 +45,15 @@ export function stadiumCliFeatures() {
  * every message, as with the peers. Profile `defaults` leaves both at the server's defaults
  * (adaptive window, downstream cap), to show what a stock server does with the same load.
  */
+/**
+ * The load generator opens every member's connection from a few local addresses, so the
+ * per-address limits (maxConnectionsPerIp, the handshake rate) are lifted in every profile.
+ */
+const LOAD_GENERATOR_LIMITS = { maxConnectionsPerIp: 1_000_000_000, handshakesPerIpPerSec: 1_000_000_000, handshakeBurstPerIp: 1_000_000_000 };
+
 export function benchServerOptions(opts) {
-  if (opts.profile === 'defaults') return {};
-  return { batchWindowMs: opts.windowMs, batchWindowMaxMs: opts.windowMs, downstreamCapMinMembers: 1_000_000_000 };
+  if (opts.profile === 'defaults') return { ...LOAD_GENERATOR_LIMITS };
+  return { batchWindowMs: opts.windowMs, batchWindowMaxMs: opts.windowMs, downstreamCapMinMembers: 1_000_000_000, ...LOAD_GENERATOR_LIMITS };
 }
 
 /**

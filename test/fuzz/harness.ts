@@ -77,7 +77,14 @@ export async function startFuzzStadium(options: Partial<ServerOptions> = {}, dep
     },
   );
   // The request budgets have tests of their own (hostile-connections): here every frame must reach its checks.
-  const budgets = { requestsPerSec: 1_000_000, requestBurst: 1_000_000, maxRequestsInFlight: 1_000_000, maxRefusedRequestsPerMinute: 1_000_000_000 };
+  const budgets = {
+    requestsPerSec: 1_000_000,
+    requestBurst: 1_000_000,
+    maxRequestsInFlight: 1_000_000,
+    maxRefusedRequestsPerMinute: 1_000_000_000,
+    maxFramesPerSec: 1_000_000_000,
+    frameBurst: 1_000_000_000,
+  };
   const t = await startTestStadium({ maxBadFramesPerMinute: 1_000_000_000, maxRoomsCreatedPerUserPerHour: 1_000_000, ...budgets, ...options }, { logger, ...deps });
   const clients: FuzzClient[] = [];
   const fz: FuzzStadium = {

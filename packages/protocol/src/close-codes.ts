@@ -27,6 +27,12 @@ export const CLOSE_CODES = {
   KICKED: 4011,
   /** The client kept sending requests past its request budget after being refused. */
   REQUEST_FLOOD: 4029,
+  /** The client kept sending frames past its frame rate (maxFramesPerSec) after frames were dropped. */
+  FRAME_FLOOD: 4030,
+  /** The client's address already has as many connections to this server process as allowed (maxConnectionsPerIp). */
+  IP_CONNECTION_LIMIT: 4031,
+  /** The app already has as many connections to this server process as allowed (maxConnectionsPerApp). */
+  APP_CONNECTION_LIMIT: 4032,
 } as const;
 
 /** Any value of {@link CLOSE_CODES}. */

@@ -100,6 +100,37 @@ export const ERRORS = {
     message: 'The connection kept sending requests after they were refused for its request budget (maxRefusedRequestsPerMinute) and was closed; slow down before reconnecting.',
     close: CLOSE_CODES.REQUEST_FLOOD,
   },
+  FRAME_RATE_LIMITED: {
+    code: 19090,
+    http: 429,
+    message:
+      'This connection sends frames faster than the server reads them (maxFramesPerSec, frameBurst; pings and malformed frames count too); frames were dropped unread, so slow down and resend what needs an answer.',
+  },
+  FRAME_FLOOD: {
+    code: 19091,
+    http: 429,
+    message: 'The connection kept sending frames past its frame rate (maxFramesPerSec) after frames were dropped and was closed; slow down before reconnecting.',
+    close: CLOSE_CODES.FRAME_FLOOD,
+  },
+  TOO_MANY_CONNECTIONS_FROM_IP: {
+    code: 19092,
+    http: 429,
+    message:
+      'The client address already has as many connections to this server as allowed (maxConnectionsPerIp); close some before opening more, or set trustedProxies when a proxy connects for many clients.',
+    close: CLOSE_CODES.IP_CONNECTION_LIMIT,
+  },
+  APP_CONNECTION_LIMIT: {
+    code: 19093,
+    http: 503,
+    message: 'The app already has as many connections to this server as allowed (maxConnectionsPerApp); reconnect later or to another node.',
+    close: CLOSE_CODES.APP_CONNECTION_LIMIT,
+  },
+  HANDSHAKE_RATE_LIMITED: {
+    code: 19094,
+    http: 429,
+    message:
+      'The client address opened connections faster than the server admits them (handshakesPerIpPerSec, handshakeBurstPerIp); the upgrade was refused with HTTP 429, so retry after Retry-After seconds.',
+  },
   SERVER_SHUTTING_DOWN: {
     code: 19005,
     http: 503,

@@ -167,6 +167,13 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       requestBurst: o.requestBurst,
       maxRequestsInFlight: o.maxRequestsInFlight,
       maxRefusedRequestsPerMinute: o.maxRefusedRequestsPerMinute,
+      maxFramesPerSec: o.maxFramesPerSec,
+      frameBurst: o.frameBurst,
+      maxConnectionsPerIp: o.maxConnectionsPerIp,
+      maxConnectionsPerApp: o.maxConnectionsPerApp,
+      handshakesPerIpPerSec: o.handshakesPerIpPerSec,
+      handshakeBurstPerIp: o.handshakeBurstPerIp,
+      trustedProxies: o.trustedProxies,
     },
     { clock, logger, metrics, apps: appCache, sessions, groups, handlers, onSession: callbacks.onSession },
   );

@@ -66,6 +66,24 @@ export interface ServerOptions {
   maxRequestsInFlight: number;
   /** Refused requests (over the budget) a connection may send per minute before it is closed with 4029. @default 100 */
   maxRefusedRequestsPerMinute: number;
+  /** Frames (any: requests, pings, malformed, WebSocket ping/pong) a connection may send per second; past its burst they are dropped, and more than this many drops in a minute close it with 4030. @default 200 */
+  maxFramesPerSec: number;
+  /** Frames a connection may send at once before maxFramesPerSec applies (its frame bucket's size). @default 1000 */
+  frameBurst: number;
+  /** Connections one client address may hold open to one server process; more are closed with 4031. @default 500 */
+  maxConnectionsPerIp: number;
+  /** Connections one app may hold open to one server process; more are closed with 4032. @default 1000000 */
+  maxConnectionsPerApp: number;
+  /** WebSocket upgrades one client address may start per second (after its burst); more are refused with HTTP 429 and Retry-After. @default 50 */
+  handshakesPerIpPerSec: number;
+  /** WebSocket upgrades one client address may start at once before handshakesPerIpPerSec applies. @default 500 */
+  handshakeBurstPerIp: number;
+  /**
+   * Addresses of reverse proxies (comma-separated) whose `X-Forwarded-For` names the client;
+   * for connections from them the client address is the right-most forwarded address that is
+   * not a trusted proxy. Empty trusts no header. @default ''
+   */
+  trustedProxies: string;
   /**
    * Messages per second each member of a big room receives at most, unless the room sets its
    * own cap; what exceeds it is sampled away, lowest priority first (High never). @default 20
@@ -147,6 +165,13 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   requestBurst: 300,
   maxRequestsInFlight: 128,
   maxRefusedRequestsPerMinute: 100,
+  maxFramesPerSec: 200,
+  frameBurst: 1000,
+  maxConnectionsPerIp: 500,
+  maxConnectionsPerApp: 1_000_000,
+  handshakesPerIpPerSec: 50,
+  handshakeBurstPerIp: 500,
+  trustedProxies: '',
   downstreamCapPerSec: 20,
   downstreamCapMinMembers: 1000,
   counterPushMs: 1000,
@@ -191,6 +216,12 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'requestBurst',
     'maxRequestsInFlight',
     'maxRefusedRequestsPerMinute',
+    'maxFramesPerSec',
+    'frameBurst',
+    'maxConnectionsPerIp',
+    'maxConnectionsPerApp',
+    'handshakesPerIpPerSec',
+    'handshakeBurstPerIp',
     'memberTipsPerSec',
     'downstreamCapPerSec',
     'downstreamCapMinMembers',
@@ -231,6 +262,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   if (partial.heartbeatTimeoutMs === undefined) o.heartbeatTimeoutMs = Math.round(o.heartbeatMs * 2.5);
   if (!Number.isInteger(o.maxPinnedMessages) || o.maxPinnedMessages > 20)
     throw new TypeError(`maxPinnedMessages must be a whole number from 1 to 20, got ${String(o.maxPinnedMessages)}`);
+  if (o.frameBurst < 1 || o.handshakeBurstPerIp < 1) throw new TypeError('frameBurst and handshakeBurstPerIp must be at least 1');
+  if (typeof o.trustedProxies !== 'string') throw new TypeError('trustedProxies must be a string of addresses separated by commas, such as "10.0.0.1,10.0.0.2"');
   if (typeof o.bus !== 'string') throw new TypeError('bus must be a URL string such as "local:" or "nats://127.0.0.1:4222"');
   return o;
 }

@@ -23,6 +23,7 @@ import type { Recipient } from '../fanout/recipient.js';
 import type { MemberHandle } from '../groups/member.js';
 import type { Room } from '../groups/room.js';
 import type { RequestBudget } from './request-budget.js';
+import type { FrameRate } from './frame-rate.js';
 
 /** Limits a connection enforces on its own delivery. */
 export interface DeliveryPolicy {
@@ -44,8 +45,10 @@ export class Connection implements Recipient, MemberHandle {
   readonly socket: Socket;
   readonly app: AppRecord;
   readonly platform: string;
-  /** The client's address, read once at connect (it is gone once the socket closes). */
+  /** The client's address, read once at connect (it is gone once the socket closes); see `client-ip.ts`. */
   readonly clientIp: string;
+  /** The connection's frame bucket (set by the gateway; null when frames are not counted). */
+  readonly frames: FrameRate | null;
   readonly #policy: DeliveryPolicy;
   /** Logged-in user, or null for a guest. */
   userId: string | null = null;
@@ -71,14 +74,25 @@ export class Connection implements Recipient, MemberHandle {
   /** The connection's request budget (set by the gateway). */
   readonly budget: RequestBudget;
 
-  constructor(id: number, ws: WebSocket, socket: Socket, app: AppRecord, platform: string, policy: DeliveryPolicy, budget: RequestBudget) {
+  constructor(
+    id: number,
+    ws: WebSocket,
+    socket: Socket,
+    app: AppRecord,
+    platform: string,
+    policy: DeliveryPolicy,
+    budget: RequestBudget,
+    clientIp: string = socket.remoteAddress ?? '',
+    frames: FrameRate | null = null,
+  ) {
     this.id = id;
     this.budget = budget;
     this.ws = ws;
     this.socket = socket;
     this.app = app;
     this.platform = platform;
-    this.clientIp = socket.remoteAddress ?? '';
+    this.clientIp = clientIp;
+    this.frames = frames;
     this.#policy = policy;
     this.lastSeenAt = policy.now();
   }

@@ -23,6 +23,10 @@ import { RequestBudget, type RequestBudgetOptions } from './request-budget.js';
 import { PING_COST, requestCost } from './request-cost.js';
 import type { SessionListener } from './session-event.js';
 import type { SessionRegistry } from './session-registry.js';
+import { clientIpOf, parseTrustedProxies } from './client-ip.js';
+import { ConnectionLimits } from './connection-limits.js';
+import { FrameRate, type FrameRateOptions } from './frame-rate.js';
+import { HandshakeLimiter } from './handshake-limits.js';
 
 /** Gateway settings (from ServerOptions). */
 export interface GatewayOptions {
@@ -38,6 +42,14 @@ export interface GatewayOptions {
   requestBurst: number;
   maxRequestsInFlight: number;
   maxRefusedRequestsPerMinute: number;
+  maxFramesPerSec: number;
+  frameBurst: number;
+  maxConnectionsPerIp: number;
+  maxConnectionsPerApp: number;
+  handshakesPerIpPerSec: number;
+  handshakeBurstPerIp: number;
+  /** Comma-separated proxy addresses whose X-Forwarded-For is believed. */
+  trustedProxies: string;
 }
 
 /** What the gateway needs. */
@@ -63,6 +75,10 @@ export class WsGateway {
   readonly #wss: WebSocketServer;
   readonly #policy: DeliveryPolicy;
   readonly #budget: RequestBudgetOptions;
+  readonly #frameRate: FrameRateOptions;
+  readonly #trustedProxies: ReadonlySet<string>;
+  readonly #handshakes: HandshakeLimiter;
+  readonly #connLimits: ConnectionLimits;
   #nextId = 1;
   #sweepTimer: TimerHandle | null = null;
   /**
@@ -71,6 +87,8 @@ export class WsGateway {
    */
   readonly #listeners: {
     message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+    /** WebSocket ping and pong control frames: they count against the frame rate. */
+    control: (this: WebSocket) => void;
     error: (this: WebSocket, error: Error) => void;
     /** Called with `this` = ws's Receiver, which carries the Connection under {@link CONN} too. */
     framingError: (this: object, error: Error) => void;
@@ -90,6 +108,10 @@ export class WsGateway {
       maxRequestsInFlight: options.maxRequestsInFlight,
       maxRefusedRequestsPerMinute: options.maxRefusedRequestsPerMinute,
     };
+    this.#frameRate = { framesPerSec: options.maxFramesPerSec, frameBurst: options.frameBurst };
+    this.#trustedProxies = parseTrustedProxies(options.trustedProxies);
+    this.#handshakes = new HandshakeLimiter(options);
+    this.#connLimits = new ConnectionLimits(options);
     this.#policy = {
       socketHighWaterBytes: options.socketHighWaterBytes,
       maxPendingBytes: options.maxPendingBytes,
@@ -105,6 +127,10 @@ export class WsGateway {
     this.#listeners = {
       message(data, isBinary) {
         gateway.#onFrame(connOf(this), data, isBinary);
+      },
+      control() {
+        const conn = connOf(this);
+        if (!conn.closing) gateway.#countFrame(conn, deps.clock.now());
       },
       error(error) {
         const conn = connOf(this);
@@ -185,6 +211,16 @@ export class WsGateway {
       socket.end(`HTTP/1.1 ${this.#stopping ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
+    const clientIp = clientIpOf(req, this.#trustedProxies);
+    const retryAfter = this.#handshakes.take(clientIp, this.#d.clock.now());
+    if (retryAfter > 0) {
+      this.#d.metrics.requestErrors.inc({ name: 'HANDSHAKE_RATE_LIMITED' });
+      const body = `${clientIp}: ${ERRORS.HANDSHAKE_RATE_LIMITED.message}`;
+      socket.end(
+        `HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nRetry-After: ${retryAfter}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+      return;
+    }
     const sdkAppIdText = url.searchParams.get('sdkappid');
     const sdkAppId = parseSdkAppId(sdkAppIdText);
     const version = Number(url.searchParams.get('v') ?? PROTOCOL_VERSION);
@@ -206,7 +242,16 @@ export class WsGateway {
       if (sdkAppId === undefined)
         return this.#refuse(ws, 'UNKNOWN_APP', `sdkappid ${describe(sdkAppIdText)} is not an SDKAppID (decimal digits, 1–4294967295, no sign, spaces or leading zeros)`);
       if (!app) return this.#refuse(ws, 'UNKNOWN_APP', `SDKAppID ${sdkAppId}`);
-      this.#onConnection(ws, (ws as unknown as { _socket: Socket })._socket, app, platform);
+      const limited = this.#connLimits.admit(clientIp, app.sdkAppId);
+      if (limited !== null) {
+        this.#d.metrics.requestErrors.inc({ name: limited });
+        const detail =
+          limited === 'TOO_MANY_CONNECTIONS_FROM_IP'
+            ? `${this.#o.maxConnectionsPerIp} connections from ${clientIp} are open`
+            : `${this.#o.maxConnectionsPerApp} connections of SDKAppID ${app.sdkAppId} are open`;
+        return this.#refuse(ws, limited, detail);
+      }
+      this.#onConnection(ws, (ws as unknown as { _socket: Socket })._socket, app, platform, clientIp);
     });
   }
 
@@ -216,13 +261,16 @@ export class WsGateway {
     ws.close('close' in spec ? spec.close : 1008, name);
   }
 
-  #onConnection(ws: WebSocket, socket: Socket, app: Connection['app'], platform: string): void {
+  #onConnection(ws: WebSocket, socket: Socket, app: Connection['app'], platform: string, clientIp: string): void {
     const { clock, logger, metrics, sessions } = this.#d;
-    const conn = new Connection(this.#nextId++, ws, socket, app, platform, this.#policy, new RequestBudget(this.#budget, clock.now()));
+    const now = clock.now();
+    const conn = new Connection(this.#nextId++, ws, socket, app, platform, this.#policy, new RequestBudget(this.#budget, now), clientIp, new FrameRate(this.#frameRate, now));
     sessions.add(conn);
     metrics.connections.inc();
     (ws as WebSocket & { [CONN]?: Connection })[CONN] = conn;
     ws.on('message', this.#listeners.message);
+    ws.on('ping', this.#listeners.control);
+    ws.on('pong', this.#listeners.control);
     ws.on('error', this.#listeners.error);
     // ws's Receiver reports framing errors (too large, bad opcode, unmasked, …) to the socket's
     // own listener, which closes at once; a listener put in front of it may still send.
@@ -248,6 +296,7 @@ export class WsGateway {
       this.#d.onSession?.({ action: 'Disconnect', reason, app: conn.app, userId: conn.userId, platform: conn.platform, clientIp: conn.clientIp });
     }
     sessions.remove(conn);
+    this.#connLimits.release(conn.clientIp, conn.app.sdkAppId);
     metrics.connections.dec();
   }
 
@@ -255,7 +304,7 @@ export class WsGateway {
     // Once closing, what the client still sends does no work (ws parses until the close handshake ends).
     if (conn.closing) return;
     const now = this.#d.clock.now();
-    conn.lastSeenAt = now;
+    if (!this.#countFrame(conn, now)) return;
     if (isBinary) return this.#badFrame(conn, undefined, 'BAD_FRAME', 'binary frame; send JSON text');
     // With skipUTF8Validation, ws hands over the raw bytes of a text frame (a Buffer without fragments).
     const bytes = data as Buffer;
@@ -291,6 +340,31 @@ export class WsGateway {
         this.#fail(conn, reqId, cmd, error);
       },
     );
+  }
+
+  /**
+   * Count a frame against the connection's frame rate (see `frame-rate.ts`). Returns whether
+   * it may be read; a dropped frame does no work beyond an `err` at the start of a run of drops.
+   */
+  #countFrame(conn: Connection, now: number): boolean {
+    conn.lastSeenAt = now;
+    const verdict = conn.frames?.take(now) ?? 'admit';
+    if (verdict === 'admit') return true;
+    if (verdict === 'close') {
+      this.#d.metrics.floodCloses.inc();
+      this.#d.logger.info({ app: conn.app.sdkAppId, conn: conn.id, user: conn.userId }, 'closing a connection that floods frames');
+      this.#closeNow(conn, 'FRAME_FLOOD', `more than ${this.#o.maxFramesPerSec} frames dropped within a minute`);
+    } else if (verdict === 'drop-and-tell') {
+      this.#d.metrics.requestErrors.inc({ name: 'FRAME_RATE_LIMITED' });
+      const spec = ERRORS.FRAME_RATE_LIMITED;
+      conn.send({
+        t: 'err',
+        code: spec.code,
+        name: 'FRAME_RATE_LIMITED',
+        message: `over ${this.#o.maxFramesPerSec} frames per second (burst ${this.#o.frameBurst}); frames are dropped: ${spec.message}`,
+      });
+    }
+    return false;
   }
 
   /** Refuse a request over the connection's budget; close the connection when it keeps on. */

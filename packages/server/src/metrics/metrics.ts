@@ -49,7 +49,7 @@ export class Metrics {
   readonly slowCloses = new Counter({ name: 'stadium_slow_consumer_closes_total', help: 'Connections closed as slow consumers', registers: [this.registry] });
   readonly floodCloses = new Counter({
     name: 'stadium_request_flood_closes_total',
-    help: 'Connections closed for flooding requests past their budget',
+    help: 'Connections closed for flooding requests past their budget (4029) or frames past their frame rate (4030)',
     registers: [this.registry],
   });
   readonly authFailures = new Counter({
