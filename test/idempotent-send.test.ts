@@ -67,7 +67,10 @@ describe('idempotent sends', () => {
     // Back on two other connections (maybe other workers): both resends get the first answer.
     const again = await joined(t, 'alice', groupID);
     const third = await joined(t, 'alice', groupID);
-    const [r1, r2] = (await Promise.all([again.request('msg.send', { groupID, message: text('a-1', 'hello') }), third.request('msg.send', { groupID, message: text('a-1', 'hello') })])) as Res[];
+    const [r1, r2] = (await Promise.all([
+      again.request('msg.send', { groupID, message: text('a-1', 'hello') }),
+      third.request('msg.send', { groupID, message: text('a-1', 'hello') }),
+    ])) as Res[];
     expect(r1).toMatchObject({ code: 0, data: { seq: published.seq, time: published.time, id: 'a-1' } });
     expect(r2).toMatchObject({ code: 0, data: { seq: published.seq, time: published.time, id: 'a-1' } });
 
