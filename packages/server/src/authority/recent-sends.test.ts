@@ -136,6 +136,22 @@ describe('idempotent sends at the authority', () => {
     await n.host.close();
   });
 
+  it('answers a resend of a message held for review with the same hold, not a second one', async () => {
+    const holdStep: AdmissionStep = {
+      name: 'hold',
+      run: (ctx) => {
+        ctx.hold = true;
+      },
+    };
+    const n = await setup({}, [holdStep]);
+    const first = await n.submit({ actor: member, message: text('held') }).catch((e: StadiumError) => e.message);
+    const again = await n.submit({ actor: member, message: text('held') }).catch((e: StadiumError) => e.message);
+    expect(first).toMatch(/holdID h-/);
+    expect(again).toBe(first);
+    expect(await n.store.listHeldMessages(n.app.sdkAppId, 'g')).toHaveLength(1);
+    await n.host.close();
+  });
+
   it('forgets a send after dedupeWindowMs', async () => {
     const n = await setup({ dedupeWindowMs: 1000 });
     const first = await n.submit({ actor: member, message: text('w') });

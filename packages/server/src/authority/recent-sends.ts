@@ -4,7 +4,8 @@
  * connection or node, since every send of a room reaches its one authority — gets the first
  * send's answer (same ID, seq and time) and publishes nothing. A resend that arrives while the
  * first is still in admission (e.g. waiting on the before-send callback) waits for the first's
- * outcome. A refused send is forgotten, so it may be retried.
+ * outcome. A refused send is forgotten, so it may be retried (one held for review is not: a
+ * resend gets the same MESSAGE_HELD).
  *
  * Bounded by count (`dedupeMaxKeys` per room, oldest forgotten first) and time
  * (`dedupeWindowMs`). Each entry holds its key (a user ID of at most 32 bytes and a message ID
@@ -15,6 +16,7 @@
  * history ({@link RecentSends.rebuild}); a room that keeps no history starts empty, and a resend
  * across such a change is a new message.
  */
+import { StadiumError } from '@stadium/protocol';
 import type { Admitted } from '../wire/authority-commands.js';
 import type { HistoryEntry } from '../core/records.js';
 
@@ -68,11 +70,15 @@ export class RecentSends {
     return undefined;
   }
 
-  /** Remember a send's answer under `keys`; a refused send is forgotten so it may be retried. */
+  /**
+   * Remember a send's answer under `keys`. A refused send is forgotten so it may be retried,
+   * except one held for review: a resend gets the same MESSAGE_HELD (same hold ID), not a second hold.
+   */
   remember(keys: readonly string[], result: Promise<Admitted>, now: number): void {
     this.#prune(now);
     for (const key of keys) this.#set(key, now, result);
-    result.catch(() => {
+    result.catch((error: unknown) => {
+      if (error instanceof StadiumError && error.reason === 'MESSAGE_HELD') return;
       for (const key of keys) if (this.#recent.get(key)?.result === result) this.#recent.delete(key);
     });
   }
