@@ -12,6 +12,7 @@ import { collectMessages, nextEvent, waitForMessage } from './support/events.js'
 import { RawClient } from './support/raw-client.js';
 import { startTestStadium, type TestStadium } from './support/stadium.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
+import { rest } from './support/rest.js';
 
 type Res = ServerFrame & { t: 'res'; data?: { seq: number; time: number; id?: string } };
 
@@ -124,5 +125,25 @@ describe('idempotent sends', () => {
     expect(echoes.map((m) => m.ID)).not.toContain(message.ID);
     await alice.destroy();
     for (const c of [owner, bob]) await c.close();
+  });
+
+  it('holds across a restart (a change of authority) in a room that keeps history', async () => {
+    await using t = await startTestStadium();
+    const owner = await loggedIn(t, 'owner');
+    const groupID = await room(t, owner);
+    expect(await rest(t, 'stadium_admin/set_group_history', { GroupId: groupID, HistorySize: 10 })).toMatchObject({ ActionStatus: 'OK' });
+    const alice = await joined(t, 'alice', groupID);
+    const first = (await alice.request('msg.send', { groupID, message: text('r-1', 'before') })) as Res;
+    expect(first.code).toBe(0);
+    await alice.close();
+    await owner.close();
+    await t.restart();
+
+    const back = await joined(t, 'alice', groupID);
+    const again = (await back.request('msg.send', { groupID, message: text('r-1', 'before') })) as Res;
+    expect(again).toMatchObject({ code: 0, data: { seq: first.data!.seq, time: first.data!.time, id: 'r-1' } });
+    const history = (await back.request('msg.history', { groupID })) as Res & { data: { messages: WireMessage[] } };
+    expect(history.data.messages.map((m) => m.id)).toEqual(['r-1']);
+    await back.close();
   });
 });
