@@ -12,6 +12,8 @@ export interface TcpProxy {
   cut(): void;
   /** Refuse (close) new connections while true. */
   refuse: boolean;
+  /** While true, what the server sends is dropped instead of reaching the client (a lost answer). */
+  dropToClient: boolean;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const proxy: TcpProxy = {
     url: '',
     refuse: false,
+    dropToClient: false,
     cut() {
       for (const s of sockets) s.destroy();
       sockets.clear();
@@ -40,7 +43,9 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     sockets.add(client);
     sockets.add(upstream);
     client.pipe(upstream);
-    upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      if (!proxy.dropToClient) client.write(chunk);
+    });
     const drop = (): void => {
       client.destroy();
       upstream.destroy();

@@ -279,7 +279,8 @@ export interface Commands {
   'group.reviewQueue': { req: { groupID: string }; res: { groupID: string; heldMessageList: HeldMessageInfo[] } };
   /** Approve (publish as a new message; `seq` is its number) or deny (drop; `seq` 0) a held message: owner and admins. */
   'group.review': { req: { groupID: string; holdID: string; action: 'Approve' | 'Deny' }; res: { groupID: string; holdID: string; seq: number; time: number } };
-  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; sampled?: true; rewritten?: RewrittenMessage } };
+  /** A resend with the same `message.id` within the window gets the first send's answer (idempotent sends); `id` is the published message's ID. */
+  'msg.send': { req: { groupID: string; message: OutgoingMessage }; res: { seq: number; time: number; id?: string; sampled?: true; rewritten?: RewrittenMessage } };
   'msg.revoke': { req: { groupID: string; id: string }; res: Record<string, never> };
   /**
    * The room's history (its last `historySize` messages), newest page first: at most `count`

@@ -3,7 +3,7 @@
  * history (getMessageList: empty unless the room keeps history) and recall (revokeMessage,
  * which live rooms refuse).
  */
-import { StadiumError, TIM_TYPES } from '@stadium/protocol';
+import { StadiumError, TIM_TYPES, type Commands } from '@stadium/protocol';
 import type { ClientEnvironment } from './client-environment.js';
 import type { IMResponse } from './client-types.js';
 import type { Requester } from './connection.js';
@@ -25,6 +25,19 @@ import type { Session } from './session.js';
 
 /** Most getMessageList cursors an instance remembers. */
 const MAX_CURSORS = 1000;
+
+/**
+ * Attempts of one sendMessage, the first included. When an answer is lost (the connection
+ * dropped: 2800, or no answer in time: 2801) the same message is sent again with the same ID
+ * once the connection is back; the server answers a resend with the first send's seq and
+ * publishes it once (idempotent sends, docs/protocol.md).
+ */
+export const MAX_SEND_ATTEMPTS = 3;
+
+/** The answer of a request that may have reached the server was lost. */
+function answerLost(error: unknown): boolean {
+  return error instanceof StadiumError && (error.reason === 'SDK_NETWORK_ERROR' || error.reason === 'SDK_NETWORK_TIMEOUT');
+}
 
 /** What a {@link MessageSender} needs. */
 export interface MessageSenderDeps {
@@ -68,7 +81,7 @@ export class MessageSender {
       const { sentIds } = this.deps;
       sentIds.add(message.ID);
       try {
-        const result = await this.deps.request('msg.send', { groupID: message.to, message: toOutgoing(message) });
+        const result = await this.#sendIdempotent(message);
         message.sequence = result.seq;
         message.time = result.time;
         message.status = 'success';
@@ -92,6 +105,28 @@ export class MessageSender {
       if (isMessage) message.status = 'fail';
       throw withData(error, { message, ...heldFor(error) });
     }
+  }
+
+  /** `msg.send`, sent again with the same body (so the same ID) while its answer is lost and the instance is still in the room. */
+  async #sendIdempotent(message: Message): Promise<Commands['msg.send']['res']> {
+    const body = { groupID: message.to, message: toOutgoing(message) };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.request('msg.send', body);
+      } catch (error) {
+        if (attempt >= MAX_SEND_ATTEMPTS || !answerLost(error) || !this.#mayResend(message)) throw error;
+      }
+    }
+  }
+
+  /** Still logged in and in the message's room (a logout, destroy or quit ends the resends). */
+  #mayResend(message: Message): boolean {
+    try {
+      this.deps.session.requireReady();
+    } catch {
+      return false;
+    }
+    return this.deps.joined.has(message.to);
   }
 
   /** Live rooms cannot recall messages: the server answers 10035. */

@@ -117,6 +117,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       reviewQueueMax: o.reviewQueueMax,
       reviewHoldMs: o.reviewHoldMs,
       maxPinnedMessages: o.maxPinnedMessages,
+      dedupeWindowMs: o.dedupeWindowMs,
+      dedupeMaxKeys: o.dedupeMaxKeys,
     },
   );
   const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });

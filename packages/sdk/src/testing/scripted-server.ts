@@ -147,7 +147,7 @@ export class ScriptedServer {
       case 'msg.send': {
         const message = (body.message ?? {}) as Record<string, unknown>;
         const wire = this.publish(String(body.groupID), { id: String(message.id), from: 'alice', payload: message.payload as WireMessage['payload'] });
-        return ok({ seq: wire.seq, time: wire.time });
+        return ok({ seq: wire.seq, time: wire.time, id: wire.id });
       }
       case 'msg.revoke':
         return error(10035, 'REVOKE_NOT_SUPPORTED', 'no recall in live rooms (test)');

@@ -31,6 +31,7 @@ import { RoomSequencer, type Published } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
 import { ReviewQueue } from './review-queue.js';
 import { RoomHistory } from './room-history.js';
+import { DEFAULT_DEDUPE_MAX_KEYS, DEFAULT_DEDUPE_WINDOW_MS, RecentSends } from './recent-sends.js';
 
 /** What the host needs. */
 export interface AuthorityHostDeps {
@@ -71,6 +72,10 @@ export interface AuthorityHostOptions {
   reviewHoldMs?: number;
   /** Most pinned messages a room may have. @default 3 */
   maxPinnedMessages?: number;
+  /** Sends from one sender with the same client message ID (or REST `Random`) within this long are one message (ms). @default 300000 */
+  dedupeWindowMs?: number;
+  /** Most send keys a room remembers for that; past it the oldest are forgotten. @default 10000 */
+  dedupeMaxKeys?: number;
 }
 
 /** A message published by one of this node's rooms (after-send event). */
@@ -101,6 +106,8 @@ export class AuthorityHost {
       reviewQueueMax: 500,
       reviewHoldMs: 86_400_000,
       maxPinnedMessages: DEFAULT_MAX_PINNED_MESSAGES,
+      dedupeWindowMs: DEFAULT_DEDUPE_WINDOW_MS,
+      dedupeMaxKeys: DEFAULT_DEDUPE_MAX_KEYS,
       ...options,
     };
     this.#pins = new PinKeeper({ store: deps.store, bus: deps.bus, clock: deps.clock, logger: deps.logger, maxPinnedMessages: this.#o.maxPinnedMessages });
@@ -284,7 +291,10 @@ export class AuthorityHost {
       });
     }
     const queue = new ReviewQueue(held.filter((h) => h.expiresAt > now));
-    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, now, new RoomModeration(memberStates), queue);
+    // Resends across a change of authority: the recent sends are rebuilt from the kept history.
+    const sends = new RecentSends({ windowMs: this.#o.dedupeWindowMs, maxKeys: this.#o.dedupeMaxKeys });
+    sends.rebuild(kept, now);
+    const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, now, new RoomModeration(memberStates), queue, sends);
     room.history = new RoomHistory({ store, clock, logger: this.#d.logger }, sdkAppId, groupId, () => room.settings, kept);
     holder.room = room;
     this.#pins.arm(room);

@@ -23,6 +23,7 @@ import { createModerationHandlers } from './moderation-handlers.js';
 import { createReviewHandlers } from './review-handlers.js';
 import type { PinKeeper } from './pin-handlers.js';
 import type { RoomAuthority } from './room-authority.js';
+import { messageIdKey, randomKey } from './recent-sends.js';
 
 /** Each plain profile field of a patch (stored under the same name) and its name in the profile-updated tip. */
 const PROFILE_TIP_NAMES = [
@@ -122,7 +123,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     if (ctx.hold && !room.closed) return review.hold(room, actor, admitted, ctx.heldBy ?? '', control);
     if (ctx.discard) {
       settled(admitted, { kind: 'discarded' });
-      return { seq: 0, time: Math.floor(clock.now() / 1000), sampled: true };
+      return { seq: 0, time: Math.floor(clock.now() / 1000), id: admitted.id, sampled: true };
     }
     if (room.closed) {
       const error = new StadiumError('GROUP_NOT_FOUND', room.groupId);
@@ -130,7 +131,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       throw error;
     }
     const rewritten = rewriteOf(message, admitted);
-    const answer = (result: Admitted): Admitted => (rewritten ? { ...result, rewritten } : result);
+    const answer = (result: Admitted): Admitted => ({ ...result, id: admitted.id, ...(rewritten ? { rewritten } : {}) });
     if (!deps.observer?.sendSettled) return room.sequencer.submit(admitted).then(answer);
     return room.sequencer.submit(admitted).then(
       (result) => {
@@ -149,17 +150,19 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     reviewQueue: (room, body) => review.reviewQueue(room, body),
     review: (room, body) => review.review(room, body),
 
-    async submit(room, { actor, message, dedupeKey, callbackControl }) {
+    async submit(room, { actor, message, dedupeByRandom, callbackControl }) {
       const role = room.roleOf(actor);
       authorize('message.send', role, room.groupId);
-      if (dedupeKey !== undefined) {
-        const earlier = room.recentSend(dedupeKey, clock.now());
-        if (earlier) return earlier;
-        const pending = admitAndSubmit(room, actor, role, message, callbackControl);
-        room.rememberSend(dedupeKey, pending, clock.now());
-        return pending;
+      // One message per key within the window: a resend gets the first send's answer (recent-sends.ts).
+      const keys = [dedupeByRandom ? randomKey(message.from, message.random ?? 0) : messageIdKey(message.from, message.id)];
+      const earlier = room.sends.find(keys, clock.now());
+      if (earlier) {
+        metrics.duplicateSends.inc();
+        return earlier;
       }
-      return admitAndSubmit(room, actor, role, message, callbackControl);
+      const pending = admitAndSubmit(room, actor, role, message, callbackControl);
+      room.sends.remember(keys, pending, clock.now());
+      return pending;
     },
 
     async members(room, { node, count, sinceSeq, tip, joining, listed, join }) {

@@ -10,17 +10,12 @@ import { roleOf, type RoomRole } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import { effectiveSettings } from '../core/room-settings.js';
 import type { TimerHandle } from '../clock/clock.js';
-import type { Admitted } from '../wire/authority-commands.js';
 import { RoomCounters } from '../core/room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
 import { ReviewQueue } from './review-queue.js';
 import type { RoomHistory } from './room-history.js';
-
-/** Sends with the same key within this long are one message (the compatible REST `Random` rule). */
-export const DEDUPE_WINDOW_MS = 5 * 60_000;
-/** Most de-duplication keys a room remembers; past it the oldest are forgotten. */
-export const DEDUPE_MAX_KEYS = 10_000;
+import { DEFAULT_DEDUPE_MAX_KEYS, DEFAULT_DEDUPE_WINDOW_MS, RecentSends } from './recent-sends.js';
 
 /** Most senders a room's slow mode remembers at once. */
 export const SLOW_MODE_MAX_SENDERS = 100_000;
@@ -64,10 +59,19 @@ export class RoomAuthority {
   idleSince: number;
   /** Slow mode: when each member last sent (ms), oldest first (bounded; see {@link slowModeWait}). */
   readonly #lastSends = new Map<string, number>();
-  /** Recent de-duplicated sends by key, oldest first (bounded; see {@link rememberSend}). */
-  readonly #recent = new Map<string, { at: number; result: Promise<Admitted> }>();
+  /** Recent sends by sender + client message ID or REST `Random`, for idempotent sends (bounded; see recent-sends.ts). */
+  readonly sends: RecentSends;
 
-  constructor(app: AppRecord, record: GroupRecord, sequencer: RoomSequencer, reservedEnd: number, now: number, moderation = new RoomModeration(), review = new ReviewQueue()) {
+  constructor(
+    app: AppRecord,
+    record: GroupRecord,
+    sequencer: RoomSequencer,
+    reservedEnd: number,
+    now: number,
+    moderation = new RoomModeration(),
+    review = new ReviewQueue(),
+    sends = new RecentSends({ windowMs: DEFAULT_DEDUPE_WINDOW_MS, maxKeys: DEFAULT_DEDUPE_MAX_KEYS }),
+  ) {
     this.app = app;
     this.record = record;
     this.sequencer = sequencer;
@@ -77,6 +81,7 @@ export class RoomAuthority {
     this.pins = record.pinnedMessages;
     this.moderation = moderation;
     this.review = review;
+    this.sends = sends;
     this.reservedEnd = reservedEnd;
     this.idleSince = now;
   }
@@ -109,29 +114,6 @@ export class RoomAuthority {
   /** The actor's role in this room, from the current record and admins. */
   roleOf(actor: Pick<ActorStamp, 'userId' | 'kind'>): RoomRole {
     return roleOf(actor, this.record, (userId) => this.moderation.isAdmin(userId));
-  }
-
-  /** The answer of a send with `key` made within the de-duplication window, if any. */
-  recentSend(key: string, now: number): Promise<Admitted> | undefined {
-    this.#pruneRecent(now);
-    return this.#recent.get(key)?.result;
-  }
-
-  /** Remember a send's answer under `key`; a refused send is forgotten so it may be retried. */
-  rememberSend(key: string, result: Promise<Admitted>, now: number): void {
-    this.#pruneRecent(now);
-    if (this.#recent.size >= DEDUPE_MAX_KEYS) this.#recent.delete(this.#recent.keys().next().value!);
-    this.#recent.set(key, { at: now, result });
-    result.catch(() => {
-      if (this.#recent.get(key)?.result === result) this.#recent.delete(key);
-    });
-  }
-
-  #pruneRecent(now: number): void {
-    for (const [key, sent] of this.#recent) {
-      if (now - sent.at < DEDUPE_WINDOW_MS) break;
-      this.#recent.delete(key);
-    }
   }
 
   /**

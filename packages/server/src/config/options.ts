@@ -127,6 +127,10 @@ export interface ServerOptions {
   reviewHoldMs: number;
   /** Pinned messages one room may have (owners and admins pin with pinGroupMessage), 1–20. @default 3 */
   maxPinnedMessages: number;
+  /** Sends from one sender with the same client message ID (or REST `Random`) within this long are one message (ms). @default 300000 */
+  dedupeWindowMs: number;
+  /** Send keys one room remembers for that (about 400 bytes each); past it the oldest are forgotten. @default 10000 */
+  dedupeMaxKeys: number;
   /** After-event callbacks one node holds (waiting, in flight or to retry); past it new ones are dropped and counted. @default 10000 */
   callbackQueueMax: number;
   /** Attempts per after-event callback, the first included. @default 4 */
@@ -192,6 +196,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   reviewQueueMax: 500,
   reviewHoldMs: 86_400_000,
   maxPinnedMessages: 3,
+  dedupeWindowMs: 300_000,
+  dedupeMaxKeys: 10_000,
   callbackQueueMax: 10_000,
   callbackMaxAttempts: 4,
   callbackRetryBaseMs: 1000,
@@ -241,6 +247,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'reviewQueueMax',
     'reviewHoldMs',
     'maxPinnedMessages',
+    'dedupeWindowMs',
+    'dedupeMaxKeys',
     'callbackQueueMax',
     'callbackMaxAttempts',
     'callbackRetryBaseMs',

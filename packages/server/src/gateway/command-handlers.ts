@@ -129,8 +129,8 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     'group.reviewQueue': (conn, body) => groups.reviewQueue(actorOf(conn), body.groupID),
     'group.review': (conn, body) => groups.review(actorOf(conn), body.groupID, body.holdID, body.action),
     'msg.send': async (conn, body) => {
-      const { seq, time, sampled, rewritten } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
-      return { seq, time, ...(sampled ? { sampled } : {}), ...(rewritten ? { rewritten } : {}) };
+      const { seq, time, id, sampled, rewritten } = await messages.send(actorOf(conn), body.groupID, body.message, conn);
+      return { seq, time, ...(id !== undefined ? { id } : {}), ...(sampled ? { sampled } : {}), ...(rewritten ? { rewritten } : {}) };
     },
     'msg.history': (conn, body) => groups.history(actorOf(conn), body, conn),
     'msg.revoke': async () => {

@@ -24,8 +24,11 @@ export interface Sender {
 
 /** Per-send options. */
 export interface SendOptions {
-  /** Sends with the same key within 5 minutes are one message (REST `Random` de-duplication). */
-  dedupeKey?: string;
+  /**
+   * De-duplicate by the sender's `random` (REST `Random`) instead of the message ID: sends from
+   * one sender with the same key within `dedupeWindowMs` are one message.
+   */
+  dedupeByRandom?: true;
   /** Callbacks to skip for this message (REST `ForbidCallbackControl`). */
   callbackControl?: CallbackControl;
 }
@@ -74,10 +77,11 @@ export class MessageService {
     const admitted = await this.#router.call(room, 'submit', {
       actor: stampOf(actor),
       message: outgoing,
-      ...(options.dedupeKey !== undefined ? { dedupeKey: options.dedupeKey } : {}),
+      ...(options.dedupeByRandom ? { dedupeByRandom: true as const } : {}),
       ...(options.callbackControl !== undefined ? { callbackControl: options.callbackControl } : {}),
     });
-    const answer: Admitted = admitted.sampled ? { seq: 0, time: admitted.time, sampled: true } : { seq: admitted.seq, time: admitted.time };
+    const id = admitted.id ?? outgoing.id;
+    const answer: Admitted = admitted.sampled ? { seq: 0, time: admitted.time, id, sampled: true } : { seq: admitted.seq, time: admitted.time, id };
     if (admitted.rewritten) answer.rewritten = admitted.rewritten;
     return answer;
   }

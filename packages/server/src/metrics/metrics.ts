@@ -73,6 +73,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly duplicateSends = new Counter({
+    name: 'stadium_duplicate_sends_total',
+    help: 'Resends of a message a room already had (same sender and client message ID, or REST Random) answered with the first answer',
+    registers: [this.registry],
+  });
+
   readonly callbackRequests = new Counter({
     name: 'stadium_callback_requests_total',
     help: 'Callback requests sent to apps, by command and outcome (ok, error, timeout)',

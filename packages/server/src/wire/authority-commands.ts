@@ -17,6 +17,8 @@ export type UnsequencedMessage = Omit<WireMessage, 'seq' | 'time'>;
 export interface Admitted {
   seq: number;
   time: number;
+  /** The published message's ID (the client's own for user messages); the same for every resend of one message. */
+  id?: string;
   /** Accepted but sampled away by the downstream cap (then `seq` is 0). */
   sampled?: true;
   /** The body published, when admission rewrote the message (before-send callback, masking word list). */
@@ -61,10 +63,11 @@ export interface AuthorityCommands {
       actor: ActorStamp;
       message: UnsequencedMessage;
       /**
-       * Sends with the same key within `dedupeWindowMs` (5 minutes) are one message: the later
-       * ones get the first one's answer and publish nothing (REST `Random` de-duplication).
+       * Sends from one sender with the same key within `dedupeWindowMs` are one message: the
+       * later ones get the first one's answer and publish nothing. The key is the message ID
+       * (idempotent resends), or with this flag the message's `random` (REST `Random`).
        */
-      dedupeKey?: string;
+      dedupeByRandom?: true;
       /** Callbacks the sender asked to skip for this message (REST ForbidCallbackControl). */
       callbackControl?: CallbackControl;
     };

@@ -218,7 +218,7 @@ function sendToRoom(ctx: RestContext, groupId: string, sender: { userId: string;
     ...(body.CloudCustomData !== undefined ? { cloudCustomData: body.CloudCustomData } : {}),
   };
   return ctx.deps.messages.send(ctx.actor, groupId, message, undefined, sender, {
-    dedupeKey: `${sender.userId}\u0000${body.Random}`,
+    dedupeByRandom: true,
     callbackControl: callbackControlOf(body.ForbidCallbackControl),
   });
 }
