@@ -114,10 +114,11 @@ export const MAX_SERVER_URLS = 32;
 function resolveServers(server: string | readonly string[] | undefined): readonly string[] {
   if (server === undefined) return [defaultServer()];
   if (typeof server === 'string') return [server];
-  if (!Array.isArray(server) || server.length === 0 || !server.every((s) => typeof s === 'string' && s !== '')) {
+  const list: readonly unknown[] = Array.isArray(server) ? server : [];
+  if (list.length === 0 || !list.every((s): s is string => typeof s === 'string' && s !== '')) {
     throw new StadiumError('INVALID_PARAMETER', 'server must be a URL or a non-empty list of URLs');
   }
-  return server.slice(0, MAX_SERVER_URLS);
+  return list.slice(0, MAX_SERVER_URLS);
 }
 
 function defaultServer(): string {
