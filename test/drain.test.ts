@@ -96,7 +96,8 @@ describe('drain', () => {
     for (let i = 0; i < 5; i++) await send(`after ${i}`);
     for (const [i, viewer] of viewers.entries()) {
       const inbox = inboxes[i]!;
-      if (!textsOf(inbox).includes('after 4')) await nextEvent<Message[]>(viewer, TIM.EVENT.MESSAGE_RECEIVED, (data) => data.some((m) => (m.payload as { text?: string }).text === 'after 4'));
+      if (!textsOf(inbox).includes('after 4'))
+        await nextEvent<Message[]>(viewer, TIM.EVENT.MESSAGE_RECEIVED, (data) => data.some((m) => (m.payload as { text?: string }).text === 'after 4'));
       // Every message once, in order, across the move.
       expect(textsOf(inbox)).toEqual(sent);
       const seqs = inbox.map((m) => m.sequence);
@@ -104,6 +105,23 @@ describe('drain', () => {
     }
     expect(await (await fetch(`${d0}/metrics`)).text()).toMatch(/^stadium_drain_closes_total 6$/m);
     for (const c of [host, ...viewers]) await c.destroy();
+  });
+
+  it('admits handshakes at handshakesPerSec after a burst; over it answers 503 with Retry-After', async () => {
+    const clock = new ManualClock(Date.now());
+    await using nodes = await startNodes(['a0'], clock, { handshakesPerSec: 2, handshakeBurst: 3 });
+    const { app, servers } = nodes;
+    const url = servers[0]!.url;
+    for (let i = 0; i < 3; i++) expect((await handshake(url, app.sdkAppId)).status).toBe(101);
+    const refused = await handshake(url, app.sdkAppId);
+    expect(refused.status).toBe(503);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(Number(refused.retryAfter)).toBeLessThanOrEqual(3);
+    // Half a second refills one token at 2 a second.
+    clock.advance(500);
+    expect((await handshake(url, app.sdkAppId)).status).toBe(101);
+    expect((await handshake(url, app.sdkAppId)).status).toBe(503);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^stadium_handshakes_refused_total 2$/m);
   });
 
   it('a storm of 2,000 clients moved at once is admitted at the handshake rate and all come back', async () => {
