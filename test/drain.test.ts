@@ -13,6 +13,7 @@ import { CLOSE_CODES } from '@stadium/protocol';
 import { systemClock } from '../packages/server/src/clock/clock.js';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { collectMessages, nextEvent } from './support/events.js';
+import { defaultWebSocket } from '../packages/sdk/src/transport/websocket-node.js';
 import { startNodes } from './support/nodes.js';
 import { RawClient } from './support/raw-client.js';
 
@@ -121,7 +122,17 @@ describe('drain', () => {
     clock.advance(500);
     expect((await handshake(url, app.sdkAppId)).status).toBe(101);
     expect((await handshake(url, app.sdkAppId)).status).toBe(503);
-    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^stadium_handshakes_refused_total 2$/m);
+    // The SDK's Node transport reads the Retry-After of the refusal before its close.
+    const NodeWebSocket = defaultWebSocket();
+    const socket = new NodeWebSocket(`${url.replace('http', 'ws')}/ws?sdkappid=${app.sdkAppId}&v=1`);
+    const closed = await new Promise<{ code: number; retryAfterMs: number | undefined }>((resolve) => {
+      socket.onerror = () => undefined;
+      socket.onclose = (event) => resolve({ code: event.code, retryAfterMs: socket.handshakeRetryAfterMs });
+    });
+    expect(closed.code).toBe(1006);
+    expect(closed.retryAfterMs).toBeGreaterThanOrEqual(1000);
+    expect(closed.retryAfterMs).toBeLessThanOrEqual(3000);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/^stadium_handshakes_refused_total 3$/m);
   });
 
   it('a storm of 2,000 clients moved at once is admitted at the handshake rate and all come back', async () => {

@@ -142,3 +142,16 @@ describe('Connection with several server URLs', () => {
     single.connection.close();
   });
 });
+
+describe('parseRetryAfterMs', () => {
+  it('reads seconds and HTTP dates, bounded to an hour, and ignores the rest', async () => {
+    const { parseRetryAfterMs } = await import('./transport/websocket-node.js');
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfterMs('2', now)).toBe(2000);
+    expect(parseRetryAfterMs('99999', now)).toBe(3_600_000);
+    expect(parseRetryAfterMs('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+    expect(parseRetryAfterMs('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfterMs(undefined, now)).toBeUndefined();
+    expect(parseRetryAfterMs('soon', now)).toBeUndefined();
+  });
+});

@@ -9,7 +9,7 @@ import { MemoryStore } from '../storage/memory-store.js';
 import type { Store } from '../storage/store.js';
 import { main } from './main.js';
 import { availableParallelism } from 'node:os';
-import { runStart, startRequest, type StartDeps } from './start.js';
+import { drainThenClose, runStart, startRequest, type StartDeps } from './start.js';
 import { testIo } from './test-io.js';
 
 function fakeServer(store: Store = new MemoryStore()) {
@@ -104,6 +104,30 @@ describe('stadium start', () => {
     expect(fake.close).toHaveBeenCalledTimes(1);
     expect(t.exitCodes).toEqual([0]);
     expect(t.signals.listenerCount('SIGTERM') + t.signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('drains before closing on SIGTERM when the server can drain, and closes even if the drain fails', async () => {
+    const order: string[] = [];
+    const store = new MemoryStore();
+    const close = vi.fn(async () => void order.push('close'));
+    const drain = vi.fn(async () => void order.push('drain'));
+    const t = testIo();
+    const done = runStart(['--port', '8080', '--workers', '1'], t.io, { startStadium: async () => ({ url: 'http://127.0.0.1:8080', store, close, drain }) });
+    await until(() => t.stdout().includes('Live page'));
+    t.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+    expect(order).toEqual(['drain', 'close']);
+
+    order.length = 0;
+    await expect(
+      drainThenClose({
+        close,
+        drain: async () => {
+          throw new Error('drain failed');
+        },
+      }),
+    ).rejects.toThrow('drain failed');
+    expect(order).toEqual(['close']);
   });
 
   it('prints a short line when an app already exists, and SIGINT also shuts down', async () => {
