@@ -73,6 +73,7 @@ export class WsGateway {
   #handshakeRefilledAt: number;
   /** Set by {@link drain}: new handshakes are refused, clients are sent elsewhere. */
   #draining = false;
+  #drainRetryAfterMs = 0;
   #sweepTimer: TimerHandle | null = null;
   /**
    * Listeners shared by every socket (EventEmitter calls them with `this` = the socket), so an
@@ -202,6 +203,7 @@ export class WsGateway {
    */
   async drain(retryAfterMs: number, timeoutMs: number): Promise<void> {
     this.#draining = true;
+    this.#drainRetryAfterMs = retryAfterMs;
     const { clock, logger, metrics, sessions } = this.#d;
     const conns = [...sessions.all];
     logger.info({ connections: conns.length, retryAfterMs, timeoutMs }, 'draining');
@@ -280,6 +282,12 @@ export class WsGateway {
       if (sdkAppId === undefined)
         return this.#refuse(ws, 'UNKNOWN_APP', `sdkappid ${describe(sdkAppIdText)} is not an SDKAppID (decimal digits, 1–4294967295, no sign, spaces or leading zeros)`);
       if (!app) return this.#refuse(ws, 'UNKNOWN_APP', `SDKAppID ${sdkAppId}`);
+      // A handshake that began before the drain and ends after it is sent on at once.
+      if (this.#draining) {
+        const spec = ERRORS.SERVER_DRAINING;
+        ws.send(JSON.stringify({ t: 'err', code: spec.code, name: 'SERVER_DRAINING', message: spec.message, retryAfterMs: this.#drainRetryAfterMs }));
+        return ws.close(spec.close, 'SERVER_DRAINING');
+      }
       this.#onConnection(ws, (ws as unknown as { _socket: Socket })._socket, app, platform);
     });
   }
