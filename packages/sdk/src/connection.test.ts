@@ -155,3 +155,13 @@ describe('parseRetryAfterMs', () => {
     expect(parseRetryAfterMs('soon', now)).toBeUndefined();
   });
 });
+
+describe('the server option', () => {
+  it('takes one URL or a list, and refuses an empty or malformed list', async () => {
+    const { resolveTimOptions } = await import('./options.js');
+    expect(resolveTimOptions({ SDKAppID: 1, server: 'http://a:1' })).toMatchObject({ server: 'http://a:1', servers: ['http://a:1'] });
+    expect(resolveTimOptions({ SDKAppID: 1, server: ['http://a:1', 'http://b:2'] })).toMatchObject({ server: 'http://a:1', servers: ['http://a:1', 'http://b:2'] });
+    expect(() => resolveTimOptions({ SDKAppID: 1, server: [] })).toThrowError(expect.objectContaining({ code: 10004 }) as Error);
+    expect(() => resolveTimOptions({ SDKAppID: 1, server: ['http://a:1', 3 as unknown as string] })).toThrowError(expect.objectContaining({ code: 10004 }) as Error);
+  });
+});
