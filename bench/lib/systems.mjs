@@ -46,8 +46,11 @@ export function stadiumCliFeatures() {
  * (adaptive window, downstream cap), to show what a stock server does with the same load.
  */
 export function benchServerOptions(opts) {
-  if (opts.profile === 'defaults') return {};
-  return { batchWindowMs: opts.windowMs, batchWindowMaxMs: opts.windowMs, downstreamCapMinMembers: 1_000_000_000 };
+  // The load generator opens its receivers as fast as it can and does not retry a refused
+  // handshake: admission control (handshakesPerSec) is lifted so it measures fan-out alone.
+  const admission = { handshakesPerSec: 1_000_000, handshakeBurst: 1_000_000 };
+  if (opts.profile === 'defaults') return admission;
+  return { ...admission, batchWindowMs: opts.windowMs, batchWindowMaxMs: opts.windowMs, downstreamCapMinMembers: 1_000_000_000 };
 }
 
 /**
