@@ -52,8 +52,11 @@ export function stadiumCliFeatures() {
 const LOAD_GENERATOR_LIMITS = { maxConnectionsPerIp: 1_000_000_000, handshakesPerIpPerSec: 1_000_000_000, handshakeBurstPerIp: 1_000_000_000 };
 
 export function benchServerOptions(opts) {
-  if (opts.profile === 'defaults') return { ...LOAD_GENERATOR_LIMITS };
-  return { batchWindowMs: opts.windowMs, batchWindowMaxMs: opts.windowMs, downstreamCapMinMembers: 1_000_000_000, ...LOAD_GENERATOR_LIMITS };
+  // The load generator opens its receivers as fast as it can and does not retry a refused
+  // handshake: admission control (handshakesPerSec) is lifted so it measures fan-out alone.
+  const admission = { handshakesPerSec: 1_000_000, handshakeBurst: 1_000_000, ...LOAD_GENERATOR_LIMITS };
+  if (opts.profile === 'defaults') return admission;
+  return { ...admission, batchWindowMs: opts.windowMs, batchWindowMaxMs: opts.windowMs, downstreamCapMinMembers: 1_000_000_000 };
 }
 
 /**

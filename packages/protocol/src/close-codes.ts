@@ -25,6 +25,11 @@ export const CLOSE_CODES = {
   HEARTBEAT_TIMEOUT: 4010,
   /** The server ended this session on purpose (kicked, userSig revoked). */
   KICKED: 4011,
+  /**
+   * The node is draining (rolling restart, scale-in): reconnect, to another server URL if
+   * there is one, after the delay the preceding `err` frame suggests (`retryAfterMs`).
+   */
+  DRAINING: 4012,
   /** The client kept sending requests past its request budget after being refused. */
   REQUEST_FLOOD: 4029,
   /** The client kept sending frames past its frame rate (maxFramesPerSec) after frames were dropped. */

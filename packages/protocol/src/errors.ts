@@ -137,6 +137,12 @@ export const ERRORS = {
     message: 'The server is shutting down; reconnect in a moment.',
     close: CLOSE_CODES.GOING_AWAY,
   },
+  SERVER_DRAINING: {
+    code: 19081,
+    http: 503,
+    message: 'This node is draining (a restart or scale-in); reconnect to another server after the suggested delay (retryAfterMs), with jitter.',
+    close: CLOSE_CODES.DRAINING,
+  },
   INTERNAL_ERROR: {
     code: 10002,
     http: 500,

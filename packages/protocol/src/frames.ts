@@ -450,6 +450,8 @@ export interface ErrorFrame {
   code: number;
   name: ErrorName;
   message: string;
+  /** With `SERVER_DRAINING`: the delay in ms the server suggests before reconnecting (spread it with jitter). */
+  retryAfterMs?: number;
 }
 
 /** Server → client: the session ends on purpose; the close follows. */

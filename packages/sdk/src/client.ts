@@ -79,7 +79,7 @@ export class Client {
     const emitter = (this.emitter = new Emitter(logger));
     this.connection = new Connection(
       {
-        url: connectionUrl(this.options.server, this.options.SDKAppID, this.options.platform),
+        urls: this.options.servers.map((server) => connectionUrl(server, this.options.SDKAppID, this.options.platform)),
         reconnectBaseMs: this.options.reconnectBaseMs,
         reconnectMaxMs: this.options.reconnectMaxMs,
         requestTimeoutMs: this.options.requestTimeoutMs,

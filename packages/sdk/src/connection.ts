@@ -10,6 +10,11 @@
  * while the socket is down, sends heartbeats, notices a dead server, and reconnects. After
  * each `hello` it lets the owner restore the session (login, rejoin) before queued requests go
  * out, so they run in the restored session.
+ *
+ * With several server URLs it moves to the next one when the node drains (close 4012), goes
+ * away, stops answering, or cannot be reached. A delay the server suggests (`retryAfterMs` of
+ * a `SERVER_DRAINING` `err`, or `Retry-After` of a refused handshake) is a floor under the
+ * full-jitter backoff, itself spread over one more such delay.
  */
 import {
   CLOSE_CODES,
@@ -59,8 +64,8 @@ export interface ConnectionHandlers {
 
 /** Settings of a {@link Connection}. */
 export interface ConnectionOptions {
-  /** Server base URL, already resolved. */
-  url: string;
+  /** WebSocket URLs of the servers, already resolved (at least one); tried in turn. */
+  urls: readonly string[];
   reconnectBaseMs: number;
   reconnectMaxMs: number;
   requestTimeoutMs: number;
@@ -108,6 +113,10 @@ export class Connection {
   private heartbeatTimer: unknown = null;
   private heartbeatMs = 0;
   private lastFrameAt = 0;
+  /** Index in `options.urls` of the server used now. */
+  private urlIndex = 0;
+  /** The delay the server asked for before the next attempt (drain, refused handshake), ms. */
+  private suggestedDelayMs = 0;
 
   constructor(
     private readonly options: ConnectionOptions,
@@ -115,6 +124,11 @@ export class Connection {
     private readonly handlers: ConnectionHandlers,
   ) {
     this.backoff = new Backoff(options.reconnectBaseMs, options.reconnectMaxMs, deps.random);
+  }
+
+  /** The WebSocket URL in use (or to be tried next). */
+  get currentUrl(): string {
+    return this.options.urls[this.urlIndex]!;
   }
 
   /** Current state. */
@@ -213,7 +227,7 @@ export class Connection {
     this.setState('connecting');
     let socket: WebSocketLike;
     try {
-      socket = new this.deps.WebSocket(this.options.url);
+      socket = new this.deps.WebSocket(this.currentUrl);
     } catch (error) {
       this.deps.logger.error('cannot create a WebSocket', error);
       this.lost(CLOSE_CODES.INTERNAL_ERROR, 'cannot create a WebSocket');
@@ -235,7 +249,10 @@ export class Connection {
       if (this.socket === socket) this.deps.logger.debug('socket error', describeError(event));
     };
     socket.onclose = (event) => {
-      if (this.socket === socket) this.lost(event.code, event.reason);
+      if (this.socket !== socket) return;
+      const retryAfterMs = socket.handshakeRetryAfterMs;
+      if (typeof retryAfterMs === 'number' && retryAfterMs > 0) this.suggestedDelayMs = Math.max(this.suggestedDelayMs, retryAfterMs);
+      this.lost(event.code, event.reason);
     };
   }
 
@@ -269,7 +286,18 @@ export class Connection {
       case 'counters':
       case 'attrs':
       case 'pins':
+        this.handlers.push(frame);
+        return;
       case 'err':
+        if (frame.name === 'SERVER_DRAINING' && typeof frame.retryAfterMs === 'number' && Number.isFinite(frame.retryAfterMs) && frame.retryAfterMs > 0) {
+          // At most an hour, whatever the server says.
+          this.suggestedDelayMs = Math.min(frame.retryAfterMs, 3_600_000);
+        }
+        // A drain is routine (a rolling restart): the SDK moves on by itself, the app is not told of an error.
+        if (frame.name === 'SERVER_DRAINING') {
+          this.deps.logger.info(`the server is draining; moving to ${this.options.urls.length > 1 ? 'the next server' : 'it again'} in about ${this.suggestedDelayMs} ms`);
+          return;
+        }
         this.handlers.push(frame);
         return;
       case 'pong':
@@ -341,12 +369,26 @@ export class Connection {
       return;
     }
     this.setState('disconnected');
-    const delay = this.backoff.next();
-    this.deps.logger.debug(`reconnect attempt ${this.backoff.attempts} in ${delay} ms`);
+    if (movesOn(code)) this.urlIndex = (this.urlIndex + 1) % this.options.urls.length;
+    const delay = this.nextDelay();
+    this.deps.logger.debug(`reconnect attempt ${this.backoff.attempts} to ${this.currentUrl} in ${delay} ms`);
     this.reconnectTimer = this.deps.setTimeout(() => {
       this.reconnectTimer = null;
       if (this.wanted && this.state === 'disconnected') this.connectNow();
     }, delay);
+  }
+
+  /**
+   * The wait before the next attempt: full-jitter backoff, but never less than a delay the
+   * server suggested, which is spread over one more such delay (clients told together do not
+   * come back together).
+   */
+  private nextDelay(): number {
+    const backoff = this.backoff.next();
+    const suggested = this.suggestedDelayMs;
+    this.suggestedDelayMs = 0;
+    if (suggested <= 0) return backoff;
+    return Math.max(backoff, Math.floor(suggested + this.deps.random() * suggested));
   }
 
   /** Detach the current socket and stop its timers. */
@@ -386,6 +428,24 @@ export class Connection {
 }
 
 function noop(): void {}
+
+/**
+ * Whether a loss is a reason to try the next server URL: the node drains, goes away, stops
+ * answering or cannot be reached. Closes for the client's own conduct (slow reading, floods,
+ * bad frames) keep the server.
+ */
+function movesOn(code: number): boolean {
+  switch (code) {
+    case CLOSE_CODES.SLOW_CONSUMER:
+    case CLOSE_CODES.REQUEST_FLOOD:
+    case CLOSE_CODES.TOO_MANY_BAD_FRAMES:
+    case CLOSE_CODES.FRAME_TOO_LARGE:
+    case CLOSE_CODES.PROTOCOL_ERROR:
+      return false;
+    default:
+      return true;
+  }
+}
 
 function closeQuietly(socket: WebSocketLike, code: number, reason: string): void {
   try {

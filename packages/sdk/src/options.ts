@@ -8,10 +8,12 @@ export interface TimOptions {
   /** The application's SDKAppID (required). */
   SDKAppID: number;
   /**
-   * Base URL of the Stadium server (`http(s)://…` or `ws(s)://…`).
+   * Base URL of the Stadium server (`http(s)://…` or `ws(s)://…`), or several: the nodes of
+   * one deployment. With several, the SDK starts with the first and moves to the next when a
+   * node drains (close 4012), goes away or cannot be reached, round and round.
    * @default the page's origin in browsers, else 'http://127.0.0.1:8080'
    */
-  server?: string;
+  server?: string | readonly string[];
   /**
    * Platform reported to the server (`OptPlatform` in callbacks).
    * @default 'Web'
@@ -59,7 +61,10 @@ export interface TimOptions {
 /** Options with every default filled in. */
 export interface ResolvedTimOptions {
   SDKAppID: number;
+  /** The first of {@link servers}. */
   server: string;
+  /** Every server URL, in the order tried (at least one). */
+  servers: readonly string[];
   platform: Platform;
   reconnectBaseMs: number;
   reconnectMaxMs: number;
@@ -87,9 +92,11 @@ export const DEFAULT_TIM_OPTIONS = Object.freeze({
 export function resolveTimOptions(options: TimOptions): ResolvedTimOptions {
   const appId = Number(options?.SDKAppID);
   if (!Number.isInteger(appId) || appId <= 0) throw new StadiumError('SDK_NO_SDKAPPID');
+  const servers = resolveServers(options.server);
   return {
     SDKAppID: appId,
-    server: options.server ?? defaultServer(),
+    server: servers[0]!,
+    servers,
     platform: options.platform ?? DEFAULT_TIM_OPTIONS.platform,
     reconnectBaseMs: positive(options.reconnectBaseMs, DEFAULT_TIM_OPTIONS.reconnectBaseMs),
     reconnectMaxMs: positive(options.reconnectMaxMs, DEFAULT_TIM_OPTIONS.reconnectMaxMs),
@@ -99,6 +106,19 @@ export function resolveTimOptions(options: TimOptions): ResolvedTimOptions {
     logger: options.logger ?? console,
     WebSocket: options.WebSocket,
   };
+}
+
+/** At most this many server URLs are kept (more are ignored). */
+export const MAX_SERVER_URLS = 32;
+
+function resolveServers(server: string | readonly string[] | undefined): readonly string[] {
+  if (server === undefined) return [defaultServer()];
+  if (typeof server === 'string') return [server];
+  const list: readonly unknown[] = Array.isArray(server) ? server : [];
+  if (list.length === 0 || !list.every((s): s is string => typeof s === 'string' && s !== '')) {
+    throw new StadiumError('INVALID_PARAMETER', 'server must be a URL or a non-empty list of URLs');
+  }
+  return list.slice(0, MAX_SERVER_URLS);
 }
 
 function defaultServer(): string {

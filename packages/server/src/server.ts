@@ -62,6 +62,12 @@ export interface StadiumServer {
   callbacks: CallbackDispatcher;
   /** Close connections with 1001, stop listening, persist room state, close the store and bus it opened. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Drain (what SIGTERM does): `/readyz` turns 503, new handshakes are refused, every client
+   * is told to reconnect elsewhere (close 4012 after an `err` with `retryAfterMs`); resolves
+   * once they are gone or after `drainTimeoutMs`. It does not close: call {@link close} next.
+   */
+  drain(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -176,6 +182,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       handshakesPerIpPerSec: o.handshakesPerIpPerSec,
       handshakeBurstPerIp: o.handshakeBurstPerIp,
       trustedProxies: o.trustedProxies,
+      handshakesPerSec: o.handshakesPerSec,
+      handshakeBurst: o.handshakeBurst,
     },
     { clock, logger, metrics, apps: appCache, sessions, groups, handlers, onSession: callbacks.onSession },
   );
@@ -204,6 +212,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     nodeId,
     sdkBundleDir: o.sdkBundlePath,
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
+    ready: () => gateway.ready,
     rest: {
       commands: REST_COMMANDS,
       deps: {
@@ -255,5 +264,8 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       logger.info('stadium stopped');
     })());
 
-  return { url, port: address.port, host: o.host, nodeId, store, metrics, authorities, callbacks, close, [Symbol.asyncDispose]: close };
+  let draining: Promise<void> | null = null;
+  const drain = (): Promise<void> => (draining ??= gateway.drain(o.drainRetryAfterMs, o.drainTimeoutMs));
+
+  return { url, port: address.port, host: o.host, nodeId, store, metrics, authorities, callbacks, close, drain, [Symbol.asyncDispose]: close };
 }

@@ -26,6 +26,12 @@ export interface WebSocketLike {
   onerror: ((event: unknown) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  /**
+   * When the server refused the handshake with `503` and `Retry-After` (admission control,
+   * a draining node): the delay it asked for, in ms. Set before `onclose` by the Node
+   * transport; browsers do not expose the response, so it stays unset there.
+   */
+  readonly handshakeRetryAfterMs?: number;
 }
 
 /** A WebSocket class: `new WebSocket(url)`. */

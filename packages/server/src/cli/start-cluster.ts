@@ -20,7 +20,7 @@ import { startStadium } from '../server.js';
 import { openStore } from '../storage/open-store.js';
 import { EXIT, storeHintFlags } from './args.js';
 import type { CliIo } from './io.js';
-import { banner, untilSignal } from './start.js';
+import { banner, drainThenClose, untilSignal } from './start.js';
 
 /** Node IDs of the workers, the same list in every worker. */
 function workerNodes(base: string, count: number): string[] {
@@ -50,7 +50,8 @@ export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Pro
   return untilSignal(
     io,
     async () => {
-      await server.close();
+      // The primary passes SIGTERM on to every worker: each drains its own connections.
+      await drainThenClose(server);
       clusterMetrics.close();
       await bus.close();
     },

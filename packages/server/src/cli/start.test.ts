@@ -3,13 +3,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import type { ServerOptions } from '../config/options.js';
 import { verifyPassword } from '../http/console/operator-password.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import type { Store } from '../storage/store.js';
 import { main } from './main.js';
 import { availableParallelism } from 'node:os';
-import { runStart, startRequest, type StartDeps } from './start.js';
+import { drainThenClose, runStart, startRequest, type StartDeps } from './start.js';
 import { testIo } from './test-io.js';
 
 function fakeServer(store: Store = new MemoryStore()) {
@@ -106,6 +107,30 @@ describe('stadium start', () => {
     expect(t.signals.listenerCount('SIGTERM') + t.signals.listenerCount('SIGINT')).toBe(0);
   });
 
+  it('drains before closing on SIGTERM when the server can drain, and closes even if the drain fails', async () => {
+    const order: string[] = [];
+    const store = new MemoryStore();
+    const close = vi.fn(async () => void order.push('close'));
+    const drain = vi.fn(async () => void order.push('drain'));
+    const t = testIo();
+    const done = runStart(['--port', '8080', '--workers', '1'], t.io, { startStadium: async () => ({ url: 'http://127.0.0.1:8080', store, close, drain }) });
+    await until(() => t.stdout().includes('Live page'));
+    t.signals.emit('SIGTERM');
+    expect(await done).toBe(0);
+    expect(order).toEqual(['drain', 'close']);
+
+    order.length = 0;
+    await expect(
+      drainThenClose({
+        close,
+        drain: async () => {
+          throw new Error('drain failed');
+        },
+      }),
+    ).rejects.toThrow('drain failed');
+    expect(order).toEqual(['close']);
+  });
+
   it('prints a short line when an app already exists, and SIGINT also shuts down', async () => {
     const fake = fakeServer();
     const first = testIo();
@@ -156,7 +181,17 @@ describe('stadium start', () => {
       expect(t.stderr()).toBe('');
       const url = /Stadium is running at (http:\/\/\S+)/.exec(t.stdout())?.[1];
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      // A connected client is told to move on (4012, with the suggested delay) before the process stops.
+      const sdkAppId = /SDKAppID: +(\d+)/.exec(t.stdout())?.[1];
+      const ws = new WebSocket(`${url!.replace('http', 'ws')}/ws?sdkappid=${sdkAppId}&v=1`);
+      const frames: Array<{ t: string; name?: string; retryAfterMs?: number }> = [];
+      ws.on('message', (data: Buffer) => frames.push(JSON.parse(data.toString()) as { t: string }));
+      await new Promise((resolve) => ws.once('open', resolve));
+      await until(() => frames.length > 0);
+      const closed = new Promise<number>((resolve) => ws.once('close', (code: number) => resolve(code)));
       t.signals.emit('SIGTERM');
+      expect(await closed).toBe(4012);
+      expect(frames.at(-1)).toMatchObject({ t: 'err', name: 'SERVER_DRAINING', retryAfterMs: 1000 });
       expect(await done).toBe(0);
       const list = testIo();
       expect(await main(['app', 'list', '--json', '--data', dataDir], list.io)).toBe(0);

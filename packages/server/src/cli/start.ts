@@ -22,6 +22,8 @@ export interface StartedServer {
   url: string;
   store: Store;
   close(): Promise<void>;
+  /** Send clients elsewhere before closing (SIGTERM). @default none: close at once */
+  drain?(): Promise<void>;
 }
 
 /** Injected for tests; defaults to the real server. */
@@ -140,7 +142,16 @@ export async function runStart(argv: string[], io: CliIo, deps: StartDeps = { st
     await server.close();
     throw err;
   }
-  return untilSignal(io, () => server.close());
+  return untilSignal(io, () => drainThenClose(server));
+}
+
+/** What SIGTERM / SIGINT do: drain (clients move to other nodes), then close. */
+export async function drainThenClose(server: { close(): Promise<void>; drain?(): Promise<void> }): Promise<void> {
+  try {
+    await server.drain?.();
+  } finally {
+    await server.close();
+  }
 }
 
 /** Wait for one of `names` (SIGTERM / SIGINT), then run `stop` once and resolve with the exit code. */

@@ -105,6 +105,14 @@ export interface ServerOptions {
   appRefreshMs: number;
   /** Milliseconds to wait for connections to close on shutdown. @default 5000 */
   shutdownGraceMs: number;
+  /** On SIGTERM (drain): milliseconds to wait for clients to leave before closing the rest. @default 30000 */
+  drainTimeoutMs: number;
+  /** On drain: the reconnect delay suggested to clients (`retryAfterMs`; the SDK adds jitter). @default 1000 */
+  drainRetryAfterMs: number;
+  /** New WebSocket handshakes admitted per second on this process; over it they get HTTP 503 with Retry-After. @default 500 */
+  handshakesPerSec: number;
+  /** Handshakes that may arrive at once before `handshakesPerSec` applies (the bucket's size). @default 1000 */
+  handshakeBurst: number;
   /** Folder of the browser SDK bundle; empty uses the installed @stadium/sdk. @default '' */
   sdkBundlePath: string;
   /** Folder of the built web pages (the live page); empty uses the installed @stadium/web. @default '' */
@@ -185,6 +193,10 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   resumeBufferSize: 1000,
   appRefreshMs: 5000,
   shutdownGraceMs: 5000,
+  drainTimeoutMs: 30_000,
+  drainRetryAfterMs: 1000,
+  handshakesPerSec: 500,
+  handshakeBurst: 1000,
   sdkBundlePath: '',
   webPath: '',
   restMaxBodyBytes: 1_048_576,
@@ -238,6 +250,10 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'fanoutWritesPerSec',
     'appRefreshMs',
     'shutdownGraceMs',
+    'drainTimeoutMs',
+    'drainRetryAfterMs',
+    'handshakesPerSec',
+    'handshakeBurst',
     'restMaxBodyBytes',
     'maxRoomsCreatedPerUserPerHour',
     'maxRoomsPerUser',

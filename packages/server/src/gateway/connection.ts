@@ -211,15 +211,17 @@ export class Connection implements Recipient, MemberHandle {
   /**
    * Close with the registry error's close code and message as the reason. Unless the close
    * has a frame of its own (`kick` before KICKED) or is a planned restart (GOING_AWAY), an
-   * `err` frame with the error goes first, so the client learns why (if it still reads).
+   * `err` frame with the error goes first, so the client learns why (if it still reads);
+   * `retryAfterMs` rides on it (the drain's suggested reconnect delay).
    */
-  closeWith(name: ErrorName, detail?: string): void {
+  closeWith(name: ErrorName, detail?: string, retryAfterMs?: number): void {
     if (this.closing) return;
     this.closing = true;
     this.closedFor = name;
     const spec = ERRORS[name];
     if (name !== 'KICKED' && name !== 'SERVER_SHUTTING_DOWN') {
-      this.ws.send(JSON.stringify({ t: 'err', code: spec.code, name, message: detail ? `${detail}: ${spec.message}` : spec.message }));
+      const message = detail ? `${detail}: ${spec.message}` : spec.message;
+      this.ws.send(JSON.stringify(retryAfterMs === undefined ? { t: 'err', code: spec.code, name, message } : { t: 'err', code: spec.code, name, message, retryAfterMs }));
     }
     const reason = Buffer.byteLength(spec.message) > 120 ? name : spec.message;
     this.ws.close('close' in spec ? spec.close : 1000, reason);

@@ -50,6 +50,10 @@ export interface GatewayOptions {
   handshakeBurstPerIp: number;
   /** Comma-separated proxy addresses whose X-Forwarded-For is believed. */
   trustedProxies: string;
+  /** Admission control: handshakes admitted per second (token bucket refill). */
+  handshakesPerSec: number;
+  /** Admission control: the bucket's size. */
+  handshakeBurst: number;
 }
 
 /** What the gateway needs. */
@@ -80,6 +84,12 @@ export class WsGateway {
   readonly #handshakes: HandshakeLimiter;
   readonly #connLimits: ConnectionLimits;
   #nextId = 1;
+  /** Admission control: handshake tokens left and when they were last refilled. */
+  #handshakeTokens: number;
+  #handshakeRefilledAt: number;
+  /** Set by {@link drain}: new handshakes are refused, clients are sent elsewhere. */
+  #draining = false;
+  #drainRetryAfterMs = 0;
   #sweepTimer: TimerHandle | null = null;
   /**
    * Listeners shared by every socket (EventEmitter calls them with `this` = the socket), so an
@@ -102,6 +112,8 @@ export class WsGateway {
     // UTF-8 is checked in #onFrame, so that bad text gets an `err` frame and counts as a bad frame
     // (ws would close with 1007 without a word).
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false, clientTracking: false, skipUTF8Validation: true });
+    this.#handshakeTokens = options.handshakeBurst;
+    this.#handshakeRefilledAt = deps.clock.now();
     this.#budget = {
       requestsPerSec: options.requestsPerSec,
       requestBurst: options.requestBurst,
@@ -205,10 +217,74 @@ export class WsGateway {
     this.#wss.close();
   }
 
+  /** Whether the node takes new connections (`/readyz`): not once it drains or stops. */
+  get ready(): boolean {
+    return !this.#draining && !this.#stopping;
+  }
+
+  /**
+   * Drain: refuse new handshakes (503), tell every client to reconnect elsewhere (an `err`
+   * `SERVER_DRAINING` with `retryAfterMs`, then close 4012), and resolve once every connection
+   * is gone or after `timeoutMs`. Idempotent; {@link shutdown} still closes what is left.
+   */
+  async drain(retryAfterMs: number, timeoutMs: number): Promise<void> {
+    this.#draining = true;
+    this.#drainRetryAfterMs = retryAfterMs;
+    const { clock, logger, metrics, sessions } = this.#d;
+    const conns = [...sessions.all];
+    logger.info({ connections: conns.length, retryAfterMs, timeoutMs }, 'draining');
+    const closed = conns.map(
+      (conn) =>
+        new Promise<void>((resolve) => {
+          if (conn.ws.readyState === conn.ws.CLOSED) return resolve();
+          conn.ws.once('close', () => resolve());
+          if (conn.closing) return;
+          metrics.drainCloses.inc();
+          conn.closeWith('SERVER_DRAINING', `${conns.length} connections move to other nodes`, retryAfterMs);
+          // A client that does not complete the close handshake is not waited for.
+          clock.setTimeout(() => conn.ws.terminate(), 1000);
+        }),
+    );
+    let timer: TimerHandle | null = null;
+    await Promise.race([
+      Promise.all(closed),
+      new Promise<void>((resolve) => {
+        timer = clock.setTimeout(resolve, timeoutMs);
+      }),
+    ]);
+    if (timer) clock.clearTimeout(timer);
+  }
+
+  /**
+   * Admission control: take a handshake token, or answer how many seconds to wait (the
+   * bucket refills at `handshakesPerSec`).
+   */
+  #admitHandshake(): number {
+    const now = this.#d.clock.now();
+    const { handshakesPerSec, handshakeBurst } = this.#o;
+    this.#handshakeTokens = Math.min(handshakeBurst, this.#handshakeTokens + ((now - this.#handshakeRefilledAt) / 1000) * handshakesPerSec);
+    this.#handshakeRefilledAt = now;
+    if (this.#handshakeTokens >= 1) {
+      this.#handshakeTokens -= 1;
+      return 0;
+    }
+    // Spread the refused over the next seconds rather than sending them all back at one instant.
+    return Math.max(1, Math.ceil((1 - this.#handshakeTokens) / handshakesPerSec + Math.random() * 2));
+  }
+
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== WS_PATH || this.#stopping) {
-      socket.end(`HTTP/1.1 ${this.#stopping ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    if (url.pathname !== WS_PATH || this.#stopping || this.#draining) {
+      const status = url.pathname !== WS_PATH ? '404 Not Found' : '503 Service Unavailable';
+      // A draining node has nothing more to offer: retry (another node) at once.
+      const retry = this.#draining && url.pathname === WS_PATH ? 'Retry-After: 1\r\n' : '';
+      socket.end(`HTTP/1.1 ${status}\r\n${retry}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    const waitSec = this.#admitHandshake();
+    if (waitSec > 0) {
+      this.#d.metrics.handshakesRefused.inc();
+      socket.end(`HTTP/1.1 503 Service Unavailable\r\nRetry-After: ${waitSec}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
     const clientIp = clientIpOf(req, this.#trustedProxies);
@@ -242,6 +318,12 @@ export class WsGateway {
       if (sdkAppId === undefined)
         return this.#refuse(ws, 'UNKNOWN_APP', `sdkappid ${describe(sdkAppIdText)} is not an SDKAppID (decimal digits, 1–4294967295, no sign, spaces or leading zeros)`);
       if (!app) return this.#refuse(ws, 'UNKNOWN_APP', `SDKAppID ${sdkAppId}`);
+      // A handshake that began before the drain and ends after it is sent on at once.
+      if (this.#draining) {
+        const spec = ERRORS.SERVER_DRAINING;
+        ws.send(JSON.stringify({ t: 'err', code: spec.code, name: 'SERVER_DRAINING', message: spec.message, retryAfterMs: this.#drainRetryAfterMs }));
+        return ws.close(spec.close, 'SERVER_DRAINING');
+      }
       const limited = this.#connLimits.admit(clientIp, app.sdkAppId);
       if (limited !== null) {
         this.#d.metrics.requestErrors.inc({ name: limited });

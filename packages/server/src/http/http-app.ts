@@ -27,6 +27,8 @@ export interface HttpAppDeps {
   /** Folder holding stadium.js; empty to find the installed @stadium/sdk. */
   sdkBundleDir: string;
   health(): Record<string, unknown>;
+  /** Whether the node takes new connections (`/readyz`); false once it drains. @default always */
+  ready?: () => boolean;
   /** The REST API under /v4/. */
   rest: Omit<RestPluginOptions, 'logger'>;
   /** Folder of the built web pages; empty to find the installed @stadium/web. */
@@ -85,6 +87,12 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
   registerConsoleApi(app, deps.console);
 
   app.get('/healthz', async () => ({ status: 'ok', node: deps.nodeId, ...deps.health() }));
+  // Readiness for load balancers and rolling restarts: 503 as soon as the node drains.
+  app.get('/readyz', async (_req, reply) => {
+    const ready = deps.ready?.() ?? true;
+    if (!ready) reply.code(503);
+    return { status: ready ? 'ready' : 'draining', node: deps.nodeId };
+  });
 
   app.get('/metrics', async (_req, reply) => {
     reply.header('content-type', deps.metrics.registry.contentType);

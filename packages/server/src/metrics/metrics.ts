@@ -52,6 +52,16 @@ export class Metrics {
     help: 'Connections closed for flooding requests past their budget (4029) or frames past their frame rate (4030)',
     registers: [this.registry],
   });
+  readonly drainCloses = new Counter({
+    name: 'stadium_drain_closes_total',
+    help: 'Connections sent to other nodes by a drain (close 4012)',
+    registers: [this.registry],
+  });
+  readonly handshakesRefused = new Counter({
+    name: 'stadium_handshakes_refused_total',
+    help: 'WebSocket handshakes answered 503 by admission control (handshakesPerSec)',
+    registers: [this.registry],
+  });
   readonly authFailures = new Counter({
     name: 'stadium_auth_failures_total',
     help: 'Failed logins, by reason',
