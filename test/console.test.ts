@@ -253,6 +253,9 @@ describe('console in the browser', () => {
       await slow.getByLabel('Seconds between messages').fill('5');
       await slow.getByRole('button', { name: 'Set slow mode' }).click();
       await slow.getByRole('status').filter({ hasText: 'one message per 5 s' }).waitFor();
+      // The room's profile reads them back (get_group_info's own fields).
+      await page.getByTestId('slow-mode').filter({ hasText: 'one message per 5 s per member' }).waitFor();
+      await page.getByTestId('admins').filter({ hasText: 'moderator1' }).waitFor();
 
       expect(errors).toEqual([]);
     } finally {
@@ -306,6 +309,8 @@ describe('console in the browser', () => {
       await queue.getByRole('status').filter({ hasText: /Approved .* published as #\d+/ }).waitFor();
       await watcher.page.locator('.chat-list .text', { hasText: 'free giveaway tonight' }).waitFor();
       await queue.getByText('Nothing held.').waitFor();
+      // Held messages are not published; the approved one is.
+      await page.getByTestId('msg-stats').filter({ hasText: '1 published · 0 shed' }).waitFor();
 
       // The approved message reaches the live tail; pinning it there shows it on the live page.
       const tail = page.getByTestId('live-tail');

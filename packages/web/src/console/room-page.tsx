@@ -66,6 +66,14 @@ export function RoomPage(props: { sdkAppId: number; groupId: string }) {
           <dd data-testid="room-online">{room.MemberNum}</dd>
           <dt>Mute-all</dt>
           <dd data-testid="mute-all">{room.MuteAllMember}</dd>
+          <dt>Slow mode</dt>
+          <dd data-testid="slow-mode">{room.SlowModeSec ? `one message per ${room.SlowModeSec} s per member` : 'off'}</dd>
+          <dt>Admins</dt>
+          <dd data-testid="admins">{room.Admin_Account && room.Admin_Account.length > 0 ? room.Admin_Account.join(', ') : 'none'}</dd>
+          <dt>Messages</dt>
+          <dd data-testid="msg-stats">
+            {room.MsgStats ? `${room.MsgStats.Published} published · ${room.MsgStats.Shed} shed · ${room.MsgStats.Sampled} sampled` : '…'}
+          </dd>
         </dl>
       )}
       <div class="grid">
