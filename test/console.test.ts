@@ -309,6 +309,9 @@ describe('console in the browser', () => {
       await queue.getByRole('status').filter({ hasText: /Approved .* published as #\d+/ }).waitFor();
       await watcher.page.locator('.chat-list .text', { hasText: 'free giveaway tonight' }).waitFor();
       await queue.getByText('Nothing held.').waitFor();
+      // Its batch reached the live pages' connections: the fan-out latency histogram counted it.
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      expect(Number(/^stadium_fanout_latency_seconds_count (\d+)$/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
       // Held messages are not published; the approved one is.
       await page.getByTestId('msg-stats').filter({ hasText: '1 published · 0 shed' }).waitFor();
 
@@ -326,12 +329,24 @@ describe('console in the browser', () => {
       // Unpinning from the console takes it off the live page.
       await page.getByRole('region', { name: 'Pins' }).getByRole('button', { name: 'Unpin' }).click();
       await watcher.page.getByTestId('pinned').waitFor({ state: 'detached' });
+
+      // The dashboard shows the fan-out latency of the batches between two of its reads.
+      await page.getByRole('link', { name: 'Dashboard' }).click();
+      let n = 0;
+      const sending = setInterval(() => {
+        void rest(t, 'group_open_http_svc/send_group_msg', { GroupId: groupID, From_Account: 'anchor', Random: 9000 + n++, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `tick ${n}` } }] });
+      }, 300);
+      try {
+        await page.getByTestId('fanout-latency').filter({ hasText: /mean \d+(\.\d)? ms, 95 % under/ }).waitFor();
+      } finally {
+        clearInterval(sending);
+      }
       expect(errors).toEqual([]);
     } finally {
       await rest(t, 'stadium_admin/delete_word_list', { Name: 'held-words' });
       await Promise.all([sender.page.close(), watcher.page.close(), page.close()]);
     }
-  });
+  }, 60_000);
 
   it('sets the callback URL and sends a test callback that reports its status and latency', async () => {
     const receiver = await CallbackReceiver.start();

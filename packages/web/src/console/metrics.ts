@@ -35,6 +35,9 @@ export function rate(before: Samples, after: Samples, name: string, seconds: num
   return seconds > 0 && delta > 0 ? delta / seconds : 0;
 }
 
+/** A bucket bound as a number (`+Inf` is Infinity). */
+const bound = (le: string): number => (le === '+Inf' ? Infinity : Number(le));
+
 /** Upper bounds (`le`) of a histogram's buckets in `samples`, ascending (+Inf last). */
 function bucketBounds(samples: Samples, name: string): string[] {
   const bounds = new Set<string>();
@@ -44,7 +47,7 @@ function bucketBounds(samples: Samples, name: string): string[] {
     const m = /le="([^"]+)"/.exec(key);
     if (m) bounds.add(m[1]!);
   }
-  return [...bounds].sort((a, b) => Number(a) - Number(b));
+  return [...bounds].sort((a, b) => bound(a) - bound(b));
 }
 
 /**
@@ -60,7 +63,7 @@ export function histogramBetween(before: Samples, after: Samples, name: string, 
     const label = `le="${le}"`;
     const inBucket = total(after, `${name}_bucket`, label) - total(before, `${name}_bucket`, label);
     if (inBucket >= q * count) {
-      quantile = Number(le);
+      quantile = bound(le);
       break;
     }
   }
