@@ -274,9 +274,11 @@ describe('console in the browser', () => {
     return { page, errors };
   }
 
-  it('a held comment appears in the console\'s review queue and, once approved, on the live page; a pin from the live tail shows on the live page', async () => {
+  it("a held comment appears in the console's review queue and, once approved, on the live page; a pin from the live tail shows on the live page", async () => {
     const groupID = 'console-review';
-    expect(await rest(t, 'group_open_http_svc/create_group', { Type: 'AVChatRoom', Name: 'Review night', GroupId: groupID, Owner_Account: 'anchor' })).toMatchObject({ ErrorCode: 0 });
+    expect(await rest(t, 'group_open_http_svc/create_group', { Type: 'AVChatRoom', Name: 'Review night', GroupId: groupID, Owner_Account: 'anchor' })).toMatchObject({
+      ErrorCode: 0,
+    });
     expect(await rest(t, 'stadium_admin/set_word_list', { Name: 'held-words', Action: 'review', Words: ['giveaway'] })).toMatchObject({ ErrorCode: 0 });
     const { page, errors } = await consolePage(`/apps/${t.app.sdkAppId}/rooms/${groupID}`);
     const sender = await livePage(groupID, 'Sender');
@@ -306,7 +308,10 @@ describe('console in the browser', () => {
       await held.getByText(sender.userID).waitFor();
       expect(await watcher.page.locator('.chat-list .text', { hasText: 'free giveaway tonight' }).count()).toBe(0);
       await held.getByRole('button', { name: 'Approve' }).click();
-      await queue.getByRole('status').filter({ hasText: /Approved .* published as #\d+/ }).waitFor();
+      await queue
+        .getByRole('status')
+        .filter({ hasText: /Approved .* published as #\d+/ })
+        .waitFor();
       await watcher.page.locator('.chat-list .text', { hasText: 'free giveaway tonight' }).waitFor();
       await queue.getByText('Nothing held.').waitFor();
       // Its batch reached the live pages' connections: the fan-out latency histogram counted it.
@@ -334,10 +339,18 @@ describe('console in the browser', () => {
       await page.getByRole('link', { name: 'Dashboard' }).click();
       let n = 0;
       const sending = setInterval(() => {
-        void rest(t, 'group_open_http_svc/send_group_msg', { GroupId: groupID, From_Account: 'anchor', Random: 9000 + n++, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `tick ${n}` } }] });
+        void rest(t, 'group_open_http_svc/send_group_msg', {
+          GroupId: groupID,
+          From_Account: 'anchor',
+          Random: 9000 + n++,
+          MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `tick ${n}` } }],
+        });
       }, 300);
       try {
-        await page.getByTestId('fanout-latency').filter({ hasText: /mean \d+(\.\d)? ms, 95 % under/ }).waitFor();
+        await page
+          .getByTestId('fanout-latency')
+          .filter({ hasText: /mean \d+(\.\d)? ms, 95 % under/ })
+          .waitFor();
       } finally {
         clearInterval(sending);
       }

@@ -77,7 +77,9 @@ describe('group_open_http_svc', () => {
     expect(await rest(t, 'stadium_admin/set_group_member_role', { GroupId: 'figures-1', Member_Account: 'mod1', Role: 'Admin' })).toMatchObject({ ErrorCode: 0 });
     // 60 messages at once: the room admits 40/s, so some are shed; every answer is counted once.
     const answers = await Promise.all(
-      Array.from({ length: 60 }, (_, i) => rest(t, 'group_open_http_svc/send_group_msg', { GroupId: 'figures-1', From_Account: 'admin-bot', Random: 7000 + i, MsgBody: text(`m${i}`) })),
+      Array.from({ length: 60 }, (_, i) =>
+        rest(t, 'group_open_http_svc/send_group_msg', { GroupId: 'figures-1', From_Account: 'admin-bot', Random: 7000 + i, MsgBody: text(`m${i}`) }),
+      ),
     );
     const ok = answers.filter((a) => a.ErrorCode === 0).length;
     const shed = answers.filter((a) => a.ErrorCode === 10023).length;
@@ -88,7 +90,16 @@ describe('group_open_http_svc', () => {
       ResponseFilter: { GroupBaseInfoFilter: ['SlowModeSec', 'HistorySize', 'KeepRecord', 'Admin_Account', 'MsgStats'] },
     });
     expect(info.GroupInfo).toEqual([
-      { GroupId: 'figures-1', ErrorCode: 0, ErrorInfo: '', SlowModeSec: 7, HistorySize: 20, KeepRecord: false, Admin_Account: ['mod1'], MsgStats: { Published: ok, Shed: shed, Sampled: 0 } },
+      {
+        GroupId: 'figures-1',
+        ErrorCode: 0,
+        ErrorInfo: '',
+        SlowModeSec: 7,
+        HistorySize: 20,
+        KeepRecord: false,
+        Admin_Account: ['mod1'],
+        MsgStats: { Published: ok, Shed: shed, Sampled: 0 },
+      },
     ]);
   });
 

@@ -79,41 +79,41 @@ export function AppPage(props: { sdkAppId: number }) {
             const rates = roomRates(before?.rooms.get(r.GroupId), r, seconds);
             const stats = r.MsgStats;
             return (
-            <tr key={r.GroupId}>
-              <td>
-                <a href={href('apps', sdkAppId, 'rooms', r.GroupId)}>{r.Name || r.GroupId}</a>
-              </td>
-              <td>
-                <code>{r.GroupId}</code>
-              </td>
-              <td>{r.Owner_Account}</td>
-              <td data-testid="online">{r.MemberNum}</td>
-              <td>{r.MuteAllMember}</td>
-              <td data-testid="room-rate">{rates ? fixed(rates.published) : '…'}</td>
-              <td>{rates ? fixed(rates.shed + rates.sampled) : '…'}</td>
-              <td data-testid="room-totals">{stats ? `${stats.Published} · ${stats.Shed} · ${stats.Sampled}` : '…'}</td>
-              <td>
-                <button
-                  type="button"
-                  class="danger"
-                  onClick={() => {
-                    if (!confirm(`Dismiss room ${r.GroupId}? Every member is told and the room is deleted.`)) return;
-                    void rest(sdkAppId, 'group_open_http_svc/destroy_group', { GroupId: r.GroupId }).then(rooms.reload, rooms.reload);
-                  }}
-                >
-                  Dismiss
-                </button>
-              </td>
-            </tr>
+              <tr key={r.GroupId}>
+                <td>
+                  <a href={href('apps', sdkAppId, 'rooms', r.GroupId)}>{r.Name || r.GroupId}</a>
+                </td>
+                <td>
+                  <code>{r.GroupId}</code>
+                </td>
+                <td>{r.Owner_Account}</td>
+                <td data-testid="online">{r.MemberNum}</td>
+                <td>{r.MuteAllMember}</td>
+                <td data-testid="room-rate">{rates ? fixed(rates.published) : '…'}</td>
+                <td>{rates ? fixed(rates.shed + rates.sampled) : '…'}</td>
+                <td data-testid="room-totals">{stats ? `${stats.Published} · ${stats.Shed} · ${stats.Sampled}` : '…'}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => {
+                      if (!confirm(`Dismiss room ${r.GroupId}? Every member is told and the room is deleted.`)) return;
+                      void rest(sdkAppId, 'group_open_http_svc/destroy_group', { GroupId: r.GroupId }).then(rooms.reload, rooms.reload);
+                    }}
+                  >
+                    Dismiss
+                  </button>
+                </td>
+              </tr>
             );
           })}
         </tbody>
       </table>
       {rooms.data && (
         <p class="hint">
-          {rooms.data.total} rooms{rooms.data.total > ROOMS_LISTED ? `; the newest ${ROOMS_LISTED} are shown` : ''}. Online counts and message figures refresh every {ROOMS_REFRESH_MS / 1000} s.
-          Messages/s counts the room's published messages; Shed/s its drops (shed by the room's rate limit, or sampled away by its downstream cap), counted at the room's authority since it took the room
-          (<code>get_group_info</code> field <code>MsgStats</code>).
+          {rooms.data.total} rooms{rooms.data.total > ROOMS_LISTED ? `; the newest ${ROOMS_LISTED} are shown` : ''}. Online counts and message figures refresh every{' '}
+          {ROOMS_REFRESH_MS / 1000} s. Messages/s counts the room's published messages; Shed/s its drops (shed by the room's rate limit, or sampled away by its downstream cap),
+          counted at the room's authority since it took the room (<code>get_group_info</code> field <code>MsgStats</code>).
         </p>
       )}
       <ActionForm

@@ -26,7 +26,15 @@ describe('console metrics', () => {
   });
 
   it("turns a room's message totals into rates, and a restart at the authority into 0", () => {
-    const row = (Published: number, Shed: number): RoomRow => ({ GroupId: 'r', Name: '', Owner_Account: '', MemberNum: 0, MuteAllMember: 'Off', CreateTime: 0, MsgStats: { Published, Shed, Sampled: 0 } });
+    const row = (Published: number, Shed: number): RoomRow => ({
+      GroupId: 'r',
+      Name: '',
+      Owner_Account: '',
+      MemberNum: 0,
+      MuteAllMember: 'Off',
+      CreateTime: 0,
+      MsgStats: { Published, Shed, Sampled: 0 },
+    });
     expect(roomRates(row(10, 0), row(40, 15), 5)).toEqual({ published: 6, shed: 3, sampled: 0 });
     expect(roomRates(row(40, 15), row(2, 0), 5)).toEqual({ published: 0, shed: 0, sampled: 0 });
     expect(roomRates(undefined, row(2, 0), 5)).toBeUndefined();

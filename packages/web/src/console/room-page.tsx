@@ -71,9 +71,7 @@ export function RoomPage(props: { sdkAppId: number; groupId: string }) {
           <dt>Admins</dt>
           <dd data-testid="admins">{room.Admin_Account && room.Admin_Account.length > 0 ? room.Admin_Account.join(', ') : 'none'}</dd>
           <dt>Messages</dt>
-          <dd data-testid="msg-stats">
-            {room.MsgStats ? `${room.MsgStats.Published} published · ${room.MsgStats.Shed} shed · ${room.MsgStats.Sampled} sampled` : '…'}
-          </dd>
+          <dd data-testid="msg-stats">{room.MsgStats ? `${room.MsgStats.Published} published · ${room.MsgStats.Shed} shed · ${room.MsgStats.Sampled} sampled` : '…'}</dd>
         </dl>
       )}
       <div class="grid">
