@@ -4,7 +4,7 @@
  * (paged, newest first) and a live tail read from the room's kept messages.
  * Text is rendered as text (Preact escapes it), never as HTML.
  */
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { errorText, rest, restLines } from './api.js';
 import { ActionForm, Field, text } from './action.js';
 import { usePoll } from './use-poll.js';
@@ -317,33 +317,42 @@ export function LiveTail(props: { sdkAppId: number; groupId: string; version: nu
   const [lines, setLines] = useState<TailLine[]>([]);
   const [error, setError] = useState('');
   const [outcome, report] = useOutcome();
-  const after = useRef(-1);
   useEffect(() => {
     let live = true;
-    after.current = -1;
+    // The last sequence number read (-1: not placed yet); one read at a time, so no line comes twice.
+    let after = -1;
+    let busy = false;
     setLines([]);
     const poll = async (): Promise<void> => {
-      if (after.current < 0) {
+      if (after < 0) {
         const info = await rest<{ GroupInfo: Array<{ NextMsgSeq?: number }> }>(sdkAppId, 'group_open_http_svc/get_group_info', {
           GroupIdList: [groupId],
           ResponseFilter: { GroupBaseInfoFilter: ['NextMsgSeq'] },
         });
-        after.current = Math.max(0, (info.GroupInfo[0]?.NextMsgSeq ?? 1) - 1 - TAIL_MAX);
+        after = Math.max(0, (info.GroupInfo[0]?.NextMsgSeq ?? 1) - 1 - TAIL_MAX);
       }
-      const text = await restLines(sdkAppId, `${A}/export_group_record`, { GroupId: groupId, AfterSeq: after.current, Limit: TAIL_MAX });
+      const text = await restLines(sdkAppId, `${A}/export_group_record`, { GroupId: groupId, AfterSeq: after, Limit: TAIL_MAX });
       const got = text
         .split('\n')
         .filter((l) => l !== '')
-        .map((l) => JSON.parse(l) as TailLine);
+        .map((l) => JSON.parse(l) as TailLine)
+        .filter((m) => m.seq > after);
       if (!live || got.length === 0) return;
-      after.current = got[got.length - 1]!.seq;
+      after = got[got.length - 1]!.seq;
       setLines((old) => [...old, ...got].slice(-TAIL_MAX));
     };
-    const tick = () =>
-      void poll().then(
-        () => live && setError(''),
-        (e: unknown) => live && setError(errorText(e)),
-      );
+    const tick = (): void => {
+      if (busy) return;
+      busy = true;
+      void poll()
+        .then(
+          () => live && setError(''),
+          (e: unknown) => live && setError(errorText(e)),
+        )
+        .finally(() => {
+          busy = false;
+        });
+    };
     tick();
     const timer = setInterval(tick, TAIL_REFRESH_MS);
     return () => {
