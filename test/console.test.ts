@@ -4,9 +4,11 @@
  * typed confirmation for app deletion, the admin userSig working on the REST API), the
  * `stadium console password` command, and in real Chromium: sign in, create a room, send a
  * system notice that appears on a live page, and mute a user whose next comment is refused on
- * their live page with a visible reason.
+ * their live page with a visible reason; a held comment appears in the review queue and, once
+ * approved, on a live page; a message pinned from the live tail shows on the live page.
  * With STADIUM_SCREENSHOTS=1 it rewrites docs/img/console-room.png.
  */
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +20,7 @@ import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { SIGN_IN_LIMITS } from '../packages/server/src/http/console/sign-in-limiter.js';
 import { launchChromium } from './support/browser.js';
 import { CallbackReceiver } from './support/callback-receiver.js';
+import { rest } from './support/rest.js';
 import { startTestStadium, type TestStadium } from './support/stadium.js';
 
 // The committed screenshot is rewritten only when asked (STADIUM_SCREENSHOTS=1 npx vitest run
@@ -250,14 +253,113 @@ describe('console in the browser', () => {
       await slow.getByLabel('Seconds between messages').fill('5');
       await slow.getByRole('button', { name: 'Set slow mode' }).click();
       await slow.getByRole('status').filter({ hasText: 'one message per 5 s' }).waitFor();
+      // The room's profile reads them back (get_group_info's own fields).
+      await page.getByTestId('slow-mode').filter({ hasText: 'one message per 5 s per member' }).waitFor();
+      await page.getByTestId('admins').filter({ hasText: 'moderator1' }).waitFor();
 
-      await page.screenshot({ path: new URL('console-room.png', IMG_DIR).pathname, fullPage: true });
       expect(errors).toEqual([]);
     } finally {
       await viewer.page.close();
       await page.close();
     }
   });
+
+  async function consolePage(route: string): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.url}/console/#${route}`);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByLabel('Password').press('Enter');
+    return { page, errors };
+  }
+
+  it("a held comment appears in the console's review queue and, once approved, on the live page; a pin from the live tail shows on the live page", async () => {
+    const groupID = 'console-review';
+    expect(await rest(t, 'group_open_http_svc/create_group', { Type: 'AVChatRoom', Name: 'Review night', GroupId: groupID, Owner_Account: 'anchor' })).toMatchObject({
+      ErrorCode: 0,
+    });
+    expect(await rest(t, 'stadium_admin/set_word_list', { Name: 'held-words', Action: 'review', Words: ['giveaway'] })).toMatchObject({ ErrorCode: 0 });
+    const { page, errors } = await consolePage(`/apps/${t.app.sdkAppId}/rooms/${groupID}`);
+    const sender = await livePage(groupID, 'Sender');
+    const watcher = await livePage(groupID, 'Watcher');
+    try {
+      await page.getByRole('heading', { name: 'Review night' }).waitFor();
+      // The online member list shows both viewers, newest first, with their role and mute.
+      const members = page.getByRole('table', { name: 'Online member list' });
+      await members.getByRole('row').filter({ hasText: watcher.userID }).filter({ hasText: 'Member' }).waitFor();
+      expect(await members.getByRole('row').nth(1).textContent()).toContain(watcher.userID);
+      expect(await members.getByRole('row').nth(2).textContent()).toContain(sender.userID);
+
+      // History on, so the live tail can read the room's messages.
+      const history = page.getByRole('form', { name: 'History settings' });
+      await history.getByLabel('HistorySize').fill('50');
+      await history.getByRole('button', { name: 'Save history settings' }).click();
+      await history.getByRole('status').filter({ hasText: 'last 50 kept' }).waitFor();
+      await page.getByTestId('history-now').filter({ hasText: '50' }).waitFor();
+
+      // A comment with a word of the review list is held: it is in the queue, not on the live page.
+      const input = sender.page.getByLabel('Comment');
+      await input.fill('free giveaway tonight');
+      await input.press('Enter');
+      const queue = page.getByRole('region', { name: 'Review queue' });
+      const held = queue.getByRole('listitem').filter({ hasText: 'free giveaway tonight' });
+      await held.waitFor();
+      await held.getByText(sender.userID).waitFor();
+      expect(await watcher.page.locator('.chat-list .text', { hasText: 'free giveaway tonight' }).count()).toBe(0);
+      await held.getByRole('button', { name: 'Approve' }).click();
+      await queue
+        .getByRole('status')
+        .filter({ hasText: /Approved .* published as #\d+/ })
+        .waitFor();
+      await watcher.page.locator('.chat-list .text', { hasText: 'free giveaway tonight' }).waitFor();
+      await queue.getByText('Nothing held.').waitFor();
+      // Its batch reached the live pages' connections: the fan-out latency histogram counted it.
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      expect(Number(/^stadium_fanout_latency_seconds_count (\d+)$/m.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+      // Held messages are not published; the approved one is.
+      await page.getByTestId('msg-stats').filter({ hasText: '1 published · 0 shed' }).waitFor();
+
+      // The approved message reaches the live tail; pinning it there shows it on the live page.
+      const tail = page.getByTestId('live-tail');
+      const line = tail.getByRole('listitem').filter({ hasText: 'free giveaway tonight' });
+      await line.waitFor();
+      await line.getByRole('button', { name: /^Pin message \d+$/ }).click();
+      await page.getByRole('region', { name: 'Pins' }).getByRole('listitem').filter({ hasText: 'free giveaway tonight' }).waitFor();
+      await watcher.page.getByTestId('pinned').locator('.pinned-text', { hasText: 'free giveaway tonight' }).waitFor();
+
+      mkdirSync(IMG_DIR, { recursive: true });
+      await page.screenshot({ path: new URL('console-room.png', IMG_DIR).pathname, fullPage: true });
+
+      // Unpinning from the console takes it off the live page.
+      await page.getByRole('region', { name: 'Pins' }).getByRole('button', { name: 'Unpin' }).click();
+      await watcher.page.getByTestId('pinned').waitFor({ state: 'detached' });
+
+      // The dashboard shows the fan-out latency of the batches between two of its reads.
+      await page.getByRole('link', { name: 'Dashboard' }).click();
+      let n = 0;
+      const sending = setInterval(() => {
+        void rest(t, 'group_open_http_svc/send_group_msg', {
+          GroupId: groupID,
+          From_Account: 'anchor',
+          Random: 9000 + n++,
+          MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: `tick ${n}` } }],
+        });
+      }, 300);
+      try {
+        await page
+          .getByTestId('fanout-latency')
+          .filter({ hasText: /mean \d+(\.\d)? ms, 95 % under/ })
+          .waitFor();
+      } finally {
+        clearInterval(sending);
+      }
+      expect(errors).toEqual([]);
+    } finally {
+      await rest(t, 'stadium_admin/delete_word_list', { Name: 'held-words' });
+      await Promise.all([sender.page.close(), watcher.page.close(), page.close()]);
+    }
+  }, 60_000);
 
   it('sets the callback URL and sends a test callback that reports its status and latency', async () => {
     const receiver = await CallbackReceiver.start();

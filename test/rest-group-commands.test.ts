@@ -69,6 +69,40 @@ describe('group_open_http_svc', () => {
     expect((await rest(t, 'group_open_http_svc/get_group_info', { GroupIdList: [] })).ErrorInfo).toMatch(/^GroupIdList: must NOT have fewer than 1 items/);
   });
 
+  it("get_group_info answers Stadium's own fields: slow mode, history, admins and the room's message figures", async () => {
+    await using t = await startTestStadium();
+    await createRoom(t, 'figures-1');
+    expect(await rest(t, 'stadium_admin/set_room_settings', { GroupId: 'figures-1', SlowModeSec: 7 })).toMatchObject({ ErrorCode: 0 });
+    expect(await rest(t, 'stadium_admin/set_group_history', { GroupId: 'figures-1', HistorySize: 20 })).toMatchObject({ ErrorCode: 0 });
+    expect(await rest(t, 'stadium_admin/set_group_member_role', { GroupId: 'figures-1', Member_Account: 'mod1', Role: 'Admin' })).toMatchObject({ ErrorCode: 0 });
+    // 60 messages at once: the room admits 40/s, so some are shed; every answer is counted once.
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        rest(t, 'group_open_http_svc/send_group_msg', { GroupId: 'figures-1', From_Account: 'admin-bot', Random: 7000 + i, MsgBody: text(`m${i}`) }),
+      ),
+    );
+    const ok = answers.filter((a) => a.ErrorCode === 0).length;
+    const shed = answers.filter((a) => a.ErrorCode === 10023).length;
+    expect(ok + shed).toBe(60);
+    expect(shed).toBeGreaterThan(0);
+    const info = await rest(t, 'group_open_http_svc/get_group_info', {
+      GroupIdList: ['figures-1'],
+      ResponseFilter: { GroupBaseInfoFilter: ['SlowModeSec', 'HistorySize', 'KeepRecord', 'Admin_Account', 'MsgStats'] },
+    });
+    expect(info.GroupInfo).toEqual([
+      {
+        GroupId: 'figures-1',
+        ErrorCode: 0,
+        ErrorInfo: '',
+        SlowModeSec: 7,
+        HistorySize: 20,
+        KeepRecord: false,
+        Admin_Account: ['mod1'],
+        MsgStats: { Published: ok, Shed: shed, Sampled: 0 },
+      },
+    ]);
+  });
+
   // The list's rate is 1/s per app on each node: paging needs the clock to move, which only an in-process server allows.
   it.skipIf(TEST_WORKERS > 1)('get_appid_group_list pages the app rooms at 1 call per second', async () => {
     const clock = new ManualClock(Date.now());

@@ -188,7 +188,14 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
     },
 
     async info(room) {
-      return { memberCount: room.memberCount, lastSeq: room.sequencer.lastSeq, record: room.record, settings: room.settings };
+      return {
+        memberCount: room.memberCount,
+        lastSeq: room.sequencer.lastSeq,
+        record: room.record,
+        settings: room.settings,
+        stats: room.sequencer.stats,
+        admins: room.moderation.admins(),
+      };
     },
 
     async counters(room, { actor, joined, request }) {

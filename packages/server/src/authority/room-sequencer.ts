@@ -16,7 +16,7 @@ import type { WireMessage } from '@stadium/protocol';
 import type { Bus } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
-import type { Admitted, ResumeResult, UnsequencedMessage } from '../wire/authority-commands.js';
+import type { Admitted, ResumeResult, RoomMessageStats, UnsequencedMessage } from '../wire/authority-commands.js';
 import { encodeMessage, type BatchEntry } from '../wire/batch-entry.js';
 import { RateLimiter } from './rate-limiter.js';
 import { ResumeBuffer } from './resume-buffer.js';
@@ -105,6 +105,7 @@ export class RoomSequencer {
   #lastPublishAt = -Infinity;
   #closed = false;
   #downstream: RateLimiter | null = null;
+  readonly #stats: RoomMessageStats = { published: 0, shed: 0, sampled: 0 };
   readonly #random: () => number;
 
   constructor(deps: RoomSequencerDeps, options: RoomSequencerOptions) {
@@ -119,6 +120,11 @@ export class RoomSequencer {
   }
 
   /** Sequence number of the newest published message (0 if none). */
+  /** Members' messages this sequencer published, shed (rate limit) and sampled away (downstream cap), since it took the room. */
+  get stats(): RoomMessageStats {
+    return { ...this.#stats };
+  }
+
   get lastSeq(): number {
     return this.#nextSeq - 1;
   }
@@ -263,6 +269,7 @@ export class RoomSequencer {
     for (const candidate of candidates) {
       if (candidate.kind === 'user' && !this.#limiter.tryTake(candidate.rank, now)) {
         metrics.shed.inc({ priority: PRIORITY_LABELS[candidate.rank] });
+        this.#stats.shed++;
         candidate.reject!(new StadiumError('RATE_LIMITED', `room ${this.#o.groupId} admits ${this.#limiter.ratePerSec} messages/s`));
         continue;
       }
@@ -285,12 +292,15 @@ export class RoomSequencer {
       const entry = encodeMessage(wire);
       entries.push(entry);
       seqs.push(seq);
-      if (candidate.kind === 'user') published.push({ message: wire, entry });
+      if (candidate.kind === 'user') {
+        published.push({ message: wire, entry });
+        this.#stats.published++;
+      }
       metrics.messagesOut.inc({ type: wire.type });
     }
     this.#resume.push(entries);
     // The batch crosses the bus once, as data; each node frames it once for its sockets.
-    this.#deps.bus.publish(this.#o.subject, { kind: 'batch', sdkAppId: this.#o.sdkAppId, groupId: this.#o.groupId, entries });
+    this.#deps.bus.publish(this.#o.subject, { kind: 'batch', sdkAppId: this.#o.sdkAppId, groupId: this.#o.groupId, entries, at: now });
     for (let i = 0; i < delivered.length; i++) delivered[i]!.resolve?.({ seq: seqs[i]!, time });
     this.#o.onAdvance?.(this.#nextSeq);
     if (published.length > 0) this.#o.onPublished?.(published);
@@ -336,6 +346,7 @@ export class RoomSequencer {
         continue;
       }
       this.#deps.metrics.sampled.inc({ priority: PRIORITY_LABELS[c.rank] });
+      this.#stats.sampled++;
       c.resolve?.({ seq: 0, time, sampled: true });
     }
     return delivered;

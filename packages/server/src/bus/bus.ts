@@ -22,7 +22,14 @@ import type { NodeRequest } from '../wire/node-commands.js';
 /** Published traffic. */
 export type BusMessage =
   /** Messages of a room, numbered and encoded once at its authority, in sequence order. */
-  | { kind: 'batch'; sdkAppId: number; groupId: string; entries: readonly BatchEntry[] }
+  | {
+      kind: 'batch';
+      sdkAppId: number;
+      groupId: string;
+      entries: readonly BatchEntry[];
+      /** When the authority published it (ms on its clock), for the fan-out latency histogram. */
+      at?: number;
+    }
   /** Every counter of a room, as totals. */
   | { kind: 'counters'; sdkAppId: number; groupId: string; counters: Record<string, number> }
   /** Every attribute of a room and their version, after a write. */

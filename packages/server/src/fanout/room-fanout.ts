@@ -5,6 +5,7 @@
  * allocation, logging or awaiting happens per recipient.
  */
 import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
+import type { Clock } from '../clock/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { BatchEntry } from '../wire/batch-entry.js';
 import type { Recipient } from './recipient.js';
@@ -16,12 +17,15 @@ const NO_ENTRIES: readonly BatchEntry[] = Object.freeze([]);
 export class RoomFanout {
   readonly #members = new Set<Recipient>();
   readonly #metrics: Metrics;
+  /** For the fan-out latency histogram (none: not measured). */
+  readonly #clock: Clock | undefined;
   readonly #unsubscribe: Unsubscribe;
   /** Receives the room's other traffic (closed, updated). */
   onEvent: ((message: BusMessage) => void) | null = null;
 
-  constructor(bus: Bus, subject: string, metrics: Metrics) {
+  constructor(bus: Bus, subject: string, metrics: Metrics, clock?: Clock) {
     this.#metrics = metrics;
+    this.#clock = clock;
     this.#unsubscribe = bus.subscribe(subject, (message) => this.#onBus(message));
   }
 
@@ -71,6 +75,7 @@ export class RoomFanout {
         const n = this.#members.size;
         this.#metrics.frames.inc(n);
         this.#metrics.deliveries.inc(n * entries.length);
+        if (message.at !== undefined && this.#clock && n > 0) this.#metrics.fanoutLatency.observe(Math.max(0, this.#clock.now() - message.at) / 1000);
         return;
       }
       case 'counters': {

@@ -25,7 +25,7 @@ import { describe } from '../core/describe.js';
 import { authorize, roleOf } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import type { HistoryEntry, Store } from '../storage/store.js';
-import type { ModeratedMember, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
+import type { ModeratedMember, RoomMessageStats, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { parseCountersRequest } from '../core/room-counters.js';
 import { parseAttributesRequest } from '../core/room-attributes.js';
 import { parsePinsRequest } from '../core/room-pins.js';
@@ -271,6 +271,19 @@ export class GroupService {
     const live = await this.#d.router.call(room, 'info', {});
     room.record = live.record;
     return { group: toGroupInfo(room, live, actor.userId) };
+  }
+
+  /**
+   * The profile as REST's get_group_info answers it: with the room's slow mode, admins and
+   * message figures at its authority (Stadium's own fields).
+   */
+  async restProfile(actor: Actor, groupId: unknown): Promise<{ group: GroupInfo; stats: RoomMessageStats; admins: string[] }> {
+    const room = await this.room(actor.app, groupId);
+    const live = await this.#d.router.call(room, 'info', {});
+    room.record = live.record;
+    const group = toGroupInfo(room, live, actor.userId);
+    group.settings = live.settings;
+    return { group, stats: live.stats, admins: live.admins };
   }
 
   async onlineCount(actor: Actor, groupId: unknown): Promise<{ memberCount: number }> {

@@ -26,6 +26,12 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly deliveries = new Counter({ name: 'stadium_deliveries_total', help: 'Messages written to member sockets', registers: [this.registry] });
+  readonly fanoutLatency = new Histogram({
+    name: 'stadium_fanout_latency_seconds',
+    help: "Time from a room's authority publishing a batch to this node having handed it to its members' connections (across machines it includes their clocks' difference)",
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [this.registry],
+  });
   readonly frames = new Counter({ name: 'stadium_frames_written_total', help: 'Frames written to member sockets', registers: [this.registry] });
   readonly shed = new Counter({
     name: 'stadium_messages_shed_total',

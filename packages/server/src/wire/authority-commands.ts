@@ -55,6 +55,17 @@ export interface RoomLive {
   lastSeq: number;
 }
 
+/**
+ * A room's message figures at its authority, counted since it took the room (they start at 0
+ * again when the room moves to another authority): messages published, refused by the room's
+ * rate limit (shed) and accepted but not broadcast because of its downstream cap (sampled).
+ */
+export interface RoomMessageStats {
+  published: number;
+  shed: number;
+  sampled: number;
+}
+
 /** Every authority command: request body and result. */
 export interface AuthorityCommands {
   /** Admit a message (admission steps, rate limit, sequence) and publish it. */
@@ -89,7 +100,7 @@ export interface AuthorityCommands {
     res: RoomLive & { resume?: ResumeResult; role?: 'Owner' | 'Admin' | 'Member'; ordinal?: number; pinnedMessages?: PinnedMessage[] };
   };
   /** The room's live state and its current record. */
-  info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings } };
+  info: { req: Record<string, never>; res: RoomLive & { record: GroupRecord; settings: RoomSettings; stats: RoomMessageStats; admins: string[] } };
   counters: { req: { actor: ActorStamp; joined: boolean; request: CountersRequest }; res: { counters: Record<string, number> } };
   /** Read or write the room's attributes (see core/room-attributes.ts); after a write every member gets them (bus `attributes`). */
   attributes: { req: { actor: ActorStamp; joined: boolean; request: AttributesRequest }; res: AttributesResult };

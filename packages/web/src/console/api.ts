@@ -71,8 +71,7 @@ export function forgetSigs(): void {
 /** A REST answer: the envelope plus the command's fields. */
 export type RestAnswer = Record<string, unknown> & { ActionStatus: string; ErrorCode: number; ErrorInfo: string };
 
-/** Call `POST /v4/<command>` of app `sdkAppId` as its admin; throws ConsoleError for a failed envelope. */
-export async function rest<T = RestAnswer>(sdkAppId: number, command: string, body: Record<string, unknown> = {}): Promise<T & RestAnswer> {
+async function post(sdkAppId: number, command: string, body: Record<string, unknown>): Promise<Response> {
   const sig = await adminSig(sdkAppId);
   const query = new URLSearchParams({
     sdkappid: String(sdkAppId),
@@ -81,10 +80,29 @@ export async function rest<T = RestAnswer>(sdkAppId: number, command: string, bo
     random: String(Math.floor(Math.random() * 4294967295)),
     contenttype: 'json',
   });
-  const res = await fetch(`/v4/${command}?${query.toString()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return fetch(`/v4/${command}?${query.toString()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
+/** Call `POST /v4/<command>` of app `sdkAppId` as its admin; throws ConsoleError for a failed envelope. */
+export async function rest<T = RestAnswer>(sdkAppId: number, command: string, body: Record<string, unknown> = {}): Promise<T & RestAnswer> {
+  const res = await post(sdkAppId, command, body);
   const answer = (await res.json().catch(() => ({ ActionStatus: 'FAIL', ErrorCode: res.status, ErrorInfo: `HTTP ${res.status}` }))) as T & RestAnswer;
   if (answer.ActionStatus !== 'OK') throw new ConsoleError(String(answer.ErrorCode), answer.ErrorCode, answer.ErrorInfo || `${command} failed (${answer.ErrorCode})`);
   return answer;
+}
+
+/**
+ * Call a REST command that answers JSON lines (`stadium_admin/export_group_record`): the lines'
+ * text, or a ConsoleError for a refusal (which comes as the usual JSON envelope).
+ */
+export async function restLines(sdkAppId: number, command: string, body: Record<string, unknown>): Promise<string> {
+  const res = await post(sdkAppId, command, body);
+  if (!(res.headers.get('content-type') ?? '').includes('ndjson')) {
+    const answer = (await res.json().catch(() => ({ ErrorCode: res.status, ErrorInfo: `HTTP ${res.status}` }))) as Partial<RestAnswer>;
+    const code = answer.ErrorCode ?? res.status;
+    throw new ConsoleError(String(code), code, answer.ErrorInfo || `${command} failed (${code})`);
+  }
+  return res.text();
 }
 
 /** The message of any error, for the page. */

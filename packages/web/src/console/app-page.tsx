@@ -1,8 +1,8 @@
 /** One app: its keys, its rooms (create, list with online counts, dismiss), links to word lists and callbacks, and deleting it. */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { consoleApi, rest } from './api.js';
 import { ActionForm, Field, text } from './action.js';
-import { listRooms, ROOMS_LISTED } from './rooms.js';
+import { listRooms, roomRates, ROOMS_LISTED, type RoomRow } from './rooms.js';
 import { href } from './use-hash.js';
 import { usePoll } from './use-poll.js';
 
@@ -23,6 +23,14 @@ export function AppPage(props: { sdkAppId: number }) {
   const rooms = usePoll(() => listRooms(sdkAppId), ROOMS_REFRESH_MS, [sdkAppId]);
   const [showKey, setShowKey] = useState(false);
   const detail = app.data;
+  // The read before the current one, for per-room rates.
+  const reads = useRef<{ before?: { at: number; rooms: Map<string, RoomRow> }; current?: { at: number; rooms: Map<string, RoomRow> } }>({});
+  if (rooms.data && reads.current.current?.at !== rooms.data.at) {
+    reads.current = { before: reads.current.current, current: { at: rooms.data.at, rooms: new Map(rooms.data.rooms.map((r) => [r.GroupId, r])) } };
+  }
+  const before = reads.current.before;
+  const seconds = before && rooms.data ? (rooms.data.at - before.at) / 1000 : 0;
+  const fixed = (n: number): string => n.toFixed(1);
   return (
     <section>
       <p class="crumbs">
@@ -60,41 +68,52 @@ export function AppPage(props: { sdkAppId: number }) {
             <th scope="col">Owner</th>
             <th scope="col">Online</th>
             <th scope="col">Mute-all</th>
+            <th scope="col">Messages/s</th>
+            <th scope="col">Drops/s</th>
+            <th scope="col">Published · shed · sampled</th>
             <th scope="col" />
           </tr>
         </thead>
         <tbody>
-          {(rooms.data?.rooms ?? []).map((r) => (
-            <tr key={r.GroupId}>
-              <td>
-                <a href={href('apps', sdkAppId, 'rooms', r.GroupId)}>{r.Name || r.GroupId}</a>
-              </td>
-              <td>
-                <code>{r.GroupId}</code>
-              </td>
-              <td>{r.Owner_Account}</td>
-              <td data-testid="online">{r.MemberNum}</td>
-              <td>{r.MuteAllMember}</td>
-              <td>
-                <button
-                  type="button"
-                  class="danger"
-                  onClick={() => {
-                    if (!confirm(`Dismiss room ${r.GroupId}? Every member is told and the room is deleted.`)) return;
-                    void rest(sdkAppId, 'group_open_http_svc/destroy_group', { GroupId: r.GroupId }).then(rooms.reload, rooms.reload);
-                  }}
-                >
-                  Dismiss
-                </button>
-              </td>
-            </tr>
-          ))}
+          {(rooms.data?.rooms ?? []).map((r) => {
+            const rates = roomRates(before?.rooms.get(r.GroupId), r, seconds);
+            const stats = r.MsgStats;
+            return (
+              <tr key={r.GroupId}>
+                <td>
+                  <a href={href('apps', sdkAppId, 'rooms', r.GroupId)}>{r.Name || r.GroupId}</a>
+                </td>
+                <td>
+                  <code>{r.GroupId}</code>
+                </td>
+                <td>{r.Owner_Account}</td>
+                <td data-testid="online">{r.MemberNum}</td>
+                <td>{r.MuteAllMember}</td>
+                <td data-testid="room-rate">{rates ? fixed(rates.published) : '…'}</td>
+                <td>{rates ? fixed(rates.shed + rates.sampled) : '…'}</td>
+                <td data-testid="room-totals">{stats ? `${stats.Published} · ${stats.Shed} · ${stats.Sampled}` : '…'}</td>
+                <td>
+                  <button
+                    type="button"
+                    class="danger"
+                    onClick={() => {
+                      if (!confirm(`Dismiss room ${r.GroupId}? Every member is told and the room is deleted.`)) return;
+                      void rest(sdkAppId, 'group_open_http_svc/destroy_group', { GroupId: r.GroupId }).then(rooms.reload, rooms.reload);
+                    }}
+                  >
+                    Dismiss
+                  </button>
+                </td>
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {rooms.data && (
         <p class="hint">
-          {rooms.data.total} rooms{rooms.data.total > ROOMS_LISTED ? `; the newest ${ROOMS_LISTED} are shown` : ''}. Online counts refresh every {ROOMS_REFRESH_MS / 1000} s.
-          Per-room message rates and drops are not in the REST API yet (the dashboard shows the node's).
+          {rooms.data.total} rooms{rooms.data.total > ROOMS_LISTED ? `; the newest ${ROOMS_LISTED} are shown` : ''}. Online counts and message figures refresh every{' '}
+          {ROOMS_REFRESH_MS / 1000} s. Messages/s counts the room's published messages; Shed/s its drops (shed by the room's rate limit, or sampled away by its downstream cap),
+          counted at the room's authority since it took the room (<code>get_group_info</code> field <code>MsgStats</code>).
         </p>
       )}
       <ActionForm

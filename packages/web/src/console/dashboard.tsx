@@ -1,7 +1,7 @@
 /** The dashboard: this node's numbers from /metrics, re-read every few seconds and turned into rates. */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from './api.js';
-import { parseMetrics, rate, total, type Samples } from './metrics.js';
+import { histogramBetween, parseMetrics, rate, total, type Samples } from './metrics.js';
 
 /** How often /metrics is read, ms. */
 export const DASHBOARD_REFRESH_MS = 3000;
@@ -43,6 +43,8 @@ export function Dashboard() {
   const seconds = before && after ? (after.at - before.at) / 1000 : 0;
   const per = (name: string, label?: string): string => (before && after ? rate(before.samples, after.samples, name, seconds, label).toFixed(1) : '…');
   const now = (name: string): string => (after ? String(total(after.samples, name)) : '…');
+  const fanout = before && after ? histogramBetween(before.samples, after.samples, 'stadium_fanout_latency_seconds') : undefined;
+  const ms = (sec: number): string => (Number.isFinite(sec) ? `${(sec * 1000).toFixed(sec < 0.01 ? 1 : 0)} ms` : 'over 1 s');
   return (
     <section>
       <h1>Dashboard</h1>
@@ -93,7 +95,19 @@ export function Dashboard() {
           })}
         </tbody>
       </table>
-      <p class="hint">Fan-out latency is not exported as a metric yet.</p>
+      <h2>Fan-out latency</h2>
+      <p data-testid="fanout-latency">
+        {fanout ? (
+          <>
+            mean <strong>{ms(fanout.mean)}</strong>, 95 % under <strong>{ms(fanout.quantile)}</strong> ({fanout.count} batches in the last {seconds.toFixed(0)} s)
+          </>
+        ) : (
+          'No batches in the last read.'
+        )}
+      </p>
+      <p class="hint">
+        From a room's authority publishing a batch to this node having handed it to its members' connections (<code>stadium_fanout_latency_seconds</code>).
+      </p>
     </section>
   );
 }

@@ -34,3 +34,38 @@ export function rate(before: Samples, after: Samples, name: string, seconds: num
   const delta = total(after, name, label) - total(before, name, label);
   return seconds > 0 && delta > 0 ? delta / seconds : 0;
 }
+
+/** A bucket bound as a number (`+Inf` is Infinity). */
+const bound = (le: string): number => (le === '+Inf' ? Infinity : Number(le));
+
+/** Upper bounds (`le`) of a histogram's buckets in `samples`, ascending (+Inf last). */
+function bucketBounds(samples: Samples, name: string): string[] {
+  const bounds = new Set<string>();
+  const prefix = `${name}_bucket{`;
+  for (const key of samples.keys()) {
+    if (!key.startsWith(prefix)) continue;
+    const m = /le="([^"]+)"/.exec(key);
+    if (m) bounds.add(m[1]!);
+  }
+  return [...bounds].sort((a, b) => bound(a) - bound(b));
+}
+
+/**
+ * A histogram between two reads: how many were observed, their mean and the bucket bound under
+ * which fraction `q` of them fell (`Infinity` past the last bound). Undefined when nothing was observed.
+ */
+export function histogramBetween(before: Samples, after: Samples, name: string, q = 0.95): { count: number; mean: number; quantile: number } | undefined {
+  const count = total(after, `${name}_count`) - total(before, `${name}_count`);
+  if (count <= 0) return undefined;
+  const sum = total(after, `${name}_sum`) - total(before, `${name}_sum`);
+  let quantile = Infinity;
+  for (const le of bucketBounds(after, name)) {
+    const label = `le="${le}"`;
+    const inBucket = total(after, `${name}_bucket`, label) - total(before, `${name}_bucket`, label);
+    if (inBucket >= q * count) {
+      quantile = bound(le);
+      break;
+    }
+  }
+  return { count, mean: sum / count, quantile };
+}

@@ -1,13 +1,15 @@
 /**
  * One live room, all through the REST API: its profile and online count, a system notice,
- * mute / unmute, kick with ban / unban, admins, mute-all, slow mode, counters and attributes. Parts other work
- * will fill are marked as such, with no UI that pretends to work.
+ * mute / unmute, kick with ban / unban, admins, mute-all, slow mode, counters and attributes,
+ * and the panels of room-panels.tsx: review queue, live tail, pins, history, online members.
  */
 import { rest } from './api.js';
 import { ActionForm, Field, text } from './action.js';
 import { roomInfo } from './rooms.js';
 import { href } from './use-hash.js';
 import { usePoll } from './use-poll.js';
+import { History, LiveTail, Members, Pins, ReviewQueue } from './room-panels.js';
+import { useState } from 'preact/hooks';
 
 /** How often the room's numbers refresh, ms. */
 const REFRESH_MS = 3000;
@@ -32,20 +34,13 @@ async function moderation(sdkAppId: number, groupId: string): Promise<Moderation
 
 const until = (sec: number): string => new Date(sec * 1000).toLocaleString();
 
-function Planned(props: { title: string; what: string }) {
-  return (
-    <section class="planned" aria-label={props.title}>
-      <h2>{props.title}</h2>
-      <p class="hint">Not in the console yet: {props.what}</p>
-    </section>
-  );
-}
-
 export function RoomPage(props: { sdkAppId: number; groupId: string }) {
   const { sdkAppId, groupId } = props;
   const info = usePoll(() => roomInfo(sdkAppId, groupId), REFRESH_MS, [sdkAppId, groupId]);
   const mod = usePoll(() => moderation(sdkAppId, groupId), REFRESH_MS, [sdkAppId, groupId]);
   const room = info.data;
+  const [pinVersion, setPinVersion] = useState(0);
+  const [historyVersion, setHistoryVersion] = useState(0);
   const after = (message: string) => (): string => {
     info.reload();
     mod.reload();
@@ -71,6 +66,12 @@ export function RoomPage(props: { sdkAppId: number; groupId: string }) {
           <dd data-testid="room-online">{room.MemberNum}</dd>
           <dt>Mute-all</dt>
           <dd data-testid="mute-all">{room.MuteAllMember}</dd>
+          <dt>Slow mode</dt>
+          <dd data-testid="slow-mode">{room.SlowModeSec ? `one message per ${room.SlowModeSec} s per member` : 'off'}</dd>
+          <dt>Admins</dt>
+          <dd data-testid="admins">{room.Admin_Account && room.Admin_Account.length > 0 ? room.Admin_Account.join(', ') : 'none'}</dd>
+          <dt>Messages</dt>
+          <dd data-testid="msg-stats">{room.MsgStats ? `${room.MsgStats.Published} published · ${room.MsgStats.Shed} shed · ${room.MsgStats.Sampled} sampled` : '…'}</dd>
         </dl>
       )}
       <div class="grid">
@@ -255,11 +256,11 @@ export function RoomPage(props: { sdkAppId: number; groupId: string }) {
       )}
 
       <div class="grid">
-        <Planned title="Online members" what="the paged online member list is being built (issue: pins and member list)." />
-        <Planned title="Review queue" what="held messages with approve / deny are being built (review queue work)." />
-        <Planned title="Pins" what="pinned messages are being built (pins work)." />
-        <Planned title="History settings" what="per-room history is being built." />
-        <Planned title="Live tail" what="a live tail of the room's messages comes with the member list work; open the live page meanwhile." />
+        <ReviewQueue sdkAppId={sdkAppId} groupId={groupId} />
+        <LiveTail sdkAppId={sdkAppId} groupId={groupId} version={historyVersion} onPinned={() => setPinVersion((v) => v + 1)} />
+        <Pins sdkAppId={sdkAppId} groupId={groupId} version={pinVersion} />
+        <History sdkAppId={sdkAppId} groupId={groupId} onChange={() => setHistoryVersion((v) => v + 1)} />
+        <Members sdkAppId={sdkAppId} groupId={groupId} />
       </div>
     </section>
   );

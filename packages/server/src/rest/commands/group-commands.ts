@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { LIMITS, StadiumError, TIM_TYPES, type GroupInfo } from '@stadium/protocol';
-import type { Admitted } from '../../wire/authority-commands.js';
+import type { Admitted, RoomMessageStats } from '../../wire/authority-commands.js';
 import { fromMsgBody, MsgBody } from '../msg-body.js';
 import { defineCommand, type AnyRestCommand, type RestContext } from '../rest-command.js';
 
@@ -84,6 +84,18 @@ const BASE_INFO: Record<string, (g: GroupInfo, sdkAppId: number) => unknown> = {
   MuteAllMember: (g) => (g.muteAllMembers ? 'On' : 'Off'),
 };
 
+/**
+ * Stadium's own base-info fields of `get_group_info` (docs/rest-api.md): settings in force,
+ * the admins, and the room's message figures at its authority.
+ */
+const STADIUM_INFO: Record<string, (p: { group: GroupInfo; stats: RoomMessageStats; admins: string[] }) => unknown> = {
+  SlowModeSec: (p) => p.group.settings.slowModeSec,
+  HistorySize: (p) => p.group.settings.historySize,
+  KeepRecord: (p) => p.group.settings.keepRecord,
+  Admin_Account: (p) => p.admins,
+  MsgStats: (p) => ({ Published: p.stats.published, Shed: p.stats.shed, Sampled: p.stats.sampled }),
+};
+
 /** `get_group_info`. */
 export const getGroupInfo = defineCommand({
   path: 'group_open_http_svc/get_group_info',
@@ -106,9 +118,11 @@ export const getGroupInfo = defineCommand({
     const infos = await Promise.all(
       body.GroupIdList.map(async (groupId) => {
         try {
-          const { group } = await deps.groups.profile(actor, groupId);
+          const profile = await deps.groups.restProfile(actor, groupId);
+          const { group } = profile;
           const out: Record<string, unknown> = { GroupId: group.groupID, ErrorCode: 0, ErrorInfo: '' };
           for (const [name, read] of Object.entries(BASE_INFO)) if (fields === undefined || fields.includes(name)) out[name] = read(group, actor.app.sdkAppId);
+          for (const [name, read] of Object.entries(STADIUM_INFO)) if (fields === undefined || fields.includes(name)) out[name] = read(profile);
           const custom = group.groupCustomField.filter((f) => customKeys === undefined || customKeys.includes(f.key));
           if (fields === undefined || customKeys !== undefined) out.AppDefinedData = custom.map((f) => ({ Key: f.key, Value: f.value }));
           return out;
