@@ -7,7 +7,6 @@ import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { noCallbacks } from '../core/app-callbacks.js';
 import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, OperatorRecord, Store, WordList } from './store.js';
 
-/** A {@link Store} in memory. */
 /** A room lease as the memory store keeps it. */
 interface HeldLease {
   node: string;
@@ -15,6 +14,7 @@ interface HeldLease {
   untilMs: number;
 }
 
+/** A {@link Store} in memory. */
 export class MemoryStore implements Store {
   readonly #apps = new Map<number, AppRecord>();
   readonly #profiles = new Map<number, Map<string, Profile>>();
