@@ -21,6 +21,7 @@ import type { AppRecord } from '../packages/server/src/storage/store.js';
 import { startNatsServer, type NatsServer } from './support/nats.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { RawClient } from './support/raw-client.js';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 const BIN = fileURLToPath(new URL('../packages/server/bin/stadium.js', import.meta.url));
 const NODES = ['n0', 'n1', 'n2'];
@@ -47,12 +48,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function startNode(node: string, db: string): Promise<NodeProcess> {
+async function startNode(node: string, db: string, bus = nats.url): Promise<NodeProcess> {
   const config = join(dir, `${node}.json`);
   await writeFile(config, JSON.stringify({ nodeId: node, batchWindowMs: 0 }));
   const child = spawn(
     process.execPath,
-    [BIN, 'start', '--workers', '1', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--db', db, '--bus', nats.url, '--config', config, '--log-level', 'warn'],
+    [BIN, 'start', '--workers', '1', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--db', db, '--bus', bus, '--config', config, '--log-level', 'warn'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STADIUM_WORKERS: '' } },
   );
   let out = '';
@@ -74,6 +75,18 @@ async function startNode(node: string, db: string): Promise<NodeProcess> {
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return { node, url, child, exited };
+}
+
+async function newApp(): Promise<{ db: string; app: AppRecord; sig: (userID: string) => string }> {
+  const db = await pg.createDatabase('faults');
+  const setup = await openStore({ db, dataDir: dir });
+  try {
+    const app = await createApp(setup, { name: 'faults' }, systemClock);
+    const sig = (userID: string): string => genUserSig({ sdkAppId: app.sdkAppId, key: app.secretKey, userId: userID, expireSec: 3600, nowSec: Math.floor(Date.now() / 1000) });
+    return { db, app, sig };
+  } finally {
+    await setup.close();
+  }
 }
 
 function seqsOf(client: RawClient, groupID: string): number[] {
@@ -192,6 +205,93 @@ describe('three stadium processes over NATS and PostgreSQL', () => {
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
       for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGTERM');
       await Promise.all(nodes.map((n) => n.exited));
+    }
+  }, 90_000);
+
+  it('a partition of the authority from NATS: it stops acting before another node takes the room (never two at once); healed, it takes the room back', async () => {
+    const { db, app, sig } = await newApp();
+    const nodes: NodeProcess[] = [];
+    const proxies: TcpProxy[] = [];
+    const clients: RawClient[] = [];
+    try {
+      // Each node reaches NATS through a proxy of its own, so that one can be cut off.
+      for (const node of NODES) {
+        const proxy = await startTcpProxy(nats.url.replace('nats:', 'http:'));
+        proxies.push(proxy);
+        nodes.push(await startNode(node, db, proxy.url.replace('http:', 'nats:')));
+      }
+      const connect = async (url: string, userID: string): Promise<RawClient> => {
+        const client = await RawClient.connect(url, `sdkappid=${app.sdkAppId}&v=1`);
+        clients.push(client);
+        expect((await client.request('login', { userID, userSig: sig(userID) })).code).toBe(0);
+        return client;
+      };
+      const owner = await connect(nodes[0]!.url, 'owner');
+      const created = (await owner.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { memberTips: false } })) as { data: { group: { groupID: string } } };
+      const groupID = created.data.group.groupID;
+      const authority = NODES.indexOf(rendezvousOwner(app.sdkAppId, groupID, NODES));
+      const other = [0, 1, 2].find((n) => n !== authority)!;
+      const inside = await connect(nodes[authority]!.url, 'inside');
+      const outside = await connect(nodes[other]!.url, 'outside');
+      for (const c of [inside, outside]) expect((await c.request('group.join', { groupID })).code).toBe(0);
+      let k = 0;
+      const send = async (c: RawClient): Promise<{ code: number; seq?: number; at: number }> => {
+        const res = (await c.request('msg.send', { groupID, message: { id: `p${k}`, type: 'TIMTextElem', payload: { text: 'x' }, random: k++ } })) as {
+          code: number;
+          data?: { seq: number };
+        };
+        return { code: res.code, ...(res.data ? { seq: res.data.seq } : {}), at: Date.now() };
+      };
+      expect((await send(inside)).code).toBe(0);
+      expect((await send(outside)).code).toBe(0);
+
+      // Cut the authority's node off NATS (it keeps PostgreSQL and its clients).
+      proxies[authority]!.refuse = true;
+      proxies[authority]!.cut();
+      const cutAt = Date.now();
+      const insideAccepted: Array<{ seq: number; at: number }> = [];
+      const outsideAccepted: Array<{ seq: number; at: number }> = [];
+      while (Date.now() - cutAt < 6000) {
+        const [a, b] = await Promise.all([send(inside), send(outside)]);
+        if (a.code === 0) insideAccepted.push({ seq: a.seq!, at: a.at });
+        if (b.code === 0) outsideAccepted.push({ seq: b.seq!, at: b.at });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // What the outside member received is in order, without a repeat (nothing numbered by
+      // the cut-off node reaches it late).
+      const seen = seqsOf(outside, groupID);
+      expect([...seen].sort((x, y) => x - y)).toEqual(seen);
+      expect(new Set(seen).size).toBe(seen.length);
+      // The others moved the room within 5 s of the cut…
+      expect(outsideAccepted.length).toBeGreaterThan(0);
+      expect(outsideAccepted[0]!.at - cutAt).toBeLessThanOrEqual(5000);
+      // …and the cut-off node had stopped numbering before that: never two authorities at once.
+      const lastInside = insideAccepted.at(-1);
+      if (lastInside) expect(lastInside.at).toBeLessThan(outsideAccepted[0]!.at);
+      const insideSeqs = insideAccepted.map((a) => a.seq);
+      for (const { seq } of outsideAccepted) expect(insideSeqs).not.toContain(seq);
+      expect(outsideAccepted[0]!.seq).toBeGreaterThan(Math.max(0, ...insideSeqs));
+
+      // Healed: the node is back in the membership and wins the room again; sends work everywhere.
+      proxies[authority]!.refuse = false;
+      const healedAt = Date.now();
+      let back: { code: number; seq?: number } | undefined;
+      while (back?.code !== 0) {
+        expect(Date.now() - healedAt).toBeLessThan(15_000);
+        back = await send(inside);
+        if (back.code !== 0) await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const after = await send(outside);
+      expect(after.code).toBe(0);
+      expect(after.seq!).toBeGreaterThan(back.seq!);
+      console.info(
+        `partition: ${insideAccepted.length} sends accepted by the cut-off node after the cut, room moved after ${outsideAccepted[0]!.at - cutAt} ms, back ${Date.now() - healedAt} ms after healing`,
+      );
+    } finally {
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGTERM');
+      await Promise.all(nodes.map((n) => n.exited));
+      for (const p of proxies) await p[Symbol.asyncDispose]();
     }
   }, 90_000);
 });

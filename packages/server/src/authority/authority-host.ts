@@ -217,6 +217,9 @@ export class AuthorityHost {
 
   async #handle(request: BusRequest): Promise<unknown> {
     if (isNodeRequest(request)) throw new StadiumError('SERVICE_UNAVAILABLE', `${request.cmd} is a node command, not an authority command`);
+    // Cut off from the other nodes, it may no longer be the room's authority (and what it
+    // published would reach nobody, or reach them late): it decides nothing until it is back.
+    if (this.#d.placement && !this.#d.placement.connected()) throw new StadiumError('SERVICE_UNAVAILABLE', 'this node lost its connection to the other nodes; retry in a moment');
     const room = await this.#get(request.sdkAppId, request.groupId);
     if (!room) throw new StadiumError('GROUP_NOT_FOUND', request.groupId);
     room.idleSince = this.#d.clock.now();

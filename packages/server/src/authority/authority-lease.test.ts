@@ -88,13 +88,14 @@ describe('AuthorityHost room leases', () => {
     void taken.finally(() => (settled = true)).catch(() => undefined);
     clock.advance(1000);
     await settle();
-    // n1 has not renewed, but its lease still runs: n2 waits, n1 still answers.
+    // n1 has not renewed, but its lease still runs: n2 waits; n1, cut off, decides nothing.
     expect(settled).toBe(false);
-    expect(await n1.send()).toBe(6);
+    await expect(n1.send()).rejects.toMatchObject({ reason: 'SERVICE_UNAVAILABLE' });
+    expect(n1.host.size).toBe(1);
     clock.advance(1000);
     await settle();
-    // Past leaseMs − leaseRenewMs without renewal: n1 no longer acts for the room.
-    await expect(n1.send()).rejects.toMatchObject({ reason: 'SERVICE_UNAVAILABLE' });
+    // Past leaseMs − leaseRenewMs without renewal: n1 dropped the room, before its lease lapsed.
+    expect(n1.host.size).toBe(0);
     expect(settled).toBe(false);
     clock.advance(1000);
     await settle();
