@@ -48,12 +48,12 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function startNode(node: string, db: string, bus = nats.url): Promise<NodeProcess> {
+async function startNode(node: string, db: string, bus = nats.url, workers = 1): Promise<NodeProcess> {
   const config = join(dir, `${node}.json`);
   await writeFile(config, JSON.stringify({ nodeId: node, batchWindowMs: 0 }));
   const child = spawn(
     process.execPath,
-    [BIN, 'start', '--workers', '1', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--db', db, '--bus', bus, '--config', config, '--log-level', 'warn'],
+    [BIN, 'start', '--workers', String(workers), '--port', '0', '--host', '127.0.0.1', '--data', dir, '--db', db, '--bus', bus, '--config', config, '--log-level', 'warn'],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STADIUM_WORKERS: '' } },
   );
   let out = '';
@@ -292,6 +292,47 @@ describe('three stadium processes over NATS and PostgreSQL', () => {
       for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGTERM');
       await Promise.all(nodes.map((n) => n.exited));
       for (const p of proxies) await p[Symbol.asyncDispose]();
+    }
+  }, 90_000);
+
+  it('two processes of --workers 2 each form one deployment of four nodes: every member gets every message once, in order', async () => {
+    const { db, app, sig } = await newApp();
+    const nodes: NodeProcess[] = [];
+    const clients: RawClient[] = [];
+    try {
+      nodes.push(await startNode('pa', db, nats.url, 2), await startNode('pb', db, nats.url, 2));
+      const connect = async (url: string, userID: string): Promise<RawClient> => {
+        const client = await RawClient.connect(url, `sdkappid=${app.sdkAppId}&v=1`);
+        clients.push(client);
+        expect((await client.request('login', { userID, userSig: sig(userID) })).code).toBe(0);
+        return client;
+      };
+      const owner = await connect(nodes[0]!.url, 'owner');
+      const created = (await owner.request('group.create', { name: 'r', type: 'AVChatRoom', settings: { memberTips: false } })) as { data: { group: { groupID: string } } };
+      const groupID = created.data.group.groupID;
+      const members: RawClient[] = [owner];
+      for (let i = 0; i < 4; i++) members.push(await connect(nodes[i % 2]!.url, `m${i}`));
+      for (const c of members) expect((await c.request('group.join', { groupID })).code).toBe(0);
+      const seqs: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const sender = members[i % members.length]!;
+        const res = (await sender.request('msg.send', { groupID, message: { id: `w${i}`, type: 'TIMTextElem', payload: { text: 'x' }, random: i } })) as {
+          code: number;
+          data: { seq: number };
+        };
+        expect(res.code).toBe(0);
+        seqs.push(res.data.seq);
+      }
+      expect(seqs).toEqual(Array.from({ length: 10 }, (_, i) => seqs[0]! + i));
+      await Promise.all(members.map((c) => c.next((f) => f.t === 'msgs' && f.m.some((m) => m.seq === seqs[9]))));
+      for (const c of members) expect(seqsOf(c, groupID)).toEqual(seqs);
+      // One room, one count: every node's members are counted at the one authority.
+      const online = (await members[1]!.request('group.online', { groupID })) as { data: { memberCount: number } };
+      expect(online.data.memberCount).toBe(members.length);
+    } finally {
+      await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+      for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGTERM');
+      await Promise.all(nodes.map((n) => n.exited));
     }
   }, 90_000);
 });
