@@ -41,6 +41,8 @@ export default defineConfig({
             // Real Chromium with several pages: in-process only, to keep CI short.
             'test/live-page.test.ts',
             'test/console.test.ts',
+            // Starts its own `stadium start` processes over NATS and PostgreSQL.
+            'test/cluster-faults.test.ts',
           ],
           env: { STADIUM_TEST_WORKERS: '2' },
         },

@@ -5,13 +5,13 @@
  * with no member of the room, receives none of the room's traffic on its NATS connection,
  * while it does receive the traffic of a room it has a member of.
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireMessage } from '@stadium/protocol';
 import { roomSubject } from '../packages/server/src/bus/bus.js';
 import { NatsBus } from '../packages/server/src/bus/nats/nats-bus.js';
 import { natsSubject } from '../packages/server/src/bus/nats/nats-wire.js';
 import { systemClock } from '../packages/server/src/clock/clock.js';
+import { rendezvousOwner } from '../packages/server/src/groups/rendezvous.js';
 import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { startNatsServer, type NatsServer } from './support/nats.js';
 import { startNodes } from './support/nodes.js';
@@ -22,7 +22,7 @@ const PREFIX = 'multi';
 
 /** The index of a room's authority among NODES (the rule of RoomRouter). */
 function authorityIndex(sdkAppId: number, groupId: string): number {
-  return createHash('sha256').update(`${sdkAppId}\u0000${groupId}`).digest().readUInt32BE(0) % NODES.length;
+  return NODES.indexOf(rendezvousOwner(sdkAppId, groupId, NODES));
 }
 
 let nats: NatsServer;

@@ -22,6 +22,7 @@ import { WsGateway } from './gateway/ws-gateway.js';
 import { GroupService } from './groups/group-service.js';
 import { RoomRegistry } from './groups/room-registry.js';
 import { RoomRouter } from './groups/room-router.js';
+import { peerMembership, staticMembership, tracksPeers } from './groups/node-membership.js';
 import { createHttpApp } from './http/http-app.js';
 import { DirectMessageService } from './messages/direct-message-service.js';
 import { MessageService } from './messages/message-service.js';
@@ -39,7 +40,10 @@ export interface StadiumDeps {
   store: Store;
   bus: Bus;
   metrics: Metrics;
-  /** Every node of the deployment, this one included, in the same order on each. @default [nodeId] */
+  /**
+   * Every node of the deployment, this one included (a fixed list). @default the bus's live
+   * peers over a bus that tracks them (NATS), else [nodeId]
+   */
   nodes: readonly string[];
   /** The text of /metrics (a worker of a multi-process node serves the whole node's). @default this process's registry */
   metricsText: () => Promise<string>;
@@ -87,10 +91,13 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     }));
   const metrics = deps.metrics ?? new Metrics();
 
-  const nodes = deps.nodes ?? [nodeId];
+  // A fixed list of nodes, or (over NATS) the live peers: then rooms move as nodes come and
+  // go, and their authorities hold leases in the store.
+  const dynamic = deps.nodes === undefined && tracksPeers(bus);
+  const membership = dynamic ? peerMembership(bus, nodeId) : staticMembership(deps.nodes ?? [nodeId]);
   const sessions = new SessionRegistry();
   const appCache = new AppCache(store, clock, o.appRefreshMs);
-  const router = new RoomRouter(bus, nodes);
+  const router = new RoomRouter(bus, membership);
   const wordFilter = new WordFilterCache(store, clock, o.appRefreshMs);
   const callbacks = new CallbackDispatcher(
     { transport: deps.callbackTransport ?? new UndiciCallbackTransport(), clock, metrics, logger, apps: appCache },
@@ -107,9 +114,12 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       // The word filter, then the before-send callback last, right before the rate limiter.
       admissionSteps: [...DEFAULT_ADMISSION_STEPS, createWordFilterStep(wordFilter), callbacks.beforeSendStep],
       observer: callbacks.observer,
+      ...(dynamic ? { placement: { owns: (sdkAppId: number, groupId: string) => router.authorityOf(sdkAppId, groupId) === nodeId, connected: () => membership.connected() } } : {}),
     },
     {
       nodeId,
+      leaseMs: o.roomLeaseMs,
+      leaseRenewMs: o.roomLeaseRenewMs,
       downstreamCapPerSec: o.downstreamCapPerSec,
       downstreamCapMinMembers: o.downstreamCapMinMembers,
       counterPushMs: o.counterPushMs,
@@ -159,6 +169,12 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     if (message.kind !== 'node-reset') return;
     authorities.nodeStarted(message.node);
     groups.reportCountsTo(message.node);
+  });
+  const unsubscribeMembership = membership.onChange(() => {
+    // Rooms whose authority moved: members here are reported to the new one; rooms this
+    // node no longer owns are given up (lease and numbers) so the new owner takes them at once.
+    for (const node of rooms.reroute()) groups.reportCountsTo(node);
+    authorities.rebalance();
   });
   authorities.start();
   const gateway = new WsGateway(
@@ -257,6 +273,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       await authorities.close();
       await callbacks.close();
       unsubscribeControl();
+      unsubscribeMembership();
       unserveNode();
       unsubscribeUsers();
       if (!deps.bus) await bus.close();

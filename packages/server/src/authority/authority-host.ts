@@ -10,6 +10,14 @@
  * `seqReserve` numbers (atomically, Store.reserveSeq), and renews when half of it is used. A
  * crash leaves a gap (clients are told their resume was incomplete); a clean unload gives the
  * unused end back (Store.releaseSeq), so restarts leave none.
+ *
+ * When the deployment's nodes change (NATS: processes join and leave), a room's authority
+ * moves, and for a moment two nodes could each think they are it. With `placement` the host
+ * holds a lease per room in the store (Store.acquireRoomLease) and every reservation is
+ * fenced by the lease's epoch (Store.reserveSeqFenced): a node takes a room only once the
+ * previous holder's lease lapsed or was given up, renews its leases every `leaseRenewMs` while
+ * it is connected to the others, and stops acting for a room (drops it, unrenewed) once its
+ * lease may have lapsed; the new holder numbers above every earlier reservation.
  */
 import { StadiumError } from '@stadium/protocol';
 import type { Logger } from 'pino';
@@ -45,6 +53,16 @@ export interface AuthorityHostDeps {
   admissionSteps?: readonly AdmissionStep[];
   /** Told of message outcomes, dismissals and profile changes (callbacks). @default none */
   observer?: AuthorityObserver;
+  /** Where rooms belong when the deployment's nodes change; rooms are then held by leases. @default none (a fixed deployment, no leases) */
+  placement?: RoomPlacement;
+}
+
+/** Where rooms belong now (groups/room-router.ts over groups/node-membership.ts). */
+export interface RoomPlacement {
+  /** Whether this node is the room's authority by the current membership. */
+  owns(sdkAppId: number, groupId: string): boolean;
+  /** Whether this node is in touch with the others (leases are renewed only then). */
+  connected(): boolean;
 }
 
 /** Host settings. */
@@ -76,6 +94,10 @@ export interface AuthorityHostOptions {
   dedupeWindowMs?: number;
   /** Most send keys a room remembers for that; past it the oldest are forgotten. @default 10000 */
   dedupeMaxKeys?: number;
+  /** Length of a room lease (with `placement`): how long a dead authority keeps its rooms. @default 3000 */
+  leaseMs?: number;
+  /** How often held leases are renewed; an authority acts until `leaseMs - leaseRenewMs` after its last renewal. @default 1000 */
+  leaseRenewMs?: number;
 }
 
 /** A message published by one of this node's rooms (after-send event). */
@@ -96,6 +118,8 @@ export class AuthorityHost {
   readonly #afterSend = new Set<(event: AfterSend) => void>();
   #unserve: Unsubscribe | null = null;
   #sweep: TimerHandle | null = null;
+  #leaseTimer: TimerHandle | null = null;
+  #closed = false;
 
   constructor(deps: AuthorityHostDeps, options: AuthorityHostOptions) {
     this.#d = deps;
@@ -108,8 +132,11 @@ export class AuthorityHost {
       maxPinnedMessages: DEFAULT_MAX_PINNED_MESSAGES,
       dedupeWindowMs: DEFAULT_DEDUPE_WINDOW_MS,
       dedupeMaxKeys: DEFAULT_DEDUPE_MAX_KEYS,
+      leaseMs: 3000,
+      leaseRenewMs: 1000,
       ...options,
     };
+    if (this.#o.leaseRenewMs <= 0 || this.#o.leaseRenewMs * 2 > this.#o.leaseMs) throw new RangeError('leaseRenewMs must be above 0 and at most half of leaseMs');
     this.#pins = new PinKeeper({ store: deps.store, bus: deps.bus, clock: deps.clock, logger: deps.logger, maxPinnedMessages: this.#o.maxPinnedMessages });
     this.#handlers = createAuthorityHandlers({
       store: deps.store,
@@ -133,6 +160,17 @@ export class AuthorityHost {
     this.#unserve = this.#d.bus.serve(authoritySubject(this.#o.nodeId), (request) => this.#handle(request));
     this.#d.bus.publish(CONTROL_SUBJECT, { kind: 'node-reset', node: this.#o.nodeId });
     this.#scheduleSweep();
+    if (this.#d.placement) this.#scheduleLeaseRenewal();
+  }
+
+  /**
+   * The deployment's nodes changed: unload (giving back their leases and numbers at once) the
+   * rooms that now belong to another node.
+   */
+  rebalance(): void {
+    const placement = this.#d.placement;
+    if (!placement) return;
+    for (const room of [...this.#rooms.values()]) if (!placement.owns(room.sdkAppId, room.groupId)) void this.#unload(room);
   }
 
   /** Listen to every message published by this node's rooms, after it is published. */
@@ -177,13 +215,18 @@ export class AuthorityHost {
 
   /** Stop answering and unload everything, giving back unused sequence numbers. */
   async close(): Promise<void> {
+    this.#closed = true;
     this.#unserve?.();
     if (this.#sweep) this.#d.clock.clearTimeout(this.#sweep);
+    if (this.#leaseTimer) this.#d.clock.clearTimeout(this.#leaseTimer);
     await Promise.all([...this.#rooms.values()].map((room) => this.#unload(room)));
   }
 
   async #handle(request: BusRequest): Promise<unknown> {
     if (isNodeRequest(request)) throw new StadiumError('SERVICE_UNAVAILABLE', `${request.cmd} is a node command, not an authority command`);
+    // Cut off from the other nodes, it may no longer be the room's authority (and what it
+    // published would reach nobody, or reach them late): it decides nothing until it is back.
+    if (this.#d.placement && !this.#d.placement.connected()) throw new StadiumError('SERVICE_UNAVAILABLE', 'this node lost its connection to the other nodes; retry in a moment');
     const room = await this.#get(request.sdkAppId, request.groupId);
     if (!room) throw new StadiumError('GROUP_NOT_FOUND', request.groupId);
     room.idleSince = this.#d.clock.now();
@@ -235,7 +278,10 @@ export class AuthorityHost {
   #get(sdkAppId: number, groupId: string): Promise<RoomAuthority | undefined> {
     const key = roomKey(sdkAppId, groupId);
     const room = this.#rooms.get(key);
-    if (room) return Promise.resolve(room);
+    if (room && room.leaseValidUntil <= this.#d.clock.now()) {
+      // Its lease may have lapsed (this node lost touch): another node may hold the room now.
+      this.#depose(room, 'its lease was not renewed in time');
+    } else if (room) return Promise.resolve(room);
     let loading = this.#loading.get(key);
     if (!loading) {
       loading = this.#load(sdkAppId, groupId, key).finally(() => this.#loading.delete(key));
@@ -254,7 +300,10 @@ export class AuthorityHost {
     ]);
     if (!app || !record) return undefined;
     const settings = effectiveSettings(app, record);
-    const [first, kept] = await Promise.all([store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve), store.lastHistory(sdkAppId, groupId, settings.historySize)]);
+    const lease = this.#d.placement ? await this.#acquireLease(sdkAppId, groupId) : { epoch: 0, validUntil: Infinity };
+    const reserve = lease.epoch > 0 ? store.reserveSeqFenced(sdkAppId, groupId, this.#o.seqReserve, lease.epoch) : store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve);
+    const [first, kept] = await Promise.all([reserve, store.lastHistory(sdkAppId, groupId, settings.historySize)]);
+    if (first === 0) throw new StadiumError('SERVICE_UNAVAILABLE', `the authority of room ${groupId} moved to another node while it loaded; retry`);
     // Assigned once the sequencer exists; its callbacks only run after that.
     const holder: { room?: RoomAuthority } = {};
     const sequencer = new RoomSequencer(
@@ -295,12 +344,79 @@ export class AuthorityHost {
     const sends = new RecentSends({ windowMs: this.#o.dedupeWindowMs, maxKeys: this.#o.dedupeMaxKeys });
     sends.rebuild(kept, now);
     const room = new RoomAuthority(app, record, sequencer, first + this.#o.seqReserve, now, new RoomModeration(memberStates), queue, sends);
+    room.leaseEpoch = lease.epoch;
+    room.leaseValidUntil = lease.validUntil;
     room.history = new RoomHistory({ store, clock, logger: this.#d.logger }, sdkAppId, groupId, () => room.settings, kept);
     holder.room = room;
     this.#pins.arm(room);
     this.#rooms.set(key, room);
     metrics.authorities.set(this.#rooms.size);
     return room;
+  }
+
+  /**
+   * Take the room's lease for this node: at once when nobody holds it, else once the holder's
+   * lease lapsed (it died or lost touch), trying every quarter of `leaseRenewMs` for up to
+   * `leaseMs + leaseRenewMs`. Refuses with SERVICE_UNAVAILABLE when the room moved to
+   * another node meanwhile or the lease stays held.
+   */
+  async #acquireLease(sdkAppId: number, groupId: string): Promise<{ epoch: number; validUntil: number }> {
+    const { store, clock } = this.#d;
+    const placement = this.#d.placement!;
+    const { leaseMs, leaseRenewMs, nodeId } = this.#o;
+    const giveUpAt = clock.now() + leaseMs + leaseRenewMs;
+    for (;;) {
+      if (this.#closed) throw new StadiumError('SERVICE_UNAVAILABLE', 'this node is shutting down; retry');
+      if (!placement.owns(sdkAppId, groupId)) throw new StadiumError('SERVICE_UNAVAILABLE', `the authority of room ${groupId} moved to another node; retry`);
+      const now = clock.now();
+      const epoch = await store.acquireRoomLease(sdkAppId, groupId, nodeId, 0, now, now + leaseMs);
+      if (epoch > 0) {
+        return { epoch, validUntil: now + leaseMs - leaseRenewMs };
+      }
+      if (now >= giveUpAt) throw new StadiumError('SERVICE_UNAVAILABLE', `room ${groupId} is still held by another node; retry`);
+      await new Promise<void>((resolve) => clock.setTimeout(resolve, Math.max(1, Math.floor(leaseRenewMs / 4))));
+    }
+  }
+
+  #scheduleLeaseRenewal(): void {
+    if (this.#closed) return;
+    this.#leaseTimer = this.#d.clock.setTimeout(() => {
+      this.#leaseTimer = null;
+      void this.#renewLeases().finally(() => this.#scheduleLeaseRenewal());
+    }, this.#o.leaseRenewMs);
+  }
+
+  /** Renew every held lease (only while connected); drop a room whose lease is gone or may have lapsed. */
+  async #renewLeases(): Promise<void> {
+    const { store, clock, logger } = this.#d;
+    const { leaseMs, leaseRenewMs, nodeId } = this.#o;
+    const connected = this.#d.placement!.connected();
+    await Promise.all(
+      [...this.#rooms.values()].map(async (room) => {
+        const now = clock.now();
+        if (connected && room.leaseEpoch > 0) {
+          try {
+            const epoch = await store.acquireRoomLease(room.sdkAppId, room.groupId, nodeId, room.leaseEpoch, now, now + leaseMs);
+            if (epoch === room.leaseEpoch) {
+              room.leaseValidUntil = now + leaseMs - leaseRenewMs;
+              return;
+            }
+            this.#depose(room, 'another node holds its lease');
+            return;
+          } catch (error) {
+            logger.warn({ err: error, app: room.sdkAppId, group: room.groupId }, 'could not renew the room lease');
+          }
+        }
+        if (room.leaseValidUntil <= clock.now()) this.#depose(room, 'its lease was not renewed in time');
+      }),
+    );
+  }
+
+  /** Stop acting for a room whose lease is, or may be, another node's: nothing is given back. */
+  #depose(room: RoomAuthority, why: string): void {
+    this.#d.logger.warn({ app: room.sdkAppId, group: room.groupId, epoch: room.leaseEpoch }, `no longer the room's authority: ${why}`);
+    this.#drop(room);
+    void room.history.flush();
   }
 
   /** The cap in force: the room's own, or the automatic one once the room is big. */
@@ -334,9 +450,17 @@ export class AuthorityHost {
     if (room.renewing || room.reservedEnd - nextSeq > this.#o.seqReserve / 2) return;
     room.renewing = true;
     const { sdkAppId, groupId } = room;
-    this.#d.store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve).then(
+    const reserve =
+      room.leaseEpoch > 0
+        ? this.#d.store.reserveSeqFenced(sdkAppId, groupId, this.#o.seqReserve, room.leaseEpoch)
+        : this.#d.store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve);
+    reserve.then(
       (first) => {
         room.renewing = false;
+        if (first === 0) {
+          this.#depose(room, 'another node took its lease');
+          return;
+        }
         if (first !== room.reservedEnd) {
           // Someone else reserved in between: continue in our new block, never in theirs.
           this.#d.logger.warn({ app: sdkAppId, group: groupId, expected: room.reservedEnd, got: first }, 'sequence reservation was not contiguous');
@@ -375,6 +499,12 @@ export class AuthorityHost {
       logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not give back the sequence reservation');
     });
     await room.history.flush();
+    // Last: the next holder may take the room at once, and numbers from where this one stopped.
+    if (room.leaseEpoch > 0) {
+      await store.releaseRoomLease(sdkAppId, groupId, this.#o.nodeId, room.leaseEpoch).catch((error: unknown) => {
+        logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not give back the room lease');
+      });
+    }
     if (pendingCounters) await store.updateGroup(sdkAppId, groupId, { counters: room.counters.all() }).catch(() => undefined);
   }
 

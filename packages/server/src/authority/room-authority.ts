@@ -55,6 +55,10 @@ export class RoomAuthority {
   reservedEnd: number;
   /** A renewal of the reservation is in flight. */
   renewing = false;
+  /** The room lease's epoch this authority holds (0: no leases, a fixed deployment). */
+  leaseEpoch = 0;
+  /** Until when (this node's clock, ms) this authority may act without renewing the lease. */
+  leaseValidUntil = Infinity;
   /** Last request (for idle unload). */
   idleSince: number;
   /** Slow mode: when each member last sent (ms), oldest first (bounded; see {@link slowModeWait}). */

@@ -2,7 +2,8 @@
  * `stadium start --workers N`: one port served by N processes (node:cluster). The primary
  * makes sure the development app exists, forks the workers, routes bus traffic between them
  * (ClusterHub), restarts a worker that dies, and on SIGTERM / SIGINT stops them all. Each
- * worker is a full node whose rooms' authorities are spread over the workers by hashing.
+ * worker is a full node whose rooms' authorities are spread over the workers by hashing (over
+ * NATS: over every live node of the deployment, these workers and other processes' alike).
  */
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism, hostname } from 'node:os';
@@ -31,18 +32,29 @@ function workerNodes(base: string, count: number): string[] {
 export async function runWorker(options: Partial<ServerOptions>, io: CliIo): Promise<number> {
   const index = Number(io.env['STADIUM_WORKER_INDEX']);
   const count = Number(io.env['STADIUM_WORKER_COUNT']);
-  const nodes = workerNodes(options.nodeId || hostname(), count);
+  const nats = options.bus !== undefined && isNatsUrl(options.bus);
+  // Over NATS several such processes may run on one machine: the base is this process tree's.
+  const nodes = workerNodes(options.nodeId || (nats ? `${hostname()}-${process.ppid}` : hostname()), count);
   const metrics = new Metrics();
   // The logger is the server's; until it exists, handler failures go to stderr once each.
   const onHandlerError = (error: unknown, request: BusRequest): void => {
     io.stderr.write(`authority request ${request.cmd} for ${request.groupId} failed: ${String(error)}\n`);
   };
   // Over NATS the workers are nodes of the NATS deployment; otherwise they talk through the primary.
-  const bus = options.bus && isNatsUrl(options.bus) ? await openBus(options.bus, { node: nodes[index]!, onHandlerError }) : new ClusterWorkerBus({ onHandlerError });
+  const bus = nats ? await openBus(options.bus!, { node: nodes[index]!, onHandlerError }) : new ClusterWorkerBus({ onHandlerError });
   const clusterMetrics = new ClusterMetricsClient({ registry: metrics.registry });
   // The write budget is the machine's cores': with more workers than cores, each gets a share.
   const fanoutWritesPerSec = options.fanoutWritesPerSec ?? Math.round(DEFAULT_SERVER_OPTIONS.fanoutWritesPerSec * Math.min(1, availableParallelism() / count));
-  const server = await startStadium({ ...options, nodeId: nodes[index]!, fanoutWritesPerSec }, { bus, metrics, nodes, metricsText: () => clusterMetrics.text() });
+  const server = await startStadium(
+    { ...options, nodeId: nodes[index]!, fanoutWritesPerSec },
+    {
+      bus,
+      metrics,
+      // Over NATS the deployment's nodes are the bus's live peers (every worker of every process).
+      ...(nats ? {} : { nodes }),
+      metricsText: () => clusterMetrics.text(),
+    },
+  );
   process.send?.({ t: 'stadium:ready', url: server.url, node: nodes[index]! });
   // Ctrl-C reaches the whole process group; the primary stops the workers (with SIGTERM) in
   // order, so a worker ignores SIGINT rather than exiting under the primary's feet.

@@ -101,6 +101,10 @@ export interface ServerOptions {
   idleUnloadMs: number;
   /** Messages per room kept for resume. @default 1000 */
   resumeBufferSize: number;
+  /** Over NATS: length of a room's authority lease; a dead or cut-off node's rooms move after at most this long. @default 3000 */
+  roomLeaseMs: number;
+  /** Over NATS: how often held room leases are renewed (at most half of roomLeaseMs). @default 1000 */
+  roomLeaseRenewMs: number;
   /** How often app changes made elsewhere (CLI, other nodes) are picked up. @default 5000 */
   appRefreshMs: number;
   /** Milliseconds to wait for connections to close on shutdown. @default 5000 */
@@ -191,6 +195,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxRoomsPerConnection: 100,
   idleUnloadMs: 300_000,
   resumeBufferSize: 1000,
+  roomLeaseMs: 3000,
+  roomLeaseRenewMs: 1000,
   appRefreshMs: 5000,
   shutdownGraceMs: 5000,
   drainTimeoutMs: 30_000,
@@ -247,6 +253,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxRoomsPerConnection',
     'idleUnloadMs',
     'resumeBufferSize',
+    'roomLeaseMs',
+    'roomLeaseRenewMs',
     'fanoutWritesPerSec',
     'appRefreshMs',
     'shutdownGraceMs',
@@ -272,6 +280,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }
+  if (o.roomLeaseRenewMs * 2 > o.roomLeaseMs) throw new TypeError(`roomLeaseRenewMs must be at most half of roomLeaseMs (${o.roomLeaseMs}), got ${o.roomLeaseRenewMs}`);
   if (o.socketHighWaterBytes < MIN_SOCKET_HIGH_WATER_BYTES) {
     throw new TypeError(`socketHighWaterBytes must be at least ${MIN_SOCKET_HIGH_WATER_BYTES} (the socket's own buffer mark), got ${o.socketHighWaterBytes}`);
   }

@@ -136,6 +136,21 @@ export class RoomRegistry {
     for (const room of this.#rooms.values()) if (room.app.sdkAppId === app.sdkAppId) room.app = app;
   }
 
+  /**
+   * The deployment's nodes changed: route each loaded room to its authority now. Returns the
+   * nodes that became the authority of a room here (this node reports its members to them).
+   */
+  reroute(): Set<string> {
+    const gained = new Set<string>();
+    for (const room of this.#rooms.values()) {
+      const authority = this.#d.router.authorityOf(room.app.sdkAppId, room.groupId);
+      if (authority === room.authority) continue;
+      room.authority = authority;
+      gained.add(authority);
+    }
+    return gained;
+  }
+
   /** Drop every room of a deleted app. */
   dropApp(sdkAppId: number): void {
     for (const room of [...this.#rooms.values()]) if (room.app.sdkAppId === sdkAppId) this.unload(room);

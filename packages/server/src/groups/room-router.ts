@@ -1,42 +1,64 @@
 /**
- * Which node is a room's authority, and how to ask it. The authority is picked by hashing
- * the room over the deployment's nodes, so every node agrees without talking; the one
- * authority sequences, rate-limits, counts and decides for the room wherever its members are.
+ * Which node is a room's authority, and how to ask it. The authority is picked by rendezvous
+ * hashing of the room over the deployment's live nodes (rendezvous.ts, node-membership.ts),
+ * so every node agrees without talking and a node joining or leaving moves only the rooms it
+ * wins or held; the one authority sequences, rate-limits, counts and decides for the room
+ * wherever its members are. Over a changing membership a room lease in the store
+ * (authority/authority-host.ts) makes sure two nodes never act as one room's authority.
  */
-import { createHash } from 'node:crypto';
+import { StadiumError } from '@stadium/protocol';
 import { authoritySubject, type Bus } from '../bus/bus.js';
 import type { AuthorityCommandName, AuthorityCommands, AuthorityRequest } from '../wire/authority-commands.js';
+import { staticMembership, type NodeMembership } from './node-membership.js';
+import { rendezvousOwner } from './rendezvous.js';
 
 /** A room as the router needs it. */
 export interface RoutedRoom {
   readonly sdkAppId: number;
   readonly groupId: string;
-  /** The node that is the room's authority. */
+  /** The node that is the room's authority (as last routed). */
   readonly authority: string;
 }
+
+/** Tries of one request when the authority moves under it. */
+const MAX_TRIES = 3;
 
 /** Routes requests to rooms' authorities. */
 export class RoomRouter {
   readonly #bus: Bus;
-  readonly #nodes: readonly string[];
+  readonly membership: NodeMembership;
 
-  /** `nodes`: every node of the deployment, in the same order on each. */
-  constructor(bus: Bus, nodes: readonly string[]) {
-    if (nodes.length === 0) throw new TypeError('a deployment needs at least one node');
+  /** `nodes`: every node of the deployment (a fixed list), or a membership that changes. */
+  constructor(bus: Bus, nodes: readonly string[] | NodeMembership) {
     this.#bus = bus;
-    this.#nodes = nodes;
+    this.membership = isMembership(nodes) ? nodes : staticMembership(nodes);
   }
 
-  /** The node that is the authority for a room. */
+  /** The node that is the authority for a room now. */
   authorityOf(sdkAppId: number, groupId: string): string {
-    if (this.#nodes.length === 1) return this.#nodes[0]!;
-    const digest = createHash('sha256').update(`${sdkAppId}\u0000${groupId}`).digest();
-    return this.#nodes[digest.readUInt32BE(0) % this.#nodes.length]!;
+    return rendezvousOwner(sdkAppId, groupId, this.membership.nodes());
   }
 
-  /** Ask a room's authority; a refusal rejects with the StadiumError it names. */
+  /**
+   * Ask a room's authority; a refusal rejects with the StadiumError it names. When the
+   * authority is unavailable and the room has moved meanwhile (a node came or went), the
+   * request goes to the new authority.
+   */
   async call<C extends AuthorityCommandName>(room: RoutedRoom, cmd: C, body: AuthorityCommands[C]['req']): Promise<AuthorityCommands[C]['res']> {
     const request = { cmd, sdkAppId: room.sdkAppId, groupId: room.groupId, body } as AuthorityRequest;
-    return (await this.#bus.request(authoritySubject(room.authority), request)) as AuthorityCommands[C]['res'];
+    let target = room.authority;
+    for (let tries = 1; ; tries++) {
+      try {
+        return (await this.#bus.request(authoritySubject(target), request)) as AuthorityCommands[C]['res'];
+      } catch (error) {
+        const now = this.authorityOf(room.sdkAppId, room.groupId);
+        if (tries >= MAX_TRIES || !(error instanceof StadiumError) || error.reason !== 'SERVICE_UNAVAILABLE' || now === target) throw error;
+        target = now;
+      }
+    }
   }
+}
+
+function isMembership(nodes: readonly string[] | NodeMembership): nodes is NodeMembership {
+  return !Array.isArray(nodes);
 }

@@ -20,8 +20,8 @@ export class Room implements RoutedRoom {
   /** The record as last published by the authority (display only: decisions are the authority's). */
   record: GroupRecord;
   readonly fanout: RoomFanout;
-  /** Node that is the room's authority. */
-  readonly authority: string;
+  /** Node that is the room's authority (changes when the deployment's nodes change; RoomRegistry.reroute). */
+  authority: string;
   /** The logged-in members here, in join order, for the online member list. */
   readonly listed = new MemberIndex();
   /** Joins in flight (counted in what this node reports, not yet in the fan-out). */

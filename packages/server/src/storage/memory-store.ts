@@ -7,6 +7,13 @@ import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { noCallbacks } from '../core/app-callbacks.js';
 import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, OperatorRecord, Store, WordList } from './store.js';
 
+/** A room lease as the memory store keeps it. */
+interface HeldLease {
+  node: string;
+  epoch: number;
+  untilMs: number;
+}
+
 /** A {@link Store} in memory. */
 export class MemoryStore implements Store {
   readonly #apps = new Map<number, AppRecord>();
@@ -14,6 +21,8 @@ export class MemoryStore implements Store {
   readonly #groups = new Map<number, Map<string, GroupRecord>>();
   /** Sequence high-water marks by app, then group ID (outlive the groups). */
   readonly #seqs = new Map<number, Map<string, number>>();
+  /** Room leases by app, then group ID. */
+  readonly #leases = new Map<number, Map<string, HeldLease>>();
   /** Moderation states by app, then group ID, then user ID. */
   readonly #members = new Map<number, Map<string, Map<string, MemberState>>>();
   /** Word lists by app, then name. */
@@ -67,6 +76,7 @@ export class MemoryStore implements Store {
     this.#profiles.delete(sdkAppId);
     this.#groups.delete(sdkAppId);
     this.#seqs.delete(sdkAppId);
+    this.#leases.delete(sdkAppId);
     this.#members.delete(sdkAppId);
     this.#wordLists.delete(sdkAppId);
     this.#held.delete(sdkAppId);
@@ -258,6 +268,35 @@ export class MemoryStore implements Store {
     const first = marks.get(groupId) ?? 1;
     marks.set(groupId, first + count);
     return first;
+  }
+
+  async reserveSeqFenced(sdkAppId: number, groupId: string, count: number, epoch: number): Promise<number> {
+    if (this.#leases.get(sdkAppId)?.get(groupId)?.epoch !== epoch) return 0;
+    return this.reserveSeq(sdkAppId, groupId, count);
+  }
+
+  async acquireRoomLease(sdkAppId: number, groupId: string, node: string, epoch: number, nowMs: number, untilMs: number): Promise<number> {
+    let leases = this.#leases.get(sdkAppId);
+    if (!leases) this.#leases.set(sdkAppId, (leases = new Map<string, HeldLease>()));
+    const held = leases.get(groupId);
+    if (!held) {
+      leases.set(groupId, { node, epoch: 1, untilMs });
+      return 1;
+    }
+    if (held.node === node && held.epoch === epoch) {
+      held.untilMs = untilMs;
+      return epoch;
+    }
+    if (held.untilMs > nowMs) return 0;
+    leases.set(groupId, { node, epoch: held.epoch + 1, untilMs });
+    return held.epoch + 1;
+  }
+
+  async releaseRoomLease(sdkAppId: number, groupId: string, node: string, epoch: number): Promise<boolean> {
+    const held = this.#leases.get(sdkAppId)?.get(groupId);
+    if (held?.node !== node || held.epoch !== epoch) return false;
+    held.untilMs = 0;
+    return true;
   }
 
   async releaseSeq(sdkAppId: number, groupId: string, reservedEnd: number, nextSeq: number): Promise<boolean> {

@@ -123,6 +123,16 @@ export interface OperatorsTable {
   updated_at: number;
 }
 
+/** Row of `room_leases`: which node is a room's authority, until when, at which epoch (0014). */
+export interface RoomLeasesTable {
+  sdk_app_id: number;
+  group_id: string;
+  node: string;
+  epoch: number;
+  /** Epoch ms; 0 once given up. */
+  until_ms: number;
+}
+
 /** The database as Kysely sees it. */
 export interface SqliteDatabaseSchema {
   apps: AppsTable;
@@ -135,6 +145,7 @@ export interface SqliteDatabaseSchema {
   group_history: GroupHistoryTable;
   user_sig_floors: UserSigFloorsTable;
   operators: OperatorsTable;
+  room_leases: RoomLeasesTable;
 }
 
 /** Migrations by name; names sort in the order they run. */
@@ -313,6 +324,20 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .addColumn('password_hash', 'text', (c) => c.notNull())
         .addColumn('created_at', 'integer', (c) => c.notNull())
         .addColumn('updated_at', 'integer', (c) => c.notNull())
+        .modifyEnd(sql`without rowid`)
+        .execute();
+    },
+  },
+  '0014_room_leases': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('room_leases')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('node', 'text', (c) => c.notNull())
+        .addColumn('epoch', 'integer', (c) => c.notNull())
+        .addColumn('until_ms', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('room_leases_pk', ['sdk_app_id', 'group_id'])
         .modifyEnd(sql`without rowid`)
         .execute();
     },

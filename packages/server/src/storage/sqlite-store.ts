@@ -118,6 +118,7 @@ export class SqliteStore implements Store {
     return this.#db.transaction().execute(async (trx) => {
       await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('group_seqs').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('room_leases').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
@@ -343,6 +344,42 @@ export class SqliteStore implements Store {
       .returning('next_seq')
       .executeTakeFirstOrThrow();
     return row.next_seq - count;
+  }
+
+  async reserveSeqFenced(sdkAppId: number, groupId: string, count: number, epoch: number): Promise<number> {
+    // One statement: the lease check and the reservation are one atomic step.
+    const result = await sql<{ next_seq: number }>`
+      insert into group_seqs (sdk_app_id, group_id, next_seq)
+      select ${sdkAppId}, ${groupId}, ${1 + count}
+      where exists (select 1 from room_leases where sdk_app_id = ${sdkAppId} and group_id = ${groupId} and epoch = ${epoch})
+      on conflict (sdk_app_id, group_id) do update set next_seq = group_seqs.next_seq + ${count}
+      returning next_seq`.execute(this.#db);
+    const row = result.rows[0];
+    return row ? row.next_seq - count : 0;
+  }
+
+  async acquireRoomLease(sdkAppId: number, groupId: string, node: string, epoch: number, nowMs: number, untilMs: number): Promise<number> {
+    const result = await sql<{ epoch: number }>`
+      insert into room_leases (sdk_app_id, group_id, node, epoch, until_ms) values (${sdkAppId}, ${groupId}, ${node}, 1, ${untilMs})
+      on conflict (sdk_app_id, group_id) do update set
+        epoch = case when room_leases.node = excluded.node and room_leases.epoch = ${epoch} then room_leases.epoch else room_leases.epoch + 1 end,
+        node = excluded.node,
+        until_ms = excluded.until_ms
+      where (room_leases.node = excluded.node and room_leases.epoch = ${epoch}) or room_leases.until_ms <= ${nowMs}
+      returning epoch`.execute(this.#db);
+    return result.rows[0]?.epoch ?? 0;
+  }
+
+  async releaseRoomLease(sdkAppId: number, groupId: string, node: string, epoch: number): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('room_leases')
+      .set({ until_ms: 0 })
+      .where('sdk_app_id', '=', sdkAppId)
+      .where('group_id', '=', groupId)
+      .where('node', '=', node)
+      .where('epoch', '=', epoch)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   async releaseSeq(sdkAppId: number, groupId: string, reservedEnd: number, nextSeq: number): Promise<boolean> {

@@ -420,6 +420,55 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe('room leases', () => {
+      it('grants a lease to one node at a time; a renewal keeps the epoch, a lapsed lease goes to the next node one epoch up', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const a = app.sdkAppId;
+        expect(await store.acquireRoomLease(a, 'room', 'n1', 0, 1000, 5000)).toBe(1);
+        // Held and unlapsed: nobody else gets it, and n1 without its epoch neither.
+        expect(await store.acquireRoomLease(a, 'room', 'n2', 0, 4999, 9999)).toBe(0);
+        expect(await store.acquireRoomLease(a, 'room', 'n1', 7, 4999, 9999)).toBe(0);
+        // A renewal keeps the epoch and moves the end.
+        expect(await store.acquireRoomLease(a, 'room', 'n1', 1, 4000, 8000)).toBe(1);
+        expect(await store.acquireRoomLease(a, 'room', 'n2', 0, 7999, 12000)).toBe(0);
+        // Lapsed: the next node takes it at a new epoch; the old holder cannot renew.
+        expect(await store.acquireRoomLease(a, 'room', 'n2', 0, 8000, 12000)).toBe(2);
+        expect(await store.acquireRoomLease(a, 'room', 'n1', 1, 8001, 13000)).toBe(0);
+        // Another room is independent.
+        expect(await store.acquireRoomLease(a, 'other', 'n1', 0, 8001, 13000)).toBe(1);
+      });
+
+      it('fences sequence reservations by the epoch: a deposed authority reserves nothing', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const a = app.sdkAppId;
+        expect(await store.reserveSeqFenced(a, 'room', 100, 1)).toBe(0);
+        expect(await store.acquireRoomLease(a, 'room', 'n1', 0, 0, 1000)).toBe(1);
+        expect(await store.reserveSeqFenced(a, 'room', 100, 1)).toBe(1);
+        expect(await store.acquireRoomLease(a, 'room', 'n2', 0, 1000, 2000)).toBe(2);
+        expect(await store.reserveSeqFenced(a, 'room', 100, 1)).toBe(0);
+        // The new authority continues above the old reservation.
+        expect(await store.reserveSeqFenced(a, 'room', 100, 2)).toBe(101);
+        expect(await store.reserveSeq(a, 'room', 1)).toBe(201);
+      });
+
+      it('gives a lease up only for its holder, and the next holder gets a higher epoch; deleteApp forgets leases', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        const a = app.sdkAppId;
+        expect(await store.acquireRoomLease(a, 'room', 'n1', 0, 0, 10_000)).toBe(1);
+        expect(await store.releaseRoomLease(a, 'room', 'n2', 1)).toBe(false);
+        expect(await store.releaseRoomLease(a, 'room', 'n1', 2)).toBe(false);
+        expect(await store.releaseRoomLease(a, 'room', 'n1', 1)).toBe(true);
+        expect(await store.acquireRoomLease(a, 'room', 'n2', 0, 10, 10_000)).toBe(2);
+        expect(await store.releaseRoomLease(a, 'missing', 'n1', 1)).toBe(false);
+        await store.deleteApp(a);
+        const again = await store.createApp(sampleApp({ sdkAppId: a }));
+        expect(await store.acquireRoomLease(again.sdkAppId, 'room', 'n3', 0, 0, 10)).toBe(1);
+      });
+    });
+
     describe('member moderation states', () => {
       it('puts, replaces, lists in user order and deletes a state with nothing left', async () => {
         const store = await fresh();

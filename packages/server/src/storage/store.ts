@@ -77,6 +77,23 @@ export interface Store {
    */
   reserveSeq(sdkAppId: number, groupId: string, count: number): Promise<number>;
   /**
+   * {@link reserveSeq} fenced by a room lease: the block is reserved only while `epoch` is the
+   * room's lease epoch (see {@link acquireRoomLease}), in the same atomic step. Returns the
+   * first number, or 0 (and reserves nothing) when another authority took the lease since, so
+   * a deposed authority can never number another message.
+   */
+  reserveSeqFenced(sdkAppId: number, groupId: string, count: number, epoch: number): Promise<number>;
+  /**
+   * Take or renew the lease that makes `node` the room's one authority (compare-and-set).
+   * Granted when the room has no lease, when `node` already holds it at `epoch` (a renewal:
+   * same epoch), or when the lease lapsed (`untilMs` of the holder is at or before `nowMs`; a
+   * new epoch, one above the last). Returns the epoch `node` holds now, or 0 when another node
+   * holds an unlapsed lease. Epochs only grow; deleteApp deletes the rows.
+   */
+  acquireRoomLease(sdkAppId: number, groupId: string, node: string, epoch: number, nowMs: number, untilMs: number): Promise<number>;
+  /** Give the lease up (clean unload): it lapses now if `node` still holds it at `epoch`. Returns whether it did. */
+  releaseRoomLease(sdkAppId: number, groupId: string, node: string, epoch: number): Promise<boolean>;
+  /**
    * Give back the unused end of a reservation (clean unload): set the mark to `nextSeq` only if
    * it is still `reservedEnd`, i.e. nobody reserved since (compare-and-set). Returns whether it
    * did.

@@ -58,6 +58,24 @@ const info: BusRequest = { cmd: 'info', sdkAppId: 1400000001, groupId: 'r1', bod
 const closed: BusMessage = { kind: 'room-closed', sdkAppId: 1, groupId: 'a' };
 
 describe('NatsBus', () => {
+  it('knows the live nodes: peers met by hello join the list, a goodbye takes one out, and each change is told once', async () => {
+    const [a, b, c] = await buses(3);
+    expect(a!.liveNodes().sort()).toEqual(['n0', 'n1', 'n2']);
+    expect(a!.connected).toBe(true);
+    let changes = 0;
+    const stop = a!.onNodesChanged(() => changes++);
+    await c!.close();
+    await until(() => a!.liveNodes().length === 2, 'n2 to leave');
+    expect(a!.liveNodes().sort()).toEqual(['n0', 'n1']);
+    expect(changes).toBe(1);
+    stop();
+    await b!.close();
+    await until(() => a!.liveNodes().length === 1, 'n1 to leave');
+    expect(changes).toBe(1);
+    await a!.close();
+    expect(a!.connected).toBe(false);
+  });
+
   it('reads server lists from a URL', () => {
     expect(natsServers('nats://a:4222')).toEqual(['nats://a:4222']);
     expect(natsServers('nats://a:4222,b:4223, nats://c:1')).toEqual(['nats://a:4222', 'nats://b:4223', 'nats://c:1']);

@@ -123,6 +123,8 @@ export class NatsBus extends BusBase {
   readonly #busOfNode = new Map<string, string>();
   readonly #own: NatsSubscription[] = [];
   readonly #stats: NatsBusStats = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, reconnects: 0, unsent: 0 };
+  /** Told when a peer node comes or goes (membership, groups/node-membership.ts). */
+  readonly #nodeListeners = new Set<() => void>();
   #probe: TimerHandle | null = null;
   #connected = true;
   #closed = false;
@@ -162,6 +164,29 @@ export class NatsBus extends BusBase {
   /** Peers known now (their bus ids). */
   get peers(): string[] {
     return [...this.#peers.keys()];
+  }
+
+  /** The nodes of the peers known now, this bus's own node (if it carries one) included. */
+  liveNodes(): string[] {
+    const nodes = new Set<string>(this.#busOfNode.keys());
+    if (this.#node !== undefined) nodes.add(this.#node);
+    return [...nodes];
+  }
+
+  /** Whether the connection to NATS is up now. */
+  get connected(): boolean {
+    return this.#connected && !this.#closed;
+  }
+
+  /** Call `listener` after a peer node came or went. */
+  onNodesChanged(listener: () => void): Unsubscribe {
+    const entry = (): void => listener();
+    this.#nodeListeners.add(entry);
+    return () => this.#nodeListeners.delete(entry);
+  }
+
+  #nodesChanged(): void {
+    for (const listener of [...this.#nodeListeners]) listener();
   }
 
   /** Resolves once NATS has everything this bus published so far. */
@@ -373,7 +398,10 @@ export class NatsBus extends BusBase {
   #met(hello: Hello): void {
     if (!this.#peers.has(hello.bus) && this.#peers.size >= this.#maxPeers) return;
     this.#peers.set(hello.bus, hello.node);
-    if (hello.node !== undefined) this.#busOfNode.set(hello.node, hello.bus);
+    if (hello.node === undefined) return;
+    const known = this.#busOfNode.has(hello.node);
+    this.#busOfNode.set(hello.node, hello.bus);
+    if (!known) this.#nodesChanged();
   }
 
   /** Peer `bus` is gone: fail what waits for it, and tell this node. */
@@ -381,13 +409,15 @@ export class NatsBus extends BusBase {
     if (!this.#peers.has(bus)) return;
     const node = this.#peers.get(bus);
     this.#peers.delete(bus);
-    if (node !== undefined && this.#busOfNode.get(node) === bus) this.#busOfNode.delete(node);
+    const left = node !== undefined && this.#busOfNode.get(node) === bus;
+    if (left) this.#busOfNode.delete(node);
     for (const [id, awaiting] of this.#awaiting) {
       if (awaiting.server !== bus) continue;
       this.#awaiting.delete(id);
       this.receiveReply(id, serverDropped(awaiting.subject));
     }
     if (node !== undefined) this.#deliver(CONTROL_SUBJECT, { kind: 'node-reset', node });
+    if (left) this.#nodesChanged();
   }
 
   #scheduleProbe(): void {

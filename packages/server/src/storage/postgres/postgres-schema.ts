@@ -188,4 +188,17 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = Object.f
         .execute();
     },
   },
+  '0014_room_leases': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('room_leases')
+        .addColumn('sdk_app_id', 'bigint', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('node', 'text', (c) => c.notNull())
+        .addColumn('epoch', 'bigint', (c) => c.notNull())
+        .addColumn('until_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('room_leases_pk', ['sdk_app_id', 'group_id'])
+        .execute();
+    },
+  },
 });

@@ -185,6 +185,7 @@ export class PostgresStore implements Store {
       db.transaction().execute(async (trx) => {
         await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('group_seqs').where('sdk_app_id', '=', sdkAppId).execute();
+        await trx.deleteFrom('room_leases').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('profiles').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
@@ -311,6 +312,50 @@ export class PostgresStore implements Store {
         .executeTakeFirstOrThrow(),
     );
     return row.next_seq - count;
+  }
+
+  async reserveSeqFenced(sdkAppId: number, groupId: string, count: number, epoch: number): Promise<number> {
+    // One statement, so the lease check and the reservation are one step; retried like reserveSeq.
+    const result = await this.#call('reserveSeqFenced', 'idempotent', (db) =>
+      sql<{ next_seq: number }>`
+        insert into group_seqs (sdk_app_id, group_id, next_seq)
+        select ${sdkAppId}::bigint, ${groupId}::text, ${1 + count}::bigint
+        where exists (select 1 from room_leases where sdk_app_id = ${sdkAppId}::bigint and group_id = ${groupId}::text and epoch = ${epoch}::bigint for share)
+        on conflict (sdk_app_id, group_id) do update set next_seq = group_seqs.next_seq + ${count}::bigint
+        returning next_seq`.execute(db),
+    );
+    const row = result.rows[0];
+    return row ? Number(row.next_seq) - count : 0;
+  }
+
+  async acquireRoomLease(sdkAppId: number, groupId: string, node: string, epoch: number, nowMs: number, untilMs: number): Promise<number> {
+    // A compare-and-set that a repeat could misread (it would find its own new epoch): sent once.
+    const result = await this.#call('acquireRoomLease', 'once', (db) =>
+      sql<{ epoch: number }>`
+        insert into room_leases (sdk_app_id, group_id, node, epoch, until_ms) values (${sdkAppId}::bigint, ${groupId}::text, ${node}::text, 1, ${untilMs}::bigint)
+        on conflict (sdk_app_id, group_id) do update set
+          epoch = case when room_leases.node = excluded.node and room_leases.epoch = ${epoch}::bigint then room_leases.epoch else room_leases.epoch + 1 end,
+          node = excluded.node,
+          until_ms = excluded.until_ms
+        where (room_leases.node = excluded.node and room_leases.epoch = ${epoch}::bigint) or room_leases.until_ms <= ${nowMs}::bigint
+        returning epoch`.execute(db),
+    );
+    const row = result.rows[0];
+    return row ? Number(row.epoch) : 0;
+  }
+
+  async releaseRoomLease(sdkAppId: number, groupId: string, node: string, epoch: number): Promise<boolean> {
+    const result = await this.#call('releaseRoomLease', 'idempotent', (db) =>
+      db
+        .updateTable('room_leases')
+        .set({ until_ms: 0 })
+        .where('sdk_app_id', '=', sdkAppId)
+        .where('group_id', '=', groupId)
+        .where('node', '=', node)
+        .where('epoch', '=', epoch)
+        .executeTakeFirst(),
+    );
+    return result.numUpdatedRows > 0n;
   }
 
   async releaseSeq(sdkAppId: number, groupId: string, reservedEnd: number, nextSeq: number): Promise<boolean> {
