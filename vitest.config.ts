@@ -16,6 +16,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Most integration files wait on server processes, sockets and browsers rather than
+    // compute: two files at a time on a 2-core machine (the default would be one).
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
