@@ -12,6 +12,7 @@ import { MemoryStore } from '../storage/memory-store.js';
 import { sampleGroup } from '../storage/store.contract.js';
 import { DEFAULT_APP_SETTINGS } from '../storage/store.js';
 import type { AuthorityCommandName, AuthorityCommands, AuthorityRequest, UnsequencedMessage } from '../wire/authority-commands.js';
+import { testHostOptions } from '../testing/host-options.js';
 import { AuthorityHost } from './authority-host.js';
 import { refusal } from '../testing/refusal.js';
 
@@ -40,16 +41,7 @@ function node(store: MemoryStore, bus = new LocalBus()) {
   const host = new AuthorityHost(
     { store, bus, clock, metrics: new Metrics({ defaultMetrics: false }), logger: pino({ level: 'silent' }), apps: new AppCache(store, clock) },
     {
-      nodeId: 'n1',
-      idleUnloadMs: 300_000,
-      batchWindowMs: 0,
-      batchWindowMaxMs: 0,
-      fanoutWritesPerSec: 100_000,
-      downstreamCapPerSec: 20,
-      downstreamCapMinMembers: 1000,
-      memberTipsPerSec: 10,
-      resumeBufferSize: 10,
-      seqReserve: 100,
+      ...testHostOptions(),
     },
   );
   host.start();
@@ -216,15 +208,8 @@ describe('AuthorityHost', () => {
         admissionSteps: [{ name: 'slow-for-a', timeoutMs: 2000, run: (ctx) => (ctx.message.from === 'a' ? new Promise<void>((r) => (release = r)) : undefined) }],
       },
       {
-        nodeId: 'n1',
-        idleUnloadMs: 300_000,
-        batchWindowMs: 0,
-        batchWindowMaxMs: 0,
-        fanoutWritesPerSec: 100_000,
-        downstreamCapPerSec: 20,
-        downstreamCapMinMembers: 1000,
-        memberTipsPerSec: 10,
-        resumeBufferSize: 10,
+        ...testHostOptions(),
+        seqReserve: 10_000,
       },
     );
     host.start();

@@ -10,6 +10,7 @@ import { MemoryStore } from '../storage/memory-store.js';
 import { sampleGroup } from '../storage/store.contract.js';
 import { DEFAULT_APP_SETTINGS } from '../storage/store.js';
 import type { AuthorityRequest } from '../wire/authority-commands.js';
+import { testHostOptions } from '../testing/host-options.js';
 import { AuthorityHost } from './authority-host.js';
 
 const member: ActorStamp = { userId: 'm', kind: 'user', origin: 'ws', platform: 'Web', clientIp: '' };
@@ -45,16 +46,7 @@ async function deployment() {
         placement: { owns: () => state.owner === nodeId, connected: () => state.connected.get(nodeId)! },
       },
       {
-        nodeId,
-        idleUnloadMs: 300_000,
-        batchWindowMs: 0,
-        batchWindowMaxMs: 0,
-        fanoutWritesPerSec: 100_000,
-        downstreamCapPerSec: 20,
-        downstreamCapMinMembers: 1000,
-        memberTipsPerSec: 10,
-        resumeBufferSize: 10,
-        seqReserve: 100,
+        ...testHostOptions(nodeId),
         leaseMs: 3000,
         leaseRenewMs: 1000,
       },

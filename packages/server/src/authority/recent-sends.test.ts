@@ -14,6 +14,7 @@ import type { AuthorityCommands, AuthorityRequest, UnsequencedMessage } from '..
 import { refusal } from '../testing/refusal.js';
 import { StadiumError } from '@stadium/protocol';
 import type { AdmissionStep } from './admission.js';
+import { testHostOptions } from '../testing/host-options.js';
 import { AuthorityHost, type AuthorityHostOptions } from './authority-host.js';
 import { RecentSends, messageIdKey } from './recent-sends.js';
 
@@ -62,16 +63,7 @@ async function setup(options: Partial<AuthorityHostOptions> = {}, steps?: Admiss
   const host = new AuthorityHost(
     { store, bus, clock, metrics, logger: pino({ level: 'silent' }), apps: new AppCache(store, clock), ...(steps ? { admissionSteps: steps } : {}) },
     {
-      nodeId: 'n1',
-      idleUnloadMs: 300_000,
-      batchWindowMs: 0,
-      batchWindowMaxMs: 0,
-      fanoutWritesPerSec: 100_000,
-      downstreamCapPerSec: 20,
-      downstreamCapMinMembers: 1000,
-      memberTipsPerSec: 10,
-      resumeBufferSize: 10,
-      seqReserve: 100,
+      ...testHostOptions(),
       ...options,
     },
   );

@@ -14,6 +14,7 @@ import { DEFAULT_APP_SETTINGS } from '../storage/store.js';
 import type { AuthorityCommandName, AuthorityCommands, AuthorityRequest, UnsequencedMessage } from '../wire/authority-commands.js';
 import { refusal } from '../testing/refusal.js';
 import type { AdmissionStep } from './admission.js';
+import { testHostOptions } from '../testing/host-options.js';
 import { AuthorityHost } from './authority-host.js';
 
 const owner: ActorStamp = { userId: 'o', kind: 'user', origin: 'ws', platform: 'Web', clientIp: '' };
@@ -65,16 +66,7 @@ function node(store: MemoryStore, app: AppRecord, options: { reviewQueueMax?: nu
       admissionSteps: [holdStep, callbackStep(seen)],
     },
     {
-      nodeId: 'n1',
-      idleUnloadMs: 300_000,
-      batchWindowMs: 0,
-      batchWindowMaxMs: 0,
-      fanoutWritesPerSec: 100_000,
-      downstreamCapPerSec: 20,
-      downstreamCapMinMembers: 1000,
-      memberTipsPerSec: 10,
-      resumeBufferSize: 10,
-      seqReserve: 100,
+      ...testHostOptions(),
       reviewQueueMax: options.reviewQueueMax ?? 500,
       reviewHoldMs: 60_000,
     },
