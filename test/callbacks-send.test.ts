@@ -194,6 +194,28 @@ describe('send callbacks on any node', () => {
     await bob.close();
   });
 
+  it('gives a REST call through a trusted proxy the forwarded client address as ClientIP, and ignores the header from anyone else', async () => {
+    await using f = await startCallbackFixture({ Commands: [BEFORE] }, { trustedProxies: '127.0.0.1' });
+    const { t, receiver } = f;
+    await createRoom(t, 'proxied');
+    const send = (random: number, headers: Record<string, string>) =>
+      rest(t, 'group_open_http_svc/send_group_msg', { GroupId: 'proxied', Random: random, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] }, { headers });
+    expect(await send(1, { 'X-Forwarded-For': '198.51.100.9, 203.0.113.7' })).toMatchObject({ ErrorCode: 0 });
+    const via = await receiver.next((cb) => cb.command === BEFORE && cb.body.Random === 1);
+    expect(via.query.get('ClientIP')).toBe('203.0.113.7');
+    await using direct = await startCallbackFixture({ Commands: [BEFORE] });
+    await createRoom(direct.t, 'direct');
+    const forged = await rest(
+      direct.t,
+      'group_open_http_svc/send_group_msg',
+      { GroupId: 'direct', Random: 2, MsgBody: [{ MsgType: 'TIMTextElem', MsgContent: { Text: 'hi' } }] },
+      { headers: { 'X-Forwarded-For': '203.0.113.7' } },
+    );
+    expect(forged).toMatchObject({ ErrorCode: 0 });
+    const plain = await direct.receiver.next((cb) => cb.command === BEFORE && cb.body.Random === 2);
+    expect(plain.query.get('ClientIP')).toBe('127.0.0.1');
+  });
+
   it('honours ForbidCallbackControl on send_group_msg', async () => {
     await using f = await startSettledCallbackFixture();
     const { t, receiver } = f;

@@ -12,7 +12,7 @@ export async function rest(
   t: TestStadium,
   path: string,
   body: unknown,
-  options: { identifier?: string; usersig?: string; query?: string; contentType?: string } = {},
+  options: { identifier?: string; usersig?: string; query?: string; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<RestAnswer & { httpStatus: number; headers: Headers }> {
   const identifier = options.identifier ?? t.app.adminUserId;
   const usersig = options.usersig ?? t.sig(identifier);
@@ -21,7 +21,7 @@ export async function rest(
     `sdkappid=${t.app.sdkAppId}&identifier=${encodeURIComponent(identifier)}&usersig=${encodeURIComponent(usersig)}&random=${Math.floor(Math.random() * 0xffffffff)}&contenttype=json`;
   const response = await fetch(`${t.url}/v4/${path}?${query}`, {
     method: 'POST',
-    headers: { 'content-type': options.contentType ?? 'application/json' },
+    headers: { 'content-type': options.contentType ?? 'application/json', ...options.headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const answer = (await response.json()) as RestAnswer;

@@ -19,6 +19,7 @@ import { resolveServerOptions, type ServerOptions } from './config/options.js';
 import { createCommandHandlers } from './gateway/command-handlers.js';
 import { SessionRegistry } from './gateway/session-registry.js';
 import { WsGateway } from './gateway/ws-gateway.js';
+import { parseTrustedProxies } from './gateway/client-ip.js';
 import { GroupService } from './groups/group-service.js';
 import { RoomRegistry } from './groups/room-registry.js';
 import { RoomRouter } from './groups/room-router.js';
@@ -229,6 +230,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     sdkBundleDir: o.sdkBundlePath,
     health: () => ({ connections: sessions.all.size, rooms: rooms.size, authorities: authorities.size }),
     ready: () => gateway.ready,
+    trustedProxies: [...parseTrustedProxies(o.trustedProxies)],
     rest: {
       commands: REST_COMMANDS,
       deps: {

@@ -37,6 +37,12 @@ export interface HttpAppDeps {
   devLogin: DevLoginDeps;
   /** The console's own endpoints (/console/api/). */
   console: ConsoleApiDeps;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (option `trustedProxies`), so that REST's
+   * `ClientIP` and the console's sign-in limits see the client's address as the WebSocket side
+   * does. Empty: the socket's peer address.
+   */
+  trustedProxies?: readonly string[];
 }
 
 /** Where the built browser bundle of @stadium/sdk is. */
@@ -60,6 +66,8 @@ export function createHttpApp(deps: HttpAppDeps): FastifyInstance {
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.rest.maxBodyBytes,
+    // req.ip: the right-most X-Forwarded-For address that is not a trusted proxy, as for WebSockets.
+    trustProxy: deps.trustedProxies && deps.trustedProxies.length > 0 ? [...deps.trustedProxies] : false,
     // REST bodies are checked as they are: no type coercion, no silently removed fields.
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
   });
