@@ -138,7 +138,16 @@ describe('drain', () => {
   it('a storm of 2,000 clients moved at once is admitted at the handshake rate and all come back', async () => {
     // Admission control refills with time, and the time to recover is the measure: the real clock.
     // Admission control on the node that takes the storm: 300 a second after a burst of 300.
-    await using nodes = await startNodes(['s0', 's1'], systemClock, { drainRetryAfterMs: 100, handshakesPerSec: 300, handshakeBurst: 300, maxRoomsPerConnection: 10 });
+    await using nodes = await startNodes(['s0', 's1'], systemClock, {
+      drainRetryAfterMs: 100,
+      handshakesPerSec: 300,
+      handshakeBurst: 300,
+      maxRoomsPerConnection: 10,
+      // Every client of the storm comes from 127.0.0.1: the per-address limits are not what is tested here.
+      maxConnectionsPerIp: 10_000,
+      handshakesPerIpPerSec: 100_000,
+      handshakeBurstPerIp: 100_000,
+    });
     const { app, sig, servers } = nodes;
     const [s0, s1] = servers.map((s) => s.url) as [string, string];
     const host = TIM.createInstance({ SDKAppID: app.sdkAppId, server: [s1], ...fast });
