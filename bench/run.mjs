@@ -15,6 +15,7 @@
  *   --profile fixed|defaults   Stadium: window pinned to --window and no downstream cap (fixed,
  *                              the default), or the server's own defaults (adaptive window, cap)
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -76,9 +77,16 @@ guardProcess((Number(values['max-minutes']) || defaultMinutes) * 60_000);
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
 function save(name, data) {
   const file = `${resultsDir}${name}.json`;
-  writeFileSync(file, `${JSON.stringify({ machine: machineInfo(), command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`, ...data }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine: machineInfo(), commit: commit(), command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`, ...data }, null, 2)}\n`);
   process.stderr.write(`wrote bench/results/${name}.json\n`);
 }
 

@@ -126,7 +126,7 @@ function stadiumCli(args) {
 
 /**
  * Start the cluster. opts: { nodes, windowMs, profile }. Resolves to a system for fanoutRun:
- * the sender talks to node 0; `targets` spreads the receivers over the nodes; `pids` are the
+ * the sender talks to a node other than the room's authority (node 0 when alone); `targets` spreads the receivers over the nodes; `pids` are the
  * nodes' process trees (server CPU), `sample()` / `summarize()` add per-node CPU and NATS
  * counters to the result.
  */
@@ -160,20 +160,24 @@ export async function startCluster(opts) {
     // sender creates the room, so every node places it on the same authority.
     await sleep(3000);
     const authority = rendezvousOwner(app.SDKAppID, ROOM, nodeIds);
+    // The sender sits on a node that is not the room's authority (when there is one), as
+    // most senders of a room spread over N nodes do: its sends cross the bus as requests.
+    const sender = nodes.find((n) => n.nodeId !== authority) ?? nodes[0];
+    const natsVersion = execFileSync(natsBinary(), ['--version'], { encoding: 'utf8' }).trim();
     const health = () => Promise.all(nodes.map(async (n) => ({ node: n.nodeId, ...(await (await fetch(`http://${HOST}:${n.port}/healthz`)).json()) })));
     const sample = async () => ({ nodes: nodes.map((n) => treeUsage([n.pid])), nats: treeUsage([nats.pid]), pg: treeUsage([pg.pid]), varz: await varz(nats.varzUrl) });
     return {
-      pid: nodes[0].pid,
+      pid: sender.pid,
       pids: nodes.map((n) => n.pid),
       host: HOST,
-      port: nodes[0].port,
+      port: sender.port,
       targets: nodes.map((n) => ({ host: n.host, port: n.port, node: n.nodeId })),
       sdkAppId: app.SDKAppID,
       userSig,
       userId: 'sender',
       gcSignal: false,
       notes: [],
-      cluster: { nodes: nodeIds, senderNode: nodeIds[0], authority },
+      cluster: { nodes: nodeIds, senderNode: sender.nodeId, authority, natsVersion },
       health,
       sample,
       cleanup,
