@@ -8,12 +8,14 @@
  *   node bench/run.mjs slow     --system stadium --members N [--slow 0.1]      (with and without slow consumers)
  *   node bench/run.mjs capacity --system both|stadium|socketio [--members-steps 1000,2000,…] [--rate-steps 80,160,…]
  *   node bench/run.mjs workers  --members N [--workers 6]                        (1 process vs --workers N)
+ *   node bench/run.mjs nodes    --members N [--nodes 1,2,3]                      (1, 2, 3 processes over NATS + PostgreSQL)
  *   node bench/run.mjs suite    [--quick]                                        (everything, then the summary)
  *
  * Common options: --bytes 150 --duration 15 --warmup 3 --window 250 --out NAME
  *   --profile fixed|defaults   Stadium: window pinned to --window and no downstream cap (fixed,
  *                              the default), or the server's own defaults (adaptive window, cap)
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +23,7 @@ import { guardProcess } from './lib/procs.mjs';
 import { fanoutRun } from './lib/fanout-run.mjs';
 import { capacityPair, capacitySearch, slowPair, suite, workersPair } from './lib/scenarios.mjs';
 import { machineInfo } from './lib/machine.mjs';
-import { printSummary } from './summary.mjs';
+import { printNodesTable, printSummary } from './summary.mjs';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -35,6 +37,7 @@ const { values, positionals } = parseArgs({
     warmup: { type: 'string', default: '3' },
     slow: { type: 'string', default: '0.1' },
     workers: { type: 'string', default: '0' },
+    nodes: { type: 'string', default: '1,2,3' },
     profile: { type: 'string', default: 'fixed' },
     'members-steps': { type: 'string' },
     'rate-steps': { type: 'string' },
@@ -69,14 +72,21 @@ const common = {
   workers: num('workers'),
   profile: values.profile,
 };
-const defaultMinutes = { fanout: 10, idle: 10, slow: 15, capacity: 40, workers: 20, suite: 75 }[scenario] ?? 10;
+const defaultMinutes = { fanout: 10, idle: 10, slow: 15, capacity: 40, workers: 20, nodes: 15, suite: 75 }[scenario] ?? 10;
 guardProcess((Number(values['max-minutes']) || defaultMinutes) * 60_000);
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(resultsDir, { recursive: true });
+function commit() {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
 function save(name, data) {
   const file = `${resultsDir}${name}.json`;
-  writeFileSync(file, `${JSON.stringify({ machine: machineInfo(), command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`, ...data }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ machine: machineInfo(), commit: commit(), command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`, ...data }, null, 2)}\n`);
   process.stderr.write(`wrote bench/results/${name}.json\n`);
 }
 
@@ -107,6 +117,17 @@ switch (scenario) {
     out = await workersPair({ ...common, workers: num('workers') || 6 });
     save(values.out ?? `workers-${common.members}`, out);
     break;
+  case 'nodes': {
+    // One cluster per node count; the file is rewritten after each run so a cut-short series
+    // keeps what it measured.
+    const runs = [];
+    for (const nodes of list('nodes')) {
+      runs.push(await fanoutRun({ ...common, nodes, quietMaxS: 20 }));
+      save(values.out ?? `nodes-${common.members}`, { scenario: 'nodes', runs });
+    }
+    printNodesTable(runs);
+    break;
+  }
   case 'suite':
     await suite({ ...common, quick: values.quick }, save);
     printSummary();

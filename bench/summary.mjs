@@ -131,6 +131,49 @@ export function summaryMarkdown() {
   return out.join('\n');
 }
 
+/** The `nodes` scenario (1, 2, 3 processes over NATS and PostgreSQL) as Markdown. */
+export function nodesMarkdown(runs) {
+  const pct = (x) => (x === null || x === undefined ? '—' : `${(x * 100).toFixed(2)} %`);
+  return table(
+    [
+      'Nodes',
+      'Members',
+      'Deliveries/s',
+      'Delivered',
+      'p50 ms',
+      'p99 ms',
+      'Server cores (sum)',
+      'Cores per node (user + sys)',
+      'nats-server / PostgreSQL cores',
+      'NATS in msgs / bytes per room msg',
+      'NATS out msgs / bytes per room msg',
+      'Generator cores',
+    ],
+    runs.map((r) => {
+      const c = r.cluster ?? {};
+      const n = c.natsPerRoomMessage;
+      return [
+        r.cluster?.nodes?.length ?? '—',
+        r.members,
+        r.deliveriesPerSec,
+        pct(r.deliveredRatio),
+        r.p50ms,
+        r.p99ms,
+        r.serverCores,
+        (c.perNode ?? []).map((p) => `${p.node}${p.node === c.authority ? '*' : ''} ${p.user}+${p.sys}`).join(', '),
+        `${c.natsServer?.cores ?? '—'} / ${c.postgres?.cores ?? '—'}`,
+        n ? `${n.inMsgs.net} / ${n.inBytes.net}` : '—',
+        n ? `${n.outMsgs.net} / ${n.outBytes.net}` : '—',
+        r.generatorCores,
+      ];
+    }),
+  );
+}
+
+export function printNodesTable(runs) {
+  process.stdout.write(`${nodesMarkdown(runs)}\n`);
+}
+
 export function printSummary() {
   process.stdout.write(`${summaryMarkdown()}\n`);
 }

@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import { coresBetween, forkTracked, kernelMemory, killAll, machineBusyCores, machineCpu, treeUsage } from './procs.mjs';
+import { clusterFigures, startCluster } from './cluster.mjs';
 import { startSystem } from './systems.mjs';
 import { nowMs } from './wire.mjs';
 
@@ -86,17 +87,22 @@ export function generatorCount(members) {
 
 /**
  * opts: { system, members, rate, bytes, windowMs, warmupS, durationS, drainMaxS, slowFraction,
- *         workers, idle, sampleTarget, highWaterBytes, maxPendingBytes, slowTimeoutMs }
+ *         workers, idle, sampleTarget, highWaterBytes, maxPendingBytes, slowTimeoutMs,
+ *         nodes, quietMaxS }
+ * With `nodes` (Stadium only) the system is a cluster of that many `stadium start` processes
+ * over NATS and PostgreSQL (lib/cluster.mjs): the receivers are spread evenly over the nodes
+ * (one generator per node), and the result gets per-node CPU and NATS counters.
  */
 export async function fanoutRun(opts) {
-  const o = { rate: 40, bytes: 150, windowMs: 250, warmupS: 3, durationS: 15, drainMaxS: 15, slowFraction: 0, workers: 0, idle: false, sampleTarget: 200, ...opts };
+  const o = { rate: 40, bytes: 150, windowMs: 250, warmupS: 3, durationS: 15, drainMaxS: 15, slowFraction: 0, workers: 0, idle: false, sampleTarget: 200, quietMaxS: 90, ...opts };
   const started = new Date().toISOString();
-  const tag = `${o.system}${o.workers ? `×${o.workers}w` : ''} N=${o.members}${o.idle ? ' idle' : ` ${o.rate} msg/s`}${o.slowFraction ? ` slow=${o.slowFraction}` : ''}${o.profile === 'defaults' ? ' (server defaults)' : ''}`;
+  const tag = `${o.system}${o.workers ? `×${o.workers}w` : ''}${o.nodes ? ` ${o.nodes} node${o.nodes > 1 ? 's' : ''}` : ''} N=${o.members}${o.idle ? ' idle' : ` ${o.rate} msg/s`}${o.slowFraction ? ` slow=${o.slowFraction}` : ''}${o.profile === 'defaults' ? ' (server defaults)' : ''}`;
   log(`── ${tag}`);
-  const quiet = await waitQuiet();
+  const quiet = await waitQuiet(o.quietMaxS);
   if (quiet.busy > 0.3) log(`   machine not quiet: ${quiet.busy.toFixed(2)} cores busy before the run`);
   const kernel0 = kernelMemory();
-  const sys = await startSystem(o);
+  const sys = await (o.nodes ? startCluster(o) : startSystem(o));
+  const pids = sys.pids ?? [sys.pid];
   try {
     await sleep(1000);
     if (sys.gcSignal) {
@@ -134,7 +140,7 @@ export async function fanoutRun(opts) {
     }
 
     // Receivers.
-    const g = generatorCount(o.members);
+    const g = sys.targets ? sys.targets.length : generatorCount(o.members);
     const sampleEvery = Math.max(1, Math.round(o.members / o.sampleTarget));
     const slowEvery = o.slowFraction > 0 ? Math.round(1 / o.slowFraction) : 0;
     const gens = [];
@@ -148,8 +154,8 @@ export async function fanoutRun(opts) {
         op: 'start',
         cfg: {
           system: o.system,
-          host: sys.host,
-          port: sys.port,
+          host: sys.targets ? sys.targets[i].host : sys.host,
+          port: sys.targets ? sys.targets[i].port : sys.port,
           sdkAppId: sys.sdkAppId,
           count,
           localAddresses,
@@ -234,8 +240,20 @@ export async function fanoutRun(opts) {
       );
       result.slowPaused = paused.reduce((a, b) => a + b, 0);
     }
-    const afterJoin = treeUsage([sys.pid]);
+    const afterJoin = treeUsage(pids);
     result.serverRssAfterJoinMB = round(afterJoin.rss / 2 ** 20, 1);
+
+    // A cluster: what the bus carries with no message (presence), over 3 s, and where the
+    // room's authority is.
+    let idle0 = null;
+    let idle1 = null;
+    let healthAfterJoin = null;
+    if (sys.sample) {
+      healthAfterJoin = await sys.health();
+      idle0 = await sys.sample();
+      await sleep(3000);
+      idle1 = await sys.sample();
+    }
 
     // Publish: warm-up, then the measured window.
     const totalMs = (o.warmupS + o.durationS) * 1000;
@@ -246,16 +264,18 @@ export async function fanoutRun(opts) {
     const to = from + o.durationS * 1000;
     for (const gen of gens) gen.send({ op: 'measure', from, to });
     const s0 = await ask(gens, 'snap');
-    const u0 = treeUsage([sys.pid]);
+    const c0 = await sys.sample?.();
+    const u0 = treeUsage(pids);
     const gu0 = treeUsage(gens.map((x) => x.pid));
     const m0 = machineCpu();
     let rssPeak = u0.rss;
     const rssTimer = setInterval(() => {
-      rssPeak = Math.max(rssPeak, treeUsage([sys.pid]).rss);
+      rssPeak = Math.max(rssPeak, treeUsage(pids).rss);
     }, 1000);
     await sleep(Math.max(0, to - nowMs()));
     const s1 = await ask(gens, 'snap');
-    const u1 = treeUsage([sys.pid]);
+    const u1 = treeUsage(pids);
+    const c1 = await sys.sample?.();
     const gu1 = treeUsage(gens.map((x) => x.pid));
     const m1 = machineCpu();
     clearInterval(rssTimer);
@@ -328,6 +348,10 @@ export async function fanoutRun(opts) {
       tcpBufferMB: round(kPeak.tcpMemBytes / 2 ** 20, 1),
       receiveErrors: Object.assign({}, ...finals.map((f) => f.errors)),
     });
+    if (sys.sample) {
+      const roomMessages = o.rate * o.durationS * (accepted / Math.max(1, senderStats[0].sent));
+      result.cluster = clusterFigures({ sys, idle0, idle1, c0, c1, roomMessages, finals, accepted, healthAfterJoin });
+    }
     result.deliveriesPerServerCore = result.serverCores > 0 ? Math.round(result.deliveriesPerSec / result.serverCores) : null;
     log(
       `   ${result.deliveriesPerSec.toLocaleString('en')} deliveries/s (expected ${result.expectedPerSec.toLocaleString('en')}), ` +
