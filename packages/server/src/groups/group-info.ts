@@ -1,4 +1,4 @@
-import type { GroupInfo } from '@stadium/protocol';
+import type { GroupInfo, RoomSettings } from '@stadium/protocol';
 import type { Room } from './room.js';
 
 /** What only the room's authority knows. */
@@ -7,6 +7,8 @@ export interface RoomLiveState {
   lastSeq: number;
   /** The user's role as the authority knows it (admins are known only there). */
   role?: 'Owner' | 'Admin' | 'Member';
+  /** The settings in force at the authority (this node's copy of the app may be a poll behind). */
+  settings?: RoomSettings;
 }
 
 /** A room's profile in the compatible SDK's `Group` shape, as `userId` sees it. */
@@ -28,7 +30,7 @@ export function toGroupInfo(room: Room, live: RoomLiveState, userId: string | nu
     muteAllMembers: r.muteAll,
     joinOption: 'FreeAccess',
     groupCustomField: r.customFields.map((f) => ({ key: f.key, value: f.value })),
-    settings: room.settings,
+    settings: live.settings ?? room.settings,
   };
   if (joinedAt !== undefined) {
     info.selfInfo = {

@@ -282,7 +282,6 @@ export class GroupService {
     const live = await this.#d.router.call(room, 'info', {});
     room.record = live.record;
     const group = toGroupInfo(room, live, actor.userId);
-    group.settings = live.settings;
     return { group, stats: live.stats, admins: live.admins };
   }
 
