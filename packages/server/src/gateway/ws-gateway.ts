@@ -273,6 +273,11 @@ export class WsGateway {
   }
 
   async #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    // Node hands an upgrade over without an `error` listener on its socket: a client that
+    // resets mid-handshake (or while a refusal is written) would be an uncaught exception
+    // that ends the process. Such a socket is simply gone (`ws` adds its own listener once it
+    // takes the socket over).
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH || this.#stopping || this.#draining) {
       const status = url.pathname !== WS_PATH ? '404 Not Found' : '503 Service Unavailable';
