@@ -314,11 +314,18 @@ export class Connection {
     this.scheduleHeartbeat();
     const reconnect = this.hadSession;
     this.hadSession = true;
-    const started = this.handlers.sessionStart(this.sessionRequest, reconnect).catch((error: unknown) => {
-      this.deps.logger.warn('restoring the session failed', error);
-    });
-    void started.then(() => {
+    const started = this.handlers.sessionStart(this.sessionRequest, reconnect).then(
+      () => true,
+      (error: unknown) => {
+        this.deps.logger.warn('restoring the session failed', error);
+        return false;
+      },
+    );
+    void started.then((restored) => {
       if (this.socket !== socket || socket === null) return;
+      // Not restored (an answer that did not come in time: a node busy with a reconnect storm):
+      // this socket would carry a session without its rooms. Start again on a new one.
+      if (!restored) return this.drop(CLOSE_CODES.HEARTBEAT_TIMEOUT, 'session restore failed');
       this.backoff.reset();
       this.setState('connected');
       for (const entry of this.queue.splice(0)) this.transmit(entry);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { StadiumError } from '@stadium/protocol';
 import type { Client } from './client.js';
 import type { TimEvent } from './emitter.js';
 import type { Message } from './message.js';
@@ -114,10 +115,14 @@ describe('resume after a reconnect', () => {
     expect(timeline(events).slice(5)).toEqual([{ groupID: 'room1', fromSeq: null, toSeq: null, reason: 'unknown-position' }, ['new-3']]);
   });
 
-  it('retries a rejoin refused for the request budget instead of leaving the room', async () => {
+  it.each([
+    ['REQUESTS_RATE_LIMITED', 'over the budget (test)'],
+    ['SERVICE_UNAVAILABLE', 'the room is moving to another node (test)'],
+    ['OVERLOADED', 'the node is busy (test)'],
+  ] as const)('retries a rejoin refused with %s (a passing reason) instead of leaving the room', async (reason, message) => {
     const { server, tim, events } = await joinedAfter(2);
     const joinsBefore = server.requestsOf('group.join').length;
-    server.failures.set('group.join', { code: 2996, name: 'REQUESTS_RATE_LIMITED', message: 'over the budget (test)' });
+    server.failures.set('group.join', { code: new StadiumError(reason).code, name: reason, message });
     const back = reconnect(server, tim, () => server.publish('room1', { id: 'away-3' }));
     await server.until(() => server.requestsOf('group.join').length === joinsBefore + 2);
     server.failures.delete('group.join');
@@ -126,5 +131,27 @@ describe('resume after a reconnect', () => {
     server.publish('room1', { id: 'live-4' });
     await handled(tim);
     expect(delivered(events)).toEqual(['old-1', 'old-2', 'away-3', 'live-4']);
+  });
+
+  it('a rejoin that gets no answer in time starts over on a new connection instead of going on without the room', async () => {
+    const server = await ScriptedServer.start();
+    cleanups.push(() => server.close());
+    const tim = TIM.createInstance({ SDKAppID: APP, server: server.url, logger: silent, reconnectBaseMs: 5, reconnectMaxMs: 20, requestTimeoutMs: 100 });
+    cleanups.push(() => tim.destroy());
+    await tim.joinGroup({ groupID: 'room1' });
+    const events = record(tim, TIM.EVENT.MESSAGE_RECEIVED, MISSED);
+    server.publish('room1', { id: 'old-1' });
+    await server.until(() => delivered(events).length === 1);
+    const socketsBefore = server.sockets.length;
+    // The node is too busy to answer rejoins: the instance must not settle on a socket without its room.
+    server.ignore.add('group.join');
+    const back = reconnect(server, tim, () => server.publish('room1', { id: 'away-2' }));
+    await server.until(() => server.sockets.length >= socketsBefore + 2);
+    server.ignore.delete('group.join');
+    await back;
+    server.publish('room1', { id: 'live-3' });
+    await handled(tim);
+    expect(delivered(events)).toEqual(['old-1', 'away-2', 'live-3']);
+    expect(events.filter((e) => e.name === MISSED)).toEqual([]);
   });
 });

@@ -10,8 +10,10 @@
  * room's new messages are delivered rather than taken for duplicates. The room's `msgs`
  * frames wait in a {@link MessageHold} until the answer has been applied.
  *
- * A rejoin refused for the connection's request budget (`REQUESTS_RATE_LIMITED`,
- * `TOO_MANY_REQUESTS_IN_FLIGHT`) is not a refusal of the room: it is tried again after
+ * A rejoin refused for a passing reason — the connection's request budget
+ * (`REQUESTS_RATE_LIMITED`, `TOO_MANY_REQUESTS_IN_FLIGHT`), or a node that is busy, moving the
+ * room's authority or shutting down (`OVERLOADED`, `SERVICE_UNAVAILABLE`, `SERVER_DRAINING`,
+ * `STORE_UNAVAILABLE`) — is not a refusal of the room: it is tried again after
  * {@link BUDGET_RETRY_MS}, doubling, {@link BUDGET_RETRIES} times before the room is left.
  */
 import { StadiumError, TIM_EVENT, type JoinResult, type MessagesFrame } from '@stadium/protocol';
@@ -51,9 +53,19 @@ export const BUDGET_RETRY_MS = 250;
 /** Retries of a rejoin refused for the request budget. */
 export const BUDGET_RETRIES = 5;
 
-/** A refusal for the connection's request budget: worth retrying after a moment. */
-function isBudgetRefusal(error: unknown): boolean {
-  return error instanceof StadiumError && (error.reason === 'REQUESTS_RATE_LIMITED' || error.reason === 'TOO_MANY_REQUESTS_IN_FLIGHT');
+/** Refusals for a passing reason: worth retrying after a moment. */
+const PASSING_REFUSALS: ReadonlySet<string> = new Set([
+  'REQUESTS_RATE_LIMITED',
+  'TOO_MANY_REQUESTS_IN_FLIGHT',
+  'OVERLOADED',
+  'SERVICE_UNAVAILABLE',
+  'SERVER_DRAINING',
+  'STORE_UNAVAILABLE',
+]);
+
+/** A refusal for a passing reason (request budget, a busy or moving node): worth retrying after a moment. */
+function isPassingRefusal(error: unknown): boolean {
+  return error instanceof StadiumError && PASSING_REFUSALS.has(error.reason);
 }
 
 /** Rejoins the instance's rooms on a new connection. */
@@ -87,8 +99,8 @@ export class RoomResume {
       try {
         return await request('group.join', { groupID, sinceSeq });
       } catch (error) {
-        if (!isBudgetRefusal(error) || attempt >= BUDGET_RETRIES) throw error;
-        this.deps.logger.warn(`rejoining ${groupID}: over the request budget; retrying`);
+        if (!isPassingRefusal(error) || attempt >= BUDGET_RETRIES) throw error;
+        this.deps.logger.warn(`rejoining ${groupID}: ${(error as StadiumError).reason}; retrying`);
         await this.deps.wait(BUDGET_RETRY_MS * 2 ** attempt);
       }
     }
