@@ -13,6 +13,14 @@ import { buildAttributesFrame, buildCountersFrame, buildMessagesFrame, buildPins
 
 const NO_ENTRIES: readonly BatchEntry[] = Object.freeze([]);
 
+/**
+ * Most batch entries a room's fan-out remembers while joins are in flight, for joiners added
+ * right after a batch went by (see {@link RoomFanout.entriesAfter}): the gap is a turn of the
+ * event loop, so a few batches' worth is plenty. Nothing is remembered while no join is in
+ * flight.
+ */
+export const FANOUT_RECENT_ENTRIES = 256;
+
 /** Local members of one room, subscribed to the room's bus subject. */
 export class RoomFanout {
   readonly #members = new Set<Recipient>();
@@ -20,6 +28,10 @@ export class RoomFanout {
   /** For the fan-out latency histogram (none: not measured). */
   readonly #clock: Clock | undefined;
   readonly #unsubscribe: Unsubscribe;
+  /** The newest batch entries that went by while joins were in flight, oldest first (at most 2 × FANOUT_RECENT_ENTRIES). */
+  #recent: BatchEntry[] = [];
+  /** Joins in flight (between their request to the authority and their member's add). */
+  #joining = 0;
   /** Receives the room's other traffic (closed, updated). */
   onEvent: ((message: BusMessage) => void) | null = null;
 
@@ -53,6 +65,21 @@ export class RoomFanout {
     return true;
   }
 
+  /**
+   * The entries of batches that went by after `seq`, in order. A joiner's answer from the
+   * authority names the room's last sequence number when it was decided; batches published
+   * after it can reach this node before the joiner is added here (an answer and the batch
+   * behind it may be handled in the same turn, before the join's continuation runs), so the
+   * joiner is given those entries as it is added, rather than missing them without a trace.
+   */
+  entriesAfter(seq: number): BatchEntry[] {
+    // Only what went by while a join was in flight is kept (see beginJoin).
+    const recent = this.#recent;
+    let i = recent.length;
+    while (i > 0 && recent[i - 1]!.seq > seq) i--;
+    return recent.slice(i);
+  }
+
   /** Every member, for dismissal. */
   members(): Recipient[] {
     return [...this.#members];
@@ -65,10 +92,31 @@ export class RoomFanout {
     this.#members.clear();
   }
 
+  /** A join's request goes to the authority: remember batches until {@link endJoin}. */
+  beginJoin(): void {
+    this.#joining++;
+  }
+
+  /** That join is done (its member added, or refused). */
+  endJoin(): void {
+    if (--this.#joining <= 0) {
+      this.#joining = 0;
+      this.#recent = [];
+    }
+  }
+
+  #remember(entries: readonly BatchEntry[]): void {
+    if (this.#joining === 0) return;
+    const recent = this.#recent;
+    for (const entry of entries) recent.push(entry);
+    if (recent.length > FANOUT_RECENT_ENTRIES * 2) this.#recent = recent.slice(-FANOUT_RECENT_ENTRIES);
+  }
+
   #onBus(message: BusMessage): void {
     switch (message.kind) {
       case 'batch': {
         const { groupId, entries } = message;
+        this.#remember(entries);
         // Framed once on this node, whatever the number of members.
         const wsFrame = buildMessagesFrame(groupId, entries);
         for (const member of this.#members) member.deliver(groupId, wsFrame, entries);

@@ -25,7 +25,7 @@ import { describe } from '../core/describe.js';
 import { authorize, roleOf } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import type { HistoryEntry, Store } from '../storage/store.js';
-import type { ModeratedMember, RoomMessageStats, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
+import type { AuthorityCommands, ModeratedMember, RoomMessageStats, RoomProfilePatch, UnsequencedMessage } from '../wire/authority-commands.js';
 import { parseCountersRequest } from '../core/room-counters.js';
 import { parseAttributesRequest } from '../core/room-attributes.js';
 import { parsePinsRequest } from '../core/room-pins.js';
@@ -199,6 +199,8 @@ export class GroupService {
     if (member.roomCount >= this.#d.maxRoomsPerConnection) throw new StadiumError('TOO_MANY_ROOMS', `${member.roomCount} rooms`);
     const tip = typeof sinceSeq !== 'number' && actor.userId !== null && room.settings.memberTips ? this.#tip(room, actor, member, TIM_TYPES.GRP_TIP_MBR_JOIN, now) : undefined;
     room.pendingJoins++;
+    // From here until the member is added, batches that go by are remembered (entriesAfter).
+    room.fanout.beginJoin();
     this.#d.rooms.touch(room);
     const removalsBefore = room.removals;
     let reply;
@@ -212,34 +214,49 @@ export class GroupService {
         ...(actor.userId !== null ? { listed: true as const } : {}),
         join: true,
       });
+    } catch (error) {
+      room.fanout.endJoin();
+      throw error;
     } finally {
       room.pendingJoins--;
     }
-    if (member.closing || room.closed) {
-      this.#report(room);
-      throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
-    }
-    // Banned while the join was in flight: the removal passed before this member was added.
-    if (actor.userId !== null && room.removedSince(removalsBefore, actor.userId)) {
-      this.#report(room);
-      throw new StadiumError('BANNED_FROM_GROUP', `${actor.userId} was banned from ${room.groupId}`);
-    }
-    // Nothing below awaits: the member is added and caught up in one turn of the event loop,
-    // and batches published after the authority answered arrive after its answer.
-    room.fanout.add(member);
-    member.addRoom(room);
-    if (actor.userId !== null && reply.ordinal !== undefined) room.listed.add({ userId: actor.userId, ordinal: reply.ordinal, joinTime: Math.floor(now / 1000) }, member);
-    const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };
-    const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
-    if (reply.pinnedMessages) result.pinnedMessages = reply.pinnedMessages;
-    if (reply.resume) {
-      member.deliverOwn(room.groupId, reply.resume.entries);
-      result.resumed = reply.resume.complete;
-      if (reply.resume.missed) result.missed = reply.resume.missed;
-    }
+    const result = this.#added(actor, member, room, reply, removalsBefore, now);
     // A resume is a join too: the dropped connection it replaces was told as an exit.
     if (actor.userId !== null) this.#d.onMembership?.({ kind: 'join', actor, groupId: room.groupId });
     return result;
+  }
+
+  /** The authority said yes: add `member` here and catch it up (one turn of the event loop, no await). */
+  #added(actor: Actor, member: MemberHandle, room: Room, reply: AuthorityCommands['members']['res'], removalsBefore: number, now: number): JoinResult {
+    try {
+      if (member.closing || room.closed) {
+        this.#report(room);
+        throw new StadiumError('GROUP_NOT_FOUND', room.groupId);
+      }
+      // Banned while the join was in flight: the removal passed before this member was added.
+      if (actor.userId !== null && room.removedSince(removalsBefore, actor.userId)) {
+        this.#report(room);
+        throw new StadiumError('BANNED_FROM_GROUP', `${actor.userId} was banned from ${room.groupId}`);
+      }
+      // Nothing below awaits: the member is added and caught up in one turn of the event loop.
+      room.fanout.add(member);
+      member.addRoom(room);
+      if (actor.userId !== null && reply.ordinal !== undefined) room.listed.add({ userId: actor.userId, ordinal: reply.ordinal, joinTime: Math.floor(now / 1000) }, member);
+      const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };
+      const result: JoinResult = { status: 'JoinedSuccess', group: toGroupInfo(room, live, actor.userId, now), lastSeq: live.lastSeq };
+      if (reply.pinnedMessages) result.pinnedMessages = reply.pinnedMessages;
+      // What it missed (a resume), then what went by on this node after the authority answered.
+      const caughtUp = room.fanout.entriesAfter(reply.lastSeq);
+      const owed = reply.resume ? [...reply.resume.entries, ...caughtUp] : caughtUp;
+      member.deliverOwn(room.groupId, owed);
+      if (reply.resume) {
+        result.resumed = reply.resume.complete;
+        if (reply.resume.missed) result.missed = reply.resume.missed;
+      }
+      return result;
+    } finally {
+      room.fanout.endJoin();
+    }
   }
 
   async quit(actor: Actor, member: MemberHandle, groupId: unknown): Promise<{ groupID: string }> {
