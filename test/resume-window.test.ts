@@ -85,7 +85,8 @@ describe('resume window across a restart', () => {
     expect(seqsOf(back.frames.slice(answerAt), groupID)).toEqual([live]);
     await host.close();
     await back.close();
-  });
+    // A restart of `stadium start --workers 2` (cluster project) takes most of the default timeout.
+  }, 90_000);
 
   it.skipIf(TEST_WORKERS > 1)('a member away longer than resumeWindowMs is told the range it missed and gets the rest', async () => {
     const clock = new ManualClock(Date.now());
