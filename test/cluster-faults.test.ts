@@ -135,14 +135,27 @@ describe('three stadium processes over NATS and PostgreSQL', () => {
       const send = async (i: number): Promise<ServerFrame & { t: 'res' }> =>
         sender.request('msg.send', { groupID, message: { id: `m${i}`, type: 'TIMTextElem', payload: { text: `t${i}` }, random: i } });
       const before: number[] = [];
-      for (let i = 0; i < 20; i++) {
-        const res = (await send(i)) as { code: number; data: { seq: number } };
-        expect(res.code).toBe(0);
-        before.push(res.data.seq);
+      const sendBefore = async (from: number, to: number): Promise<void> => {
+        for (let i = from; i < to; i++) {
+          const res = (await send(i)) as { code: number; data: { seq: number } };
+          expect(res.code).toBe(0);
+          before.push(res.data.seq);
+        }
+        await Promise.all(all.map((c) => c.next((f) => f.t === 'msgs' && f.m.some((m) => m.seq === before.at(-1)))));
+      };
+      await sendBefore(0, 20);
+      // The resume window is written to the store in batches (one write per 250 ms): wait until
+      // the first 20 are there, then publish 3 more that may or may not be written when it dies.
+      const written = before.at(-1)!;
+      const reader = await openStore({ db, dataDir: dir });
+      try {
+        await expect.poll(async () => (await reader.lastResumeWindow(app.sdkAppId, groupID, 1)).map((e) => e.seq), { timeout: 5000, interval: 50 }).toEqual([written]);
+      } finally {
+        await reader.close();
       }
-      expect(before).toEqual(Array.from({ length: 20 }, (_, i) => before[0]! + i));
+      await sendBefore(20, 23);
+      expect(before).toEqual(Array.from({ length: 23 }, (_, i) => before[0]! + i));
       const lastBefore = before[before.length - 1]!;
-      await Promise.all(all.map((c) => c.next((f) => f.t === 'msgs' && f.m.some((m) => m.seq === lastBefore))));
       // Nothing lost before the fault: every member on every node has every message once, in order.
       for (const c of all) expect(seqsOf(c, groupID)).toEqual(before);
 
@@ -154,7 +167,7 @@ describe('three stadium processes over NATS and PostgreSQL', () => {
       // Sends are refused (never silently dropped) until a new authority holds the room.
       let refused = 0;
       let firstAfter: number | undefined;
-      let i = 20;
+      let i = 23;
       while (firstAfter === undefined) {
         const res = (await send(i++)) as { code: number; data: { seq: number } };
         if (res.code === 0) firstAfter = res.data.seq;
@@ -200,6 +213,31 @@ describe('three stadium processes over NATS and PostgreSQL', () => {
       const res = (await send(i++)) as { code: number; data: { seq: number } };
       expect(res.code).toBe(0);
       await moved.next((f) => f.t === 'msgs' && f.m.some((m) => m.seq === res.data.seq));
+
+      // A member that was away since the 10th message: the dead authority's stored window
+      // comes back (at least the 20 awaited in the store, in order, once), then the new
+      // authority's messages; what may have been published but not written is the range it is
+      // told it missed — never `resumed: true`.
+      const away = await connect(nodes[survivors[0]!]!.url, 'away');
+      const since = before[9]!;
+      const rejoined = (await away.request('group.join', { groupID, sinceSeq: since })) as {
+        code: number;
+        data: { lastSeq: number; resumed?: boolean; missed?: { fromSeq: number; toSeq: number } };
+      };
+      expect(rejoined.code).toBe(0);
+      expect(rejoined.data.resumed).toBe(false);
+      const lastWritten = rejoined.data.missed!.fromSeq - 1;
+      expect(rejoined.data.missed).toEqual({ fromSeq: lastWritten + 1, toSeq: firstAfter - 1 });
+      expect(lastWritten).toBeGreaterThanOrEqual(written);
+      expect(lastWritten).toBeLessThanOrEqual(lastBefore);
+      const replayed = before.filter((s) => s > since && s <= lastWritten);
+      const answerAt = away.frames.indexOf(rejoined as unknown as ServerFrame);
+      expect(seqsOf(away, groupID)).toEqual([...replayed, ...after, res.data.seq]);
+      expect(away.frames.slice(0, answerAt).flatMap((f) => (f.t === 'msgs' && f.g === groupID ? f.m.map((m: WireMessage) => m.seq) : []))).toEqual([
+        ...replayed,
+        ...after,
+        res.data.seq,
+      ]);
       console.info(`fail-over: ${failoverMs} ms, ${refused} sends refused meanwhile, numbers ${lastBefore + 1}..${firstAfter - 1} skipped`);
     } finally {
       await Promise.all(clients.map((c) => c.close().catch(() => undefined)));

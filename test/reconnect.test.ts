@@ -27,6 +27,8 @@ describe('resume after a drop', () => {
     const inbox = collectMessages(viewer);
     const states: string[] = [];
     viewer.on(TIM.EVENT.NET_STATE_CHANGE, (e: { data: { state: string } }) => states.push(e.data.state));
+    const recoveries: unknown[] = [];
+    viewer.on(TIM.EVENT.GROUP_RESUMED, (e: { data: unknown }) => recoveries.push(e.data));
 
     const send = async (text: string): Promise<Message> =>
       (await host.sendMessage(host.createTextMessage({ to: groupID, conversationType: 'GROUP', payload: { text } }))).data.message;
@@ -50,6 +52,8 @@ describe('resume after a drop', () => {
     const seqs = inbox.map((m) => m.sequence);
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
     expect(states).toContain(TIM.TYPES.NET_STATE_CONNECTING);
+    // The SDK says the recovery was complete.
+    expect(recoveries).toEqual([{ groupID, complete: true }]);
     await host.destroy();
     await viewer.destroy();
   });

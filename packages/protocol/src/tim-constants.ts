@@ -45,6 +45,13 @@ export const TIM_EVENT = {
    */
   GROUP_MESSAGES_MISSED: 'stadiumGroupMessagesMissed',
   /**
+   * Stadium extension: after a reconnect, a room was rejoined and every message the server
+   * resent has been delivered. Data: `{ groupID, complete }`: `complete` true when nothing the
+   * room got while this client was away is missing, false when some is (then
+   * GROUP_MESSAGES_MISSED came first, with the range).
+   */
+  GROUP_RESUMED: 'stadiumGroupResumed',
+  /**
    * Stadium extension (review queue): a message of a room where this user is owner or admin is
    * held for review. Data: `{ groupID, holdID, message, heldAt, expiresAt }` (`message` is a
    * Message without a sequence number; times in UNIX seconds). Approve or deny it with

@@ -21,7 +21,7 @@ export { Message } from './message.js';
 export type { ConversationType, MessageStatus, CreateTextMessageOptions, CreateCustomMessageOptions } from './message.js';
 export type { TimOptions } from './options.js';
 export type { NetState } from './connection.js';
-export type { GroupMessagesMissed } from './room-resume.js';
+export type { GroupMessagesMissed, GroupResumed } from './room-resume.js';
 export type { GroupMessageHeldEvent, GroupMessageReviewedEvent } from './review-events.js';
 export type { TimEvent, TimEventHandler } from './emitter.js';
 export type { LogLevel, LogSink } from './logger.js';

@@ -9,6 +9,7 @@ import { TIM } from './tim.js';
 
 const APP = 1400000001;
 const MISSED = 'stadiumGroupMessagesMissed';
+const RESUMED = 'stadiumGroupResumed';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -22,7 +23,7 @@ async function joinedAfter(seen: number): Promise<{ server: ScriptedServer; tim:
   const tim = TIM.createInstance({ SDKAppID: APP, server: server.url, logger: silent, reconnectBaseMs: 5, reconnectMaxMs: 20 });
   cleanups.push(() => tim.destroy());
   await tim.joinGroup({ groupID: 'room1' });
-  const events = record(tim, TIM.EVENT.MESSAGE_RECEIVED, MISSED);
+  const events = record(tim, TIM.EVENT.MESSAGE_RECEIVED, MISSED, RESUMED);
   for (let seq = 1; seq <= seen; seq++) server.publish('room1', { id: `old-${seq}` });
   await server.until(() => delivered(events).length === seen);
   return { server, tim, events };
@@ -51,7 +52,7 @@ function delivered(events: TimEvent[]): string[] {
 
 /** `MISSED` events and message batches, in emission order. */
 function timeline(events: TimEvent[]): unknown[] {
-  return events.map((e) => (e.name === MISSED ? e.data : (e.data as Message[]).map((m) => m.ID)));
+  return events.map((e) => (e.name === MISSED || e.name === RESUMED ? e.data : (e.data as Message[]).map((m) => m.ID)));
 }
 
 describe('resume after a reconnect', () => {
@@ -66,6 +67,8 @@ describe('resume after a reconnect', () => {
     expect(server.requestsOf('group.join').at(-1)!.body).toEqual({ groupID: 'room1', sinceSeq: 2 });
     expect(delivered(events)).toEqual(['old-1', 'old-2', 'away-3', 'away-4', 'live-5']);
     expect(events.filter((e) => e.name === MISSED)).toEqual([]);
+    // Told once the resent messages were delivered, before live ones: recovery was complete.
+    expect(timeline(events).slice(2)).toEqual([['away-3', 'away-4'], { groupID: 'room1', complete: true }, ['live-5']]);
   });
 
   it('reports the range the server no longer held as expired, before the messages after it', async () => {
@@ -76,7 +79,12 @@ describe('resume after a reconnect', () => {
     });
     server.publish('room1', { id: 'live-7' });
     await handled(tim);
-    expect(timeline(events).slice(2)).toEqual([{ groupID: 'room1', fromSeq: 3, toSeq: 4, reason: 'expired' }, ['away-5', 'away-6'], ['live-7']]);
+    expect(timeline(events).slice(2)).toEqual([
+      { groupID: 'room1', fromSeq: 3, toSeq: 4, reason: 'expired' },
+      ['away-5', 'away-6'],
+      { groupID: 'room1', complete: false },
+      ['live-7'],
+    ]);
   });
 
   it('after the room was created again (numbering restarted), reports an unknown position and delivers the new room from 1', async () => {
@@ -97,6 +105,8 @@ describe('resume after a reconnect', () => {
       ['new-3'],
       ['new-4'],
       ['new-5'],
+      // Told once the frames held during the rejoin (here also the new room's first ones) were delivered.
+      { groupID: 'room1', complete: false },
     ]);
     server.publish('room1', { id: 'new-6' });
     await handled(tim);
@@ -112,7 +122,7 @@ describe('resume after a reconnect', () => {
     });
     server.publish('room1', { id: 'new-3' });
     await handled(tim);
-    expect(timeline(events).slice(5)).toEqual([{ groupID: 'room1', fromSeq: null, toSeq: null, reason: 'unknown-position' }, ['new-3']]);
+    expect(timeline(events).slice(5)).toEqual([{ groupID: 'room1', fromSeq: null, toSeq: null, reason: 'unknown-position' }, { groupID: 'room1', complete: false }, ['new-3']]);
   });
 
   it.each([

@@ -8,7 +8,9 @@
  * and when the room's `lastSeq` is below the last sequence number delivered (the room was
  * created again and its numbering restarted) it moves its position back to `lastSeq`, so the
  * room's new messages are delivered rather than taken for duplicates. The room's `msgs`
- * frames wait in a {@link MessageHold} until the answer has been applied.
+ * frames wait in a {@link MessageHold} until the answer has been applied. Once the held
+ * frames are delivered it emits `TIM.EVENT.GROUP_RESUMED` with {@link GroupResumed}: whether
+ * the recovery was complete.
  *
  * A rejoin refused for a passing reason — the connection's request budget
  * (`REQUESTS_RATE_LIMITED`, `TOO_MANY_REQUESTS_IN_FLIGHT`), or a node that is busy, moving the
@@ -33,6 +35,12 @@ import { isServerRejection } from './server-error.js';
  */
 export type GroupMessagesMissed =
   { groupID: string; fromSeq: number; toSeq: number; reason: 'expired' } | { groupID: string; fromSeq: null; toSeq: null; reason: 'unknown-position' };
+
+/** Data of `TIM.EVENT.GROUP_RESUMED`: `groupID` was rejoined and what the server resent was delivered; `complete` false when some was missing (see GROUP_MESSAGES_MISSED). */
+export interface GroupResumed {
+  groupID: string;
+  complete: boolean;
+}
 
 /** What a {@link RoomResume} needs. */
 export interface RoomResumeDeps {
@@ -77,18 +85,22 @@ export class RoomResume {
     const { joined, hold, logger } = this.deps;
     for (const { groupID, lastSeq } of joined.confirmedEntries()) {
       hold.start(groupID);
-      let answered = false;
+      let answered: JoinResult | null = null;
       try {
         const result = await this.join(request, groupID, lastSeq);
         this.apply(groupID, result);
-        answered = true;
+        answered = result;
       } catch (error) {
         if (!isServerRejection(error)) throw error;
         logger.warn(`rejoining ${groupID} failed; leaving it`, error);
         joined.remove(groupID);
       } finally {
         const held = hold.release(groupID);
-        if (answered) for (const frame of held) this.deps.deliver(frame);
+        if (answered) {
+          for (const frame of held) this.deps.deliver(frame);
+          const resumed: GroupResumed = { groupID, complete: answered.resumed !== false };
+          this.deps.emitter.emit(TIM_EVENT.GROUP_RESUMED, resumed);
+        }
       }
     }
   }

@@ -129,6 +129,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       fanoutWritesPerSec: o.fanoutWritesPerSec,
       memberTipsPerSec: o.memberTipsPerSec,
       resumeBufferSize: o.resumeBufferSize,
+      resumeWindowMs: o.resumeWindowMs,
       idleUnloadMs: o.idleUnloadMs,
       maxAdminsPerRoom: o.maxAdminsPerRoom,
       reviewQueueMax: o.reviewQueueMax,

@@ -14,6 +14,7 @@ import { DEFAULT_APP_SETTINGS } from '../storage/store.js';
 import type { AuthorityCommandName, AuthorityCommands, AuthorityRequest, UnsequencedMessage } from '../wire/authority-commands.js';
 import { testHostOptions } from '../testing/host-options.js';
 import { AuthorityHost } from './authority-host.js';
+import { HISTORY_WRITE_WINDOW_MS } from './room-history.js';
 import { refusal } from '../testing/refusal.js';
 
 const owner: ActorStamp = { userId: 'o', kind: 'user', origin: 'ws', platform: 'Web', clientIp: '' };
@@ -57,6 +58,40 @@ async function setup(): Promise<{ store: MemoryStore; app: AppRecord }> {
 }
 
 describe('AuthorityHost', () => {
+  it('a new authority resumes from the stored window: what was written comes back, what may have been published unwritten is the missed range', async () => {
+    const { store, app } = await setup();
+    const room = { sdkAppId: app.sdkAppId, groupId: 'g', authority: 'n1' };
+    const send = async (n: ReturnType<typeof node>, from: number, to: number): Promise<number[]> => {
+      const seqs: number[] = [];
+      for (let i = from; i <= to; i++) seqs.push((await n.router.call(room, 'submit', { actor: member, message: text(`m${i}`) })).seq);
+      return seqs;
+    };
+    const first = node(store);
+    const written = await send(first, 1, 6);
+    first.clock.advance(HISTORY_WRITE_WINDOW_MS);
+    await expect.poll(async () => (await store.lastResumeWindow(app.sdkAppId, 'g', 100)).map((e) => e.seq)).toEqual(written);
+    const unwritten = await send(first, 7, 8);
+    // Crash: the first host is dropped without closing; 7 and 8 were published but not written.
+    const second = node(store);
+    const [firstNew] = await send(second, 9, 9);
+    expect(firstNew).toBe(101); // above the dead authority's reservation of 100 numbers
+    const resumed = await second.router.call(room, 'members', { node: 'x', count: 1, sinceSeq: written[1]! });
+    expect(resumed.resume!.entries.map((e) => e.seq)).toEqual([...written.slice(2), firstNew]);
+    expect(resumed.resume!.complete).toBe(false);
+    expect(resumed.resume!.missed).toEqual({ fromSeq: unwritten[0], toSeq: firstNew! - 1 });
+    // A position after the unknown numbers is complete again.
+    expect((await second.router.call(room, 'members', { node: 'x', count: 1, sinceSeq: firstNew! - 1 })).resume).toMatchObject({ complete: true });
+    // A clean stop writes everything: the next authority resumes completely across it.
+    const more = await send(second, 10, 11);
+    await second.host.close();
+    const third = node(store);
+    const across = await third.router.call(room, 'members', { node: 'x', count: 1, sinceSeq: firstNew! });
+    expect(across.resume).toEqual({ entries: expect.any(Array), complete: true });
+    expect(across.resume!.entries.map((e) => e.seq)).toEqual(more);
+    await third.host.close();
+    await first.host.close();
+  });
+
   it('never reuses a sequence number after a crash, and leaves no gap after a clean unload', async () => {
     const { store, app } = await setup();
     const room = (n: ReturnType<typeof node>) => ({ sdkAppId: app.sdkAppId, groupId: 'g', authority: 'n1', n });

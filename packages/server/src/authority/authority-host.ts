@@ -39,6 +39,7 @@ import { RoomSequencer, type Published } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
 import { ReviewQueue } from './review-queue.js';
 import { RoomHistory } from './room-history.js';
+import { DEFAULT_RESUME_WINDOW_MS, ResumeWindowWriter } from './resume-window-writer.js';
 import { DEFAULT_DEDUPE_MAX_KEYS, DEFAULT_DEDUPE_WINDOW_MS, RecentSends } from './recent-sends.js';
 
 /** What the host needs. */
@@ -78,6 +79,8 @@ export interface AuthorityHostOptions {
   fanoutWritesPerSec: number;
   memberTipsPerSec: number;
   resumeBufferSize: number;
+  /** Messages published longer ago than this are not offered for resume, and not kept for it in the Store (ms). @default 300000 */
+  resumeWindowMs?: number;
   /** Unload a room without members anywhere after this long. */
   idleUnloadMs: number;
   /** Sequence numbers reserved in the store ahead of use. @default 10000 */
@@ -125,6 +128,7 @@ export class AuthorityHost {
     this.#d = deps;
     this.#o = {
       seqReserve: 10_000,
+      resumeWindowMs: DEFAULT_RESUME_WINDOW_MS,
       counterPushMs: 1000,
       maxAdminsPerRoom: 50,
       reviewQueueMax: 500,
@@ -204,6 +208,7 @@ export class AuthorityHost {
       if (room.sdkAppId !== sdkAppId) continue;
       this.#drop(room);
       void room.history.discard();
+      void room.resumeWindow.discard();
     }
   }
 
@@ -302,10 +307,18 @@ export class AuthorityHost {
     const settings = effectiveSettings(app, record);
     const lease = this.#d.placement ? await this.#acquireLease(sdkAppId, groupId) : { epoch: 0, validUntil: Infinity };
     const reserve = lease.epoch > 0 ? store.reserveSeqFenced(sdkAppId, groupId, this.#o.seqReserve, lease.epoch) : store.reserveSeq(sdkAppId, groupId, this.#o.seqReserve);
-    const [first, kept] = await Promise.all([reserve, store.lastHistory(sdkAppId, groupId, settings.historySize)]);
+    const [first, kept, resumeSeed] = await Promise.all([
+      reserve,
+      store.lastHistory(sdkAppId, groupId, settings.historySize),
+      store.lastResumeWindow(sdkAppId, groupId, this.#o.resumeBufferSize),
+    ]);
     if (first === 0) throw new StadiumError('SERVICE_UNAVAILABLE', `the authority of room ${groupId} moved to another node while it loaded; retry`);
     // Assigned once the sequencer exists; its callbacks only run after that.
     const holder: { room?: RoomAuthority } = {};
+    const resumeWindow = new ResumeWindowWriter({ store, clock, logger: this.#d.logger }, sdkAppId, groupId, {
+      size: this.#o.resumeBufferSize,
+      windowMs: this.#o.resumeWindowMs,
+    });
     const sequencer = new RoomSequencer(
       { clock, bus, metrics },
       {
@@ -322,6 +335,9 @@ export class AuthorityHost {
         busiestNodeMembers: () => holder.room?.busiestNodeMembers ?? 0,
         downstreamCapPerSec: () => (holder.room ? this.#downstreamCap(holder.room) : 0),
         resumeBufferSize: this.#o.resumeBufferSize,
+        resumeWindowMs: this.#o.resumeWindowMs,
+        resumeSeed,
+        onBatch: (entries, atMs) => resumeWindow.append(entries, atMs),
         onAdvance: (nextSeq) => {
           if (holder.room) this.#renew(holder.room, nextSeq);
         },
@@ -347,6 +363,7 @@ export class AuthorityHost {
     room.leaseEpoch = lease.epoch;
     room.leaseValidUntil = lease.validUntil;
     room.history = new RoomHistory({ store, clock, logger: this.#d.logger }, sdkAppId, groupId, () => room.settings, kept);
+    room.resumeWindow = resumeWindow;
     holder.room = room;
     this.#pins.arm(room);
     this.#rooms.set(key, room);
@@ -417,6 +434,7 @@ export class AuthorityHost {
     this.#d.logger.warn({ app: room.sdkAppId, group: room.groupId, epoch: room.leaseEpoch }, `no longer the room's authority: ${why}`);
     this.#drop(room);
     void room.history.flush();
+    void room.resumeWindow.flush();
   }
 
   /** The cap in force: the room's own, or the automatic one once the room is big. */
@@ -498,7 +516,7 @@ export class AuthorityHost {
     await store.releaseSeq(sdkAppId, groupId, room.reservedEnd, room.sequencer.nextSeq).catch((error: unknown) => {
       logger.warn({ err: error, app: sdkAppId, group: groupId }, 'could not give back the sequence reservation');
     });
-    await room.history.flush();
+    await Promise.all([room.history.flush(), room.resumeWindow.flush()]);
     // Last: the next holder may take the room at once, and numbers from where this one stopped.
     if (room.leaseEpoch > 0) {
       await store.releaseRoomLease(sdkAppId, groupId, this.#o.nodeId, room.leaseEpoch).catch((error: unknown) => {

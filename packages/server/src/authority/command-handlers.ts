@@ -246,7 +246,7 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       bus.publish(roomSubject(room.sdkAppId, room.groupId), { kind: 'room-closed', sdkAppId: room.sdkAppId, groupId: room.groupId });
       deps.drop(room);
       // Nothing of the room's history may be written after its rows are deleted.
-      await room.history.discard();
+      await Promise.all([room.history.discard(), room.resumeWindow.discard()]);
       await store.deleteGroup(room.sdkAppId, room.groupId);
       logger.info({ app: room.sdkAppId, group: room.groupId, operator: operatorId }, 'room dismissed');
       deps.observer?.dismissed?.(room.app, room.record, actor);

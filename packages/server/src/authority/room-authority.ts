@@ -15,6 +15,7 @@ import type { RoomSequencer } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
 import { ReviewQueue } from './review-queue.js';
 import type { RoomHistory } from './room-history.js';
+import type { ResumeWindowWriter } from './resume-window-writer.js';
 import { DEFAULT_DEDUPE_MAX_KEYS, DEFAULT_DEDUPE_WINDOW_MS, RecentSends } from './recent-sends.js';
 
 /** Most senders a room's slow mode remembers at once. */
@@ -32,6 +33,8 @@ export class RoomAuthority {
   readonly review: ReviewQueue;
   /** History for late joiners and the whole record (see room-history.ts); set by the host right after construction. */
   history!: RoomHistory;
+  /** Writes the resume window to the Store (see resume-window-writer.ts); set by the host right after construction. */
+  resumeWindow!: ResumeWindowWriter;
   readonly #counts = new Map<string, number>();
   #total = 0;
   #lastOrdinal = 0;

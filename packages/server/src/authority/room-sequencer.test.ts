@@ -105,6 +105,29 @@ describe('RoomSequencer', () => {
     expect(seq.since(8).entries).toHaveLength(0);
   });
 
+  it('hands every published entry to the resume window, tips and notices too, with when it was published', () => {
+    const batches: Array<{ seqs: number[]; atMs: number }> = [];
+    const { clock, seq } = setup({ onBatch: (entries, atMs) => batches.push({ seqs: entries.map((e) => e.seq), atMs }) });
+    void seq.submit(msg('a'));
+    seq.submitTip(msg('tip'));
+    clock.advance(50);
+    seq.submitNotice(msg('notice'));
+    expect(batches).toEqual([
+      { seqs: [1, 2], atMs: clock.now() },
+      { seqs: [3], atMs: clock.now() },
+    ]);
+  });
+
+  it("starts its resume buffer from an earlier authority's window, within the time window", () => {
+    const start = new ManualClock().now();
+    const stored = [1, 2, 3].map((n) => ({ seq: n, rank: 1 as const, json: `{"seq":${n}}`, atMs: start }));
+    const { clock, seq } = setup({ nextSeq: 4, resumeSeed: stored, resumeWindowMs: 60_000 });
+    expect(seq.since(1)).toEqual({ entries: [2, 3].map((n) => ({ seq: n, rank: 1, json: `{"seq":${n}}` })), complete: true });
+    expect(seq.published(3)).toEqual({ seq: 3, rank: 1, json: '{"seq":3}' });
+    clock.advance(60_001);
+    expect(seq.since(1)).toEqual({ entries: [], complete: false, missed: { fromSeq: 2, toSeq: 3 } });
+  });
+
   it('widens the window with the members on the busiest node, within bounds', () => {
     let members = 0;
     const { clock, batches, seq } = setup({ batchWindowMs: 20, batchWindowMaxMs: 500, fanoutWritesPerSec: 100_000, busiestNodeMembers: () => members });

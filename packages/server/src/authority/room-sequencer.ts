@@ -17,6 +17,7 @@ import type { Bus } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
 import { PRIORITY_LABELS, type Metrics } from '../metrics/metrics.js';
 import type { Admitted, ResumeResult, RoomMessageStats, UnsequencedMessage } from '../wire/authority-commands.js';
+import type { ResumeWindowEntry } from '../core/records.js';
 import { encodeMessage, type BatchEntry } from '../wire/batch-entry.js';
 import { RateLimiter } from './rate-limiter.js';
 import { ResumeBuffer } from './resume-buffer.js';
@@ -74,6 +75,12 @@ export interface RoomSequencerOptions {
   /** Messages per second each member may receive now; 0 = no cap. @default () => 0 */
   downstreamCapPerSec?: () => number;
   resumeBufferSize: number;
+  /** Messages published longer ago than this are not offered for resume (ms). @default Infinity */
+  resumeWindowMs?: number;
+  /** The resume window an earlier authority stored (ascending), to start the resume buffer from. @default none */
+  resumeSeed?: readonly ResumeWindowEntry[];
+  /** Called after each published batch with every entry in it and when it was published (the resume window's writer). */
+  onBatch?: (entries: readonly BatchEntry[], atMs: number) => void;
   /** Called after each published batch with the next sequence number (for persistence). */
   onAdvance?: (nextSeq: number) => void;
   /** Called after each published batch with the user messages in it (after-send hooks). */
@@ -114,7 +121,8 @@ export class RoomSequencer {
     const now = deps.clock.now();
     this.#limiter = new RateLimiter(options.ratePerSec, now);
     this.#tipLimiter = new RateLimiter(options.tipsPerSec, now);
-    this.#resume = new ResumeBuffer(options.resumeBufferSize);
+    this.#resume = new ResumeBuffer(options.resumeBufferSize, options.resumeWindowMs);
+    if (options.resumeSeed) this.#resume.seed(options.resumeSeed, options.nextSeq);
     this.#nextSeq = options.nextSeq;
     this.#random = deps.random ?? Math.random;
   }
@@ -192,7 +200,7 @@ export class RoomSequencer {
 
   /** What a member that last saw `afterSeq` missed, as far as it is still held. */
   since(afterSeq: number): ResumeResult {
-    return this.#resume.since(afterSeq, this.lastSeq, this.#o.firstSeq ?? 1);
+    return this.#resume.since(afterSeq, this.lastSeq, this.#o.firstSeq ?? 1, this.#deps.clock.now());
   }
 
   /** The published message `seq`, while the resume buffer still holds it. */
@@ -298,10 +306,11 @@ export class RoomSequencer {
       }
       metrics.messagesOut.inc({ type: wire.type });
     }
-    this.#resume.push(entries);
+    this.#resume.push(entries, now);
     // The batch crosses the bus once, as data; each node frames it once for its sockets.
     this.#deps.bus.publish(this.#o.subject, { kind: 'batch', sdkAppId: this.#o.sdkAppId, groupId: this.#o.groupId, entries, at: now });
     for (let i = 0; i < delivered.length; i++) delivered[i]!.resolve?.({ seq: seqs[i]!, time });
+    this.#o.onBatch?.(entries, now);
     this.#o.onAdvance?.(this.#nextSeq);
     if (published.length > 0) this.#o.onPublished?.(published);
   }

@@ -99,8 +99,10 @@ export interface ServerOptions {
   maxRoomsPerConnection: number;
   /** A room with no members is unloaded from memory after this long (its state is stored). @default 300000 */
   idleUnloadMs: number;
-  /** Messages per room kept for resume. @default 1000 */
+  /** Messages per room kept for resume, in memory and in the store (at most MAX_RESUME_BUFFER_SIZE). @default 1000 */
   resumeBufferSize: number;
+  /** Messages published longer ago than this are not offered for resume (ms, at most MAX_RESUME_WINDOW_MS). @default 300000 */
+  resumeWindowMs: number;
   /** Over NATS: length of a room's authority lease; a dead or cut-off node's rooms move after at most this long. @default 3000 */
   roomLeaseMs: number;
   /** Over NATS: how often held room leases are renewed (at most half of roomLeaseMs). @default 1000 */
@@ -157,6 +159,10 @@ export interface ServerOptions {
 const MIN_SOCKET_HIGH_WATER_BYTES = 16_384;
 /** The costliest request (profile.get of 100 users, see gateway/request-cost.ts); a burst must fit it. */
 const MAX_REQUEST_COST = 11;
+/** Largest `resumeBufferSize`: messages per room held in memory and in the store for resume. */
+export const MAX_RESUME_BUFFER_SIZE = 100_000;
+/** Longest `resumeWindowMs`: 24 hours. */
+export const MAX_RESUME_WINDOW_MS = 86_400_000;
 
 /** Defaults of {@link ServerOptions}. */
 export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
@@ -195,6 +201,7 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   maxRoomsPerConnection: 100,
   idleUnloadMs: 300_000,
   resumeBufferSize: 1000,
+  resumeWindowMs: 300_000,
   roomLeaseMs: 3000,
   roomLeaseRenewMs: 1000,
   appRefreshMs: 5000,
@@ -253,6 +260,7 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'maxRoomsPerConnection',
     'idleUnloadMs',
     'resumeBufferSize',
+    'resumeWindowMs',
     'roomLeaseMs',
     'roomLeaseRenewMs',
     'fanoutWritesPerSec',
@@ -280,6 +288,9 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
   ] as const) {
     if (!Number.isFinite(o[key]) || o[key] <= 0) throw new TypeError(`${key} must be a positive number, got ${String(o[key])}`);
   }
+  if (!Number.isInteger(o.resumeBufferSize) || o.resumeBufferSize > MAX_RESUME_BUFFER_SIZE)
+    throw new TypeError(`resumeBufferSize must be a whole number from 1 to ${MAX_RESUME_BUFFER_SIZE}, got ${String(o.resumeBufferSize)}`);
+  if (o.resumeWindowMs > MAX_RESUME_WINDOW_MS) throw new TypeError(`resumeWindowMs must be at most ${MAX_RESUME_WINDOW_MS} (24 hours), got ${String(o.resumeWindowMs)}`);
   if (o.roomLeaseRenewMs * 2 > o.roomLeaseMs) throw new TypeError(`roomLeaseRenewMs must be at most half of roomLeaseMs (${o.roomLeaseMs}), got ${o.roomLeaseRenewMs}`);
   if (o.socketHighWaterBytes < MIN_SOCKET_HIGH_WATER_BYTES) {
     throw new TypeError(`socketHighWaterBytes must be at least ${MIN_SOCKET_HIGH_WATER_BYTES} (the socket's own buffer mark), got ${o.socketHighWaterBytes}`);

@@ -100,3 +100,16 @@ export interface HistoryEntry {
   seq: number;
   json: string;
 }
+
+/**
+ * One stored entry of a room's resume window: any published message (user message, tip or
+ * notice) as members received it, with its priority rank and when it was published.
+ */
+export interface ResumeWindowEntry {
+  seq: number;
+  /** 0 High … 3 Lowest. */
+  rank: 0 | 1 | 2 | 3;
+  json: string;
+  /** When it was published (epoch ms, the authority's clock). */
+  atMs: number;
+}

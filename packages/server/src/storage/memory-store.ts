@@ -5,7 +5,7 @@
 import type { Profile } from '@stadium/protocol';
 import { assertBelowAppLimit, chooseSdkAppId } from './app-ids.js';
 import { noCallbacks } from '../core/app-callbacks.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, OperatorRecord, Store, WordList } from './store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, OperatorRecord, ResumeWindowEntry, Store, WordList } from './store.js';
 
 /** A room lease as the memory store keeps it. */
 interface HeldLease {
@@ -31,6 +31,7 @@ export class MemoryStore implements Store {
   readonly #held = new Map<number, Map<string, Map<string, HeldMessage>>>();
   /** Kept messages per app and group, oldest first. */
   readonly #history = new Map<number, Map<string, HistoryEntry[]>>();
+  readonly #resume = new Map<number, Map<string, ResumeWindowEntry[]>>();
   readonly #sigFloors = new Map<number, Map<string, number>>();
   /** Console operator accounts by name. */
   readonly #operators = new Map<string, OperatorRecord>();
@@ -81,6 +82,7 @@ export class MemoryStore implements Store {
     this.#wordLists.delete(sdkAppId);
     this.#held.delete(sdkAppId);
     this.#history.delete(sdkAppId);
+    this.#resume.delete(sdkAppId);
     this.#sigFloors.delete(sdkAppId);
     return existed;
   }
@@ -138,6 +140,7 @@ export class MemoryStore implements Store {
     this.#members.get(sdkAppId)?.delete(groupId);
     this.#held.get(sdkAppId)?.delete(groupId);
     this.#history.get(sdkAppId)?.delete(groupId);
+    this.#resume.get(sdkAppId)?.delete(groupId);
     return this.#groups.get(sdkAppId)?.delete(groupId) ?? false;
   }
 
@@ -229,6 +232,22 @@ export class MemoryStore implements Store {
 
   async lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]> {
     const kept = this.#history.get(sdkAppId)?.get(groupId) ?? [];
+    return limit <= 0 ? [] : kept.slice(-limit).map((e) => ({ ...e }));
+  }
+
+  async appendResumeWindow(sdkAppId: number, groupId: string, entries: readonly ResumeWindowEntry[], keep: number, notBeforeMs: number): Promise<void> {
+    let groups = this.#resume.get(sdkAppId);
+    if (!groups) this.#resume.set(sdkAppId, (groups = new Map<string, ResumeWindowEntry[]>()));
+    const kept = groups.get(groupId) ?? [];
+    for (const entry of entries) kept.push({ ...entry });
+    if (kept.length > keep) kept.splice(0, kept.length - Math.max(0, keep));
+    const fresh = kept.filter((e, i) => i === kept.length - 1 || e.atMs >= notBeforeMs);
+    if (fresh.length === 0) groups.delete(groupId);
+    else groups.set(groupId, fresh);
+  }
+
+  async lastResumeWindow(sdkAppId: number, groupId: string, limit: number): Promise<ResumeWindowEntry[]> {
+    const kept = this.#resume.get(sdkAppId)?.get(groupId) ?? [];
     return limit <= 0 ? [] : kept.slice(-limit).map((e) => ({ ...e }));
   }
 

@@ -107,6 +107,19 @@ export interface GroupHistoryTable {
   json: string;
 }
 
+/** Row of `resume_window`: one published entry of a room's resume window (0015). */
+export interface ResumeWindowTable {
+  sdk_app_id: number;
+  group_id: string;
+  seq: number;
+  /** 0 High … 3 Lowest. */
+  rank: number;
+  /** The message's JSON as members received it. */
+  json: string;
+  /** When it was published, epoch ms. */
+  at_ms: number;
+}
+
 /** Row of `user_sig_floors`: a userSig issued before `floor_sec` is refused at login (0009). */
 export interface UserSigFloorsTable {
   sdk_app_id: number;
@@ -143,6 +156,7 @@ export interface SqliteDatabaseSchema {
   word_lists: WordListsTable;
   held_messages: HeldMessagesTable;
   group_history: GroupHistoryTable;
+  resume_window: ResumeWindowTable;
   user_sig_floors: UserSigFloorsTable;
   operators: OperatorsTable;
   room_leases: RoomLeasesTable;
@@ -338,6 +352,21 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, Migration>> = Object.fre
         .addColumn('epoch', 'integer', (c) => c.notNull())
         .addColumn('until_ms', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('room_leases_pk', ['sdk_app_id', 'group_id'])
+        .modifyEnd(sql`without rowid`)
+        .execute();
+    },
+  },
+  '0015_resume_window': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('resume_window')
+        .addColumn('sdk_app_id', 'integer', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('rank', 'integer', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addColumn('at_ms', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('resume_window_pk', ['sdk_app_id', 'group_id', 'seq'])
         .modifyEnd(sql`without rowid`)
         .execute();
     },

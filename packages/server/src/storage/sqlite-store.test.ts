@@ -133,7 +133,7 @@ describe('SqliteStore file', () => {
     // Back to the build before pins: the column, the later migrations' tables and their records gone.
     const raw = new Database(file);
     raw.exec(
-      "alter table groups drop column pinned_messages; drop table group_history; drop table operators; drop table room_leases; delete from kysely_migration where name >= '0011';",
+      "alter table groups drop column pinned_messages; drop table group_history; drop table operators; drop table room_leases; drop table resume_window; delete from kysely_migration where name >= '0011';",
     );
     raw.close();
     const store = await SqliteStore.open(file);

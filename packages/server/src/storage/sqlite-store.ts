@@ -20,6 +20,7 @@ import {
   type MemberState,
   type NewApp,
   type OperatorRecord,
+  type ResumeWindowEntry,
   type Store,
   type WordList,
 } from './store.js';
@@ -124,6 +125,7 @@ export class SqliteStore implements Store {
       await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).execute();
+      await trx.deleteFrom('resume_window').where('sdk_app_id', '=', sdkAppId).execute();
       await trx.deleteFrom('user_sig_floors').where('sdk_app_id', '=', sdkAppId).execute();
       const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
       return result.numDeletedRows > 0n;
@@ -204,6 +206,7 @@ export class SqliteStore implements Store {
       await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
       await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
       await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
+      await trx.deleteFrom('resume_window').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
       const result = await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
       return result.numDeletedRows > 0n;
     });
@@ -443,6 +446,35 @@ export class SqliteStore implements Store {
     return rows.reverse();
   }
 
+  async appendResumeWindow(sdkAppId: number, groupId: string, entries: readonly ResumeWindowEntry[], keep: number, notBeforeMs: number): Promise<void> {
+    await this.#db.transaction().execute(async (trx) => {
+      for (let i = 0; i < entries.length; i += HISTORY_INSERT_CHUNK) {
+        const rows = entries.slice(i, i + HISTORY_INSERT_CHUNK).map((e) => ({ sdk_app_id: sdkAppId, group_id: groupId, seq: e.seq, rank: e.rank, json: e.json, at_ms: e.atMs }));
+        await trx
+          .insertInto('resume_window')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.columns(['sdk_app_id', 'group_id', 'seq']).doUpdateSet((eb) => ({ rank: eb.ref('excluded.rank'), json: eb.ref('excluded.json'), at_ms: eb.ref('excluded.at_ms') })),
+          )
+          .execute();
+      }
+      await trimResumeWindow(trx, sdkAppId, groupId, keep, notBeforeMs);
+    });
+  }
+
+  async lastResumeWindow(sdkAppId: number, groupId: string, limit: number): Promise<ResumeWindowEntry[]> {
+    if (limit <= 0) return [];
+    const rows = await this.#db
+      .selectFrom('resume_window')
+      .select(['seq', 'rank', 'json', 'at_ms'])
+      .where('sdk_app_id', '=', sdkAppId)
+      .where('group_id', '=', groupId)
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.reverse().map(toResumeWindowEntry);
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
@@ -454,6 +486,27 @@ export class SqliteStore implements Store {
 const HISTORY_INSERT_CHUNK = 500;
 
 // The row helpers below are shared with PostgresStore, whose tables have the same rows.
+
+/** Keep a room's newest `keep` resume-window rows, and of those the ones from `notBeforeMs` on, plus always the newest. */
+export async function trimResumeWindow(db: Db, sdkAppId: number, groupId: string, keep: number, notBeforeMs: number): Promise<void> {
+  const room = db.selectFrom('resume_window').select('seq').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).orderBy('seq', 'desc');
+  const edge = await room.offset(Math.max(0, keep)).limit(1).executeTakeFirst();
+  if (edge) await db.deleteFrom('resume_window').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).where('seq', '<=', edge.seq).execute();
+  const newest = await room.limit(1).executeTakeFirst();
+  if (newest) {
+    await db
+      .deleteFrom('resume_window')
+      .where('sdk_app_id', '=', sdkAppId)
+      .where('group_id', '=', groupId)
+      .where('seq', '<', newest.seq)
+      .where('at_ms', '<', notBeforeMs)
+      .execute();
+  }
+}
+
+export function toResumeWindowEntry(row: { seq: number; rank: number; json: string; at_ms: number }): ResumeWindowEntry {
+  return { seq: Number(row.seq), rank: Math.min(3, Math.max(0, Number(row.rank))) as ResumeWindowEntry['rank'], json: row.json, atMs: Number(row.at_ms) };
+}
 
 export function findApp(db: Db, sdkAppId: number): Promise<Selectable<AppsTable> | undefined> {
   return db.selectFrom('apps').selectAll().where('sdk_app_id', '=', sdkAppId).executeTakeFirst();

@@ -7,7 +7,7 @@ import type { Profile } from '@stadium/protocol';
 import { StadiumError, emptyProfile } from '@stadium/protocol';
 import { allCallbacks, noCallbacks } from '../core/app-callbacks.js';
 import { SDK_APP_ID_MAX, SDK_APP_ID_MIN } from './app-ids.js';
-import { DEFAULT_APP_SETTINGS, type GroupRecord, type HeldMessage, type NewApp, type Store } from './store.js';
+import { DEFAULT_APP_SETTINGS, type GroupRecord, type HeldMessage, type NewApp, type ResumeWindowEntry, type Store } from './store.js';
 
 /** Options of {@link describeStoreContract}. */
 export interface StoreContractOptions {
@@ -607,6 +607,44 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.lastHistory(app.sdkAppId, 'room2', 10)).toEqual([entry(1)]);
         await store.deleteApp(app.sdkAppId);
         expect(await store.lastHistory(app.sdkAppId, 'room2', 10)).toEqual([]);
+      });
+    });
+
+    describe('resume window', () => {
+      const entry = (seq: number, atMs: number, rank: 0 | 1 | 2 | 3 = 1): ResumeWindowEntry => ({ seq, rank, json: `{"seq":${seq},"text":"m${seq} 弹幕"}`, atMs });
+      it('appends in one write and trims to the newest `keep`', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.appendResumeWindow(app.sdkAppId, 'room', [entry(1, 1000), entry(2, 1000, 0), entry(3, 1001, 3)], 4, 0);
+        await store.appendResumeWindow(app.sdkAppId, 'room', [entry(4, 2000), entry(6, 2000)], 4, 0);
+        expect(await store.lastResumeWindow(app.sdkAppId, 'room', 10)).toEqual([entry(2, 1000, 0), entry(3, 1001, 3), entry(4, 2000), entry(6, 2000)]);
+        expect(await store.lastResumeWindow(app.sdkAppId, 'room', 2)).toEqual([entry(4, 2000), entry(6, 2000)]);
+        expect(await store.lastResumeWindow(app.sdkAppId, 'room', 0)).toEqual([]);
+        expect(await store.lastResumeWindow(app.sdkAppId, 'other', 10)).toEqual([]);
+      });
+
+      it('drops entries published before `notBeforeMs`, but always keeps the newest', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.appendResumeWindow(app.sdkAppId, 'room', [entry(1, 1000), entry(2, 2000), entry(3, 3000)], 100, 0);
+        await store.appendResumeWindow(app.sdkAppId, 'room', [entry(4, 4000)], 100, 3000);
+        expect(await store.lastResumeWindow(app.sdkAppId, 'room', 10)).toEqual([entry(3, 3000), entry(4, 4000)]);
+        await store.appendResumeWindow(app.sdkAppId, 'room', [], 100, 10_000);
+        expect(await store.lastResumeWindow(app.sdkAppId, 'room', 10)).toEqual([entry(4, 4000)]);
+      });
+
+      it('deleteGroup and deleteApp delete the window', async () => {
+        const store = await fresh();
+        const app = await store.createApp(sampleApp());
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room'));
+        await store.createGroup(sampleGroup(app.sdkAppId, 'room2'));
+        await store.appendResumeWindow(app.sdkAppId, 'room', [entry(1, 1)], 10, 0);
+        await store.appendResumeWindow(app.sdkAppId, 'room2', [entry(1, 1)], 10, 0);
+        await store.deleteGroup(app.sdkAppId, 'room');
+        expect(await store.lastResumeWindow(app.sdkAppId, 'room', 10)).toEqual([]);
+        expect(await store.lastResumeWindow(app.sdkAppId, 'room2', 10)).toEqual([entry(1, 1)]);
+        await store.deleteApp(app.sdkAppId);
+        expect(await store.lastResumeWindow(app.sdkAppId, 'room2', 10)).toEqual([]);
       });
     });
 

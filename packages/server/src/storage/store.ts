@@ -8,11 +8,11 @@
  */
 import type { Profile } from '@stadium/protocol';
 
-import type { AppRecord, AppSettings, GroupRecord, HistoryEntry, MemberState, NewApp } from '../core/records.js';
+import type { AppRecord, AppSettings, GroupRecord, HistoryEntry, MemberState, NewApp, ResumeWindowEntry } from '../core/records.js';
 import type { WordList } from '../core/word-list.js';
 import type { HeldMessage } from '../core/held-message.js';
 
-export type { AppRecord, AppSettings, GroupRecord, HistoryEntry, MemberState, NewApp } from '../core/records.js';
+export type { AppRecord, AppSettings, GroupRecord, HistoryEntry, MemberState, NewApp, ResumeWindowEntry } from '../core/records.js';
 export type { WordList } from '../core/word-list.js';
 export type { HeldMessage } from '../core/held-message.js';
 
@@ -130,6 +130,15 @@ export interface Store {
   listHistory(sdkAppId: number, groupId: string, afterSeq: number, limit: number): Promise<HistoryEntry[]>;
   /** The newest `limit` kept messages, oldest first. */
   lastHistory(sdkAppId: number, groupId: string, limit: number): Promise<HistoryEntry[]>;
+  /**
+   * Append published entries (ascending, above every kept one) to a room's resume window in
+   * one write, then keep only its newest `keep` entries and, of those, only the ones published
+   * at or after `notBeforeMs` — except the newest entry, which always stays (it tells the next
+   * authority how far the window was written). deleteGroup and deleteApp delete them.
+   */
+  appendResumeWindow(sdkAppId: number, groupId: string, entries: readonly ResumeWindowEntry[], keep: number, notBeforeMs: number): Promise<void>;
+  /** The newest `limit` entries of a room's resume window, oldest first. */
+  lastResumeWindow(sdkAppId: number, groupId: string, limit: number): Promise<ResumeWindowEntry[]>;
   /**
    * The user's userSig floor (UNIX seconds): a userSig whose `TLS.time` is earlier is refused
    * at login (set by REST `im_open_login_svc/kick`). 0 when the user was never kicked.

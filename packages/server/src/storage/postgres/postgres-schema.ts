@@ -201,4 +201,18 @@ export const POSTGRES_MIGRATIONS: Readonly<Record<string, Migration>> = Object.f
         .execute();
     },
   },
+  '0015_resume_window': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('resume_window')
+        .addColumn('sdk_app_id', 'bigint', (c) => c.notNull())
+        .addColumn('group_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('rank', 'integer', (c) => c.notNull())
+        .addColumn('json', 'text', (c) => c.notNull())
+        .addColumn('at_ms', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('resume_window_pk', ['sdk_app_id', 'group_id', 'seq'])
+        .execute();
+    },
+  },
 });

@@ -20,8 +20,8 @@ import { StadiumError, type Profile } from '@stadium/protocol';
 import { noCallbacks } from '../../core/app-callbacks.js';
 import { assertBelowAppLimit, chooseSdkAppId } from '../app-ids.js';
 import type { AppsTable } from '../sqlite-schema.js';
-import { findApp, findGroup, fromGroup, groupPatchColumns, toApp, toGroup } from '../sqlite-store.js';
-import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, OperatorRecord, Store, WordList } from '../store.js';
+import { findApp, findGroup, fromGroup, groupPatchColumns, toApp, toGroup, toResumeWindowEntry, trimResumeWindow } from '../sqlite-store.js';
+import type { AppPatch, AppRecord, GroupPatch, GroupRecord, HeldMessage, HistoryEntry, MemberState, NewApp, OperatorRecord, ResumeWindowEntry, Store, WordList } from '../store.js';
 import { classifyFailure } from './postgres-errors.js';
 import { POSTGRES_MIGRATIONS, type PostgresDatabaseSchema } from './postgres-schema.js';
 import { parsePostgresUrl, redact } from './postgres-url.js';
@@ -191,6 +191,7 @@ export class PostgresStore implements Store {
         await trx.deleteFrom('word_lists').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).execute();
+        await trx.deleteFrom('resume_window').where('sdk_app_id', '=', sdkAppId).execute();
         await trx.deleteFrom('user_sig_floors').where('sdk_app_id', '=', sdkAppId).execute();
         const result = await trx.deleteFrom('apps').where('sdk_app_id', '=', sdkAppId).executeTakeFirst();
         return result.numDeletedRows > 0n;
@@ -276,6 +277,7 @@ export class PostgresStore implements Store {
         await trx.deleteFrom('group_members').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
         await trx.deleteFrom('held_messages').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
         await trx.deleteFrom('group_history').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
+        await trx.deleteFrom('resume_window').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).execute();
         const result = await trx.deleteFrom('groups').where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).executeTakeFirst();
         return result.numDeletedRows > 0n;
       }),
@@ -500,6 +502,42 @@ export class PostgresStore implements Store {
       db.selectFrom('group_history').select(['seq', 'json']).where('sdk_app_id', '=', sdkAppId).where('group_id', '=', groupId).orderBy('seq', 'desc').limit(limit).execute(),
     );
     return rows.reverse();
+  }
+
+  async appendResumeWindow(sdkAppId: number, groupId: string, entries: readonly ResumeWindowEntry[], keep: number, notBeforeMs: number): Promise<void> {
+    // Idempotent: a repeated batch rewrites the same rows, and the trim only keeps the newest.
+    await this.#call('appendResumeWindow', 'idempotent', (db) =>
+      db.transaction().execute(async (trx) => {
+        for (let i = 0; i < entries.length; i += IN_LIST_CHUNK) {
+          const rows = entries.slice(i, i + IN_LIST_CHUNK).map((e) => ({ sdk_app_id: sdkAppId, group_id: groupId, seq: e.seq, rank: e.rank, json: e.json, at_ms: e.atMs }));
+          await trx
+            .insertInto('resume_window')
+            .values(rows)
+            .onConflict((oc) =>
+              oc
+                .columns(['sdk_app_id', 'group_id', 'seq'])
+                .doUpdateSet((eb) => ({ rank: eb.ref('excluded.rank'), json: eb.ref('excluded.json'), at_ms: eb.ref('excluded.at_ms') })),
+            )
+            .execute();
+        }
+        await trimResumeWindow(trx, sdkAppId, groupId, keep, notBeforeMs);
+      }),
+    );
+  }
+
+  async lastResumeWindow(sdkAppId: number, groupId: string, limit: number): Promise<ResumeWindowEntry[]> {
+    if (limit <= 0) return [];
+    const rows = await this.#call('lastResumeWindow', 'idempotent', (db) =>
+      db
+        .selectFrom('resume_window')
+        .select(['seq', 'rank', 'json', 'at_ms'])
+        .where('sdk_app_id', '=', sdkAppId)
+        .where('group_id', '=', groupId)
+        .orderBy('seq', 'desc')
+        .limit(limit)
+        .execute(),
+    );
+    return rows.reverse().map(toResumeWindowEntry);
   }
 
   async getUserSigFloor(sdkAppId: number, userId: string): Promise<number> {
