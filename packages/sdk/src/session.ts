@@ -6,10 +6,13 @@
  *     └────────────────────┴─────────────────────────┘
  *   any state ──destroy()──▶ destroyed (final)
  *
+ * In `ready`, `renew` replaces the userSig by logging in again on the live connection (the
+ * userSig refresh, see user-sig-refresher.ts).
+ *
  * It also guards the instance methods: `requireAlive` (2905 after destroy) and
  * `requireReady` (2999 without login).
  */
-import { StadiumError, TIM_EVENT, type Profile } from '@stadium/protocol';
+import { StadiumError, TIM_EVENT, type LoginResult, type Profile } from '@stadium/protocol';
 import type { IMResponse, LoginData } from './client-types.js';
 import type { Requester } from './connection.js';
 import type { Emitter } from './emitter.js';
@@ -34,6 +37,16 @@ export interface SessionDeps {
   joined: JoinedGroups;
   emitter: Emitter;
   logger: Logger;
+  /** Told of every login answer and of the end of the session (the userSig refresh plans with it). @default none */
+  lifecycle?: SessionLifecycle;
+}
+
+/** Listener of a {@link Session}'s logins and end. */
+export interface SessionLifecycle {
+  /** A login (first, or again after a reconnect) succeeded with `result`. */
+  loggedIn(userID: string, result: LoginResult): void;
+  /** The session ended (logout, kick, refused re-login, destroy). */
+  ended(): void;
 }
 
 const DEFAULT_PROFILE: SessionProfile = Object.freeze({ nick: '', avatar: '' });
@@ -95,6 +108,7 @@ export class Session {
         if (!this.destroyed) this.state = { kind: 'ready', userID, userSig };
         this.setProfile(result.profile);
         this.deps.logger.info(`logged in as ${userID}`);
+        if (!this.destroyed) this.deps.lifecycle?.loggedIn(userID, result);
         this.deps.emitter.emit(TIM_EVENT.SDK_READY);
         return ok<LoginData>({ actionStatus: 'OK', errorCode: 0, errorInfo: '', repeatLogin: false });
       },
@@ -127,7 +141,8 @@ export class Session {
     const state = this.state;
     if (state.kind !== 'ready') return;
     try {
-      await request('login', { userID: state.userID, userSig: state.userSig });
+      const result = await request('login', { userID: state.userID, userSig: state.userSig });
+      if (this.state === state) this.deps.lifecycle?.loggedIn(state.userID, result);
     } catch (error) {
       if (!isServerRejection(error)) throw error;
       this.deps.logger.error('logging in again after reconnect failed', error);
@@ -136,9 +151,26 @@ export class Session {
     }
   }
 
+  /**
+   * Log in again as the same user with a new userSig, on the connection as it is (rooms and
+   * messages stay): the server replaces the userSig and its expiry, and later reconnects use
+   * the new one. Resolves with the answer, or null when the session is no longer the same
+   * (ended, another login); rejects as the request does, the session keeping the old userSig.
+   */
+  async renew(userSig: string): Promise<LoginResult | null> {
+    const state = this.state;
+    if (state.kind !== 'ready') return null;
+    const result = await this.deps.request('login', { userID: state.userID, userSig });
+    if (this.state.kind !== 'ready' || this.state.userID !== state.userID) return null;
+    this.state = { kind: 'ready', userID: state.userID, userSig };
+    this.setProfile(result.profile);
+    return result;
+  }
+
   /** Back to guest (kicked, logged out, connection ended); emits `SDK_NOT_READY` when it was logged in. */
   end(): void {
     if (this.destroyed) return;
+    this.deps.lifecycle?.ended();
     const wasReady = this.state.kind === 'ready';
     this.state = { kind: 'guest' };
     this.myProfile = { ...DEFAULT_PROFILE };
@@ -147,6 +179,7 @@ export class Session {
 
   /** Final state: every later call fails with 2905. */
   destroy(): void {
+    this.deps.lifecycle?.ended();
     this.state = { kind: 'destroyed' };
     this.myProfile = { ...DEFAULT_PROFILE };
   }
