@@ -169,6 +169,35 @@ describe('long session', () => {
     expect(clock.now() - START).toBe(3 * HOUR);
   }, 180_000);
 
+  it('logs in with the refreshed userSig after a reconnect past the first one’s expiry, and keeps its refresh plan', async () => {
+    const refreshedAt: number[] = [];
+    const ref: { session?: LongSession } = {};
+    await using session = await longSession({
+      refreshUserSig: (userID) => {
+        refreshedAt.push(ref.session!.clock.now() - START);
+        return ref.session!.t.sig(userID, 3600);
+      },
+    });
+    ref.session = session;
+    const { proxy, viewer, viewerTrace, viewerInbox, viewerEvents, sent } = session;
+    await session.run(70 * MINUTE);
+    expect(refreshedAt).toEqual([55 * MINUTE]);
+    // The network drops 10 minutes after the first userSig expired.
+    const down = nextEvent(viewer, TIM.EVENT.NET_STATE_CHANGE, (d: { state: string }) => d.state === TIM.TYPES.NET_STATE_DISCONNECTED);
+    proxy.cut();
+    await down;
+    let back = false;
+    void nextEvent(viewer, TIM.EVENT.NET_STATE_CHANGE, (d: { state: string }) => d.state === TIM.TYPES.NET_STATE_CONNECTED).then(() => (back = true));
+    await session.run(HOUR, () => back);
+    await session.run(2 * HOUR - (session.clock.now() - START));
+
+    expect(refreshedAt).toEqual([55 * MINUTE, 110 * MINUTE]);
+    expect(proxy.opened).toBe(2);
+    expect(viewerTrace.commands).toEqual(['login', 'group.join', 'login', 'login', 'group.join', 'login']);
+    expect(viewerEvents.map((e) => e.name)).toEqual([TIM.EVENT.NET_STATE_CHANGE, TIM.EVENT.NET_STATE_CHANGE, TIM.EVENT.NET_STATE_CHANGE]);
+    expect(textsOf(viewerInbox)).toEqual(sent);
+  }, 120_000);
+
   it('without refreshUserSig the viewer is kicked at the first sweep after its userSig expires', async () => {
     await using session = await longSession();
     const { viewer, viewerEvents, proxy, clock } = session;
