@@ -13,7 +13,7 @@ import { ManualClock } from '../packages/server/src/clock/manual-clock.js';
 import { collectMessages, nextEvent } from './support/events.js';
 import { FrameTrace } from './support/frame-trace.js';
 import { RawClient } from './support/raw-client.js';
-import { startTestStadium, type TestStadium } from './support/stadium.js';
+import { TEST_WORKERS, startTestStadium, type TestStadium } from './support/stadium.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
 const START = 1_700_000_000_000;
@@ -126,7 +126,8 @@ async function longSession(viewerOptions: { refreshUserSig?: RefreshUserSig } = 
   return session;
 }
 
-describe('long session', () => {
+// The manual clock drives an in-process server only: a multi-process node runs on real time.
+describe.skipIf(TEST_WORKERS > 1)('long session', () => {
   it('stays in the room for 3 hours through a 60 s idle-timeout proxy, refreshing its hourly userSig on the live connection', async () => {
     const refreshedAt: number[] = [];
     const ref: { session?: LongSession } = {};
@@ -239,7 +240,7 @@ describe('long session', () => {
   }, 120_000);
 });
 
-describe('login again on a logged-in connection', () => {
+describe.skipIf(TEST_WORKERS > 1)('login again on a logged-in connection', () => {
   it('answers the new expireAt, keeps rooms and messages without tips, and the sweep uses the new expiry', async () => {
     const clock = new ManualClock(START);
     await using t = await startTestStadium({ batchWindowMs: 0 }, { clock });
