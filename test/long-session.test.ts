@@ -82,6 +82,10 @@ async function longSession(viewerOptions: { refreshUserSig?: RefreshUserSig } = 
   }
   const sent: string[] = [];
   let nextSendAt = clock.now();
+  const viewerConnected = (): boolean => {
+    const last = viewerEvents.filter((e) => e.name === TIM.EVENT.NET_STATE_CHANGE).at(-1);
+    return last === undefined || (last.data as { state: string }).state === TIM.TYPES.NET_STATE_CONNECTED;
+  };
   const quiet = async (): Promise<void> => {
     await Promise.all([hostTrace.quiet(), viewerTrace.quiet()]);
   };
@@ -111,7 +115,7 @@ async function longSession(viewerOptions: { refreshUserSig?: RefreshUserSig } = 
         clock.advance(STEP);
         await quiet();
         // Messages leave the room's batch on the clock: wait for those sent so far while the viewer is in the room.
-        while (viewerEvents.every((e) => e.name !== TIM.EVENT.KICKED_OUT) && textsOf(viewerInbox).length < sent.length) {
+        while (viewerConnected() && viewerEvents.every((e) => e.name !== TIM.EVENT.KICKED_OUT) && textsOf(viewerInbox).length < sent.length) {
           await nextEvent(viewer, TIM.EVENT.MESSAGE_RECEIVED);
         }
       }
@@ -197,6 +201,43 @@ describe.skipIf(TEST_WORKERS > 1)('long session', () => {
     expect(viewerTrace.commands).toEqual(['login', 'group.join', 'login', 'login', 'group.join', 'login']);
     expect(viewerEvents.map((e) => e.name)).toEqual([TIM.EVENT.NET_STATE_CHANGE, TIM.EVENT.NET_STATE_CHANGE, TIM.EVENT.NET_STATE_CHANGE]);
     expect(textsOf(viewerInbox)).toEqual(sent);
+  }, 120_000);
+
+  it('after a disconnection past the userSig’s expiry (refreshes failing meanwhile), logs in with a fresh userSig and stays in the room', async () => {
+    const refreshedAt: number[] = [];
+    const ref: { session?: LongSession } = {};
+    await using session = await longSession({
+      refreshUserSig: (userID) => {
+        refreshedAt.push(ref.session!.clock.now() - START);
+        return ref.session!.t.sig(userID, 3600);
+      },
+    });
+    ref.session = session;
+    const { proxy, viewer, viewerTrace, viewerInbox, viewerEvents, sent, host, groupID } = session;
+    await session.run(50 * MINUTE);
+    // The laptop sleeps: no connection gets through from 50 to 70 min.
+    proxy.refuse = true;
+    const down = nextEvent(viewer, TIM.EVENT.NET_STATE_CHANGE, (d: { state: string }) => d.state === TIM.TYPES.NET_STATE_DISCONNECTED);
+    proxy.cut();
+    await down;
+    await session.run(20 * MINUTE);
+    // At 55 min, and 4 retries: each renewal waits in the queue for requestTimeoutMs (15 s), then 5, 10, 20, 40 s.
+    expect(refreshedAt).toEqual([55 * MINUTE, 55 * MINUTE + 20_000, 55 * MINUTE + 45_000, 56 * MINUTE + 20_000, 57 * MINUTE + 15_000]);
+    const before = refreshedAt.length;
+    proxy.refuse = false;
+    let back = false;
+    void nextEvent(viewer, TIM.EVENT.NET_STATE_CHANGE, (d: { state: string }) => d.state === TIM.TYPES.NET_STATE_CONNECTED).then(() => (back = true));
+    await session.run(HOUR, () => back);
+    const backAt = session.clock.now() - START;
+    await session.run(56 * MINUTE);
+
+    // The queued renewals timed out while down; once back, the expired userSig is refused and one fresh one logs in.
+    expect(refreshedAt.slice(before)).toEqual([backAt, backAt + 55 * MINUTE]);
+    expect(viewerTrace.commands.slice(-4)).toEqual(['login', 'login', 'group.join', 'login']);
+    expect(viewerEvents.filter((e) => e.name !== TIM.EVENT.NET_STATE_CHANGE)).toEqual([]);
+    expect(textsOf(viewerInbox)).toEqual(sent);
+    const members = (await host.getGroupMemberList({ groupID })).data.memberList.map((m) => m.userID).sort();
+    expect(members).toEqual(['host', 'viewer']);
   }, 120_000);
 
   it('without refreshUserSig the viewer is kicked at the first sweep after its userSig expires', async () => {

@@ -117,7 +117,15 @@ export class Client {
       joined,
       emitter,
       logger,
-      ...(refresher ? { lifecycle: { loggedIn: (userID, result) => refresher.loggedIn(userID, result), ended: () => refresher.stop() } } : {}),
+      ...(refresher
+        ? {
+            lifecycle: {
+              loggedIn: (userID, result) => refresher.loggedIn(userID, result),
+              ended: () => refresher.stop(),
+              freshUserSig: (userID) => refresher.callHook(userID),
+            },
+          }
+        : {}),
     }));
     const pins = (this.pins = new PinnedMessages(
       (body) => request('group.pins', body),

@@ -61,7 +61,8 @@ export interface TimOptions {
    * `userSigRefreshMarginMs`) and logs in again with it over the live connection: rooms,
    * messages and the connection stay as they are, and later reconnects use the new userSig.
    * When every attempt fails, the server's expiry kick ends the session (`KICKED_OUT` with
-   * type `userSigExpired`), as without it.
+   * type `userSigExpired`), as without it. After a reconnect refused for an expired userSig
+   * it is called once more before the session ends.
    * @default none: the session ends when the userSig expires
    */
   refreshUserSig?: RefreshUserSig;

@@ -47,6 +47,8 @@ export interface SessionLifecycle {
   loggedIn(userID: string, result: LoginResult): void;
   /** The session ended (logout, kick, refused re-login, destroy). */
   ended(): void;
+  /** A new userSig from the app (`refreshUserSig`), when it gave one; used once when the userSig expired during a disconnection. @default none */
+  freshUserSig?: (userID: string) => Promise<string>;
 }
 
 const DEFAULT_PROFILE: SessionProfile = Object.freeze({ nick: '', avatar: '' });
@@ -145,9 +147,39 @@ export class Session {
       if (this.state === state) this.deps.lifecycle?.loggedIn(state.userID, result);
     } catch (error) {
       if (!isServerRejection(error)) throw error;
+      if ((error as StadiumError).reason === 'USERSIG_EXPIRED' && (await this.reloginWithFreshSig(request, state))) return;
       this.deps.logger.error('logging in again after reconnect failed', error);
       this.deps.emitter.emit(TIM_EVENT.ERROR, { code: (error as StadiumError).code, message: (error as StadiumError).message });
       this.end();
+    }
+  }
+
+  /**
+   * The userSig expired while the connection was down (a sleeping laptop): with the app's
+   * `refreshUserSig`, ask it once for a new userSig and log in with that. False when there is
+   * no such function, it fails, or the server refuses its userSig too; a network failure
+   * rejects as the request does.
+   */
+  private async reloginWithFreshSig(request: Requester, state: Extract<SessionState, { kind: 'ready' }>): Promise<boolean> {
+    const fresh = this.deps.lifecycle?.freshUserSig;
+    if (!fresh) return false;
+    let userSig: string;
+    try {
+      userSig = await fresh(state.userID);
+    } catch (error) {
+      this.deps.logger.warn('refreshUserSig failed after a reconnect', error);
+      return false;
+    }
+    try {
+      const result = await request('login', { userID: state.userID, userSig });
+      if (this.state !== state) return true;
+      this.state = { kind: 'ready', userID: state.userID, userSig };
+      this.setProfile(result.profile);
+      this.deps.lifecycle?.loggedIn(state.userID, result);
+      return true;
+    } catch (error) {
+      if (!isServerRejection(error)) throw error;
+      return false;
     }
   }
 

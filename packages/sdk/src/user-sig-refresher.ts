@@ -107,7 +107,7 @@ export class UserSigRefresher {
   }
 
   /** The app's function, with a time limit; it must give a non-empty string. */
-  private callHook(userID: string): Promise<string> {
+  callHook(userID: string): Promise<string> {
     const { environment, hookTimeoutMs } = this.deps;
     return new Promise<string>((resolve, reject) => {
       const timer = environment.setTimeout(() => reject(new Error(`refreshUserSig gave no userSig within ${hookTimeoutMs} ms`)), hookTimeoutMs);
