@@ -100,7 +100,7 @@ export class Client {
     const counterTotals = new CounterTotals();
     const attributes = new GroupAttributes((body) => request('group.attributes', body));
     const refreshUserSig = this.options.refreshUserSig;
-    const refresher: UserSigRefresher | null = refreshUserSig
+    const refresher = refreshUserSig
       ? new UserSigRefresher({
           refreshUserSig,
           renew: (userSig) => session.renew(userSig),
@@ -110,22 +110,14 @@ export class Client {
           environment: env,
           logger,
         })
-      : null;
+      : undefined;
     const session: Session = (this.session = new Session({
       request,
       closeConnection: () => this.connection.close(),
       joined,
       emitter,
       logger,
-      ...(refresher
-        ? {
-            lifecycle: {
-              loggedIn: (userID, result) => refresher.loggedIn(userID, result),
-              ended: () => refresher.stop(),
-              freshUserSig: (userID) => refresher.callHook(userID),
-            },
-          }
-        : {}),
+      ...(refresher ? { lifecycle: refresher } : {}),
     }));
     const pins = (this.pins = new PinnedMessages(
       (body) => request('group.pins', body),

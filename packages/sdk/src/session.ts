@@ -161,11 +161,11 @@ export class Session {
    * rejects as the request does.
    */
   private async reloginWithFreshSig(request: Requester, state: Extract<SessionState, { kind: 'ready' }>): Promise<boolean> {
-    const fresh = this.deps.lifecycle?.freshUserSig;
-    if (!fresh) return false;
+    const lifecycle = this.deps.lifecycle;
+    if (!lifecycle?.freshUserSig) return false;
     let userSig: string;
     try {
-      userSig = await fresh(state.userID);
+      userSig = await lifecycle.freshUserSig(state.userID);
     } catch (error) {
       this.deps.logger.warn('refreshUserSig failed after a reconnect', error);
       return false;

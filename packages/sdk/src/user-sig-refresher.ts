@@ -9,6 +9,7 @@
 import type { LoginResult } from '@stadium/protocol';
 import type { ClientEnvironment } from './client-environment.js';
 import type { Logger } from './logger.js';
+import type { SessionLifecycle } from './session.js';
 import { refreshDelayMs, refreshRetryDelayMs } from './user-sig-refresh-plan.js';
 
 /** The app's function that returns a new userSig for the logged-in user. */
@@ -30,8 +31,8 @@ export interface UserSigRefresherDeps {
   logger: Logger;
 }
 
-/** Plans and makes the refreshes of one instance's login. */
-export class UserSigRefresher {
+/** Plans and makes the refreshes of one instance's login; its {@link Session} tells it of logins and the end. */
+export class UserSigRefresher implements SessionLifecycle {
   private timer: unknown = null;
   /** Bumped by `loggedIn` with a new plan and by `stop`, so that late results of an older plan are ignored. */
   private generation = 0;
@@ -57,7 +58,7 @@ export class UserSigRefresher {
   }
 
   /** The session ended (logout, kick, destroy): plan nothing more. */
-  stop(): void {
+  ended(): void {
     this.generation++;
     this.clearTimer();
     this.userID = '';
@@ -86,7 +87,7 @@ export class UserSigRefresher {
   private async attempt(generation: number): Promise<void> {
     const { userID } = this;
     try {
-      const userSig = await this.callHook(userID);
+      const userSig = await this.freshUserSig(userID);
       if (generation !== this.generation) return;
       const result = await this.deps.renew(userSig);
       if (generation !== this.generation || result === null) return;
@@ -106,8 +107,8 @@ export class UserSigRefresher {
     }
   }
 
-  /** The app's function, with a time limit; it must give a non-empty string. */
-  callHook(userID: string): Promise<string> {
+  /** The app's function, with a time limit; it must give a non-empty string (also used once by a re-login refused for an expired userSig). */
+  freshUserSig(userID: string): Promise<string> {
     const { environment, hookTimeoutMs } = this.deps;
     return new Promise<string>((resolve, reject) => {
       const timer = environment.setTimeout(() => reject(new Error(`refreshUserSig gave no userSig within ${hookTimeoutMs} ms`)), hookTimeoutMs);
