@@ -128,6 +128,11 @@ export interface LoginResult {
   isAdmin: boolean;
   /** Server time in seconds. */
   time: number;
+  /**
+   * When the userSig this login used expires, in ms since the epoch (server time). The server
+   * kicks the connection (`userSigExpired`) soon after unless a new `login` replaces the userSig.
+   */
+  expireAt: number;
 }
 
 /** Result of `group.join`. */

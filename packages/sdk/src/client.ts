@@ -42,6 +42,7 @@ import { RoomResume } from './room-resume.js';
 import { Rooms } from './rooms.js';
 import { Session } from './session.js';
 import { UserProfiles } from './user-profiles.js';
+import { UserSigRefresher } from './user-sig-refresher.js';
 
 /** Hooks for the owner of the instance (the `TIM.create` cache). */
 export interface ClientHooks {
@@ -98,7 +99,26 @@ export class Client {
     const sentIds = new RecentIds();
     const counterTotals = new CounterTotals();
     const attributes = new GroupAttributes((body) => request('group.attributes', body));
-    const session = (this.session = new Session({ request, closeConnection: () => this.connection.close(), joined, emitter, logger }));
+    const refreshUserSig = this.options.refreshUserSig;
+    const refresher = refreshUserSig
+      ? new UserSigRefresher({
+          refreshUserSig,
+          renew: (userSig) => session.renew(userSig),
+          marginMs: this.options.userSigRefreshMarginMs,
+          retries: this.options.userSigRefreshRetries,
+          hookTimeoutMs: this.options.requestTimeoutMs,
+          environment: env,
+          logger,
+        })
+      : undefined;
+    const session: Session = (this.session = new Session({
+      request,
+      closeConnection: () => this.connection.close(),
+      joined,
+      emitter,
+      logger,
+      ...(refresher ? { lifecycle: refresher } : {}),
+    }));
     const pins = (this.pins = new PinnedMessages(
       (body) => request('group.pins', body),
       () => session.userID,

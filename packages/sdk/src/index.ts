@@ -20,6 +20,7 @@ export type { IMResponse, LoginData, CreateGroupOptions, UpdateRoomSettingsOptio
 export { Message } from './message.js';
 export type { ConversationType, MessageStatus, CreateTextMessageOptions, CreateCustomMessageOptions } from './message.js';
 export type { TimOptions } from './options.js';
+export type { RefreshUserSig } from './user-sig-refresher.js';
 export type { NetState } from './connection.js';
 export type { GroupMessagesMissed, GroupResumed } from './room-resume.js';
 export type { GroupMessageHeldEvent, GroupMessageReviewedEvent } from './review-events.js';

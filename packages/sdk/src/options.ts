@@ -2,6 +2,7 @@
 import { StadiumError, type Platform } from '@stadium/protocol';
 import type { LogLevel, LogSink } from './logger.js';
 import type { WebSocketConstructor } from './transport/websocket-like.js';
+import type { RefreshUserSig } from './user-sig-refresher.js';
 
 /** Options of `TIM.create` and `TIM.createInstance`. */
 export interface TimOptions {
@@ -54,6 +55,30 @@ export interface TimOptions {
    * @default the browser's WebSocket, or the `ws` package in Node
    */
   WebSocket?: WebSocketConstructor;
+  /**
+   * Stadium extension: returns a new userSig for the logged-in `userID` (or a promise of one).
+   * With it, the SDK asks for a new userSig ahead of the current one's expiry (see
+   * `userSigRefreshMarginMs`) and logs in again with it over the live connection: rooms,
+   * messages and the connection stay as they are, and later reconnects use the new userSig.
+   * When every attempt fails, the server's expiry kick ends the session (`KICKED_OUT` with
+   * type `userSigExpired`), as without it. After a reconnect refused for an expired userSig
+   * it is called once more before the session ends.
+   * @default none: the session ends when the userSig expires
+   */
+  refreshUserSig?: RefreshUserSig;
+  /**
+   * Stadium extension: `refreshUserSig` is called this long before the userSig expires, or at
+   * 90 % of its lifetime when that is later (for short-lived userSigs).
+   * @default 300000
+   */
+  userSigRefreshMarginMs?: number;
+  /**
+   * Stadium extension: attempts after a failed `refreshUserSig` (or a refused login with its
+   * userSig), 5 s, 10 s, 20 s, … apart (at most 60 s), while the userSig is still valid.
+   * `refreshUserSig` may take `requestTimeoutMs` before an attempt counts as failed.
+   * @default 4
+   */
+  userSigRefreshRetries?: number;
   /** Accepted for compatibility and ignored. */
   oversea?: boolean;
 }
@@ -73,6 +98,9 @@ export interface ResolvedTimOptions {
   logLevel: LogLevel;
   logger: LogSink;
   WebSocket: WebSocketConstructor | undefined;
+  refreshUserSig: RefreshUserSig | undefined;
+  userSigRefreshMarginMs: number;
+  userSigRefreshRetries: number;
 }
 
 /** Defaults of the optional numeric and string options. */
@@ -83,6 +111,8 @@ export const DEFAULT_TIM_OPTIONS = Object.freeze({
   reconnectMaxMs: 30_000,
   requestTimeoutMs: 15_000,
   maxQueuedRequests: 100,
+  userSigRefreshMarginMs: 300_000,
+  userSigRefreshRetries: 4,
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- widens the frozen literal to the option's type
   logLevel: 0 as LogLevel,
   fallbackServer: 'http://127.0.0.1:8080',
@@ -93,6 +123,9 @@ export function resolveTimOptions(options: TimOptions): ResolvedTimOptions {
   const appId = Number(options?.SDKAppID);
   if (!Number.isInteger(appId) || appId <= 0) throw new StadiumError('SDK_NO_SDKAPPID');
   const servers = resolveServers(options.server);
+  if (options.refreshUserSig !== undefined && typeof options.refreshUserSig !== 'function') {
+    throw new StadiumError('INVALID_PARAMETER', 'refreshUserSig must be a function that returns a userSig');
+  }
   return {
     SDKAppID: appId,
     server: servers[0]!,
@@ -105,8 +138,14 @@ export function resolveTimOptions(options: TimOptions): ResolvedTimOptions {
     logLevel: options.logLevel ?? DEFAULT_TIM_OPTIONS.logLevel,
     logger: options.logger ?? console,
     WebSocket: options.WebSocket,
+    refreshUserSig: options.refreshUserSig,
+    userSigRefreshMarginMs: positive(options.userSigRefreshMarginMs, DEFAULT_TIM_OPTIONS.userSigRefreshMarginMs),
+    userSigRefreshRetries: count(options.userSigRefreshRetries, DEFAULT_TIM_OPTIONS.userSigRefreshRetries),
   };
 }
+
+/** `userSigRefreshRetries` above this is taken as this. */
+export const MAX_USERSIG_REFRESH_RETRIES = 20;
 
 /** At most this many server URLs are kept (more are ignored). */
 export const MAX_SERVER_URLS = 32;
@@ -128,4 +167,8 @@ function defaultServer(): string {
 
 function positive(value: number | undefined, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function count(value: number | undefined, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? Math.min(value, MAX_USERSIG_REFRESH_RETRIES) : fallback;
 }

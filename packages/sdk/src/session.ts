@@ -6,10 +6,13 @@
  *     └────────────────────┴─────────────────────────┘
  *   any state ──destroy()──▶ destroyed (final)
  *
+ * In `ready`, `renew` replaces the userSig by logging in again on the live connection (the
+ * userSig refresh, see user-sig-refresher.ts).
+ *
  * It also guards the instance methods: `requireAlive` (2905 after destroy) and
  * `requireReady` (2999 without login).
  */
-import { StadiumError, TIM_EVENT, type Profile } from '@stadium/protocol';
+import { StadiumError, TIM_EVENT, type LoginResult, type Profile } from '@stadium/protocol';
 import type { IMResponse, LoginData } from './client-types.js';
 import type { Requester } from './connection.js';
 import type { Emitter } from './emitter.js';
@@ -34,6 +37,18 @@ export interface SessionDeps {
   joined: JoinedGroups;
   emitter: Emitter;
   logger: Logger;
+  /** Told of every login answer and of the end of the session (the userSig refresh plans with it). @default none */
+  lifecycle?: SessionLifecycle;
+}
+
+/** Listener of a {@link Session}'s logins and end. */
+export interface SessionLifecycle {
+  /** A login (first, or again after a reconnect) succeeded with `result`. */
+  loggedIn(userID: string, result: LoginResult): void;
+  /** The session ended (logout, kick, refused re-login, destroy). */
+  ended(): void;
+  /** A new userSig from the app (`refreshUserSig`), when it gave one; used once when the userSig expired during a disconnection. @default none */
+  freshUserSig?: (userID: string) => Promise<string>;
 }
 
 const DEFAULT_PROFILE: SessionProfile = Object.freeze({ nick: '', avatar: '' });
@@ -95,6 +110,7 @@ export class Session {
         if (!this.destroyed) this.state = { kind: 'ready', userID, userSig };
         this.setProfile(result.profile);
         this.deps.logger.info(`logged in as ${userID}`);
+        if (!this.destroyed) this.deps.lifecycle?.loggedIn(userID, result);
         this.deps.emitter.emit(TIM_EVENT.SDK_READY);
         return ok<LoginData>({ actionStatus: 'OK', errorCode: 0, errorInfo: '', repeatLogin: false });
       },
@@ -127,18 +143,66 @@ export class Session {
     const state = this.state;
     if (state.kind !== 'ready') return;
     try {
-      await request('login', { userID: state.userID, userSig: state.userSig });
+      const result = await request('login', { userID: state.userID, userSig: state.userSig });
+      if (this.state === state) this.deps.lifecycle?.loggedIn(state.userID, result);
     } catch (error) {
       if (!isServerRejection(error)) throw error;
+      if ((error as StadiumError).reason === 'USERSIG_EXPIRED' && (await this.reloginWithFreshSig(request, state))) return;
       this.deps.logger.error('logging in again after reconnect failed', error);
       this.deps.emitter.emit(TIM_EVENT.ERROR, { code: (error as StadiumError).code, message: (error as StadiumError).message });
       this.end();
     }
   }
 
+  /**
+   * The userSig expired while the connection was down (a sleeping laptop): with the app's
+   * `refreshUserSig`, ask it once for a new userSig and log in with that. False when there is
+   * no such function, it fails, or the server refuses its userSig too; a network failure
+   * rejects as the request does.
+   */
+  private async reloginWithFreshSig(request: Requester, state: Extract<SessionState, { kind: 'ready' }>): Promise<boolean> {
+    const lifecycle = this.deps.lifecycle;
+    if (!lifecycle?.freshUserSig) return false;
+    let userSig: string;
+    try {
+      userSig = await lifecycle.freshUserSig(state.userID);
+    } catch (error) {
+      this.deps.logger.warn('refreshUserSig failed after a reconnect', error);
+      return false;
+    }
+    try {
+      const result = await request('login', { userID: state.userID, userSig });
+      if (this.state !== state) return true;
+      this.state = { kind: 'ready', userID: state.userID, userSig };
+      this.setProfile(result.profile);
+      this.deps.lifecycle?.loggedIn(state.userID, result);
+      return true;
+    } catch (error) {
+      if (!isServerRejection(error)) throw error;
+      return false;
+    }
+  }
+
+  /**
+   * Log in again as the same user with a new userSig, on the connection as it is (rooms and
+   * messages stay): the server replaces the userSig and its expiry, and later reconnects use
+   * the new one. Resolves with the answer, or null when the session is no longer the same
+   * (ended, another login); rejects as the request does, the session keeping the old userSig.
+   */
+  async renew(userSig: string): Promise<LoginResult | null> {
+    const state = this.state;
+    if (state.kind !== 'ready') return null;
+    const result = await this.deps.request('login', { userID: state.userID, userSig });
+    if (this.state.kind !== 'ready' || this.state.userID !== state.userID) return null;
+    this.state = { kind: 'ready', userID: state.userID, userSig };
+    this.setProfile(result.profile);
+    return result;
+  }
+
   /** Back to guest (kicked, logged out, connection ended); emits `SDK_NOT_READY` when it was logged in. */
   end(): void {
     if (this.destroyed) return;
+    this.deps.lifecycle?.ended();
     const wasReady = this.state.kind === 'ready';
     this.state = { kind: 'guest' };
     this.myProfile = { ...DEFAULT_PROFILE };
@@ -147,6 +211,7 @@ export class Session {
 
   /** Final state: every later call fails with 2905. */
   destroy(): void {
+    this.deps.lifecycle?.ended();
     this.state = { kind: 'destroyed' };
     this.myProfile = { ...DEFAULT_PROFILE };
   }

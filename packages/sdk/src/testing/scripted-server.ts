@@ -128,7 +128,7 @@ export class ScriptedServer {
     switch (frame.cmd) {
       case 'login':
         if (body.userSig === 'bad') return error(70009, 'USERSIG_BAD_SIGNATURE', 'signature mismatch (test)');
-        return ok({ userID: body.userID, profile: { userID: body.userID, nick: `nick-${String(body.userID)}`, avatar: '' }, isAdmin: false, time: 1 });
+        return ok({ userID: body.userID, profile: { userID: body.userID, nick: `nick-${String(body.userID)}`, avatar: '' }, isAdmin: false, time: 1, expireAt: 86_401_000 });
       case 'group.join': {
         const groupID = String(body.groupID);
         const groups = this.members.get(socket) ?? new Set<string>();

@@ -89,7 +89,7 @@ export function createCommandHandlers(deps: HandlerDeps): CommandHandlers {
     conn.nick = profile.nick;
     conn.avatar = profile.avatar;
     conn.sigExpiresAt = verdict.expiresAt * 1000;
-    const result: LoginResult = { userID, profile, isAdmin: conn.isAdmin, time: Math.floor(clock.now() / 1000) };
+    const result: LoginResult = { userID, profile, isAdmin: conn.isAdmin, time: Math.floor(clock.now() / 1000), expireAt: conn.sigExpiresAt };
     return result;
   };
 
