@@ -227,6 +227,7 @@ export class GroupService {
     // Nothing below awaits: the member is added and caught up in one turn of the event loop,
     // and batches published after the authority answered arrive after its answer.
     room.fanout.add(member);
+    room.fanout.caughtUp(reply.lastSeq);
     member.addRoom(room);
     if (actor.userId !== null && reply.ordinal !== undefined) room.listed.add({ userId: actor.userId, ordinal: reply.ordinal, joinTime: Math.floor(now / 1000) }, member);
     const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };
