@@ -7,11 +7,9 @@
  * the other nodes were not yet back on NATS (they catch up from its resume buffer after their
  * reconnect, groups/room-resync.ts). Single project only: the test starts its own processes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROUP_SYSTEM_NOTICE, type ServerFrame, type WireMessage } from '@stadium/protocol';
 import { genUserSig } from '../packages/server/src/auth/user-sig.js';
@@ -20,19 +18,12 @@ import { systemClock } from '../packages/server/src/clock/clock.js';
 import { rendezvousOwner } from '../packages/server/src/groups/rendezvous.js';
 import { openStore } from '../packages/server/src/storage/open-store.js';
 import { startNatsServer, type NatsServer } from './support/nats.js';
+import { startNodeProcess, stopNodeProcesses, type NodeProcess } from './support/node-process.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { RawClient } from './support/raw-client.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
-const BIN = fileURLToPath(new URL('../packages/server/bin/stadium.js', import.meta.url));
 const NODES = ['n0', 'n1', 'n2'];
-
-interface NodeProcess {
-  node: string;
-  url: string;
-  child: ChildProcess;
-  exited: Promise<void>;
-}
 
 let nats: NatsServer;
 let pg: TestPostgres;
@@ -47,35 +38,6 @@ afterAll(async () => {
   await pg?.[Symbol.asyncDispose]();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function startNode(node: string, db: string, bus: string, options: Record<string, unknown>): Promise<NodeProcess> {
-  const config = join(dir, `${node}-${db.slice(-8)}.json`);
-  await writeFile(config, JSON.stringify({ nodeId: node, batchWindowMs: 0, ...options }));
-  const child = spawn(
-    process.execPath,
-    [BIN, 'start', '--workers', '1', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--db', db, '--bus', bus, '--config', config, '--log-level', 'error'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STADIUM_WORKERS: '' } },
-  );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${node} did not start in time:\n${out}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Stadium is running at (\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${node} exited with ${code}:\n${out}`));
-    });
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { node, url, child, exited };
-}
 
 /** What a member received in a room: message numbers, and `missed a-b` for each missed-messages notice. */
 function receivedBy(client: RawClient, groupID: string): string[] {
@@ -135,7 +97,7 @@ async function restartUnderLoad(options: Record<string, unknown>): Promise<Resta
     for (const node of NODES) {
       const proxy = await startTcpProxy(nats.url.replace('nats:', 'http:'));
       proxies.push(proxy);
-      nodes.push(await startNode(node, db, proxy.url.replace('http:', 'nats:'), options));
+      nodes.push(await startNodeProcess({ node, db, bus: proxy.url.replace('http:', 'nats:'), dir, options }));
     }
     const connect = async (url: string, userID: string): Promise<RawClient> => {
       const client = await RawClient.connect(url, `sdkappid=${app.sdkAppId}&v=1`);
@@ -215,8 +177,7 @@ async function restartUnderLoad(options: Record<string, unknown>): Promise<Resta
     return { accepted, atAuthority, elsewhere, whileAlone, refused, firstAfterStop: accepted[beforeStop]! };
   } finally {
     await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
-    for (const n of nodes) if (n.child.exitCode === null && n.child.signalCode === null) n.child.kill('SIGTERM');
-    await Promise.all(nodes.map((n) => n.exited));
+    await stopNodeProcesses(nodes);
     for (const p of proxies) await p[Symbol.asyncDispose]();
   }
 }
