@@ -167,7 +167,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const directMessages = new DirectMessageService({ bus, clock });
   const userSessions = new UserSessions({ bus, store, clock });
   const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles, userSessions, onSession: callbacks.onSession });
-  const resync = new RoomResync({ rooms, router, nodeId, logger });
+  const resync = new RoomResync({ rooms, router, nodeId, logger, metrics });
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
     if (message.kind !== 'node-reset') return;
     authorities.nodeStarted(message.node);

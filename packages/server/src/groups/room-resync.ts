@@ -14,6 +14,7 @@
  * most the authority's resume buffer.
  */
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Room } from './room.js';
 import type { RoomRegistry } from './room-registry.js';
 import type { RoomRouter } from './room-router.js';
@@ -27,6 +28,7 @@ export interface RoomResyncDeps {
   router: RoomRouter;
   nodeId: string;
   logger: Logger;
+  metrics: Metrics;
 }
 
 /** Catches rooms up after lost bus traffic. */
@@ -76,10 +78,12 @@ export class RoomResync {
       const reply = await this.#d.router.call(room, 'members', { node: this.#d.nodeId, count: room.localCount, sinceSeq: after });
       const resume = reply.resume ?? { entries: [], complete: true };
       fanout.release(holdId, { entries: resume.entries, lastSeq: reply.lastSeq, ...(resume.missed ? { missed: resume.missed } : {}) });
+      this.#d.metrics.catchUps.inc({ outcome: resume.missed ? 'gap' : 'complete' });
       if (resume.missed) this.#d.logger.warn({ app: room.sdkAppId, group: room.groupId, ...resume.missed }, 'room messages lost to this node while the bus was down; members told');
     } catch (error) {
       // Unreachable authority: deliver what is held, a jump in its numbers told as a gap.
       fanout.release(holdId, null);
+      this.#d.metrics.catchUps.inc({ outcome: 'failed' });
       this.#d.logger.warn({ err: error, app: room.sdkAppId, group: room.groupId, after }, 'room catch-up after the bus came back failed');
     }
   }
