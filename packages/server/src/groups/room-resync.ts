@@ -36,7 +36,9 @@ export class RoomResync {
   readonly #d: RoomResyncDeps;
   /** Rooms waiting for their catch-up to be asked, with their hold IDs (at most one entry per room). */
   readonly #queue = new Map<Room, number>();
-  #inFlight = 0;
+  /** Rooms whose catch-up is on its way, and those of them reset again meanwhile (caught up once more after). */
+  readonly #inFlight = new Set<Room>();
+  readonly #again = new Set<Room>();
 
   constructor(deps: RoomResyncDeps) {
     this.#d = deps;
@@ -44,7 +46,7 @@ export class RoomResync {
 
   /** Rooms waiting for or receiving a catch-up. */
   get pending(): number {
-    return this.#queue.size + this.#inFlight;
+    return this.#queue.size + this.#inFlight.size;
   }
 
   /** The traffic of `node` (the authority of some rooms here) may have been lost: catch those rooms up. */
@@ -52,20 +54,23 @@ export class RoomResync {
     if (node === this.#d.nodeId) return;
     for (const room of this.#d.rooms.loaded()) {
       if (room.authority !== node || room.closed || room.fanout.size === 0 || this.#queue.has(room)) continue;
-      this.#queue.set(room, room.fanout.hold());
+      // Its answer may predate this loss: ask again once it is in.
+      if (this.#inFlight.has(room)) this.#again.add(room);
+      else this.#queue.set(room, room.fanout.hold());
     }
     this.#pump();
   }
 
   #pump(): void {
-    while (this.#inFlight < MAX_RESYNCS_IN_FLIGHT) {
+    while (this.#inFlight.size < MAX_RESYNCS_IN_FLIGHT) {
       const next = this.#queue.entries().next();
       if (next.done) return;
       const [room, holdId] = next.value;
       this.#queue.delete(room);
-      this.#inFlight++;
+      this.#inFlight.add(room);
       void this.#resync(room, holdId).finally(() => {
-        this.#inFlight--;
+        this.#inFlight.delete(room);
+        if (this.#again.delete(room) && !room.closed && room.fanout.size > 0) this.#queue.set(room, room.fanout.hold());
         this.#pump();
       });
     }
