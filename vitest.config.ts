@@ -46,6 +46,8 @@ export default defineConfig({
             'test/console.test.ts',
             // Starts its own `stadium start` processes over NATS and PostgreSQL.
             'test/cluster-faults.test.ts',
+            'test/cluster-nats-restart.test.ts',
+            'test/cluster-postgres-restart.test.ts',
           ],
           env: { STADIUM_TEST_WORKERS: '2' },
         },

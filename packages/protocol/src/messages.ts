@@ -45,7 +45,7 @@ export interface GroupTipPayload {
 
 /** Payload of a group system notice (`TIMGroupSystemNoticeElem`). */
 export interface GroupSystemNoticePayload {
-  /** 4 kicked, 5 dismissed, 8 quit, 21 banned, 255 custom (REST). */
+  /** 4 kicked, 5 dismissed, 8 quit, 21 banned, 240 held, 241 reviewed, 242 messages missed, 255 custom (REST). */
   operationType: number;
   operatorID: string;
   /** The text of a custom notice (REST `Content`). */
@@ -61,6 +61,9 @@ export interface GroupSystemNoticePayload {
   /** Review queue (241): the outcome, and the new message's sequence number when approved. */
   reviewAction?: 'Approve' | 'Deny';
   seq?: number;
+  /** Messages missed (242): the first and last sequence numbers (inclusive) this connection will never receive. */
+  fromSeq?: number;
+  toSeq?: number;
 }
 
 /** Message types a client may send to a live room. */

@@ -208,6 +208,11 @@ export const GROUP_SYSTEM_NOTICE = {
   REVIEW_HELD: 240,
   /** Stadium: a held message was approved or denied (to its sender and the owner and admins online). */
   REVIEW_RESULT: 241,
+  /**
+   * Stadium: the room's messages `fromSeq`…`toSeq` (payload) never reached this connection's
+   * node and its authority no longer holds them (a NATS outage); not in the room's numbering.
+   */
+  MESSAGES_MISSED: 242,
   CUSTOM: 255,
 } as const;
 

@@ -152,9 +152,10 @@ export class Client {
 
   /**
    * Listen to `TIM.EVENT.*`; the handler gets `{ name, data }`. Besides the compatible events,
-   * `TIM.EVENT.GROUP_MESSAGES_MISSED` (Stadium extension) reports messages a room got while
-   * this client was away that it will not receive (see `GroupMessagesMissed` in room-resume.ts),
-   * and `TIM.EVENT.GROUP_RESUMED` whether a rejoined room's recovery was complete (`GroupResumed`).
+   * `TIM.EVENT.GROUP_MESSAGES_MISSED` (Stadium extension) reports messages of a room that this
+   * client will not receive: sent while it was away, or lost on the way to its server node
+   * (see `GroupMessagesMissed` in room-resume.ts, missed-notice.ts), and
+   * `TIM.EVENT.GROUP_RESUMED` whether a rejoined room's recovery was complete (`GroupResumed`).
    */
   on<T = unknown>(eventName: string, handler: TimEventHandler<T>, context?: unknown): void {
     this.emitter.on(eventName, handler, context);

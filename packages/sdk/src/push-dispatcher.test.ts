@@ -48,6 +48,31 @@ describe('PushDispatcher', () => {
     expect(events.map((e) => (e.name === TIM.EVENT.ERROR ? e.data : (e.data as Message[]).map((m) => m.ID)))).toEqual([{ code: 10023, message: 'slow down (test)' }, ['here']]);
   });
 
+  it('turns a missed-messages notice (242) into GROUP_MESSAGES_MISSED, in order with the messages around it, and not into a message', async () => {
+    bed = await TestBed.start();
+    const tim = bed.instance();
+    await tim.joinGroup({ groupID: 'room1' });
+    const events = record(tim, TIM.EVENT.GROUP_MESSAGES_MISSED, TIM.EVENT.MESSAGE_RECEIVED);
+    const notice: WireMessage = {
+      id: 'missed-2-4',
+      seq: 0,
+      type: 'TIMGroupSystemNoticeElem',
+      payload: { operationType: 242, operatorID: '', fromSeq: 2, toSeq: 4 },
+      from: '',
+      time: 1,
+      priority: 'High',
+    };
+    const socket = bed.server.sockets[0]!;
+    bed.server.send(socket, { t: 'msgs', g: 'room1', m: [wire(1, 'before')] });
+    bed.server.send(socket, { t: 'msgs', g: 'room1', m: [notice, wire(5, 'after')] });
+    await handled(tim);
+    expect(events.map((e) => (e.name === TIM.EVENT.GROUP_MESSAGES_MISSED ? e.data : (e.data as Message[]).map((m) => m.ID)))).toEqual([
+      ['before'],
+      { groupID: 'room1', fromSeq: 2, toSeq: 4, reason: 'expired' },
+      ['after'],
+    ]);
+  });
+
   it('emits c2c frames for the logged-in user as C2C messages, and ignores them otherwise', async () => {
     bed = await TestBed.start();
     const tim = bed.instance();

@@ -14,6 +14,7 @@ import type { JoinedGroups } from './joined-groups.js';
 import type { Logger } from './logger.js';
 import type { MessageHold } from './message-hold.js';
 import type { RecentIds } from './recent-ids.js';
+import { missedEvent } from './missed-notice.js';
 import { reviewEvent } from './review-events.js';
 import type { Session } from './session.js';
 
@@ -91,6 +92,12 @@ export class PushDispatcher {
     if (frame.lost !== undefined && frame.lost > 0) logger.warn(`${groupID}: the server dropped ${frame.lost} messages because this client read too slowly`);
     const all = Array.isArray(frame.m) ? frame.m : [];
     const wires = all.filter((wire) => {
+      const missed = missedEvent(groupID, wire);
+      if (missed) {
+        logger.warn(`${groupID}: messages ${missed.fromSeq}-${missed.toSeq} never reached the server node and are lost`);
+        this.deps.emitter.emit(TIM_EVENT.GROUP_MESSAGES_MISSED, missed);
+        return false;
+      }
       const event = reviewEvent(groupID, wire);
       if (!event) return true;
       this.deps.emitter.emit(event.name, event.data);

@@ -29,8 +29,8 @@ import { isServerRejection } from './server-error.js';
 
 /**
  * Data of `TIM.EVENT.GROUP_MESSAGES_MISSED`: messages of `groupID` sent while this client was
- * away that it will never receive. `expired`: the server no longer held `fromSeq`…`toSeq`
- * (inclusive). `unknown-position`: the server could not place the client's position in the
+ * away, or lost on the way to its server node (missed-notice.ts), that it will never receive.
+ * `expired`: the server no longer held `fromSeq`…`toSeq` (inclusive). `unknown-position`: the server could not place the client's position in the
  * room's numbering (the room was created again, say), so the range is unknown.
  */
 export type GroupMessagesMissed =

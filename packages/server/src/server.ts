@@ -23,6 +23,7 @@ import { parseTrustedProxies } from './gateway/client-ip.js';
 import { GroupService } from './groups/group-service.js';
 import { RoomRegistry } from './groups/room-registry.js';
 import { RoomRouter } from './groups/room-router.js';
+import { RoomResync } from './groups/room-resync.js';
 import { peerMembership, staticMembership, tracksPeers } from './groups/node-membership.js';
 import { createHttpApp } from './http/http-app.js';
 import { DirectMessageService } from './messages/direct-message-service.js';
@@ -167,10 +168,13 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
   const directMessages = new DirectMessageService({ bus, clock });
   const userSessions = new UserSessions({ bus, store, clock });
   const handlers = createCommandHandlers({ clock, metrics, sessions, groups, messages, profiles, userSessions, onSession: callbacks.onSession });
+  const resync = new RoomResync({ rooms, router, nodeId, logger, metrics });
   const unsubscribeControl = bus.subscribe(CONTROL_SUBJECT, (message) => {
     if (message.kind !== 'node-reset') return;
     authorities.nodeStarted(message.node);
     groups.reportCountsTo(message.node);
+    // Its room traffic may have been lost on the way here: catch the rooms up (or tell their members).
+    if (message.reconnected) resync.reconnected(message.node);
   });
   const unsubscribeMembership = membership.onChange(() => {
     // Rooms whose authority moved: members here are reported to the new one; rooms this

@@ -285,7 +285,7 @@ export class AuthorityHost {
     const room = this.#rooms.get(key);
     if (room && room.leaseValidUntil <= this.#d.clock.now()) {
       // Its lease may have lapsed (this node lost touch): another node may hold the room now.
-      this.#depose(room, 'its lease was not renewed in time');
+      this.#depose(room, 'lapsed', 'its lease was not renewed in time');
     } else if (room) return Promise.resolve(room);
     let loading = this.#loading.get(key);
     if (!loading) {
@@ -388,6 +388,7 @@ export class AuthorityHost {
       const now = clock.now();
       const epoch = await store.acquireRoomLease(sdkAppId, groupId, nodeId, 0, now, now + leaseMs);
       if (epoch > 0) {
+        this.#d.metrics.leasesAcquired.inc();
         return { epoch, validUntil: now + leaseMs - leaseRenewMs };
       }
       if (now >= giveUpAt) throw new StadiumError('SERVICE_UNAVAILABLE', `room ${groupId} is still held by another node; retry`);
@@ -418,19 +419,21 @@ export class AuthorityHost {
               room.leaseValidUntil = now + leaseMs - leaseRenewMs;
               return;
             }
-            this.#depose(room, 'another node holds its lease');
+            this.#depose(room, 'taken', 'another node holds its lease');
             return;
           } catch (error) {
+            this.#d.metrics.leaseRenewFailures.inc();
             logger.warn({ err: error, app: room.sdkAppId, group: room.groupId }, 'could not renew the room lease');
           }
         }
-        if (room.leaseValidUntil <= clock.now()) this.#depose(room, 'its lease was not renewed in time');
+        if (room.leaseValidUntil <= clock.now()) this.#depose(room, 'lapsed', 'its lease was not renewed in time');
       }),
     );
   }
 
   /** Stop acting for a room whose lease is, or may be, another node's: nothing is given back. */
-  #depose(room: RoomAuthority, why: string): void {
+  #depose(room: RoomAuthority, reason: 'taken' | 'lapsed', why: string): void {
+    this.#d.metrics.leasesLost.inc({ reason });
     this.#d.logger.warn({ app: room.sdkAppId, group: room.groupId, epoch: room.leaseEpoch }, `no longer the room's authority: ${why}`);
     this.#drop(room);
     void room.history.flush();
@@ -476,7 +479,7 @@ export class AuthorityHost {
       (first) => {
         room.renewing = false;
         if (first === 0) {
-          this.#depose(room, 'another node took its lease');
+          this.#depose(room, 'taken', 'another node took its lease');
           return;
         }
         if (first !== room.reservedEnd) {

@@ -35,12 +35,13 @@ async function deployment() {
   };
   const host = (nodeId: string) => {
     const bus = new LocalBus({ clock });
+    const metrics = new Metrics({ defaultMetrics: false });
     const h = new AuthorityHost(
       {
         store,
         bus,
         clock,
-        metrics: new Metrics({ defaultMetrics: false }),
+        metrics,
         logger: pino({ level: 'silent' }),
         apps: new AppCache(store, clock),
         placement: { owns: () => state.owner === nodeId, connected: () => state.connected.get(nodeId)! },
@@ -62,7 +63,13 @@ async function deployment() {
       } as AuthorityRequest;
       return ((await bus.request(authoritySubject(nodeId), request)) as { seq: number }).seq;
     };
-    return { host: h, send };
+    /** Lease counters of the node's /metrics: acquired, lost by reason. */
+    const leases = async (): Promise<{ acquired: number; taken: number; lapsed: number }> => {
+      const lost = (await metrics.leasesLost.get()).values;
+      const by = (reason: string): number => lost.find((v) => v.labels.reason === reason)?.value ?? -1;
+      return { acquired: (await metrics.leasesAcquired.get()).values[0]?.value ?? -1, taken: by('taken'), lapsed: by('lapsed') };
+    };
+    return { host: h, send, leases };
   };
   return { store, clock, app, state, n1: host('n1'), n2: host('n2') };
 }
@@ -96,6 +103,9 @@ describe('AuthorityHost room leases', () => {
     expect(await n2.send()).toBe(102);
     // n1's epoch is fenced off in the store.
     expect(await store.reserveSeqFenced(app.sdkAppId, 'g', 10, 1)).toBe(0);
+    // In /metrics: each node acquired the lease once; n1 lost it by not renewing it in time.
+    expect(await n1.leases()).toEqual({ acquired: 1, taken: 0, lapsed: 1 });
+    expect(await n2.leases()).toEqual({ acquired: 1, taken: 0, lapsed: 0 });
     await n1.host.close();
     await n2.host.close();
   });

@@ -55,9 +55,11 @@ export type BusMessage =
   | { kind: 'members-removed'; sdkAppId: number; groupId: string; userIds: readonly string[]; entries: readonly BatchEntry[]; operator?: ActorStamp }
   /**
    * `node`'s member counts are void: it (re)started or died. Authorities forget its counts;
-   * nodes with members of rooms whose authority it is report them again.
+   * nodes with members of rooms whose authority it is report them again. `reconnected`: it is
+   * still there, but its connection or this node's dropped and came back, so the room traffic
+   * it published meanwhile may not have reached this node (groups/room-resync.ts catches up).
    */
-  | { kind: 'node-reset'; node: string };
+  | { kind: 'node-reset'; node: string; reconnected?: true };
 
 /** What a request handler receives: a command for a room's authority, or for a node about its local members. */
 export type BusRequest = AuthorityRequest | NodeRequest;

@@ -3,11 +3,18 @@
  * only place that iterates over members: it frames the batch once, then makes one method call
  * per member, and the member does one socket write (see `Connection.deliver`). No encoding,
  * allocation, logging or awaiting happens per recipient.
+ *
+ * It remembers the last sequence number it delivered, and never delivers a number twice. While
+ * a catch-up is on its way (groups/room-resync.ts, after the bus lost traffic) it holds the
+ * room's batches, at most {@link MAX_HELD_ENTRIES} messages, and then delivers the catch-up
+ * first, the held batches after it: in order, each number once, and a gap it cannot fill as a
+ * notice (fanout/missed-notice.ts).
  */
 import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
 import type { Clock } from '../clock/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { BatchEntry } from '../wire/batch-entry.js';
+import { missedNotice } from './missed-notice.js';
 import type { Recipient } from './recipient.js';
 import { buildAttributesFrame, buildCountersFrame, buildMessagesFrame, buildPinsFrame } from './ws-frames.js';
 
@@ -21,9 +28,31 @@ const NO_ENTRIES: readonly BatchEntry[] = Object.freeze([]);
  */
 export const FANOUT_RECENT_ENTRIES = 256;
 
+/**
+ * Messages a room holds at most while its catch-up is on its way; past it the room stops
+ * waiting, tells its members of the gap before the held messages and delivers them.
+ */
+export const MAX_HELD_ENTRIES = 1000;
+
+/** What a catch-up brought: the messages after the room's last delivered one that its authority still held. */
+export interface CatchUp {
+  /** Oldest first. */
+  readonly entries: readonly BatchEntry[];
+  /** Numbers the authority no longer held (inclusive). */
+  readonly missed?: { fromSeq: number; toSeq: number };
+  /** The room's last number at its authority when it answered. */
+  readonly lastSeq: number;
+}
+
+interface Held {
+  entries: readonly BatchEntry[];
+  at: number | undefined;
+}
+
 /** Local members of one room, subscribed to the room's bus subject. */
 export class RoomFanout {
   readonly #members = new Set<Recipient>();
+  readonly #groupId: string;
   readonly #metrics: Metrics;
   /** For the fan-out latency histogram (none: not measured). */
   readonly #clock: Clock | undefined;
@@ -34,8 +63,18 @@ export class RoomFanout {
   #joining = 0;
   /** Receives the room's other traffic (closed, updated). */
   onEvent: ((message: BusMessage) => void) | null = null;
+  /** The last sequence number delivered to the room's members here (0: none yet). */
+  #lastSeq = 0;
+  /** Batches held while a catch-up is on its way (null: not holding). */
+  #held: Held[] | null = null;
+  #heldEntries = 0;
+  /** Which hold is on (a late catch-up of an earlier one is ignored). */
+  #holdId = 0;
+  /** A catch-up failed: a jump in the next batch's numbers is a gap to report. */
+  #suspect = false;
 
-  constructor(bus: Bus, subject: string, metrics: Metrics, clock?: Clock) {
+  constructor(bus: Bus, groupId: string, subject: string, metrics: Metrics, clock?: Clock) {
+    this.#groupId = groupId;
     this.#metrics = metrics;
     this.#clock = clock;
     this.#unsubscribe = bus.subscribe(subject, (message) => this.#onBus(message));
@@ -74,15 +113,80 @@ export class RoomFanout {
    */
   entriesAfter(seq: number): BatchEntry[] {
     // Only what went by while a join was in flight is kept (see beginJoin).
-    const recent = this.#recent;
-    let i = recent.length;
-    while (i > 0 && recent[i - 1]!.seq > seq) i--;
-    return recent.slice(i);
+    return this.#recent.filter((entry) => entry.seq > seq);
   }
 
   /** Every member, for dismissal. */
   members(): Recipient[] {
     return [...this.#members];
+  }
+
+  /** The last sequence number delivered to the room's members here (0: none yet). */
+  get lastSeq(): number {
+    return this.#lastSeq;
+  }
+
+  /** Whether batches are held for a catch-up. */
+  get holding(): boolean {
+    return this.#held !== null;
+  }
+
+  /**
+   * The room's members here have everything up to `seq` (a join's answer: what its authority
+   * had published by then reached this node before the answer).
+   */
+  caughtUp(seq: number): void {
+    if (this.#held === null && seq > this.#lastSeq) this.#lastSeq = seq;
+  }
+
+  /** Hold the room's batches until {@link release} (a catch-up is on its way); returns the hold's ID. */
+  hold(): number {
+    if (this.#held === null) {
+      this.#held = [];
+      this.#heldEntries = 0;
+      this.#holdId++;
+    }
+    return this.#holdId;
+  }
+
+  /**
+   * End hold `holdId` (nothing if it already ended): deliver `catchUp`, then the held batches,
+   * each number above the last delivered once, and the gaps neither fills as a notice first.
+   * Without a catch-up (it failed) the gap before the first held batch is the one reported,
+   * or, with nothing held, the one before the next batch.
+   */
+  release(holdId: number, catchUp: CatchUp | null): void {
+    const held = this.#held;
+    if (held === null || holdId !== this.#holdId) return;
+    this.#held = null;
+    this.#heldEntries = 0;
+    let notice: BatchEntry | undefined;
+    const entries: BatchEntry[] = [];
+    let top = this.#lastSeq;
+    const take = (entry: BatchEntry): void => {
+      if (entry.seq <= top) return;
+      entries.push(entry);
+      top = entry.seq;
+    };
+    if (catchUp) {
+      // The room's numbering restarted (dismissed and created again): start from its new numbers.
+      if (catchUp.lastSeq < this.#lastSeq) top = this.#lastSeq = catchUp.lastSeq;
+      const { missed } = catchUp;
+      if (missed && missed.toSeq > top) notice = missedNotice(Math.max(missed.fromSeq, top + 1), missed.toSeq, this.#now());
+      for (const entry of catchUp.entries) take(entry);
+    } else if (held.length === 0) {
+      this.#suspect = true;
+    }
+    for (const batch of held) for (const entry of batch.entries) take(entry);
+    const first = entries[0];
+    if (!catchUp && first && first.seq > this.#lastSeq + 1 && this.#lastSeq > 0) notice = missedNotice(this.#lastSeq + 1, first.seq - 1, this.#now());
+    const at = held.length > 0 ? held[held.length - 1]!.at : undefined;
+    if (notice) entries.unshift(notice);
+    if (entries.length > 0) this.#deliverBatch(entries, at);
+  }
+
+  #now(): number {
+    return this.#clock?.now() ?? 0;
   }
 
   /** Stop receiving the room's traffic and forget the members. */
@@ -112,18 +216,56 @@ export class RoomFanout {
     if (recent.length > FANOUT_RECENT_ENTRIES * 2) this.#recent = recent.slice(-FANOUT_RECENT_ENTRIES);
   }
 
+  /** Write room messages (in sequence order, seq-0 notices among them) to every member, framed once. */
+  #deliverBatch(entries: readonly BatchEntry[], at: number | undefined): void {
+    const groupId = this.#groupId;
+    this.#remember(entries);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const seq = entries[i]!.seq;
+      if (seq > 0) {
+        this.#lastSeq = seq;
+        break;
+      }
+    }
+    // Framed once on this node, whatever the number of members.
+    const wsFrame = buildMessagesFrame(groupId, entries);
+    for (const member of this.#members) member.deliver(groupId, wsFrame, entries);
+    const n = this.#members.size;
+    this.#metrics.frames.inc(n);
+    this.#metrics.deliveries.inc(n * entries.length);
+    if (at !== undefined && this.#clock && n > 0) this.#metrics.fanoutLatency.observe(Math.max(0, this.#clock.now() - at) / 1000);
+  }
+
+  /** Hold a batch for the catch-up; past {@link MAX_HELD_ENTRIES} stop waiting for it. */
+  #holdBatch(entries: readonly BatchEntry[], at: number | undefined): void {
+    this.#held!.push({ entries, at });
+    this.#heldEntries += entries.length;
+    if (this.#heldEntries > MAX_HELD_ENTRIES) this.release(this.#holdId, null);
+  }
+
   #onBus(message: BusMessage): void {
     switch (message.kind) {
       case 'batch': {
-        const { groupId, entries } = message;
-        this.#remember(entries);
-        // Framed once on this node, whatever the number of members.
-        const wsFrame = buildMessagesFrame(groupId, entries);
-        for (const member of this.#members) member.deliver(groupId, wsFrame, entries);
-        const n = this.#members.size;
-        this.#metrics.frames.inc(n);
-        this.#metrics.deliveries.inc(n * entries.length);
-        if (message.at !== undefined && this.#clock && n > 0) this.#metrics.fanoutLatency.observe(Math.max(0, this.#clock.now() - message.at) / 1000);
+        if (this.#held !== null) {
+          this.#holdBatch(message.entries, message.at);
+          return;
+        }
+        const { entries } = message;
+        const first = entries[0];
+        if (first === undefined) return;
+        // The common case: newer than the last delivered, and nothing to report.
+        if (first.seq > this.#lastSeq && !this.#suspect) {
+          this.#deliverBatch(entries, message.at);
+          return;
+        }
+        const fresh = entries.filter((entry) => entry.seq > this.#lastSeq);
+        if (fresh.length === 0) return;
+        if (this.#suspect) {
+          this.#suspect = false;
+          const from = this.#lastSeq + 1;
+          if (this.#lastSeq > 0 && fresh[0]!.seq > from) fresh.unshift(missedNotice(from, fresh[0]!.seq - 1, this.#now()));
+        }
+        this.#deliverBatch(fresh, message.at);
         return;
       }
       case 'counters': {

@@ -240,6 +240,8 @@ export class GroupService {
       }
       // Nothing below awaits: the member is added and caught up in one turn of the event loop.
       room.fanout.add(member);
+      // What its authority had published by its answer reached this node before the answer.
+      room.fanout.caughtUp(reply.lastSeq);
       member.addRoom(room);
       if (actor.userId !== null && reply.ordinal !== undefined) room.listed.add({ userId: actor.userId, ordinal: reply.ordinal, joinTime: Math.floor(now / 1000) }, member);
       const live = { memberCount: reply.memberCount, lastSeq: reply.lastSeq, ...(reply.role ? { role: reply.role } : {}) };

@@ -75,7 +75,7 @@ export class RoomRegistry {
           const existing = this.#rooms.get(key);
           if (existing) return existing;
           const subject = roomSubject(app.sdkAppId, groupId);
-          const fanout = new RoomFanout(this.#d.bus, subject, this.#d.metrics, this.#d.clock);
+          const fanout = new RoomFanout(this.#d.bus, groupId, subject, this.#d.metrics, this.#d.clock);
           const loaded = new Room(app, record, fanout, this.#d.router.authorityOf(app.sdkAppId, groupId));
           fanout.onEvent = (message) => this.#onEvent(loaded, message);
           this.#rooms.set(key, loaded);

@@ -140,6 +140,29 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly leasesAcquired = new Counter({
+    name: 'stadium_room_leases_acquired_total',
+    help: 'Room leases this node acquired (over NATS): it became the authority of a room',
+    registers: [this.registry],
+  });
+  readonly leasesLost = new Counter({
+    name: 'stadium_room_leases_lost_total',
+    help: 'Rooms this node stopped acting for without giving the lease back: "taken" (another node holds it) or "lapsed" (not renewed in time)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+  readonly leaseRenewFailures = new Counter({
+    name: 'stadium_room_lease_renew_failures_total',
+    help: 'Room lease renewals that failed (the store could not be reached); the room lapses once they fail for roomLeaseMs - roomLeaseRenewMs',
+    registers: [this.registry],
+  });
+  readonly catchUps = new Counter({
+    name: 'stadium_room_catchups_total',
+    help: 'Catch-ups of rooms after the bus lost their traffic: "complete", "gap" (members told of messages no longer held) or "failed" (authority unreachable)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry, prefix: 'stadium_process_' });
     // Every per-priority series exists from the start (at 0), so dashboards and rate() work
@@ -147,6 +170,8 @@ export class Metrics {
     for (const priority of PRIORITY_LABELS) {
       for (const counter of [this.messagesIn, this.shed, this.sampled, this.slowDrops]) counter.inc({ priority }, 0);
     }
+    for (const reason of ['taken', 'lapsed'] as const) this.leasesLost.inc({ reason }, 0);
+    for (const outcome of ['complete', 'gap', 'failed'] as const) this.catchUps.inc({ outcome }, 0);
     for (const command of CALLBACK_COMMANDS) {
       for (const outcome of CALLBACK_OUTCOMES) this.callbackRequests.inc({ command, outcome }, 0);
       for (const counter of [this.callbackTimeouts, this.callbackFailures, this.callbackRetries, this.callbackGivenUp, this.callbackOverflow]) counter.inc({ command }, 0);

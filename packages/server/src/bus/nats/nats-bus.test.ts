@@ -161,8 +161,8 @@ describe('NatsBus', () => {
     await until(() => a.stats.reconnects === 1 && b.stats.reconnects === 1, 'both buses to reconnect');
     // Each reports its peer's node as reset (it may have missed its traffic) — once per side at least.
     await until(() => resets[0]!.length >= 1 && resets[1]!.length >= 1, 'the gap to be reported');
-    expect(resets[0]!.every((m) => m.kind === 'node-reset' && m.node === 'n1')).toBe(true);
-    expect(resets[1]!.every((m) => m.kind === 'node-reset' && m.node === 'n0')).toBe(true);
+    expect(resets[0]!.every((m) => m.kind === 'node-reset' && m.node === 'n1' && m.reconnected === true)).toBe(true);
+    expect(resets[1]!.every((m) => m.kind === 'node-reset' && m.node === 'n0' && m.reconnected === true)).toBe(true);
 
     await settle(all);
     a.publish('room.x', closed);
@@ -206,7 +206,7 @@ describe('NatsBus', () => {
     proxy.refuse = false;
     await until(() => b.stats.reconnects === 1, 'b to reconnect');
     await until(() => resets.a.length === 2 && resets.b.length >= 1, 'the gap to be reported on both sides');
-    expect(resets.a[1]).toEqual({ kind: 'node-reset', node: 'b' });
+    expect(resets.a[1]).toEqual({ kind: 'node-reset', node: 'b', reconnected: true });
     expect(resets.b.every((m) => m.kind === 'node-reset' && m.node === 'a')).toBe(true);
     await settle([a, b]);
     a.publish('room.x', { kind: 'room-closed', sdkAppId: 1, groupId: 'after' });

@@ -17,8 +17,9 @@
  *
  * When the connection to NATS drops, the requests on their way fail with
  * SERVICE_UNAVAILABLE (their answers may be lost); when it comes back (the client
- * resubscribes by itself) the bus says hello again and reports the gap: a `node-reset` for
- * every known peer to its own CONTROL_SUBJECT subscribers, and the peers do the same for it.
+ * resubscribes by itself) the bus says hello again and reports the gap: a `node-reset` marked
+ * `reconnected` for every known peer to its own CONTROL_SUBJECT subscribers, and the peers do
+ * the same for it.
  */
 import { connect, type Msg, type NatsConnection, type Subscription as NatsSubscription } from '@nats-io/transport-node';
 import { randomBytes } from 'node:crypto';
@@ -392,7 +393,7 @@ export class NatsBus extends BusBase {
     this.#met(hello);
     this.#say(presenceSubject(this.#prefix, hello.bus), { t: 'hello', bus: this.#id, ...this.#nodeField() });
     // It was cut off: what this node sent it meanwhile is lost; start over with it.
-    if (hello.again && hello.node !== undefined) this.#deliver(CONTROL_SUBJECT, { kind: 'node-reset', node: hello.node });
+    if (hello.again && hello.node !== undefined) this.#deliver(CONTROL_SUBJECT, { kind: 'node-reset', node: hello.node, reconnected: true });
   }
 
   #met(hello: Hello): void {
@@ -455,7 +456,7 @@ export class NatsBus extends BusBase {
         this.#connected = true;
         this.#stats.reconnects++;
         this.#say(helloSubject(this.#prefix), { t: 'hello', bus: this.#id, again: true, ...this.#nodeField() });
-        for (const node of new Set(this.#peers.values())) if (node !== undefined) this.#deliver(CONTROL_SUBJECT, { kind: 'node-reset', node });
+        for (const node of new Set(this.#peers.values())) if (node !== undefined) this.#deliver(CONTROL_SUBJECT, { kind: 'node-reset', node, reconnected: true });
       }
     }
   }
