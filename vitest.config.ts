@@ -23,7 +23,7 @@ export default defineConfig({
       {
         extends: true,
         // multi-node.test.ts needs several processes: it runs in the cluster project only.
-        test: { name: 'single', include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/multi-node.test.ts'] },
+        test: { name: 'single', include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'], exclude: ['test/multi-node.test.ts', 'test/storm/**'] },
       },
       {
         // The integration suite again, against `stadium start --workers 2` (a multi-process node).
@@ -48,9 +48,16 @@ export default defineConfig({
             'test/cluster-faults.test.ts',
             'test/cluster-nats-restart.test.ts',
             'test/cluster-postgres-restart.test.ts',
+            'test/storm/**',
           ],
           env: { STADIUM_TEST_WORKERS: '2' },
         },
+      },
+      {
+        // 20,000 clients against `stadium start --workers 2`: it needs both cores, so `npm test`
+        // runs it on its own after the other projects.
+        extends: true,
+        test: { name: 'storm', include: ['test/storm/**/*.test.ts'], env: { STADIUM_TEST_WORKERS: '2' } },
       },
     ],
   },
