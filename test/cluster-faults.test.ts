@@ -5,11 +5,9 @@
  * rendezvous hashing over the live nodes, and hold each room's authority by a lease in
  * PostgreSQL. Single project only: the test starts its own processes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerFrame, WireMessage } from '@stadium/protocol';
 import { genUserSig } from '../packages/server/src/auth/user-sig.js';
@@ -19,20 +17,12 @@ import { rendezvousOwner } from '../packages/server/src/groups/rendezvous.js';
 import { openStore } from '../packages/server/src/storage/open-store.js';
 import type { AppRecord } from '../packages/server/src/storage/store.js';
 import { startNatsServer, type NatsServer } from './support/nats.js';
+import { startNodeProcess, type NodeProcess } from './support/node-process.js';
 import { startTestPostgres, type TestPostgres } from './support/postgres.js';
 import { RawClient } from './support/raw-client.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
-const BIN = fileURLToPath(new URL('../packages/server/bin/stadium.js', import.meta.url));
 const NODES = ['n0', 'n1', 'n2'];
-
-/** One `stadium start` process. */
-interface NodeProcess {
-  node: string;
-  url: string;
-  child: ChildProcess;
-  exited: Promise<void>;
-}
 
 let nats: NatsServer;
 let pg: TestPostgres;
@@ -48,33 +38,8 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-async function startNode(node: string, db: string, bus = nats.url, workers = 1): Promise<NodeProcess> {
-  const config = join(dir, `${node}.json`);
-  await writeFile(config, JSON.stringify({ nodeId: node, batchWindowMs: 0 }));
-  const child = spawn(
-    process.execPath,
-    [BIN, 'start', '--workers', String(workers), '--port', '0', '--host', '127.0.0.1', '--data', dir, '--db', db, '--bus', bus, '--config', config, '--log-level', 'warn'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STADIUM_WORKERS: '' } },
-  );
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${node} did not start in time:\n${out}`)), 30_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Stadium is running at (\S+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${node} exited with ${code}:\n${out}`));
-    });
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return { node, url, child, exited };
+function startNode(node: string, db: string, bus = nats.url, workers = 1): Promise<NodeProcess> {
+  return startNodeProcess({ node, db, bus, dir, workers, logLevel: 'warn' });
 }
 
 async function newApp(): Promise<{ db: string; app: AppRecord; sig: (userID: string) => string }> {

@@ -29,15 +29,19 @@ export interface NodeProcessOptions {
   dir: string;
   /** Server options in the config file (nodeId and batchWindowMs 0 are set). */
   options?: Record<string, unknown>;
+  /** `--workers`. @default 1 */
+  workers?: number;
+  /** `--log-level`. @default 'error' */
+  logLevel?: string;
 }
 
 /** Start a node and resolve once it runs. */
-export async function startNodeProcess({ node, db, bus, dir, options = {} }: NodeProcessOptions): Promise<NodeProcess> {
+export async function startNodeProcess({ node, db, bus, dir, options = {}, workers = 1, logLevel = 'error' }: NodeProcessOptions): Promise<NodeProcess> {
   const config = join(dir, `${node}-${Date.now()}.json`);
   await writeFile(config, JSON.stringify({ nodeId: node, batchWindowMs: 0, ...options }));
   const child = spawn(
     process.execPath,
-    [BIN, 'start', '--workers', '1', '--port', '0', '--host', '127.0.0.1', '--data', dir, '--db', db, '--bus', bus, '--config', config, '--log-level', 'error'],
+    [BIN, 'start', '--workers', String(workers), '--port', '0', '--host', '127.0.0.1', '--data', dir, '--db', db, '--bus', bus, '--config', config, '--log-level', logLevel],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, STADIUM_WORKERS: '' } },
   );
   let out = '';
