@@ -140,7 +140,10 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
       dedupeMaxKeys: o.dedupeMaxKeys,
     },
   );
-  const rooms = new RoomRegistry({ store, bus, clock, metrics, logger, router }, { idleUnloadMs: o.idleUnloadMs });
+  const rooms = new RoomRegistry(
+    { store, bus, clock, metrics, logger, router },
+    { idleUnloadMs: o.idleUnloadMs, lag: { targetMs: o.fanoutLagTargetMs, maxSpacingMs: o.fanoutMergeMaxMs } },
+  );
   const groups = new GroupService({
     store,
     rooms,
@@ -153,6 +156,7 @@ export async function startStadium(options: Partial<ServerOptions> = {}, deps: P
     onMembership: callbacks.onMembership,
   });
   rooms.onMembersRemoved = (room, members, operator) => groups.removed(room, members, operator);
+  rooms.onLagLevel = (room) => groups.reportLag(room);
   const unserveNode = rooms.serve(nodeId);
   const profiles = new ProfileService({
     store,

@@ -334,6 +334,7 @@ export class AuthorityHost {
         fanoutWritesPerSec: this.#o.fanoutWritesPerSec,
         busiestNodeMembers: () => holder.room?.busiestNodeMembers ?? 0,
         downstreamCapPerSec: () => (holder.room ? this.#downstreamCap(holder.room) : 0),
+        lagLevel: () => holder.room?.lagLevel ?? 0,
         resumeBufferSize: this.#o.resumeBufferSize,
         resumeWindowMs: this.#o.resumeWindowMs,
         resumeSeed,

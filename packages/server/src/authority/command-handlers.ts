@@ -165,13 +165,13 @@ export function createAuthorityHandlers(deps: AuthorityHandlerDeps): AuthorityHa
       return pending;
     },
 
-    async members(room, { node, count, sinceSeq, tip, joining, listed, join }) {
+    async members(room, { node, count, lag, sinceSeq, tip, joining, listed, join }) {
       if (joining?.userId) {
         const now = clock.now();
         const until = room.moderation.bannedUntil(joining.userId, now);
         if (until !== 0) throw new StadiumError('BANNED_FROM_GROUP', `${joining.userId} is banned from ${room.groupId} for ${Math.ceil((until - now) / 1000)} more seconds`);
       }
-      room.setCount(node, count);
+      room.setCount(node, count, lag);
       const result: AuthorityCommands['members']['res'] = { memberCount: room.memberCount, lastSeq: room.sequencer.lastSeq };
       if (joining) {
         const role = room.roleOf(joining);

@@ -31,3 +31,22 @@ describe('RoomAuthority slow mode', () => {
     expect(r.slowModeWait('u1', 1000, 60_000)).toBe(0);
   });
 });
+
+describe('RoomAuthority lag levels', () => {
+  it('degrades by the slowest node, and forgets a node once it has no members', () => {
+    const r = room();
+    r.setCount('a', 10, 1);
+    r.setCount('b', 5, 2);
+    expect([r.memberCount, r.lagLevel]).toEqual([15, 2]);
+    r.setCount('b', 4);
+    expect(r.lagLevel).toBe(1);
+    r.setCount('b', 4, 3);
+    r.setCount('b', 0, 3);
+    expect([r.memberCount, r.lagLevel]).toEqual([10, 1]);
+    // Out of range from a node is held to 0–3.
+    r.setCount('a', 10, 9);
+    expect(r.lagLevel).toBe(3);
+    r.setCount('a', 10, -1);
+    expect(r.lagLevel).toBe(0);
+  });
+});

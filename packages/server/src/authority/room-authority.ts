@@ -10,6 +10,7 @@ import { roleOf, type RoomRole } from '../core/permissions.js';
 import type { AppRecord, GroupRecord } from '../core/records.js';
 import { effectiveSettings } from '../core/room-settings.js';
 import type { TimerHandle } from '../clock/clock.js';
+import { MAX_LAG_LEVEL } from '../fanout/fanout-lag.js';
 import { RoomCounters } from '../core/room-counters.js';
 import type { RoomSequencer } from './room-sequencer.js';
 import { RoomModeration } from './room-moderation.js';
@@ -36,6 +37,8 @@ export class RoomAuthority {
   /** Writes the resume window to the Store (see resume-window-writer.ts); set by the host right after construction. */
   resumeWindow!: ResumeWindowWriter;
   readonly #counts = new Map<string, number>();
+  /** Nodes whose passes run late, and their level (at most one entry per node with members). */
+  readonly #lagLevels = new Map<string, number>();
   #total = 0;
   #lastOrdinal = 0;
   closed = false;
@@ -155,10 +158,24 @@ export class RoomAuthority {
     return this.#lastOrdinal;
   }
 
-  setCount(node: string, count: number): void {
+  /** A node's member count, and the room's lag level there (0–3; a node without members has none). */
+  setCount(node: string, count: number, lag = 0): void {
     const before = this.#counts.get(node) ?? 0;
     if (count > 0) this.#counts.set(node, count);
     else this.#counts.delete(node);
     this.#total += count - before;
+    const level = count > 0 && Number.isInteger(lag) ? Math.min(MAX_LAG_LEVEL, Math.max(0, lag)) : 0;
+    if (level > 0) this.#lagLevels.set(node, level);
+    else this.#lagLevels.delete(node);
+  }
+
+  /**
+   * How far the room degrades: the highest lag level any node reported (fanout/fanout-lag.ts).
+   * The downstream cap samples lower priorities away by it (authority/room-sequencer.ts).
+   */
+  get lagLevel(): number {
+    let max = 0;
+    for (const level of this.#lagLevels.values()) if (level > max) max = level;
+    return max;
   }
 }

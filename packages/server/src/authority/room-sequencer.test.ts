@@ -5,7 +5,7 @@ import type { BusMessage } from '../bus/bus.js';
 import { ManualClock } from '../clock/manual-clock.js';
 import { encodeStats } from '../wire/batch-entry.js';
 import { Metrics } from '../metrics/metrics.js';
-import { RoomSequencer, type UnsequencedMessage } from './room-sequencer.js';
+import { DEGRADED_NORMAL_PER_SEC, RoomSequencer, type Admitted, type UnsequencedMessage } from './room-sequencer.js';
 
 function setup(overrides: Partial<ConstructorParameters<typeof RoomSequencer>[1]> = {}) {
   const clock = new ManualClock();
@@ -162,6 +162,46 @@ describe('RoomSequencer', () => {
     expect(settled.filter((r) => r.sampled).every((r) => r.seq === 0)).toBe(true);
     const counted = await metrics.sampled.get();
     expect(Object.fromEntries(counted.values.map((v) => [v.labels.priority, v.value]))).toEqual({ High: 0, Normal: 15, Low: 20, Lowest: 0 });
+  });
+
+  it('samples the lowest priorities away while the room runs late: Lowest at level 1, Low at 2, Normal held at 3', async () => {
+    let level = 0;
+    const { clock, metrics, batches, seq } = setup({ ratePerSec: 100_000, lagLevel: () => level });
+    const offer = (): Promise<Admitted>[] => (['High', 'Normal', 'Low', 'Lowest'] as const).flatMap((p) => Array.from({ length: 20 }, (_, i) => seq.submit(msg(`${p}${i}`, p))));
+    const kept = (): Record<string, number> => {
+      const out: Record<string, number> = { High: 0, Normal: 0, Low: 0, Lowest: 0 };
+      for (const e of batches.splice(0).flatMap((b) => b.entries)) out[(JSON.parse(e.json) as { priority: string }).priority]!++;
+      return out;
+    };
+    const told = async (results: Promise<Admitted>[]): Promise<number> => (await Promise.all(results)).filter((r) => r.sampled).length;
+    let results = offer();
+    clock.advance(50);
+    expect(kept()).toEqual({ High: 20, Normal: 20, Low: 20, Lowest: 20 });
+    expect(await told(results)).toBe(0);
+    level = 1;
+    results = offer();
+    clock.advance(50);
+    expect(kept()).toEqual({ High: 20, Normal: 20, Low: 20, Lowest: 0 });
+    expect(await told(results)).toBe(20);
+    level = 2;
+    results = offer();
+    clock.advance(50);
+    expect(kept()).toEqual({ High: 20, Normal: 20, Low: 0, Lowest: 0 });
+    expect(await told(results)).toBe(40);
+    level = 3;
+    results = offer();
+    clock.advance(50);
+    // A fresh bucket of 10 Normal per second (its burst): the rest of this window's Normal is sampled.
+    expect(kept()).toEqual({ High: 20, Normal: DEGRADED_NORMAL_PER_SEC, Low: 0, Lowest: 0 });
+    expect(await told(results)).toBe(60 - DEGRADED_NORMAL_PER_SEC);
+    const counted = await metrics.sampled.get();
+    expect(Object.fromEntries(counted.values.map((v) => [v.labels.priority, v.value]))).toEqual({ High: 0, Normal: 20 - DEGRADED_NORMAL_PER_SEC, Low: 40, Lowest: 60 });
+    // Recovered: everything goes out again.
+    level = 0;
+    results = offer();
+    clock.advance(50);
+    expect(kept()).toEqual({ High: 20, Normal: 20, Low: 20, Lowest: 20 });
+    expect(await told(results)).toBe(0);
   });
 
   it('gives every sender the same chance under the cap, whatever the arrival order', () => {

@@ -74,6 +74,12 @@ export interface RoomSequencerOptions {
   busiestNodeMembers?: () => number;
   /** Messages per second each member may receive now; 0 = no cap. @default () => 0 */
   downstreamCapPerSec?: () => number;
+  /**
+   * How late the room's fan-out runs at its slowest node (0–3, fanout/fanout-lag.ts): 1 samples
+   * every Lowest message away, 2 every Low one too, 3 also holds Normal to
+   * {@link DEGRADED_NORMAL_PER_SEC} per member. High and notices always go out. @default () => 0
+   */
+  lagLevel?: () => number;
   resumeBufferSize: number;
   /** Messages published longer ago than this are not offered for resume (ms). @default Infinity */
   resumeWindowMs?: number;
@@ -98,6 +104,9 @@ const RANK: Record<WireMessage['priority'], 0 | 1 | 2 | 3> = { High: 0, Normal: 
  */
 const BIG_ROOM_SPACING_MS = 10;
 
+/** Normal messages per second each member receives at most while the room runs late at level 3. */
+export const DEGRADED_NORMAL_PER_SEC = 10;
+
 /** The per-room authority. */
 export class RoomSequencer {
   readonly #deps: RoomSequencerDeps;
@@ -112,6 +121,7 @@ export class RoomSequencer {
   #lastPublishAt = -Infinity;
   #closed = false;
   #downstream: RateLimiter | null = null;
+  #degradedNormal: RateLimiter | null = null;
   readonly #stats: RoomMessageStats = { published: 0, shed: 0, sampled: 0 };
   readonly #random: () => number;
 
@@ -322,28 +332,36 @@ export class RoomSequencer {
    * (a uniform random sample), so no sender is favoured by arrival order. Every member gets
    * the same sample, so the batch is still encoded once. Sampled-away messages were accepted
    * by the room (their senders are told `sampled`) but get no sequence number.
+   *
+   * While the room runs late (`lagLevel`), the lowest priorities get no budget at all: Lowest
+   * from level 1, Low from 2, and Normal is held to {@link DEGRADED_NORMAL_PER_SEC} at 3.
    */
   #sampleDownstream(admitted: Candidate[], now: number, time: number): Candidate[] {
     const cap = this.#o.downstreamCapPerSec?.() ?? 0;
-    if (cap <= 0) {
-      this.#downstream = null;
-      return admitted;
-    }
-    if (this.#downstream === null || this.#downstream.ratePerSec !== cap) this.#downstream = new RateLimiter(cap, now);
+    const level = this.#o.lagLevel?.() ?? 0;
+    if (cap <= 0) this.#downstream = null;
+    if (level < 3) this.#degradedNormal = null;
+    if (cap <= 0 && level === 0) return admitted;
+    if (cap > 0 && (this.#downstream === null || this.#downstream.ratePerSec !== cap)) this.#downstream = new RateLimiter(cap, now);
+    if (level >= 3) this.#degradedNormal ??= new RateLimiter(DEGRADED_NORMAL_PER_SEC, now);
     const bucket = this.#downstream;
+    const normal = this.#degradedNormal;
     const keep = new Set<Candidate>();
     for (const c of admitted)
       if (c.rank === 0 || c.kind === 'notice') {
         keep.add(c);
-        bucket.tryTake(0, now);
+        bucket?.tryTake(0, now);
       }
-    for (let rank = 1; rank <= 3; rank++) {
+    // Level 1 leaves ranks 1–2 (Normal, Low), level 2 rank 1 only.
+    const lowestKept = level === 0 ? 3 : Math.max(1, 3 - level);
+    for (let rank = 1; rank <= lowestKept; rank++) {
       const pool = admitted.filter((c) => c.rank === rank && !keep.has(c));
       // Fisher–Yates over the pool, taking from the front while the budget lasts.
       for (let i = 0; i < pool.length; i++) {
         const j = i + Math.floor(this.#random() * (pool.length - i));
         [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-        if (!bucket.tryTake(0, now)) break;
+        if (rank === 1 && normal !== null && !normal.tryTake(0, now)) break;
+        if (bucket !== null && !bucket.tryTake(0, now)) break;
         keep.add(pool[i]!);
       }
     }

@@ -44,6 +44,15 @@ export interface ServerOptions {
    */
   fanoutWritesPerSec: number;
   /**
+   * A room's pass over its members on a process that ends later than this after the oldest
+   * message in it was published is late; while passes are late the room degrades step by step
+   * (merged windows here, then lower priorities sampled away at its authority; High never).
+   * @default 500
+   */
+  fanoutLagTargetMs: number;
+  /** The longest window a late room's batches are merged into on a process. @default 1000 */
+  fanoutMergeMaxMs: number;
+  /**
    * Bytes a socket may have buffered before the connection is behind: the server stops reading
    * its frames and holds its room messages until the socket drains below half of this. At
    * least 16384 (the socket's own buffer mark). @default 262144
@@ -180,6 +189,8 @@ export const DEFAULT_SERVER_OPTIONS: Readonly<ServerOptions> = Object.freeze({
   batchWindowMs: 20,
   batchWindowMaxMs: 500,
   fanoutWritesPerSec: 100_000,
+  fanoutLagTargetMs: 500,
+  fanoutMergeMaxMs: 1000,
   socketHighWaterBytes: 262_144,
   maxPendingBytes: 1_048_576,
   slowConsumerTimeoutMs: 5000,
@@ -264,6 +275,8 @@ export function resolveServerOptions(partial: Partial<ServerOptions> = {}): Serv
     'roomLeaseMs',
     'roomLeaseRenewMs',
     'fanoutWritesPerSec',
+    'fanoutLagTargetMs',
+    'fanoutMergeMaxMs',
     'appRefreshMs',
     'shutdownGraceMs',
     'drainTimeoutMs',

@@ -11,9 +11,10 @@
  * notice (fanout/missed-notice.ts).
  */
 import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
-import type { Clock } from '../clock/clock.js';
+import type { Clock, TimerHandle } from '../clock/clock.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { BatchEntry } from '../wire/batch-entry.js';
+import { FanoutLag, type FanoutLagOptions } from './fanout-lag.js';
 import { missedNotice } from './missed-notice.js';
 import type { Recipient } from './recipient.js';
 import { buildAttributesFrame, buildCountersFrame, buildMessagesFrame, buildPinsFrame } from './ws-frames.js';
@@ -49,6 +50,12 @@ interface Held {
   at: number | undefined;
 }
 
+/**
+ * Messages a merged window holds at most (see fanout/fanout-lag.ts); past it the pass runs at
+ * once. At a room's 40 messages/s a 1 s window holds 40.
+ */
+export const MAX_MERGED_ENTRIES = 256;
+
 /** Local members of one room, subscribed to the room's bus subject. */
 export class RoomFanout {
   readonly #members = new Set<Recipient>();
@@ -63,7 +70,7 @@ export class RoomFanout {
   #joining = 0;
   /** Receives the room's other traffic (closed, updated). */
   onEvent: ((message: BusMessage) => void) | null = null;
-  /** The last sequence number delivered to the room's members here (0: none yet). */
+  /** The last sequence number delivered to the room's members here, or waiting in a merged window (0: none yet). */
   #lastSeq = 0;
   /** Batches held while a catch-up is on its way (null: not holding). */
   #held: Held[] | null = null;
@@ -72,11 +79,20 @@ export class RoomFanout {
   #holdId = 0;
   /** A catch-up failed: a jump in the next batch's numbers is a gap to report. */
   #suspect = false;
+  /** How late the passes run (none without a clock or lag options: every batch is written as it arrives). */
+  readonly #lag: FanoutLag | null;
+  /** Batches merged into the next pass while the room runs late (null: none waiting). */
+  #merged: { entries: BatchEntry[]; at: number | undefined; delayMs: number | undefined; dueAt: number } | null = null;
+  #mergeTimer: TimerHandle | null = null;
+  #lastPassAt = -Infinity;
+  /** Told when the room's lag level changes (to report it to the room's authority). */
+  onLagLevel: ((level: number) => void) | null = null;
 
-  constructor(bus: Bus, groupId: string, subject: string, metrics: Metrics, clock?: Clock) {
+  constructor(bus: Bus, groupId: string, subject: string, metrics: Metrics, clock?: Clock, lag?: FanoutLagOptions) {
     this.#groupId = groupId;
     this.#metrics = metrics;
     this.#clock = clock;
+    this.#lag = clock && lag ? new FanoutLag(lag) : null;
     this.#unsubscribe = bus.subscribe(subject, (message) => this.#onBus(message));
   }
 
@@ -126,6 +142,26 @@ export class RoomFanout {
     return this.#lastSeq;
   }
 
+  /** The room's degradation level on this node (0: it keeps up; see fanout/fanout-lag.ts). */
+  get lagLevel(): number {
+    return this.#lag?.level ?? 0;
+  }
+
+  /** The least time between two passes now (0: batches are written as they arrive). */
+  get spacingMs(): number {
+    return this.#lag?.spacingMs ?? 0;
+  }
+
+  /**
+   * `entries` without those waiting in a merged window: the next pass writes them to every
+   * member, a joiner added now included (a resume must not carry them twice).
+   */
+  withoutMerged(entries: readonly BatchEntry[]): readonly BatchEntry[] {
+    const first = this.#merged?.entries.find((entry) => entry.seq > 0);
+    if (!first) return entries;
+    return entries.filter((entry) => entry.seq === 0 || entry.seq < first.seq);
+  }
+
   /** Whether batches are held for a catch-up. */
   get holding(): boolean {
     return this.#held !== null;
@@ -141,6 +177,8 @@ export class RoomFanout {
 
   /** Hold the room's batches until {@link release} (a catch-up is on its way); returns the hold's ID. */
   hold(): number {
+    // What waits in a merged window was received before the hold: it goes first.
+    this.#flushMerged();
     if (this.#held === null) {
       this.#held = [];
       this.#heldEntries = 0;
@@ -192,6 +230,9 @@ export class RoomFanout {
   /** Stop receiving the room's traffic and forget the members. */
   dispose(): void {
     this.#unsubscribe();
+    if (this.#mergeTimer !== null) this.#clock?.clearTimeout(this.#mergeTimer);
+    this.#mergeTimer = null;
+    this.#merged = null;
     this.#metrics.members.dec(this.#members.size);
     this.#members.clear();
   }
@@ -216,8 +257,12 @@ export class RoomFanout {
     if (recent.length > FANOUT_RECENT_ENTRIES * 2) this.#recent = recent.slice(-FANOUT_RECENT_ENTRIES);
   }
 
-  /** Write room messages (in sequence order, seq-0 notices among them) to every member, framed once. */
-  #deliverBatch(entries: readonly BatchEntry[], at: number | undefined): void {
+  /**
+   * Write room messages (in sequence order, seq-0 notices among them) to every member, framed
+   * once. `delayMs`: how late the latest of them arrived (now − its publish time, when it
+   * came), for the lag measure; the time a merged window waited on purpose is not lag.
+   */
+  #deliverBatch(entries: readonly BatchEntry[], at: number | undefined, delayMs?: number): void {
     const groupId = this.#groupId;
     this.#remember(entries);
     for (let i = entries.length - 1; i >= 0; i--) {
@@ -227,13 +272,80 @@ export class RoomFanout {
         break;
       }
     }
+    const clock = this.#clock;
+    const start = clock?.now() ?? 0;
     // Framed once on this node, whatever the number of members.
     const wsFrame = buildMessagesFrame(groupId, entries);
     for (const member of this.#members) member.deliver(groupId, wsFrame, entries);
     const n = this.#members.size;
     this.#metrics.frames.inc(n);
     this.#metrics.deliveries.inc(n * entries.length);
-    if (at !== undefined && this.#clock && n > 0) this.#metrics.fanoutLatency.observe(Math.max(0, this.#clock.now() - at) / 1000);
+    if (!clock) return;
+    const now = clock.now();
+    this.#lastPassAt = now;
+    if (at === undefined || n === 0) return;
+    this.#metrics.fanoutLatency.observe(Math.max(0, now - at) / 1000);
+    const lag = this.#lag;
+    if (lag === null) return;
+    const level = lag.level;
+    const spacing = lag.spacingMs;
+    // How late the pass ends: the arrival's delay plus the pass itself.
+    if (lag.passed((delayMs ?? start - at) + (now - start), now)) {
+      this.#metrics.fanoutLagSteps.inc({ direction: lag.level > level ? 'up' : 'down' });
+      this.onLagLevel?.(lag.level);
+    } else if (lag.spacingMs !== spacing) {
+      this.#metrics.fanoutLagSteps.inc({ direction: lag.spacingMs > spacing ? 'up' : 'down' });
+    }
+  }
+
+  /**
+   * A batch to write: at once while the room keeps up; while it runs late, merged into the
+   * next pass, {@link FanoutLag.spacingMs} after the last one. A High message or a notice
+   * shortens the wait to half of it, below lag level 2; from level 2 on it waits like the rest
+   * (at most `maxSpacingMs`), so that the number of passes stays bounded.
+   */
+  #offer(entries: readonly BatchEntry[], at: number | undefined): void {
+    const clock = this.#clock;
+    const lag = this.#lag;
+    const spacing = lag?.spacingMs ?? 0;
+    const now = clock?.now() ?? 0;
+    const delay = at === undefined ? undefined : now - at;
+    if (this.#merged === null && (spacing === 0 || !clock || now - this.#lastPassAt >= spacing)) {
+      this.#deliverBatch(entries, at, delay);
+      return;
+    }
+    let merged = this.#merged;
+    if (merged === null) merged = this.#merged = { entries: [], at, delayMs: delay, dueAt: Infinity };
+    else this.#metrics.fanoutMerged.inc();
+    for (const entry of entries) {
+      merged.entries.push(entry);
+      // Taken: a copy of it that comes again (after a catch-up) is not taken twice.
+      if (entry.seq > this.#lastSeq) this.#lastSeq = entry.seq;
+    }
+    if (at !== undefined && (merged.at === undefined || at < merged.at)) merged.at = at;
+    if (delay !== undefined && (merged.delayMs === undefined || delay > merged.delayMs)) merged.delayMs = delay;
+    const urgent = (lag?.level ?? 0) < 2 && entries.some((entry) => entry.rank === 0);
+    const dueAt = this.#lastPassAt + (urgent ? spacing / 2 : spacing);
+    if (merged.entries.length >= MAX_MERGED_ENTRIES || !clock || now >= dueAt) {
+      this.#flushMerged();
+      return;
+    }
+    if (dueAt < merged.dueAt) {
+      merged.dueAt = dueAt;
+      if (this.#mergeTimer !== null) clock.clearTimeout(this.#mergeTimer);
+      this.#mergeTimer = clock.setTimeout(() => this.#flushMerged(), dueAt - now);
+    }
+  }
+
+  #flushMerged(): void {
+    if (this.#mergeTimer !== null) {
+      this.#clock?.clearTimeout(this.#mergeTimer);
+      this.#mergeTimer = null;
+    }
+    const merged = this.#merged;
+    if (merged === null) return;
+    this.#merged = null;
+    this.#deliverBatch(merged.entries, merged.at, merged.delayMs);
   }
 
   /** Hold a batch for the catch-up; past {@link MAX_HELD_ENTRIES} stop waiting for it. */
@@ -253,9 +365,10 @@ export class RoomFanout {
         const { entries } = message;
         const first = entries[0];
         if (first === undefined) return;
+        if (message.at !== undefined && this.#clock) this.#lag?.arrived(message.at, this.#clock.now());
         // The common case: newer than the last delivered, and nothing to report.
         if (first.seq > this.#lastSeq && !this.#suspect) {
-          this.#deliverBatch(entries, message.at);
+          this.#offer(entries, message.at);
           return;
         }
         const fresh = entries.filter((entry) => entry.seq > this.#lastSeq);
@@ -265,7 +378,7 @@ export class RoomFanout {
           const from = this.#lastSeq + 1;
           if (this.#lastSeq > 0 && fresh[0]!.seq > from) fresh.unshift(missedNotice(from, fresh[0]!.seq - 1, this.#now()));
         }
-        this.#deliverBatch(fresh, message.at);
+        this.#offer(fresh, message.at);
         return;
       }
       case 'counters': {

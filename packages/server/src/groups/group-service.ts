@@ -208,6 +208,7 @@ export class GroupService {
       reply = await this.#d.router.call(room, 'members', {
         node: this.#d.nodeId,
         count: room.localCount,
+        lag: room.fanout.lagLevel,
         ...(typeof sinceSeq === 'number' ? { sinceSeq } : {}),
         ...(tip ? { tip } : {}),
         ...(actor.userId !== null && actor.kind !== 'app-admin' ? { joining: stampOf(actor) } : {}),
@@ -249,7 +250,8 @@ export class GroupService {
       if (reply.pinnedMessages) result.pinnedMessages = reply.pinnedMessages;
       // What it missed (a resume), then what went by on this node after the authority answered.
       const caughtUp = room.fanout.entriesAfter(reply.lastSeq);
-      const owed = reply.resume ? [...reply.resume.entries, ...caughtUp] : caughtUp;
+      // Entries waiting in a merged window go to every member with the next pass, this one too.
+      const owed = room.fanout.withoutMerged(reply.resume ? [...reply.resume.entries, ...caughtUp] : caughtUp);
       member.deliverOwn(room.groupId, owed);
       if (reply.resume) {
         result.resumed = reply.resume.complete;
@@ -268,7 +270,7 @@ export class GroupService {
     const tip = actor.userId !== null && room.settings.memberTips ? this.#tip(room, actor, member, TIM_TYPES.GRP_TIP_MBR_QUIT, this.#d.clock.now()) : undefined;
     this.#remove(member, room);
     if (actor.userId !== null) this.#d.onMembership?.({ kind: 'exit', exitType: 'Quit', actor, groupId: room.groupId });
-    await this.#d.router.call(room, 'members', { node: this.#d.nodeId, count: room.localCount, ...(tip ? { tip } : {}) });
+    await this.#d.router.call(room, 'members', { node: this.#d.nodeId, count: room.localCount, lag: room.fanout.lagLevel, ...(tip ? { tip } : {}) });
     return { groupID: room.groupId };
   }
 
@@ -534,10 +536,15 @@ export class GroupService {
     this.#d.rooms.touch(room);
   }
 
-  /** Tell the authority how many members this node holds now. */
+  /** Tell the room's authority that its lag level on this node changed (fanout/fanout-lag.ts). */
+  reportLag(room: Room): void {
+    if (!room.closed && room.localCount > 0) this.#report(room);
+  }
+
+  /** Tell the authority how many members this node holds now, and how late the room runs here. */
   #report(room: Room): void {
     this.#d.router
-      .call(room, 'members', { node: this.#d.nodeId, count: room.localCount })
+      .call(room, 'members', { node: this.#d.nodeId, count: room.localCount, lag: room.fanout.lagLevel })
       .catch((error: unknown) => this.#d.logger.debug({ err: error, app: room.sdkAppId, group: room.groupId }, 'member count not reported'));
   }
 

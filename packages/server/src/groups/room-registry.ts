@@ -10,6 +10,7 @@ import type { ActorStamp } from '../core/actor.js';
 import type { Bus, BusMessage, Unsubscribe } from '../bus/bus.js';
 import { nodeSubject, roomSubject } from '../bus/bus.js';
 import type { Clock, TimerHandle } from '../clock/clock.js';
+import type { FanoutLagOptions } from '../fanout/fanout-lag.js';
 import { RoomFanout } from '../fanout/room-fanout.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { AppRecord } from '../core/records.js';
@@ -34,21 +35,27 @@ export interface RoomRegistryDeps {
 export interface RoomRegistryOptions {
   /** Unload a room without local members after this long. */
   idleUnloadMs: number;
+  /** When a room's passes here run late, and how long its merged windows get (fanout/fanout-lag.ts). @default not measured */
+  lag?: FanoutLagOptions;
 }
 
 /** Rooms with local members. */
 export class RoomRegistry {
   readonly #d: RoomRegistryDeps;
   readonly #idleUnloadMs: number;
+  readonly #lag: FanoutLagOptions | undefined;
   readonly #rooms = new Map<string, Room>();
   readonly #loading = new Map<string, Promise<Room | undefined>>();
   readonly #idleTimers = new Map<string, TimerHandle>();
+  /** Told when a room's lag level here changed (to report it to the room's authority). */
+  onLagLevel: ((room: Room) => void) | null = null;
   /** Told when members of a room were removed here by a ban made anywhere (to report the new count). */
   onMembersRemoved: ((room: Room, members: MemberHandle[], operator: ActorStamp | undefined) => void) | null = null;
 
   constructor(deps: RoomRegistryDeps, options: RoomRegistryOptions) {
     this.#d = deps;
     this.#idleUnloadMs = options.idleUnloadMs;
+    this.#lag = options.lag;
   }
 
   /** Rooms loaded now. */
@@ -75,9 +82,10 @@ export class RoomRegistry {
           const existing = this.#rooms.get(key);
           if (existing) return existing;
           const subject = roomSubject(app.sdkAppId, groupId);
-          const fanout = new RoomFanout(this.#d.bus, groupId, subject, this.#d.metrics, this.#d.clock);
+          const fanout = new RoomFanout(this.#d.bus, groupId, subject, this.#d.metrics, this.#d.clock, this.#lag);
           const loaded = new Room(app, record, fanout, this.#d.router.authorityOf(app.sdkAppId, groupId));
           fanout.onEvent = (message) => this.#onEvent(loaded, message);
+          fanout.onLagLevel = () => this.onLagLevel?.(loaded);
           this.#rooms.set(key, loaded);
           this.#d.metrics.rooms.set(this.#rooms.size);
           this.touch(loaded);

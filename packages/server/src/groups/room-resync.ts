@@ -80,7 +80,7 @@ export class RoomResync {
     const { fanout } = room;
     const after = fanout.lastSeq;
     try {
-      const reply = await this.#d.router.call(room, 'members', { node: this.#d.nodeId, count: room.localCount, sinceSeq: after });
+      const reply = await this.#d.router.call(room, 'members', { node: this.#d.nodeId, count: room.localCount, lag: room.fanout.lagLevel, sinceSeq: after });
       const resume = reply.resume ?? { entries: [], complete: true };
       fanout.release(holdId, { entries: resume.entries, lastSeq: reply.lastSeq, ...(resume.missed ? { missed: resume.missed } : {}) });
       this.#d.metrics.catchUps.inc({ outcome: resume.missed ? 'gap' : 'complete' });

@@ -29,7 +29,18 @@ export class Metrics {
   readonly fanoutLatency = new Histogram({
     name: 'stadium_fanout_latency_seconds',
     help: "Time from a room's authority publishing a batch to this node having handed it to its members' connections (across machines it includes their clocks' difference)",
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly fanoutLagSteps = new Counter({
+    name: 'stadium_fanout_lag_steps_total',
+    help: "Steps of a room's fan-out degrading (up: a longer merged window or a higher level) or recovering (down) because its passes ran late",
+    labelNames: ['direction'] as const,
+    registers: [this.registry],
+  });
+  readonly fanoutMerged = new Counter({
+    name: 'stadium_fanout_merged_batches_total',
+    help: 'Batches written in the same pass as an earlier one because the room ran late',
     registers: [this.registry],
   });
   readonly frames = new Counter({ name: 'stadium_frames_written_total', help: 'Frames written to member sockets', registers: [this.registry] });
@@ -171,6 +182,7 @@ export class Metrics {
       for (const counter of [this.messagesIn, this.shed, this.sampled, this.slowDrops]) counter.inc({ priority }, 0);
     }
     for (const reason of ['taken', 'lapsed'] as const) this.leasesLost.inc({ reason }, 0);
+    for (const direction of ['up', 'down'] as const) this.fanoutLagSteps.inc({ direction }, 0);
     for (const outcome of ['complete', 'gap', 'failed'] as const) this.catchUps.inc({ outcome }, 0);
     for (const command of CALLBACK_COMMANDS) {
       for (const outcome of CALLBACK_OUTCOMES) this.callbackRequests.inc({ command, outcome }, 0);

@@ -89,9 +89,10 @@ export interface AuthorityCommands {
     /**
      * `joining`: the logged-in user whose join this report carries (refused while banned);
      * `listed`: the join is of a logged-in connection that the online member list shows;
-     * `join`: a plain join (not a resume), whose answer carries the room's pins.
+     * `join`: a plain join (not a resume), whose answer carries the room's pins;
+     * `lag`: the room's degradation level on the node (0–3, fanout/fanout-lag.ts).
      */
-    req: { node: string; count: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp; listed?: true; join?: true };
+    req: { node: string; count: number; lag?: number; sinceSeq?: number; tip?: UnsequencedMessage; joining?: ActorStamp; listed?: true; join?: true };
     /**
      * `role`: the joining user's role in the room, when `joining` was given; `ordinal`: the
      * join's place in the room's join order (increasing, never reused), when `listed` was given;
