@@ -44,10 +44,11 @@ export default defineConfig({
             // Real Chromium with several pages: in-process only, to keep CI short.
             'test/live-page.test.ts',
             'test/console.test.ts',
-            // Starts its own `stadium start` processes over NATS and PostgreSQL.
+            // Start their own `stadium start` processes (over NATS and PostgreSQL, or two workers).
             'test/cluster-faults.test.ts',
             'test/cluster-nats-restart.test.ts',
             'test/cluster-postgres-restart.test.ts',
+            'test/worker-crash.test.ts',
             'test/storm/**',
           ],
           env: { STADIUM_TEST_WORKERS: '2' },
