@@ -39,6 +39,7 @@ const { values, positionals } = parseArgs({
     workers: { type: 'string', default: '0' },
     nodes: { type: 'string', default: '1,2,3' },
     profile: { type: 'string', default: 'fixed' },
+    'lag-target': { type: 'string' },
     'members-steps': { type: 'string' },
     'rate-steps': { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -71,6 +72,7 @@ const common = {
   warmupS: num('warmup'),
   workers: num('workers'),
   profile: values.profile,
+  lagTargetMs: num('lag-target') || undefined,
 };
 const defaultMinutes = { fanout: 10, idle: 10, slow: 15, capacity: 40, workers: 20, nodes: 15, suite: 75 }[scenario] ?? 10;
 guardProcess((Number(values['max-minutes']) || defaultMinutes) * 60_000);

@@ -25,6 +25,8 @@ let latencyOutside = 0;
 const errors = new Map();
 /** Merged latency (µs) of every sampled receiver, and each sampled receiver's own. */
 const merged = newHist();
+/** The same for High messages (gifts) only. */
+const mergedHigh = newHist();
 const perReceiver = [];
 
 function newHist() {
@@ -94,7 +96,15 @@ function countParsed(conn, text) {
     const us = Math.max(1, Math.round((now - sentAt) * 1000));
     conn.hist.recordValue(us);
     merged.recordValue(us);
+    if (isHigh(m)) mergedHigh.recordValue(us);
   }
+}
+
+/** A gift (the mix's High message): its body is `^<time>|gift|…`. */
+function isHigh(m) {
+  const p = m.payload;
+  const s = p?.text ?? p?.data;
+  return typeof s === 'string' && s.includes('|gift|');
 }
 
 function markJoined(conn) {
@@ -224,6 +234,9 @@ process.on('message', async (msg) => {
         sampled: perReceiver.length,
         receiverP99sUs: p99s,
         hist: hdr.encodeIntoCompressedBase64(merged),
+        histHigh: hdr.encodeIntoCompressedBase64(mergedHigh),
+        // Messages each fast receiver that joined got (for the share per member).
+        fastCounts: conns.filter((c) => !c.slow && c.wasJoined).map((c) => c.count),
         errors: Object.fromEntries(errors),
       });
       return;

@@ -187,6 +187,7 @@ export async function fanoutRun(opts) {
       scenario: o.idle ? 'idle' : 'fanout',
       system: o.system,
       profile: o.system === 'stadium' ? (o.profile ?? 'fixed') : undefined,
+      fanoutLagTargetMs: o.system === 'stadium' ? (o.lagTargetMs ?? 'server default') : undefined,
       workers: o.workers,
       members: o.members,
       joined,
@@ -265,6 +266,7 @@ export async function fanoutRun(opts) {
     for (const gen of gens) gen.send({ op: 'measure', from, to });
     const s0 = await ask(gens, 'snap');
     const c0 = await sys.sample?.();
+    const c0m = o.system === 'stadium' && !o.nodes ? await scrapeCounters(sys) : null;
     const u0 = treeUsage(pids);
     const gu0 = treeUsage(gens.map((x) => x.pid));
     const m0 = machineCpu();
@@ -297,10 +299,13 @@ export async function fanoutRun(opts) {
     }
     const drainSecs = (performance.now() - drainStart) / 1000;
     const senderStats = await ask([sender], 'stats');
+    const c1m = c0m ? await scrapeCounters(sys) : null;
     const finals = await ask(gens, 'final', {}, 60_000);
 
     const merged = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
     for (const f of finals) merged.add(hdr.decodeFromCompressedBase64(f.hist));
+    const mergedHigh = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 600_000_000, numberOfSignificantValueDigits: 3 });
+    for (const f of finals) if (f.histHigh) mergedHigh.add(hdr.decodeFromCompressedBase64(f.histHigh));
     const p99s = finals.flatMap((f) => f.receiverP99sUs).sort((a, b) => a - b);
     // Stadium answers each msg.send after publishing it; a response still in flight counts as
     // accepted (only RATE_LIMITED and other failures are not).
@@ -334,6 +339,15 @@ export async function fanoutRun(opts) {
       p99ms: ms(merged.getValueAtPercentile(99)),
       p999ms: ms(merged.getValueAtPercentile(99.9)),
       maxMs: ms(merged.maxValue),
+      highSamples: mergedHigh.totalCount,
+      highP50ms: ms(mergedHigh.getValueAtPercentile(50)),
+      highP99ms: ms(mergedHigh.getValueAtPercentile(99)),
+      highMaxMs: ms(mergedHigh.maxValue),
+      memberShare: shareOf(
+        finals.flatMap((f) => f.fastCounts ?? []),
+        accepted,
+      ),
+      serverCounters: c0m && c1m ? counterDeltas(c0m, c1m) : undefined,
       receiverP99MedianMs: p99s.length ? ms(p99s[Math.floor(p99s.length / 2)]) : null,
       receiverP99WorstMs: p99s.length ? ms(p99s[p99s.length - 1]) : null,
       closedDuringRun: sum(finals, 'closedAfterJoin'),
@@ -356,6 +370,7 @@ export async function fanoutRun(opts) {
     log(
       `   ${result.deliveriesPerSec.toLocaleString('en')} deliveries/s (expected ${result.expectedPerSec.toLocaleString('en')}), ` +
         `delivered ${(result.deliveredRatio * 100).toFixed(2)} %, p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, max ${result.maxMs} ms, ` +
+        `High p99 ${result.highP99ms} ms, share min/p50 ${result.memberShare?.min}/${result.memberShare?.p50}, ` +
         `server ${result.serverCores} cores, gens ${result.generatorCores}, rss ${result.serverRssPeakMB} MB`,
     );
     void kernel0;
@@ -364,6 +379,38 @@ export async function fanoutRun(opts) {
     await killAll();
     sys.cleanup();
   }
+}
+
+/** Counters (Stadium's /metrics) the overload runs report, summed over their labels' values by name{label}. */
+const COUNTERS =
+  /^(stadium_messages_shed_total|stadium_downstream_sampled_total|stadium_slow_consumer_drops_total|stadium_fanout_lag_steps_total|stadium_fanout_merged_batches_total|stadium_slow_consumer_closes_total)(\{[^}]*\})? ([0-9.e+]+)$/;
+
+async function scrapeCounters(sys) {
+  try {
+    const text = await (await fetch(`http://${sys.host}:${sys.port}/metrics`)).text();
+    const out = {};
+    for (const line of text.split('\n')) {
+      const m = COUNTERS.exec(line);
+      if (m) out[`${m[1]}${m[2] ?? ''}`] = (out[`${m[1]}${m[2] ?? ''}`] ?? 0) + Number(m[3]);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+function counterDeltas(a, b) {
+  const out = {};
+  for (const [k, v] of Object.entries(b)) if (v - (a[k] ?? 0) !== 0) out[k] = v - (a[k] ?? 0);
+  return out;
+}
+
+/** What share of the accepted messages each fast member received: the least, the 1st and 10th percentile, the median. */
+function shareOf(counts, accepted) {
+  if (counts.length === 0 || accepted <= 0) return null;
+  const sorted = [...counts].sort((x, y) => x - y);
+  const at = (q) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / accepted, 4);
+  return { members: sorted.length, min: round(sorted[0] / accepted, 4), p1: at(0.01), p10: at(0.1), p50: at(0.5) };
 }
 
 export function round(x, d) {

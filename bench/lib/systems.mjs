@@ -55,6 +55,8 @@ export function benchServerOptions(opts) {
   // The load generator opens its receivers as fast as it can and does not retry a refused
   // handshake: admission control (handshakesPerSec) is lifted so it measures fan-out alone.
   const admission = { handshakesPerSec: 1_000_000, handshakeBurst: 1_000_000, ...LOAD_GENERATOR_LIMITS };
+  // `lagTargetMs`: when a room's fan-out counts as late (fanoutLagTargetMs); a huge value turns degradation off.
+  if (opts.lagTargetMs) admission.fanoutLagTargetMs = opts.lagTargetMs;
   if (opts.profile === 'defaults') return admission;
   return { ...admission, batchWindowMs: opts.windowMs, batchWindowMaxMs: opts.windowMs, downstreamCapMinMembers: 1_000_000_000 };
 }
