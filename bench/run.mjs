@@ -9,17 +9,20 @@
  *   node bench/run.mjs capacity --system both|stadium|socketio [--members-steps 1000,2000,…] [--rate-steps 80,160,…]
  *   node bench/run.mjs workers  --members N [--workers 6]                        (1 process vs --workers N)
  *   node bench/run.mjs nodes    --members N [--nodes 1,2,3]                      (1, 2, 3 processes over NATS + PostgreSQL)
+ *   node bench/run.mjs admission --members 50000 [--workers 6] [--max-seconds 300] (N clients at once, server admission control)
  *   node bench/run.mjs suite    [--quick]                                        (everything, then the summary)
  *
  * Common options: --bytes 150 --duration 15 --warmup 3 --window 250 --out NAME
  *   --profile fixed|defaults   Stadium: window pinned to --window and no downstream cap (fixed,
  *                              the default), or the server's own defaults (adaptive window, cap)
+ *   --lag-target MS            Stadium: fanoutLagTargetMs (10⁹: a room never degrades)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { guardProcess } from './lib/procs.mjs';
+import { admissionRun } from './lib/admission-run.mjs';
 import { fanoutRun } from './lib/fanout-run.mjs';
 import { capacityPair, capacitySearch, slowPair, suite, workersPair } from './lib/scenarios.mjs';
 import { machineInfo } from './lib/machine.mjs';
@@ -40,6 +43,7 @@ const { values, positionals } = parseArgs({
     nodes: { type: 'string', default: '1,2,3' },
     profile: { type: 'string', default: 'fixed' },
     'lag-target': { type: 'string' },
+    'max-seconds': { type: 'string' },
     'members-steps': { type: 'string' },
     'rate-steps': { type: 'string' },
     quick: { type: 'boolean', default: false },
@@ -74,7 +78,7 @@ const common = {
   profile: values.profile,
   lagTargetMs: num('lag-target') || undefined,
 };
-const defaultMinutes = { fanout: 10, idle: 10, slow: 15, capacity: 40, workers: 20, nodes: 15, suite: 75 }[scenario] ?? 10;
+const defaultMinutes = { admission: 10, fanout: 10, idle: 10, slow: 15, capacity: 40, workers: 20, nodes: 15, suite: 75 }[scenario] ?? 10;
 guardProcess((Number(values['max-minutes']) || defaultMinutes) * 60_000);
 
 const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -97,6 +101,10 @@ switch (scenario) {
   case 'fanout':
     out = { runs: [await fanoutRun(common)] };
     save(values.out ?? `fanout-${common.system}-${common.members}`, out);
+    break;
+  case 'admission':
+    out = { runs: [await admissionRun({ members: common.members, workers: common.workers || 6, maxSeconds: Number(values['max-seconds']) || 300 })] };
+    save(values.out ?? `admission-${common.members}`, out);
     break;
   case 'idle':
     out = { runs: [await fanoutRun({ ...common, idle: true })] };

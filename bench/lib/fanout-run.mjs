@@ -13,7 +13,7 @@ import { startSystem } from './systems.mjs';
 import { nowMs } from './wire.mjs';
 
 const GEN = fileURLToPath(new URL('../gen/receivers.mjs', import.meta.url));
-const SENDER = fileURLToPath(new URL('../gen/sender.mjs', import.meta.url));
+export const SENDER = fileURLToPath(new URL('../gen/sender.mjs', import.meta.url));
 /** At most this many sockets per generator process (the fd limit here is 20,000). */
 export const MAX_PER_GENERATOR = 18_000;
 const NCPU = cpus().length;
@@ -22,7 +22,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 
 /** Ask every child for a message `op` and wait for the matching answers. */
-function ask(children, op, extra = {}, timeoutMs = 20_000) {
+export function ask(children, op, extra = {}, timeoutMs = 20_000) {
   const id = Math.random();
   return Promise.all(
     children.map(
@@ -43,7 +43,7 @@ function ask(children, op, extra = {}, timeoutMs = 20_000) {
   );
 }
 
-function once(child, op, timeoutMs) {
+export function once(child, op, timeoutMs) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`waiting for ${op} timed out after ${timeoutMs} ms`)), timeoutMs);
     const on = (m) => {

@@ -105,7 +105,12 @@ function onData(conn, chunk, handlers) {
     }
     const status = buf.toString('latin1', 0, Math.min(end, 64));
     if (!status.startsWith('HTTP/1.1 101')) {
-      handlers.onError?.(conn, new Error(`upgrade refused: ${status.split('\r\n')[0]}`));
+      const error = new Error(`upgrade refused: ${status.split('\r\n')[0]}`);
+      // For clients that retry: the status and the server's Retry-After (seconds), if any.
+      error.status = Number(status.slice(9, 12));
+      const retryAfter = /\r\nRetry-After: *(\d+)/i.exec(buf.toString('latin1', 0, end));
+      if (retryAfter) error.retryAfterS = Number(retryAfter[1]);
+      handlers.onError?.(conn, error);
       conn.socket.destroy();
       return;
     }

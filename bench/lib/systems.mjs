@@ -54,7 +54,8 @@ const LOAD_GENERATOR_LIMITS = { maxConnectionsPerIp: 1_000_000_000, handshakesPe
 export function benchServerOptions(opts) {
   // The load generator opens its receivers as fast as it can and does not retry a refused
   // handshake: admission control (handshakesPerSec) is lifted so it measures fan-out alone.
-  const admission = { handshakesPerSec: 1_000_000, handshakeBurst: 1_000_000, ...LOAD_GENERATOR_LIMITS };
+  // The admission scenario measures admission control itself: only the per-address limits are lifted.
+  const admission = opts.serverAdmission ? { ...LOAD_GENERATOR_LIMITS } : { handshakesPerSec: 1_000_000, handshakeBurst: 1_000_000, ...LOAD_GENERATOR_LIMITS };
   // `lagTargetMs`: when a room's fan-out counts as late (fanoutLagTargetMs); a huge value turns degradation off.
   if (opts.lagTargetMs) admission.fanoutLagTargetMs = opts.lagTargetMs;
   if (opts.profile === 'defaults') return admission;
